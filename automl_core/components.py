@@ -1,0 +1,260 @@
+"""The small frozen descriptions that plugins hand to the engine.
+
+A plugin never subclasses anything of the engine's: it builds one of these records and hands
+it to the ``register`` callback of a ``register_<kind>`` hook. Each record names what it is,
+which tasks it serves, how to build its scikit-learn compatible object, and (where the search
+may tune it) its search space as an optuna define-by-run function living beside it.
+
+The engine decides how the pieces combine; a record only describes itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+#: The three tasks the engine knows. ``binary`` and ``multiclass`` are classification.
+TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
+
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What the engine tells a component about the data and the machine when it builds it.
+
+    Fields are only ever added. ``n_rows`` and ``n_features`` describe the rows a trial fits on
+    (after feature building, before encoding); ``n_classes`` is 0 for regression; ``n_jobs``
+    is the number of threads the model may use; ``categorical`` and ``numeric`` are the
+    column names by type.
+    """
+
+    task: str
+    seed: int = 0
+    n_jobs: int = 1
+    n_rows: int = 0
+    n_features: int = 0
+    n_classes: int = 0
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+
+
+#: Search-space function: receives an optuna-like trial (``suggest_float``, ``suggest_int``,
+#: ``suggest_categorical``; names are local to the component, the engine prefixes them) and
+#: the :class:`BuildContext`, returns the parameters for ``build``.
+Suggest = Callable[[Any, BuildContext], dict]
+
+#: Stages of the preprocessing chain, in the order the engine applies them. A preprocessor
+#: belongs to exactly one stage; the engine picks at most one preprocessor per stage.
+PREPROCESSING_STAGES: tuple[str, ...] = (
+    "numeric_impute",  # numeric columns: fill missing values
+    "numeric_outliers",  # numeric columns: clip or otherwise tame extreme values
+    "numeric_scale",  # numeric columns: scale
+    "categorical_impute",  # categorical columns: fill missing levels
+    "categorical_encode",  # categorical columns: turn levels into model input
+)
+
+#: How a ``categorical_encode`` preprocessor presents categorical columns to the model.
+#: A model family lists the encodings it accepts in ``ModelFamily.categorical``.
+ENCODINGS: tuple[str, ...] = ("onehot", "ordinal", "native", "target")
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not name or not name.replace("_", "").replace("-", "").isalnum():
+        raise ValueError(f"{kind} name {name!r} must be a non-empty identifier (letters, digits, '_', '-')")
+
+
+def _check_tasks(kind: str, name: str, tasks: Sequence[str]) -> None:
+    unknown = [t for t in tasks if t not in TASKS]
+    if unknown or not tasks:
+        raise ValueError(f"{kind} {name!r}: tasks must be a non-empty subset of {TASKS}, got {tuple(tasks)}")
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """A family of models the search may choose, with its search space beside it.
+
+    ``build(params, context)`` returns an unfitted scikit-learn estimator (a classifier with
+    ``predict_proba`` for classification tasks, a regressor otherwise) for ``context.task``,
+    seeded with ``context.seed`` and using at most ``context.n_jobs`` threads.
+    ``suggest(trial, context)`` returns ``params`` for ``build``. ``defaults`` is a portfolio
+    of known-good, complete parameter sets tried before any model-based search, cheapest
+    first. Boosting families stop early on an inner validation split of their own.
+
+    ``categorical`` lists the encodings (see :data:`ENCODINGS`) the estimator accepts for
+    categorical columns, in order of preference; ``handles_missing`` says whether it accepts
+    NaN in numeric input; ``wants_scaling`` whether numeric input should be scaled.
+    ``cost`` is a rough relative cost of one fit (1.0 = a gradient-boosting default) that the
+    scheduler uses before it has measured the family on the data at hand.
+    """
+
+    name: str
+    tasks: tuple[str, ...]
+    build: Callable[[Mapping[str, Any], BuildContext], Any]
+    suggest: Suggest
+    defaults: tuple[Mapping[str, Any], ...] = ()
+    categorical: tuple[str, ...] = ("onehot",)
+    handles_missing: bool = False
+    wants_scaling: bool = False
+    cost: float = 1.0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("model family", self.name)
+        _check_tasks("model family", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        object.__setattr__(self, "defaults", tuple(dict(d) for d in self.defaults))
+        object.__setattr__(self, "categorical", tuple(self.categorical))
+        bad = [e for e in self.categorical if e not in ENCODINGS]
+        if bad or not self.categorical:
+            raise ValueError(f"model family {self.name!r}: categorical must list encodings from {ENCODINGS}")
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    """One step of the preprocessing chain, a choice the search can make.
+
+    ``stage`` is one of :data:`PREPROCESSING_STAGES`. ``build(params, context)`` returns an
+    unfitted scikit-learn transformer that takes a DataFrame of the stage's columns and
+    supports ``set_output(transform="pandas")`` (the engine asks for DataFrames throughout,
+    so the output must be dense). Numeric columns arrive as float64 with NaN for missing;
+    categorical columns as pandas ``category`` dtype whose categories were fixed at fit
+    (unseen levels arrive as missing). ``suggest(trial, context)`` returns ``params``
+    (``None`` when the step has nothing to tune). For the ``categorical_encode`` stage,
+    ``encoding`` says which of :data:`ENCODINGS` the output is. ``supervised`` steps receive
+    ``y`` in ``fit``.
+    """
+
+    name: str
+    stage: str
+    build: Callable[[Mapping[str, Any], BuildContext], Any]
+    suggest: Suggest | None = None
+    encoding: str | None = None
+    tasks: tuple[str, ...] = TASKS
+    supervised: bool = False
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("preprocessor", self.name)
+        _check_tasks("preprocessor", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        if self.stage not in PREPROCESSING_STAGES:
+            raise ValueError(f"preprocessor {self.name!r}: stage {self.stage!r} is not one of {PREPROCESSING_STAGES}")
+        if (self.stage == "categorical_encode") != (self.encoding is not None):
+            raise ValueError(f"preprocessor {self.name!r}: encoding is required for, and only for, the categorical_encode stage")
+        if self.encoding is not None and self.encoding not in ENCODINGS:
+            raise ValueError(f"preprocessor {self.name!r}: encoding {self.encoding!r} is not one of {ENCODINGS}")
+
+
+@dataclass(frozen=True)
+class FeatureBuilder:
+    """Derives new columns from the raw features before preprocessing.
+
+    ``build(params, context)`` returns an unfitted scikit-learn transformer that takes the whole
+    feature DataFrame and returns a DataFrame (the columns it keeps, replaces or adds). ``applies(frame)``
+    says whether the builder has anything to do on this data; a builder that does not apply is
+    never offered to the search. ``optional`` builders are a search choice (on or off);
+    the others always run where they apply.
+    """
+
+    name: str
+    build: Callable[[Mapping[str, Any], BuildContext], Any]
+    applies: Callable[[Any], bool]
+    suggest: Suggest | None = None
+    tasks: tuple[str, ...] = TASKS
+    optional: bool = True
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("feature builder", self.name)
+        _check_tasks("feature builder", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A metric.
+
+    ``score(y_true, y_out)`` returns a float. For classification ``y_true`` holds class
+    indices ``0..k-1``; ``y_out`` is the ``(n, k)`` matrix of class probabilities when
+    ``needs == "proba"`` and the ``n`` predicted class indices when ``needs == "label"``.
+    For regression both are 1-d float arrays (``needs == "value"``).
+    ``greater_is_better`` tells the search which way to go.
+    """
+
+    name: str
+    tasks: tuple[str, ...]
+    score: Callable[[Any, Any], float]
+    needs: str = "label"
+    greater_is_better: bool = True
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("evaluator", self.name)
+        _check_tasks("evaluator", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        if self.needs not in ("proba", "label", "value"):
+            raise ValueError(f"evaluator {self.name!r}: needs must be 'proba', 'label' or 'value'")
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Watches a fitted model in production.
+
+    ``run(reference, current, context)`` compares ``current`` (a DataFrame of features, with
+    the optional columns ``__prediction__`` and ``__target__``) against ``reference`` (the
+    sample kept at fit, same layout) and returns a :class:`automl_core.monitoring.MonitorReport`.
+    ``context`` is a mapping with the task, the metric, the validation score at fit and the
+    column types.
+    """
+
+    name: str
+    run: Callable[[Any, Any, Mapping[str, Any]], Any]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("monitor", self.name)
+
+
+@dataclass(frozen=True)
+class Loader:
+    """Reads a data source into a DataFrame.
+
+    ``can_load(source, options)`` says, cheaply and without reading the data, whether this
+    loader reads ``source`` (a path, a connection string, a DataFrame...). ``load(source,
+    options)`` returns a :class:`pandas.DataFrame` or raises an error that names the source.
+    ``options`` are the user's keyword arguments, passed through. Loaders are asked in
+    descending ``priority``, then name order.
+    """
+
+    name: str
+    can_load: Callable[[Any, Mapping[str, Any]], bool]
+    load: Callable[[Any, Mapping[str, Any]], Any]
+    priority: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("loader", self.name)
+
+
+#: The component kinds, their record type and the hook that contributes them.
+KINDS: dict[str, tuple[type, str]] = {
+    "model_family": (ModelFamily, "register_model_families"),
+    "preprocessor": (Preprocessor, "register_preprocessors"),
+    "feature_builder": (FeatureBuilder, "register_feature_builders"),
+    "evaluator": (Evaluator, "register_evaluators"),
+    "monitor": (Monitor, "register_monitors"),
+    "loader": (Loader, "register_loaders"),
+}
+
+__all__ = [
+    "BuildContext",
+    "TASKS",
+    "PREPROCESSING_STAGES",
+    "ENCODINGS",
+    "KINDS",
+    "ModelFamily",
+    "Preprocessor",
+    "FeatureBuilder",
+    "Evaluator",
+    "Monitor",
+    "Loader",
+]

@@ -1,0 +1,57 @@
+"""The errors the engine raises. Each names its culprit: a column, a file, a plugin."""
+from __future__ import annotations
+
+
+class AutoMLError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class PluginError(AutoMLError):
+    """A plugin could not be loaded, or broke the plugin contract."""
+
+
+class DuplicateComponentError(PluginError):
+    """Two plugins registered a component of the same kind under the same name."""
+
+
+class UnknownComponentError(AutoMLError, ValueError):
+    """A metric, model family, preprocessor or plugin name that nothing registered."""
+
+
+class DataError(AutoMLError, ValueError):
+    """The data given to ``fit``, ``predict`` or a loader cannot be used as it is."""
+
+
+class SchemaError(DataError):
+    """Data at predict time does not match the schema learned at fit.
+
+    ``failures`` is a DataFrame with one row per failure: ``column``, ``check``,
+    ``failure_case`` and ``index`` (the row, where one is at fault).
+    """
+
+    def __init__(self, message: str, failures=None):
+        super().__init__(message)
+        self.failures = failures
+
+
+class BudgetError(AutoMLError):
+    """The time budget ran out before any pipeline could be fitted."""
+
+
+class TrialTimeout(BaseException):
+    """Raised inside a trial that ran past its deadline.
+
+    It derives from ``BaseException`` so that a plugin's ``except Exception`` cannot swallow it.
+    """
+
+
+__all__ = [
+    "AutoMLError",
+    "PluginError",
+    "DuplicateComponentError",
+    "UnknownComponentError",
+    "DataError",
+    "SchemaError",
+    "BudgetError",
+    "TrialTimeout",
+]
