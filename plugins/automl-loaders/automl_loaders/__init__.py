@@ -1,0 +1,11 @@
+"""automl-loaders: the data loaders of automl-core, as a plugin.
+
+Installed, it registers through the ``automl.plugins`` entry point ``loaders`` the loaders
+``dataframe``, ``csv``, ``parquet``, ``jsonl``, ``glob`` and ``sql``; see
+:mod:`automl_loaders.plugin`.
+"""
+from .report import REPORT_KEY
+
+__version__ = "0.1.0"
+
+__all__ = ["REPORT_KEY", "__version__"]
