@@ -1,0 +1,180 @@
+"""XGBoost estimators that stop early on an inner validation split of their own.
+
+The engine hands a model family's estimator the rows of one trial and nothing else; these
+wrappers carve a validation split out of those rows, let XGBoost stop when the validation
+loss no longer improves, and keep the model at its best iteration. On data too small for a
+useful split they train a fixed number of rounds scaled to the learning rate instead.
+
+Categorical columns (pandas ``category`` dtype) go to XGBoost natively. The categories seen
+at fit are remembered, and at predict every categorical column is recast to them, so a level
+never seen at fit becomes missing (NaN) instead of being silently given a code of its own.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import xgboost
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+
+#: Rounds times learning rate when no validation split is possible: 100 rounds at 0.1.
+_SHRINKAGE_WITHOUT_VALIDATION = 10.0
+
+
+def inner_split(
+    y: np.ndarray, stratify: bool, fraction: float, min_rows: int, seed: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row indices ``(train, valid)`` of an inner validation split, or None if ``y`` is too small.
+
+    With ``stratify``, classes keep their proportions in both parts; rows of a class seen once
+    stay in the training part, so that the model still learns every class.
+    """
+    rows = np.arange(len(y))
+    keep = np.ones(len(y), dtype=bool)
+    n_classes = 0
+    if stratify:
+        _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+        keep = counts[inverse] >= 2
+        n_classes = int((counts >= 2).sum())
+    n_valid = math.ceil(fraction * keep.sum())
+    if n_valid < max(min_rows, n_classes) or keep.sum() - n_valid < max(min_rows, n_classes):
+        return None
+    train, valid = train_test_split(
+        rows[keep], test_size=n_valid, random_state=seed, stratify=y[keep] if stratify else None
+    )
+    return np.concatenate([train, rows[~keep]]), valid
+
+
+class _EarlyStoppingXGBoost(BaseEstimator):
+    """Shared fit and predict logic of the classifier and the regressor.
+
+    :param params: XGBoost parameters (``learning_rate``, ``max_depth``...), passed through.
+    :param n_estimators: the most boosting rounds to train.
+    :param early_stopping_rounds: stop after this many rounds without validation improvement.
+    :param validation_fraction: share of the rows held out for early stopping.
+    :param min_validation_rows: below this many rows in either part, no split is made.
+    :param random_state: seeds the split and XGBoost.
+    :param n_jobs: threads XGBoost may use.
+    """
+
+    def __init__(
+        self,
+        params: Mapping[str, Any] | None = None,
+        n_estimators: int = 2000,
+        early_stopping_rounds: int = 50,
+        validation_fraction: float = 0.15,
+        min_validation_rows: int = 20,
+        random_state: int = 0,
+        n_jobs: int = 1,
+    ):
+        self.params = params
+        self.n_estimators = n_estimators
+        self.early_stopping_rounds = early_stopping_rounds
+        self.validation_fraction = validation_fraction
+        self.min_validation_rows = min_validation_rows
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    _xgb_class: type  # the XGBoost estimator class the subclass wraps
+    _stratify: bool  # whether the inner split keeps class proportions
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _booster_params(self) -> dict:
+        params = dict(self.params or {})
+        params.update(tree_method="hist", enable_categorical=True)
+        params.update(random_state=self.random_state, n_jobs=self.n_jobs)
+        return params
+
+    def _fit_model(self, X: Any, y: np.ndarray) -> None:
+        X = self._remember_columns(X)
+        params = self._booster_params()
+        split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
+        if split is None:
+            rounds = math.ceil(_SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.3))
+            self.model_ = self._xgb_class(n_estimators=min(self.n_estimators, rounds), **params)
+            self.model_.fit(X, y, verbose=False)
+            self.best_iteration_ = self.model_.n_estimators - 1
+            return
+        train, valid = split
+        self.model_ = self._xgb_class(
+            n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds, **params
+        )
+        self.model_.fit(_rows(X, train), y[train], eval_set=[(_rows(X, valid), y[valid])], verbose=False)
+        self.best_iteration_ = int(self.model_.best_iteration)
+
+    def _remember_columns(self, X: Any) -> Any:
+        if not isinstance(X, pd.DataFrame):
+            X = np.asarray(X, dtype=float)
+            self.n_features_in_ = X.shape[1]
+            self.categories_ = {}
+            return X
+        self.n_features_in_ = X.shape[1]
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.categories_ = {c: X[c].dtype for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)}
+        return X
+
+    def _prepare(self, X: Any) -> Any:
+        """Recast categorical columns to the categories seen at fit (unseen levels become NaN)."""
+        check_is_fitted(self, "model_")
+        if not isinstance(X, pd.DataFrame):
+            return np.asarray(X, dtype=float)
+        recast = {c: X[c].astype(dtype) for c, dtype in self.categories_.items() if X[c].dtype != dtype}
+        return X.assign(**recast) if recast else X
+
+
+def _rows(X: Any, index: np.ndarray) -> Any:
+    return X.iloc[index] if isinstance(X, pd.DataFrame) else X[index]
+
+
+class XGBoostEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingXGBoost):
+    """An XGBoost classifier that stops early on a stratified inner validation split.
+
+    ``classes_`` holds the labels seen at fit; ``predict_proba`` has one column per class,
+    in that order. ``best_iteration_`` is the last round the model uses.
+    """
+
+    _xgb_class = xgboost.XGBClassifier
+    _stratify = True
+
+    def fit(self, X: Any, y: Any) -> "XGBoostEarlyStoppingClassifier":
+        """Fit on ``X`` and class labels ``y``, holding out a stratified split for early stopping."""
+        encoder = LabelEncoder().fit(np.asarray(y))
+        self.classes_ = encoder.classes_
+        self._fit_model(X, encoder.transform(np.asarray(y)))
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, one column per entry of ``classes_``."""
+        return self.model_.predict_proba(self._prepare(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class label of each row."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class XGBoostEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingXGBoost):
+    """An XGBoost regressor that stops early on a random inner validation split.
+
+    ``best_iteration_`` is the last round the model uses.
+    """
+
+    _xgb_class = xgboost.XGBRegressor
+    _stratify = False
+
+    def fit(self, X: Any, y: Any) -> "XGBoostEarlyStoppingRegressor":
+        """Fit on ``X`` and float targets ``y``, holding out a random split for early stopping."""
+        self._fit_model(X, np.asarray(y, dtype=float))
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted values."""
+        return self.model_.predict(self._prepare(X))

@@ -1,0 +1,80 @@
+"""The early-stopping XGBoost estimators on samples of real datasets."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import log_loss, mean_squared_error
+
+from automl_xgboost.estimator import (
+    XGBoostEarlyStoppingClassifier,
+    XGBoostEarlyStoppingRegressor,
+    inner_split,
+)
+from automl_xgboost.space import DEFAULTS
+
+DATASETS = Path("/work/shared/datasets")
+pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"real datasets not found in {DATASETS}")
+
+
+def sample(name: str, rows: int) -> tuple[pd.DataFrame, pd.Series]:
+    """``rows`` random rows of a dataset of the manifest, its categorical columns as category dtype."""
+    entry = {d["name"]: d for d in json.loads((DATASETS / "manifest.json").read_text())}[name]
+    frame = pd.read_csv(DATASETS / entry["file"]).sample(rows, random_state=0).reset_index(drop=True)
+    target = frame.pop(entry["target"])
+    return frame.astype({c: "category" for c in entry["categorical_cols"]}), target
+
+
+def test_classifier_stops_early_and_beats_the_prior_on_adult_income():
+    X, y = sample("adult_income", 2000)
+    y = (y == ">50K").to_numpy().astype(int)
+    model = XGBoostEarlyStoppingClassifier(params=DEFAULTS[0], n_jobs=1).fit(X[:1500], y[:1500])
+    assert model.best_iteration_ < model.n_estimators - 1  # it stopped before the last round
+    proba = model.predict_proba(X[1500:])
+    prior = np.tile(np.bincount(y[:1500]) / 1500, (500, 1))
+    assert log_loss(y[1500:], proba) < 0.8 * log_loss(y[1500:], prior)
+    assert set(model.predict(X[1500:])) <= {0, 1}
+
+
+def test_unseen_category_at_predict_is_missing_not_an_error():
+    X, y = sample("adult_income", 2000)
+    model = XGBoostEarlyStoppingClassifier(params=DEFAULTS[0], n_jobs=1).fit(X[:1500], y[:1500])
+    held_out = X[1500:]
+    unseen = held_out.assign(native_country=pd.Categorical(["Atlantis"] * len(held_out)))
+    levels = X["native_country"].cat.categories
+    missing = held_out.assign(native_country=pd.Categorical([None] * len(held_out), categories=levels))
+    np.testing.assert_allclose(model.predict_proba(unseen), model.predict_proba(missing))
+    assert list(model.classes_) == sorted(y.unique())
+
+
+def test_regressor_beats_the_mean_on_california_housing():
+    X, y = sample("california_housing", 2000)
+    model = XGBoostEarlyStoppingRegressor(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])
+    constant = np.full(500, y[:1500].mean())
+    assert mean_squared_error(y[1500:], model.predict(X[1500:])) < 0.5 * mean_squared_error(y[1500:], constant)
+
+
+def test_multiclass_with_a_class_seen_once_on_penguins():
+    X, y = sample("penguins", 300)
+    y = y.to_numpy().copy()
+    y[0] = "Emperor"  # a class with a single row must stay in the inner training part
+    model = XGBoostEarlyStoppingClassifier(params=DEFAULTS[1], n_jobs=1).fit(X, y)
+    assert model.predict_proba(X).shape == (300, 4)
+    assert (model.predict(X[1:]) == y[1:]).mean() > 0.9
+
+
+def test_inner_split_keeps_singletons_in_training_and_skips_tiny_data():
+    y = np.array([0] * 100 + [1] * 50 + [2])
+    train, valid = inner_split(y, stratify=True, fraction=0.2, min_rows=20, seed=0)
+    assert 150 in train and len(valid) == 30
+    assert np.bincount(y[valid]).tolist() == [20, 10]
+    assert inner_split(y[:60], stratify=False, fraction=0.2, min_rows=20, seed=0) is None
+
+
+def test_tiny_data_trains_rounds_scaled_to_the_learning_rate():
+    X, y = sample("auto_mpg", 60)
+    model = XGBoostEarlyStoppingRegressor(params={"learning_rate": 0.2}, n_jobs=1).fit(X, y)
+    assert model.best_iteration_ == 49  # ceil(10 / 0.2) rounds, no split
