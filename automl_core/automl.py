@@ -1,0 +1,272 @@
+"""The ``AutoML`` estimator: scikit-learn's rules, every component from a plugin."""
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from . import fitting
+from .budget import Deadline
+from .columns import plan_columns
+from .components import BuildContext
+from .errors import DataError, UnknownComponentError
+from .evaluation import make_splits, model_output, score
+from .manager import build_plugin_manager
+from .pipeline import SearchSpace
+from .prepare import check_columns, drop_missing_target, split_target, to_frame
+from .registry import Registry
+from .search import Search, SearchData
+from .target import check_target, encode_target
+from .validation import infer_schema, validate
+
+#: The metric each task is searched for when none is named.
+DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+
+
+class AutoML(BaseEstimator):
+    """Searches preprocessing x model family x hyperparameters under a wall-clock budget.
+
+    :param time_budget: seconds for the whole of ``fit``, refit included (a hard bound).
+    :param seed: seeds splits, the sampler and every model.
+    :param task: ``"binary"``, ``"multiclass"`` or ``"regression"``; inferred when None.
+    :param metric: the name of any installed evaluator; per task default when None
+        (ROC AUC, log loss, RMSE).
+    :param families: names of the model families the search may use (all that serve the
+        task when None).
+    :param validation: ``"auto"``, ``"kfold"`` or ``"holdout"``; ``folds`` and ``holdout``
+        size them. ``"auto"`` uses k-fold on small data and a holdout on large data.
+    :param ensemble: combine the best pipelines by greedy ensemble selection.
+    :param column_types: column to type (``numeric``, ``categorical``, ``datetime``, ``text``,
+        ``identifier``, ``drop``), overriding inference.
+    :param unseen: a categorical level not seen at fit is ``"missing"`` (default) or an ``"error"``.
+    :param strict_missing: at predict, a column that had no missing values at fit must have none.
+    :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
+        of) the installed ones. :param block_plugins: plugin names not to load.
+    :param n_jobs: threads per model (default: the machine's cores, at most 2).
+    :param max_trials: stop after this many trials even if time remains.
+    :param reference_rows: size of the training sample kept for monitoring.
+    """
+
+    def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
+                 families: Sequence[str] | None = None, validation: str = "auto", folds: int = 5,
+                 holdout: float = 0.2, ensemble: bool = True, column_types: Mapping[str, str] | None = None,
+                 unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
+                 block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
+                 n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000):
+        self.time_budget = time_budget
+        self.seed = seed
+        self.task = task
+        self.metric = metric
+        self.families = families
+        self.validation = validation
+        self.folds = folds
+        self.holdout = holdout
+        self.ensemble = ensemble
+        self.column_types = column_types
+        self.unseen = unseen
+        self.strict_missing = strict_missing
+        self.plugins = plugins
+        self.block_plugins = block_plugins
+        self.autoload_plugins = autoload_plugins
+        self.n_jobs = n_jobs
+        self.max_trials = max_trials
+        self.reference_rows = reference_rows
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
+        """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
+
+        ``X`` is a DataFrame (or array) with ``y``, or a frame or any source a loader plugin
+        reads (a path, a connection string...) with ``target=`` naming the target column;
+        ``load_options`` go to the loader.
+        """
+        self._check_settings()
+        deadline = Deadline(float(self.time_budget))
+        pm = self._plugin_manager(refresh=True)
+        registry = Registry.from_manager(pm)
+        try:
+            X, y = self._read_input(pm, X, y, target, load_options)
+            data, space, context = self._prepare(registry, X, y, deadline)
+            pm.hook.before_fit(estimator=self, X=X, y=y, settings=self._settings(data, space))
+            self._search_and_refit(pm, data, space, context, deadline)
+        except Exception as exc:
+            pm.hook.on_fit_error(estimator=self, error=exc)
+            raise
+        self.fit_seconds_ = deadline.elapsed()
+        pm.hook.after_fit(estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
+        return self
+
+    def _check_settings(self) -> None:
+        budget = self.time_budget
+        if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not np.isfinite(budget) or budget <= 0:
+            raise ValueError(f"time_budget must be a positive number of seconds, got {budget!r}")
+        if self.unseen not in ("missing", "error"):
+            raise ValueError(f"unseen must be 'missing' or 'error', got {self.unseen!r}")
+
+    def _plugin_manager(self, refresh: bool = False):
+        if refresh or getattr(self, "_pm", None) is None:
+            self._pm = build_plugin_manager(self.plugins, self.block_plugins, self.autoload_plugins)
+        return self._pm
+
+    def _read_input(self, pm, X, y, target, load_options):
+        if not isinstance(X, (pd.DataFrame, np.ndarray, list, tuple, Mapping)) or load_options:
+            from .data import load_with_manager
+
+            X = load_with_manager(pm, X, load_options)
+        frame = to_frame(X, "X")
+        features, target_series, name = split_target(frame, y, target, "the training data")
+        check_columns(features, "the training data")
+        features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
+        self.target_name_ = name
+        return features, target_series
+
+    def _prepare(self, registry: Registry, X: pd.DataFrame, y: pd.Series, deadline: Deadline):
+        self.task_ = check_target(y, self.task, self.target_name_)
+        y_enc, classes = encode_target(y, self.task_)
+        self.classes_ = classes
+        n_classes = 0 if classes is None else len(classes)
+        self.metric_ = self.metric or DEFAULT_METRICS[self.task_]
+        self.evaluators_ = registry.all("evaluator", self.task_)
+        evaluator = registry.get("evaluator", self.metric_, self.task_)
+        self.column_plan_ = plan_columns(X, self.column_types)
+        kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        self.schema_ = infer_schema(X, self.column_plan_, strict_missing=self.strict_missing, unseen=self.unseen)
+        self._keep_reference(X)
+        splits = make_splits(y_enc, self.task_, self.validation, self.folds, self.holdout, self.seed)
+        families = registry.select("model_family", self.families, self.task_)
+        if not families:
+            raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
+        builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]
+        context = self._context(X, n_classes)
+        space = SearchSpace(registry, families, self.column_plan_, context, builders)
+        data = SearchData(X[kept], y_enc, self.task_, n_classes, splits, evaluator)
+        self._registry_owners = {name: registry.owner(kind, name) for kind, name in registry.owners}
+        return data, space, context
+
+    def _context(self, X: pd.DataFrame, n_classes: int) -> BuildContext:
+        plan = self.column_plan_
+        return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(), n_rows=len(X),
+                            n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
+                            numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")))
+
+    def _threads(self) -> int:
+        if self.n_jobs is not None and self.n_jobs > 0:
+            return int(self.n_jobs)
+        return max(1, min(2, os.cpu_count() or 1))
+
+    def _keep_reference(self, X: pd.DataFrame) -> None:
+        n = min(self.reference_rows, len(X))
+        self.reference_ = X.sample(n=n, random_state=self.seed) if n < len(X) else X.copy()
+
+    def _settings(self, data: SearchData, space: SearchSpace) -> dict:
+        return {"task": self.task_, "metric": self.metric_, "time_budget": self.time_budget,
+                "validation": data.splits.kind, "families": sorted(space.families)}
+
+    def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
+        reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble)
+        search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
+                        before_trial=pm.hook.before_trial, after_trial=pm.hook.after_trial)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
+            search.run()
+            weights = fitting.ensemble_weights(search, data, self.ensemble)
+            self.model_, self.best_pipeline_, how = fitting.refit_final(search, space, data, weights, deadline, context)
+        self.best_config_ = search.best.config
+        self.best_score_ = search.best.score
+        self.ensemble_weights_ = weights
+        self.leaderboard_ = fitting.leaderboard(search.results, weights, how, data.metric.greater_is_better)
+        self.validation_score_ = self._ensemble_score(search, data, weights)
+
+    def _ensemble_score(self, search: Search, data: SearchData, weights: dict[int, float]) -> float:
+        by_number = {r.number: r for r in search.results}
+        if any(by_number[n].oof is None for n in weights):
+            return float(search.best.score)
+        blend = sum(w * by_number[n].oof for n, w in weights.items())
+        return score(data.metric, data.y[data.splits.validated_rows], blend)
+
+    # ------------------------------------------------------------------ predict
+    def _features(self, X: Any) -> pd.DataFrame:
+        frame = to_frame(X, "X")
+        validate(self.schema_, frame, "the input")
+        kept = list(self.schema_.columns)
+        return frame[kept]
+
+    def _output(self, X: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        check_is_fitted(self, "model_")
+        pm = self._plugin_manager()
+        try:
+            features = self._features(X)
+            pm.hook.before_predict(estimator=self, X=features)
+            return features, self.model_.output(features)
+        except Exception as exc:
+            pm.hook.on_predict_error(estimator=self, error=exc)
+            raise
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (the original ones) or regression values."""
+        features, output = self._output(X)
+        result = output if self.task_ == "regression" else self.classes_[output.argmax(axis=1)]
+        self._pm.hook.after_predict(estimator=self, X=features, predictions=result)
+        return result
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        check_is_fitted(self, "model_")
+        if self.task_ == "regression":
+            raise AttributeError("predict_proba is for classification; this model does regression")
+        features, output = self._output(X)
+        self._pm.hook.after_predict(estimator=self, X=features, predictions=output)
+        return output
+
+    def score(self, X: Any, y: Any) -> float:
+        """The search metric on ``(X, y)`` (higher is better: losses are negated, as scikit-learn does)."""
+        value = self._metric_values(X, y, [self.metric_])[self.metric_]
+        evaluator = next(e for e in self.evaluators_ if e.name == self.metric_)
+        return value if evaluator.greater_is_better else -value
+
+    def evaluate(self, X: Any, y: Any = None, *, target: str | None = None) -> pd.DataFrame:
+        """Every installed metric for this task on labelled data, as a table."""
+        check_is_fitted(self, "model_")
+        frame = to_frame(X, "X")
+        if target is None and y is None and self.target_name_ in frame.columns:
+            target = self.target_name_
+        features, labels, _ = split_target(frame, y, target, "the evaluation data")
+        values = self._metric_values(features, labels, [e.name for e in self.evaluators_])
+        rows = [{"metric": e.name, "value": values[e.name], "greater_is_better": e.greater_is_better,
+                 "search_metric": e.name == self.metric_} for e in self.evaluators_]
+        return pd.DataFrame(rows)
+
+    def _metric_values(self, X: Any, y: Any, names: list[str]) -> dict[str, float]:
+        features, output = self._output(X)
+        y_true = self._encode_labels(pd.Series(np.asarray(y).ravel()))
+        if len(y_true) != len(features):
+            raise DataError(f"y has {len(y_true)} values but X has {len(features)} rows")
+        by_name = {e.name: e for e in self.evaluators_}
+        return {n: score(by_name[n], y_true, output) for n in names}
+
+    def _encode_labels(self, y: pd.Series) -> np.ndarray:
+        if self.task_ == "regression":
+            return y.to_numpy(dtype="float64")
+        index = {c: i for i, c in enumerate(self.classes_)}
+        unknown = sorted({str(v) for v in y if v not in index})
+        if unknown:
+            raise DataError(f"labels {unknown} were not among the classes seen at fit {list(self.classes_)}")
+        return y.map(index).to_numpy(dtype="int64")
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_pm", None)  # plugin managers hold modules; rebuilt on demand after loading
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = True  # wall-clock budgets
+        return tags

@@ -1,0 +1,130 @@
+"""Column typing: what each feature column is, and the typed frame models receive.
+
+Typing is the engine's own decision (no model involved): each column is numeric,
+categorical, datetime, text or an identifier, or is dropped for a stated reason. The user can
+override any column's type. :class:`TypedFrame` is the first step of every pipeline: it
+turns whatever arrives into float64 numeric columns and ``category`` columns whose levels
+were fixed at fit, so an unseen level reaches the model as missing, never as a crash.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .errors import DataError
+
+KINDS = ("numeric", "categorical", "datetime", "text", "identifier", "drop")
+
+#: A string column with at least this share of distinct values and this many rows is an identifier.
+IDENTIFIER_UNIQUE_SHARE = 0.95
+IDENTIFIER_MIN_ROWS = 50
+#: A string column whose values average this many characters and mostly differ is free text.
+TEXT_MEAN_LENGTH = 25
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """The type decided for each raw feature column, and why some are dropped."""
+
+    kinds: Mapping[str, str]
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[str]:
+        return [c for c, k in self.kinds.items() if k == kind]
+
+    def summary(self) -> pd.DataFrame:
+        rows = [{"column": c, "type": k, "note": self.notes.get(c, "")} for c, k in self.kinds.items()]
+        return pd.DataFrame(rows, columns=["column", "type", "note"])
+
+
+def _kind_of_strings(s: pd.Series) -> tuple[str, str]:
+    values = s.dropna().astype(str)
+    n, distinct = len(values), values.nunique()
+    if n >= IDENTIFIER_MIN_ROWS and distinct >= IDENTIFIER_UNIQUE_SHARE * n:
+        if values.str.len().mean() >= TEXT_MEAN_LENGTH or values.str.contains(" ").mean() > 0.5:
+            return "text", f"{distinct} distinct multi-word values"
+        return "identifier", f"{distinct} distinct values in {n} rows: an identifier, dropped"
+    if distinct > 0.5 * n and values.str.len().mean() >= TEXT_MEAN_LENGTH:
+        return "text", f"{distinct} distinct long values"
+    return "categorical", f"{distinct} levels"
+
+
+def infer_kind(s: pd.Series) -> tuple[str, str]:
+    """The kind of one column and a short note saying why."""
+    if s.isna().all():
+        return "drop", "entirely missing, dropped"
+    if s.nunique(dropna=False) <= 1:
+        return "drop", "constant, dropped"
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return "numeric", ""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "datetime", ""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return "categorical", f"{s.nunique()} levels"
+    return _kind_of_strings(s)
+
+
+def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> ColumnPlan:
+    """Decide every column's kind; ``overrides`` (column to kind) win over inference."""
+    overrides = dict(overrides or {})
+    missing = [c for c in overrides if c not in X.columns]
+    if missing:
+        raise DataError(f"column_types names column(s) {missing} that the data does not have; columns: {list(X.columns)}")
+    bad = {c: k for c, k in overrides.items() if k not in KINDS}
+    if bad:
+        raise DataError(f"column_types gives unknown type(s) {bad}; types are {KINDS}")
+    kinds, notes = {}, {}
+    for col in X.columns:
+        if col in overrides:
+            kinds[col], notes[col] = overrides[col], "set by the user"
+        else:
+            kinds[col], notes[col] = infer_kind(X[col])
+    return ColumnPlan(kinds, notes)
+
+
+class TypedFrame(TransformerMixin, BaseEstimator):
+    """Casts features to the types of a :class:`ColumnPlan`: float64 or fixed-level category.
+
+    Columns not in the plan (added by a feature builder) are typed by dtype. Datetime, text,
+    identifier and dropped columns do not pass (feature builders consume them before).
+    """
+
+    def __init__(self, plan: ColumnPlan | None = None):
+        self.plan = plan
+
+    def fit(self, X: pd.DataFrame, y=None):
+        kinds = dict(self.plan.kinds) if self.plan is not None else {}
+        self.numeric_, self.categorical_ = [], []
+        for col in X.columns:
+            kind = kinds.get(col) or ("numeric" if pd.api.types.is_numeric_dtype(X[col]) or pd.api.types.is_bool_dtype(X[col]) else "categorical")
+            if kind == "numeric":
+                self.numeric_.append(col)
+            elif kind == "categorical":
+                self.categorical_.append(col)
+        self.categories_ = {c: self._levels(X[c]) for c in self.categorical_}
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    @staticmethod
+    def _levels(s: pd.Series) -> list:
+        counts = s.dropna().astype(str).value_counts()
+        return sorted(counts.index.tolist())
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        out = {}
+        for col in self.numeric_:
+            out[col] = pd.to_numeric(X[col], errors="raise").astype("float64")
+        for col in self.categorical_:
+            strings = X[col].astype(str).where(X[col].notna(), None)
+            out[col] = pd.Categorical(strings, categories=self.categories_[col])
+        return pd.DataFrame(out, index=X.index)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.numeric_ + self.categorical_, dtype=object)
+
+    def set_output(self, *, transform=None):
+        return self

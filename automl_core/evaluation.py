@@ -1,0 +1,97 @@
+"""Validation splits, model outputs and metric scoring, shared by the search and the estimator."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .components import Evaluator
+from .errors import DataError
+
+#: Validation chosen by ``validation="auto"``: k-fold below these row counts, else holdout.
+AUTO_FIVE_FOLD_ROWS = 3_000
+AUTO_THREE_FOLD_ROWS = 15_000
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Train/validation index pairs; ``kind`` is ``"kfold"`` or ``"holdout"``."""
+
+    kind: str
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+    @property
+    def validated_rows(self) -> np.ndarray:
+        """Rows that receive a validation prediction (all rows for k-fold)."""
+        return np.sort(np.concatenate([val for _, val in self.folds]))
+
+
+def resolve_validation(validation: str, folds: int, n_rows: int) -> tuple[str, int]:
+    if validation not in ("auto", "kfold", "holdout"):
+        raise DataError(f"validation must be 'auto', 'kfold' or 'holdout', not {validation!r}")
+    if validation == "auto":
+        if n_rows <= AUTO_FIVE_FOLD_ROWS:
+            return "kfold", folds
+        return ("kfold", min(folds, 3)) if n_rows <= AUTO_THREE_FOLD_ROWS else ("holdout", 1)
+    return validation, folds
+
+
+def make_splits(y: np.ndarray, task: str, validation: str, folds: int, holdout: float, seed: int) -> Splits:
+    """Stratified (classification) or shuffled (regression) splits."""
+    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+    n = len(y)
+    kind, k = resolve_validation(validation, folds, n)
+    classification = task != "regression"
+    if kind == "kfold":
+        if k < 2:
+            raise DataError(f"k-fold validation needs at least 2 folds, got {k}")
+        if n < k:
+            raise DataError(f"{n} rows are fewer than the {k} validation folds")
+        splitter = StratifiedKFold(k, shuffle=True, random_state=seed) if classification and _stratifiable(y, k) else KFold(k, shuffle=True, random_state=seed)
+        return Splits("kfold", tuple(splitter.split(np.zeros(n), y)))
+    if not 0 < holdout < 1:
+        raise DataError(f"holdout must be a fraction between 0 and 1, got {holdout}")
+    stratify = y if classification and _stratifiable(y, 2) else None
+    train, val = train_test_split(np.arange(n), test_size=holdout, random_state=seed, stratify=stratify)
+    if len(train) < 2 or len(val) < 1:
+        raise DataError(f"{n} rows are too few for a {holdout:.0%} holdout")
+    return Splits("holdout", ((np.sort(train), np.sort(val)),))
+
+
+def _stratifiable(y: np.ndarray, k: int) -> bool:
+    return np.bincount(y).min() >= 2 if len(y) >= k else False
+
+
+def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:
+    """Class probabilities ``(n, k)`` in class-index order, or regression values ``(n,)``."""
+    if task == "regression":
+        return np.asarray(model.predict(X), dtype="float64")
+    proba = np.asarray(model.predict_proba(X), dtype="float64")
+    seen = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])), dtype=int)
+    if proba.shape[1] == n_classes and np.array_equal(seen, np.arange(n_classes)):
+        return proba
+    full = np.zeros((proba.shape[0], n_classes))
+    full[:, seen] = proba  # a fold that missed a rare class predicts it with probability 0
+    return full
+
+
+def metric_input(evaluator: Evaluator, output: np.ndarray) -> np.ndarray:
+    if evaluator.needs == "label":
+        return output.argmax(axis=1) if output.ndim == 2 else output
+    return output
+
+
+def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray) -> float:
+    """The metric of ``output`` (probabilities or values) against ``y_true``."""
+    return float(evaluator.score(y_true, metric_input(evaluator, output)))
+
+
+def worst_score(evaluator: Evaluator) -> float:
+    return -np.inf if evaluator.greater_is_better else np.inf
+
+
+def better(evaluator: Evaluator, a: float, b: float) -> bool:
+    """Whether score ``a`` is strictly better than ``b``."""
+    return a > b if evaluator.greater_is_better else a < b

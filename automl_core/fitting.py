@@ -1,0 +1,101 @@
+"""The steps of ``AutoML.fit`` after the input is checked: search, ensemble, refit."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .budget import Deadline, time_limit
+from .components import BuildContext
+from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
+from .errors import BudgetError, TrialTimeout
+from .evaluation import Splits
+from .pipeline import SearchSpace
+from .search import Search, SearchData, TrialResult
+
+#: Safety factor on the estimated refit time reserved out of the search budget.
+REFIT_MARGIN = 1.3
+
+
+def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
+    """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take."""
+    per_fold = result.fit_seconds / len(splits.folds)
+    train_rows = np.mean([len(train) for train, _ in splits.folds])
+    return per_fold * n_rows / train_rows
+
+
+def make_reserve(splits: Splits, n_rows: int, ensemble: bool):
+    """The time to keep out of the search for the final refit, given the results so far."""
+    def reserve(results: list[TrialResult]) -> float:
+        done = sorted((r for r in results if r.state == "complete"), key=lambda r: r.fit_seconds)
+        if not done:
+            return 0.0
+        best = min(done, key=lambda r: r.number)  # the portfolio's first success is a fair stand-in
+        estimate = refit_estimate(best, splits, n_rows) * REFIT_MARGIN
+        return estimate * (2.0 if ensemble else 1.0)
+    return reserve
+
+
+def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool) -> dict[int, float]:
+    """Trial number to weight: a Caruana ensemble, or the best trial alone."""
+    if search.best is None:
+        raise BudgetError(_no_model_message(search.results))
+    complete = [r for r in search.results if r.state == "complete" and r.oof is not None]
+    if not use_ensemble or len(complete) < 2:
+        return {search.best.number: 1.0}
+    ranked = sorted(complete, key=lambda r: r.score, reverse=data.metric.greater_is_better)[:ENSEMBLE_CANDIDATES]
+    y_val = data.y[data.splits.validated_rows]
+    return select_ensemble(ranked, y_val, data.metric) or {search.best.number: 1.0}
+
+
+def _no_model_message(results: list[TrialResult]) -> str:
+    errors = [f"trial {r.number} ({r.config.family if r.config else '?'}): {r.state} {r.error or ''}" for r in results[:8]]
+    detail = "; ".join(errors) or "no trial could start"
+    return f"no pipeline could be fitted within the time budget; {detail}"
+
+
+def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: dict[int, float],
+                deadline: Deadline, context: BuildContext) -> tuple[WeightedEnsemble, object, dict[int, str]]:
+    """Refit the chosen pipelines on all rows, heaviest weight first, while time allows.
+
+    Returns the final ensemble, the best single pipeline (the best trial's, else the
+    heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
+    (the refit did not fit in time; the trial's fold models are averaged) or ``"dropped"``.
+    """
+    by_number = {r.number: r for r in search.results}
+    fitted, how = {}, {}
+    for number in sorted(weights, key=lambda n: -weights[n]):
+        result = by_number[number]
+        model = _refit_one(space, result, data, deadline, context)
+        how[number] = "refit"
+        if model is None and result.models:
+            model, how[number] = FoldBag(result.models), "fold models"
+        if model is None:
+            how[number] = "dropped"
+        else:
+            fitted[number] = model
+    ensemble = WeightedEnsemble(list(fitted.values()), [weights[n] for n in fitted], data.task, data.n_classes)
+    best = fitted.get(search.best.number, next(iter(fitted.values())))
+    return ensemble, best, how
+
+
+def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext):
+    window = deadline.remaining()
+    if window <= 0.05:
+        return None
+    try:
+        with time_limit(window):
+            return space.build(result.config, context).fit(data.X, data.y)
+    except TrialTimeout:
+        return None
+
+
+def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict[int, str], greater_is_better: bool) -> pd.DataFrame:
+    """One row per trial, best validation score first."""
+    rows = [r.record() for r in results if r.state != "skipped"]
+    frame = pd.DataFrame(rows, columns=["trial", "state", "family", "preprocessing", "params", "score",
+                                        "fit_seconds", "elapsed", "error"])
+    frame["ensemble_weight"] = frame["trial"].map(weights).fillna(0.0)
+    frame["final_model"] = frame["trial"].map(how).fillna("")
+    frame = frame.sort_values(["score", "trial"], ascending=[not greater_is_better, True], na_position="last")
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame.reset_index(drop=True)

@@ -1,0 +1,174 @@
+"""From registered components to a search space and a scikit-learn pipeline.
+
+A pipeline is: the optional and always-on feature builders, then :class:`TypedFrame`, then a
+``ColumnTransformer`` with the numeric stages and the categorical stages, then the model. The
+order of stages is the engine's configuration (:data:`PREPROCESSING_STAGES`), never the order
+in which plugins registered. Which preprocessors a stage may use depends on the model family:
+an imputer only where the family cannot take missing values, a scaler only where it wants
+scaled input, an encoder whose encoding the family accepts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.pipeline import Pipeline
+
+from .columns import ColumnPlan, TypedFrame
+from .components import PREPROCESSING_STAGES, BuildContext, ModelFamily
+from .registry import Registry
+
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """One point of the search space: a family, a preprocessor per stage, builders, params."""
+
+    family: str
+    preprocessing: Mapping[str, str]
+    builders: tuple[str, ...] = ()
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        chosen = [p for p in self.preprocessing.values() if p != NONE] + list(self.builders)
+        return " + ".join(chosen) or NONE
+
+    def to_dict(self) -> dict:
+        return {"family": self.family, "preprocessing": dict(self.preprocessing),
+                "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()}}
+
+
+class ScopedTrial:
+    """An optuna trial whose parameter names are prefixed with a component's scope."""
+
+    def __init__(self, trial: Any, scope: str):
+        self._trial, self._scope = trial, scope
+
+    def _name(self, name: str) -> str:
+        return f"{self._scope}.{name}"
+
+    def suggest_float(self, name: str, *args, **kwargs) -> float:
+        return self._trial.suggest_float(self._name(name), *args, **kwargs)
+
+    def suggest_int(self, name: str, *args, **kwargs) -> int:
+        return self._trial.suggest_int(self._name(name), *args, **kwargs)
+
+    def suggest_categorical(self, name: str, choices, *args, **kwargs):
+        return self._trial.suggest_categorical(self._name(name), choices, *args, **kwargs)
+
+
+class SearchSpace:
+    """The choices the search can make on this data, and how to build each choice."""
+
+    def __init__(self, registry: Registry, families: list[ModelFamily], plan: ColumnPlan,
+                 context: BuildContext, builders: list | None = None):
+        self.registry = registry
+        self.families = {f.name: f for f in families}
+        self.plan = plan
+        self.context = context
+        self.builders = list(builders or [])
+
+    # ---------------------------------------------------------------- choices
+    def stage_options(self, family: ModelFamily) -> dict[str, list[str]]:
+        """For each stage, the preprocessor names the family allows, preferred first."""
+        by_stage: dict[str, list] = {s: [] for s in PREPROCESSING_STAGES}
+        for p in self.registry.all("preprocessor", self.context.task):
+            by_stage[p.stage].append(p)
+        options: dict[str, list[str]] = {}
+        if self.context.numeric:
+            imputers = [p.name for p in by_stage["numeric_impute"]]
+            options["numeric_impute"] = [NONE] + imputers if family.handles_missing else imputers
+            options["numeric_outliers"] = [NONE] + [p.name for p in by_stage["numeric_outliers"]]
+            options["numeric_scale"] = [p.name for p in by_stage["numeric_scale"]] if family.wants_scaling else []
+        if self.context.categorical:
+            cat_imputers = [p.name for p in by_stage["categorical_impute"]]
+            options["categorical_impute"] = [NONE] + cat_imputers if family.handles_missing else cat_imputers
+            rank = {e: i for i, e in enumerate(family.categorical)}
+            encoders = sorted((p for p in by_stage["categorical_encode"] if p.encoding in rank),
+                              key=lambda p: (rank[p.encoding], p.name))
+            options["categorical_encode"] = [p.name for p in encoders]
+        return {stage: names or [NONE] for stage, names in options.items()}
+
+    def sample(self, trial: Any) -> PipelineConfig:
+        """Draw a configuration with an optuna trial (define-by-run)."""
+        name = trial.suggest_categorical("family", sorted(self.families))
+        family = self.families[name]
+        preprocessing, params = {}, {}
+        for stage, names in self.stage_options(family).items():
+            choice = trial.suggest_categorical(f"{name}.{stage}", names) if len(names) > 1 else names[0]
+            preprocessing[stage] = choice
+            prep = None if choice == NONE else self.registry.get("preprocessor", choice)
+            if prep is not None and prep.suggest is not None:
+                params[choice] = prep.suggest(ScopedTrial(trial, f"{name}.{choice}"), self.context)
+        builders = []
+        for b in self.builders:
+            on = not b.optional or trial.suggest_categorical(f"builder.{b.name}", [True, False])
+            if on:
+                builders.append(b.name)
+                if b.suggest is not None:
+                    params[b.name] = b.suggest(ScopedTrial(trial, f"builder.{b.name}"), self.context)
+        params[name] = family.suggest(ScopedTrial(trial, name), self.context)
+        return PipelineConfig(name, preprocessing, tuple(builders), params)
+
+    def portfolio(self) -> list[dict]:
+        """Parameter sets to enqueue first: each family's defaults, preferred preprocessing.
+
+        Ordered round-robin over the families sorted by cost, so the first defaults of every
+        family come before the second default of any.
+        """
+        queues = [(f, list(f.defaults)) for f in sorted(self.families.values(), key=lambda f: (f.cost, f.name))]
+        out = []
+        depth = max((len(q) for _, q in queues), default=0)
+        for i in range(depth):
+            for family, defaults in queues:
+                if i < len(defaults):
+                    out.append(self._fixed_params(family, defaults[i]))
+        return out
+
+    def _fixed_params(self, family: ModelFamily, default: Mapping[str, Any]) -> dict:
+        fixed = {"family": family.name}
+        for stage, names in self.stage_options(family).items():
+            if len(names) > 1:
+                fixed[f"{family.name}.{stage}"] = names[0]
+        for b in self.builders:
+            if b.optional:
+                fixed[f"builder.{b.name}"] = True
+        fixed.update({f"{family.name}.{k}": v for k, v in default.items()})
+        return fixed
+
+    # ---------------------------------------------------------------- building
+    def build(self, config: PipelineConfig, context: BuildContext | None = None) -> Pipeline:
+        """The unfitted scikit-learn pipeline for ``config``."""
+        context = context or self.context
+        steps = [(f"builder_{b}", self.registry.get("feature_builder", b).build(config.params.get(b, {}), context))
+                 for b in config.builders]
+        steps.append(("types", TypedFrame(self.plan)))
+        steps.append(("preprocess", self._column_transformer(config, context)))
+        family = self.registry.get("model_family", config.family)
+        steps.append(("model", family.build(config.params.get(config.family, {}), context)))
+        pipeline = Pipeline(steps)
+        pipeline.set_output(transform="pandas")
+        return pipeline
+
+    def _chain(self, config: PipelineConfig, stages: list[str], context: BuildContext):
+        steps = []
+        for stage in stages:
+            name = config.preprocessing.get(stage, NONE)
+            if name != NONE:
+                prep = self.registry.get("preprocessor", name)
+                steps.append((stage, prep.build(config.params.get(name, {}), context)))
+        return Pipeline(steps) if steps else "passthrough"
+
+    def _column_transformer(self, config: PipelineConfig, context: BuildContext) -> ColumnTransformer:
+        numeric = [s for s in PREPROCESSING_STAGES if s.startswith("numeric_")]
+        categorical = [s for s in PREPROCESSING_STAGES if s.startswith("categorical_")]
+        return ColumnTransformer(
+            [
+                ("num", self._chain(config, numeric, context), make_column_selector(dtype_include="number")),
+                ("cat", self._chain(config, categorical, context), make_column_selector(dtype_include="category")),
+            ],
+            remainder="drop",
+            verbose_feature_names_out=False,
+        )

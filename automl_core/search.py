@@ -1,0 +1,227 @@
+"""The search: optuna over family x preprocessing x hyperparameters, under a hard budget.
+
+The one module that imports optuna. A portfolio of each family's defaults runs first,
+cheapest family first; then TPE proposes. The loop uses optuna's ask/tell interface so that
+the engine, not optuna, owns time: a trial starts only if its estimated cost fits in what is
+left, and :func:`automl_core.budget.time_limit` stops one that runs over. With k-fold
+validation each fold is an optuna step, and a median pruner stops trials that trail.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import optuna
+from sklearn.base import clone
+
+from .budget import Deadline, time_limit
+from .components import Evaluator
+from .errors import TrialTimeout
+from .evaluation import Splits, better, model_output, score
+from .pipeline import PipelineConfig, SearchSpace
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+#: Stop proposing after this many proposals in a row that could not fit in the time left.
+MAX_CONSECUTIVE_SKIPS = 25
+#: Do not start a trial with less than this many seconds left.
+MIN_TRIAL_SECONDS = 0.05
+
+
+@dataclass
+class TrialResult:
+    """What one trial did. ``oof`` holds validation outputs for ``Splits.validated_rows``."""
+
+    number: int
+    config: PipelineConfig | None
+    state: str  # complete, pruned, failed, timeout, skipped
+    score: float | None = None
+    fit_seconds: float = 0.0
+    elapsed: float = 0.0
+    error: str | None = None
+    oof: np.ndarray | None = field(default=None, repr=False)
+    models: list | None = field(default=None, repr=False)
+
+    def record(self) -> dict:
+        config = self.config
+        return {
+            "trial": self.number,
+            "state": self.state,
+            "family": config.family if config else None,
+            "preprocessing": config.describe() if config else None,
+            "params": config.params.get(config.family, {}) if config else None,
+            "score": self.score,
+            "fit_seconds": round(self.fit_seconds, 4),
+            "elapsed": round(self.elapsed, 3),
+            "error": self.error,
+        }
+
+
+@dataclass
+class SearchData:
+    """What every trial fits on."""
+
+    X: Any
+    y: np.ndarray
+    task: str
+    n_classes: int
+    splits: Splits
+    metric: Evaluator
+
+
+class CostModel:
+    """Estimates a trial's seconds before it runs, from what similar trials took."""
+
+    def __init__(self, families: dict):
+        self.families = families
+        self.seen: dict[str, list[float]] = {}
+
+    def observe(self, family: str, seconds: float) -> None:
+        self.seen.setdefault(family, []).append(seconds)
+
+    def estimate(self, family: str) -> float | None:
+        if family in self.seen:
+            return float(np.median(self.seen[family]))
+        calibration = [np.median(v) / self.families[f].cost for f, v in self.seen.items()]
+        if not calibration:
+            return None
+        return float(np.median(calibration)) * self.families[family].cost
+
+
+class Search:
+    """Runs trials until the budget (minus what the final refit needs) is spent."""
+
+    def __init__(self, space: SearchSpace, data: SearchData, deadline: Deadline, *, seed: int = 0,
+                 max_trials: int | None = None, reserve: Callable[[list], float] = lambda results: 0.0,
+                 before_trial=None, after_trial=None):
+        self.space, self.data, self.deadline = space, data, deadline
+        self.max_trials, self.reserve = max_trials, reserve
+        self.before_trial = before_trial or (lambda **kw: None)
+        self.after_trial = after_trial or (lambda **kw: None)
+        self.costs = CostModel(space.families)
+        self.results: list[TrialResult] = []
+        self.best: TrialResult | None = None
+        self.study = optuna.create_study(
+            direction="maximize" if data.metric.greater_is_better else "minimize",
+            sampler=_sampler(seed),
+            pruner=optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0),
+        )
+        for params in space.portfolio():
+            self.study.enqueue_trial(params, skip_if_exists=True)
+
+    # ---------------------------------------------------------------- loop
+    def run(self) -> list[TrialResult]:
+        skips = 0
+        while not self._finished(skips):
+            trial = self.study.ask()
+            try:
+                config = self.space.sample(trial)
+            except Exception as exc:  # a plugin's search space is broken: fail that trial only
+                self._tell(trial, TrialResult(trial.number, None, "failed", error=_short(exc)))
+                continue
+            window = self.deadline.remaining() - self.reserve(self.results)
+            estimate = self.costs.estimate(config.family)
+            if estimate is not None and estimate > window:
+                skips += 1
+                self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                continue
+            skips = 0
+            self._tell(trial, self._run_trial(trial, config, window))
+        return self.results
+
+    def _finished(self, skips: int) -> bool:
+        if self.max_trials is not None and len(self.results) >= self.max_trials:
+            return True
+        if skips >= MAX_CONSECUTIVE_SKIPS:
+            return True
+        return self.deadline.remaining() - self.reserve(self.results) < MIN_TRIAL_SECONDS
+
+    def _tell(self, trial, result: TrialResult) -> None:
+        result.elapsed = self.deadline.elapsed()
+        if result.state == "complete":
+            self.study.tell(trial, result.score)
+            self.costs.observe(result.config.family, result.fit_seconds)
+            if self.best is None or better(self.data.metric, result.score, self.best.score):
+                self._drop_models(self.best)
+                self.best = result
+        elif result.state == "pruned":
+            self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        else:
+            self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            if result.state == "timeout" and result.config is not None:
+                self.costs.observe(result.config.family, result.fit_seconds)
+        if result is not self.best:
+            self._drop_models(result)
+        self.results.append(result)
+        self.after_trial(number=result.number, record=result.record(),
+                         best_score=None if self.best is None else self.best.score)
+
+    @staticmethod
+    def _drop_models(result: TrialResult | None) -> None:
+        if result is not None:
+            result.models = None  # keep fitted models of the best trial only (memory)
+
+    # ---------------------------------------------------------------- one trial
+    def _run_trial(self, trial, config: PipelineConfig, window: float) -> TrialResult:
+        self.before_trial(number=trial.number, config=config.to_dict())
+        started = time.monotonic()
+        result = TrialResult(trial.number, config, "complete")
+        try:
+            with time_limit(window):
+                self._fit_folds(trial, config, result)
+        except TrialTimeout as exc:
+            result.state, result.error = "timeout", str(exc)
+        except optuna.TrialPruned:
+            result.state = "pruned"
+        except Exception as exc:  # principle 6: a plugin that raises fails its trial, not the search
+            result.state, result.error = "failed", _short(exc)
+        result.fit_seconds = time.monotonic() - started
+        if result.state != "complete":
+            result.oof, result.models = None, None
+        return result
+
+    def _fit_folds(self, trial, config: PipelineConfig, result: TrialResult) -> None:
+        data = self.data
+        template = self.space.build(config)
+        outputs, models, fold_scores = [], [], []
+        for step, (train, val) in enumerate(data.splits.folds):
+            model = clone(template).fit(data.X.iloc[train], data.y[train])
+            out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
+            outputs.append(out)
+            models.append(model)
+            fold_scores.append(score(data.metric, data.y[val], out))
+            if len(data.splits.folds) > 1:
+                trial.report(float(np.mean(fold_scores)), step)
+                if step < len(data.splits.folds) - 1 and trial.should_prune():
+                    raise optuna.TrialPruned()
+        result.oof = _assemble(outputs, data.splits)
+        result.score = score(data.metric, data.y[data.splits.validated_rows], result.oof)
+        if not np.isfinite(result.score):
+            raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
+        result.models = models
+
+
+def _assemble(outputs: list[np.ndarray], splits: Splits) -> np.ndarray:
+    """Validation outputs ordered as ``splits.validated_rows``."""
+    order = np.concatenate([val for _, val in splits.folds])
+    stacked = np.concatenate(outputs, axis=0)
+    return stacked[np.argsort(order, kind="stable")]
+
+
+def _short(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    place = f" ({where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{place}"
+
+
+def _sampler(seed: int) -> optuna.samplers.BaseSampler:
+    import warnings
+
+    with warnings.catch_warnings():
+        # multivariate and group are marked experimental in optuna, and are what makes TPE
+        # model the conditional space (family -> its own parameters) jointly
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True, n_startup_trials=8)

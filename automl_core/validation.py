@@ -1,0 +1,127 @@
+"""Input validation: a pandera schema inferred at fit, checked at predict. The one pandera module.
+
+The schema states, per feature column the model uses, what it must hold: numbers (finite)
+for numeric columns, anything for categorical ones (unseen levels are a policy, not a schema
+failure, unless the policy is ``"error"``), and whether missing values are allowed (only where
+the training data had them, when ``strict_missing``). Checking is lazy: one
+:class:`SchemaError` lists every failure (column, check, offending value, row).
+
+Numbers stored as strings are rejected, never coerced silently; integers where floats were
+seen are fine.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)
+    import pandera.pandas as pa
+    from pandera import extensions
+    from pandera.errors import SchemaError as _PanderaSchemaError
+    from pandera.errors import SchemaErrors as _PanderaSchemaErrors
+
+from .columns import ColumnPlan
+from .errors import SchemaError
+
+#: Failures shown in an error message; the full table is on ``SchemaError.failures``.
+MAX_FAILURES_SHOWN = 12
+
+
+def _is_number(value) -> bool:
+    return value is None or (isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)))
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_numeric(series: pd.Series):
+    """Values are numbers (or missing): a numeric dtype, or Python numbers in an object column."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return pd.Series(True, index=series.index)
+    return series.map(lambda v: _is_number(v) or (isinstance(v, float) and np.isnan(v)))
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_finite(series: pd.Series):
+    """Numeric values are not infinite."""
+    numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+    return ~np.isinf(numbers)
+
+
+@extensions.register_check_method(statistics=["levels"], check_type="vectorized")
+def automl_known_level(series: pd.Series, *, levels: Iterable[str]):
+    """Categorical values are levels seen at fit (or missing)."""
+    return series.isna() | series.astype(str).isin(set(levels))
+
+
+def infer_schema(
+    X: pd.DataFrame,
+    plan: ColumnPlan,
+    *,
+    strict_missing: bool = True,
+    unseen: str = "missing",
+) -> pa.DataFrameSchema:
+    """The schema of the training features ``X`` for the columns the plan keeps."""
+    columns = {}
+    for col, kind in plan.kinds.items():
+        if kind in ("drop", "identifier"):
+            continue
+        nullable = bool(X[col].isna().any()) or not strict_missing
+        checks = []
+        if kind == "numeric":
+            checks = [pa.Check.automl_numeric(), pa.Check.automl_finite()]
+        elif kind == "categorical" and unseen == "error":
+            levels = sorted(X[col].dropna().astype(str).unique().tolist())
+            checks = [pa.Check.automl_known_level(levels=levels)]
+        columns[col] = pa.Column(None, checks=checks, nullable=nullable, required=True, coerce=False)
+    return pa.DataFrameSchema(columns, strict=False, name="automl_features")
+
+
+def _describe(failures: pd.DataFrame) -> str:
+    lines = []
+    for row in failures.head(MAX_FAILURES_SHOWN).itertuples(index=False):
+        where = "" if pd.isna(row.index) else f" at row {row.index}"
+        value = "" if pd.isna(row.failure_case) and row.check != "not_nullable" else f": {row.failure_case!r}"
+        lines.append(f"  column {row.column!r} failed {row.check}{value}{where}")
+    more = len(failures) - MAX_FAILURES_SHOWN
+    if more > 0:
+        lines.append(f"  ... and {more} more (see the error's .failures)")
+    return "\n".join(lines)
+
+
+def _failure_table(exc: Exception) -> pd.DataFrame:
+    table = getattr(exc, "failure_cases", None)
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame([{"column": getattr(getattr(exc, "schema", None), "name", None), "check": str(getattr(exc, "check", "")), "failure_case": str(exc), "index": None}])
+    table = table.copy()
+    absent = table["check"].astype(str) == "column_in_dataframe"
+    table.loc[absent, "column"] = table.loc[absent, "failure_case"]
+    table["check"] = table["check"].astype(str).str.replace(r"^automl_", "", regex=True)
+    table["check"] = table["check"].replace({"column_in_dataframe": "column_present"})
+    return table[["column", "check", "failure_case", "index"]].reset_index(drop=True)
+
+
+def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -> None:
+    """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandera's own concat of failure cases
+            schema.validate(X, lazy=True)
+    except (_PanderaSchemaErrors, _PanderaSchemaError) as exc:
+        failures = _failure_table(exc)
+        columns = sorted({str(c) for c in failures["column"].dropna()})
+        message = (
+            f"{what} does not match the schema learned at fit: {len(failures)} failure(s) "
+            f"in column(s) {', '.join(columns)}\n{_describe(failures)}"
+        )
+        raise SchemaError(message, failures) from None
+
+
+def schema_to_yaml(schema: pa.DataFrameSchema) -> str:
+    return schema.to_yaml()
+
+
+def schema_from_yaml(text: str) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema.from_yaml(text)
