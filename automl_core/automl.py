@@ -51,6 +51,8 @@ class AutoML(BaseEstimator):
     :param n_jobs: threads per model (default: the machine's cores, at most 2).
     :param max_trials: stop after this many trials even if time remains.
     :param reference_rows: size of the training sample kept for monitoring.
+    :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
+        ``top_configs_``) to try first, before the default portfolio.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -58,7 +60,8 @@ class AutoML(BaseEstimator):
                  holdout: float = 0.2, ensemble: bool = True, column_types: Mapping[str, str] | None = None,
                  unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
-                 n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000):
+                 n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
+                 warm_start: Sequence[Mapping[str, Any]] | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -77,6 +80,7 @@ class AutoML(BaseEstimator):
         self.n_jobs = n_jobs
         self.max_trials = max_trials
         self.reference_rows = reference_rows
+        self.warm_start = warm_start
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
@@ -173,13 +177,15 @@ class AutoML(BaseEstimator):
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
         reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
-                        before_trial=pm.hook.before_trial, after_trial=pm.hook.after_trial)
+                        before_trial=pm.hook.before_trial, after_trial=pm.hook.after_trial,
+                        warm_start=list(self.warm_start or []))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
             search.run()
             weights = fitting.ensemble_weights(search, data, self.ensemble)
             self.model_, self.best_pipeline_, how = fitting.refit_final(search, space, data, weights, deadline, context)
         self.best_config_ = search.best.config
+        self.top_configs_ = fitting.top_configs(search.results, data.metric.greater_is_better)
         self.best_score_ = search.best.score
         self.ensemble_weights_ = weights
         self.leaderboard_ = fitting.leaderboard(search.results, weights, how, data.metric.greater_is_better)

@@ -99,3 +99,9 @@ def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict
     frame = frame.sort_values(["score", "trial"], ascending=[not greater_is_better, True], na_position="last")
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame.reset_index(drop=True)
+
+
+def top_configs(results: list[TrialResult], greater_is_better: bool, n: int = 5) -> list[dict]:
+    """The ``n`` best completed configurations, as dicts that can warm-start a later search."""
+    done = sorted((r for r in results if r.state == "complete"), key=lambda r: r.score, reverse=greater_is_better)
+    return [r.config.to_dict() for r in done[:n]]

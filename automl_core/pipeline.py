@@ -127,6 +127,33 @@ class SearchSpace:
                     out.append(self._fixed_params(family, defaults[i]))
         return out
 
+    def fixed_params(self, config: Mapping[str, Any]) -> dict | None:
+        """optuna parameters that reproduce a configuration (``PipelineConfig.to_dict()``).
+
+        Used to warm-start a search from earlier results; None when the configuration names a
+        family or preprocessor this search does not offer.
+        """
+        family = self.families.get(config.get("family"))
+        if family is None:
+            return None
+        options = self.stage_options(family)
+        fixed = {"family": family.name}
+        params = config.get("params", {})
+        for stage, choice in config.get("preprocessing", {}).items():
+            if choice not in options.get(stage, [choice]):
+                return None
+            if len(options.get(stage, [])) > 1:
+                fixed[f"{family.name}.{stage}"] = choice
+            fixed.update({f"{family.name}.{choice}.{k}": v for k, v in params.get(choice, {}).items()})
+        for b in self.builders:
+            on = b.name in config.get("builders", ())
+            if b.optional:
+                fixed[f"builder.{b.name}"] = on
+            if on:
+                fixed.update({f"builder.{b.name}.{k}": v for k, v in params.get(b.name, {}).items()})
+        fixed.update({f"{family.name}.{k}": v for k, v in params.get(family.name, {}).items()})
+        return fixed
+
     def _fixed_params(self, family: ModelFamily, default: Mapping[str, Any]) -> dict:
         fixed = {"family": family.name}
         for stage, names in self.stage_options(family).items():

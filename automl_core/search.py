@@ -96,7 +96,7 @@ class Search:
 
     def __init__(self, space: SearchSpace, data: SearchData, deadline: Deadline, *, seed: int = 0,
                  max_trials: int | None = None, reserve: Callable[[list], float] = lambda results: 0.0,
-                 before_trial=None, after_trial=None):
+                 before_trial=None, after_trial=None, warm_start: list | None = None):
         self.space, self.data, self.deadline = space, data, deadline
         self.max_trials, self.reserve = max_trials, reserve
         self.before_trial = before_trial or (lambda **kw: None)
@@ -109,7 +109,8 @@ class Search:
             sampler=_sampler(seed),
             pruner=optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0),
         )
-        for params in space.portfolio():
+        warm = [space.fixed_params(config) for config in warm_start or []]
+        for params in [p for p in warm if p is not None] + space.portfolio():
             self.study.enqueue_trial(params, skip_if_exists=True)
 
     # ---------------------------------------------------------------- loop
