@@ -138,5 +138,7 @@ def build_plugin_manager(
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin!r} implements a hook the engine does not define: {exc}") from exc
+        name = pm.get_name(exc.plugin) or plugin_name_of(exc.plugin)
+        hook = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
+        raise PluginError(f"plugin {name!r} implements {hook!r}, which is not a hook of automl-core (misspelt?)") from exc
     return pm

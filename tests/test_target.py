@@ -1,0 +1,35 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl_core.errors import DataError
+from automl_core.target import check_target, encode_target, infer_task
+
+from conftest import dataset
+
+
+@pytest.mark.parametrize("name", ["titanic", "german_credit", "penguins", "wine_quality_white", "auto_mpg", "insurance_charges"])
+def test_infers_the_manifest_task_on_real_targets(name):
+    frame, target, task = dataset(name)
+    assert infer_task(frame[target].dropna()) == task
+
+
+def test_encode_target_gives_sorted_classes_and_indices():
+    codes, classes = encode_target(pd.Series(["b", "a", "b", "c"]), "multiclass")
+    assert list(classes) == ["a", "b", "c"]
+    assert codes.tolist() == [1, 0, 1, 2]
+    values, none = encode_target(pd.Series([1, 2.5]), "regression")
+    assert none is None and values.dtype == np.float64
+
+
+@pytest.mark.parametrize("y, task, message", [
+    (pd.Series(["a", "a", "a"]), None, "single class"),
+    (pd.Series(["a", "b", "c"]), "regression", "numeric target"),
+    (pd.Series([1.0, np.inf, 2.0, 3.0]), "regression", "infinite"),
+    (pd.Series([1, 2, 3]), "binary", "3 classes"),
+    (pd.Series([1, 2]), "ranking", "unknown task"),
+    (pd.Series([], dtype=float), None, "no non-missing"),
+])
+def test_bad_targets_are_named(y, task, message):
+    with pytest.raises(DataError, match=message):
+        check_target(y, task, "label")

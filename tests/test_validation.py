@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from automl_core.columns import plan_columns
+from automl_core.errors import SchemaError
+from automl_core.validation import infer_schema, schema_from_yaml, schema_to_yaml, validate
+
+from conftest import dataset
+
+
+@pytest.fixture(scope="module")
+def titanic():
+    frame, target, _ = dataset("titanic")
+    X = frame.drop(columns=[target])
+    return X, plan_columns(X)
+
+
+def test_training_data_passes_its_own_schema(titanic):
+    X, plan = titanic
+    validate(infer_schema(X, plan), X)
+
+
+def test_every_failure_is_listed_once_with_column_check_and_value(titanic):
+    X, plan = titanic
+    schema = infer_schema(X, plan, unseen="error")
+    bad = X.head(6).copy().drop(columns=["Pclass"])
+    bad["Age"] = bad["Age"].astype(object)
+    bad.loc[bad.index[0], "Age"] = "forty"
+    bad.loc[bad.index[1], "Fare"] = np.inf
+    bad.loc[bad.index[2], "Sex"] = "unknown"
+    bad.loc[bad.index[3], "Sex"] = None
+    with pytest.raises(SchemaError) as info:
+        validate(schema, bad)
+    failures = info.value.failures
+    found = set(zip(failures["column"], failures["check"]))
+    assert ("Pclass", "column_present") in found
+    assert ("Age", "numeric") in found
+    assert ("Fare", "finite") in found
+    assert ("Sex", "not_nullable") in found
+    assert any(c == "Sex" and k.startswith("known_level") for c, k in found)
+    message = str(info.value)
+    for column in ("Pclass", "Age", "Fare", "Sex"):
+        assert column in message
+    assert "'forty'" in message
+
+
+def test_numbers_as_strings_are_rejected_not_coerced(titanic):
+    X, plan = titanic
+    bad = X.head(3).copy()
+    bad["Fare"] = bad["Fare"].astype(str)
+    with pytest.raises(SchemaError, match="Fare"):
+        validate(infer_schema(X, plan), bad)
+
+
+def test_integers_where_floats_were_seen_pass(titanic):
+    X, plan = titanic
+    ok = X.head(5).copy()
+    ok["Fare"] = ok["Fare"].round().astype("int64")
+    validate(infer_schema(X, plan), ok)
+
+
+def test_schema_round_trips_through_yaml(titanic):
+    X, plan = titanic
+    schema = schema_from_yaml(schema_to_yaml(infer_schema(X, plan, unseen="error")))
+    validate(schema, X)
+    bad = X.head(2).copy()
+    bad.loc[bad.index[0], "Embarked"] = "Z"
+    with pytest.raises(SchemaError, match="Embarked"):
+        validate(schema, bad)
