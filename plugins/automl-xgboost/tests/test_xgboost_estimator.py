@@ -46,6 +46,7 @@ def test_unseen_category_at_predict_is_missing_not_an_error():
     unseen = held_out.assign(native_country=pd.Categorical(["Atlantis"] * len(held_out)))
     levels = X["native_country"].cat.categories
     missing = held_out.assign(native_country=pd.Categorical([None] * len(held_out), categories=levels))
+    assert not np.allclose(model.predict_proba(held_out), model.predict_proba(missing))  # the model uses native_country
     np.testing.assert_allclose(model.predict_proba(unseen), model.predict_proba(missing))
     assert list(model.classes_) == sorted(y.unique())
 

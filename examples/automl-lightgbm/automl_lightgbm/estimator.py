@@ -1,0 +1,157 @@
+"""LightGBM estimators that stop early on an inner validation split of their own.
+
+automl-core gives a model family's estimator the training rows of one trial and nothing
+more, so a boosting model that wants early stopping holds out its own validation rows: 15%
+of them (stratified for classification), stopping after 50 rounds without improvement.
+LightGBM then predicts with the best iteration. On data too small to split, a fixed number
+of rounds scaled to the learning rate is trained instead.
+
+Categorical columns arrive as pandas ``category`` dtype and go to LightGBM natively; LightGBM
+remembers their categories and maps a level unseen at fit to missing at predict.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import lightgbm
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+
+#: Rounds times learning rate when the data are too small to split: 100 rounds at 0.1.
+SHRINKAGE_WITHOUT_VALIDATION = 10.0
+
+
+def inner_split(
+    y: np.ndarray, stratify: bool, fraction: float, min_rows: int, seed: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row indices ``(train, valid)`` for early stopping, or None when ``y`` is too small.
+
+    Stratified splits keep the rows of a class seen only once in the training part.
+    """
+    rows = np.arange(len(y))
+    keep = np.ones(len(y), dtype=bool)
+    n_classes = 0
+    if stratify:
+        _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+        keep = counts[inverse] >= 2
+        n_classes = int((counts >= 2).sum())
+    n_valid = math.ceil(fraction * keep.sum())
+    if min(n_valid, keep.sum() - n_valid) < max(min_rows, n_classes):
+        return None
+    train, valid = train_test_split(
+        rows[keep], test_size=n_valid, random_state=seed, stratify=y[keep] if stratify else None
+    )
+    return np.concatenate([train, rows[~keep]]), valid
+
+
+def _rows(X: Any, index: np.ndarray) -> Any:
+    return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
+
+
+class _EarlyStoppingLightGBM(BaseEstimator):
+    """Fit and predict logic shared by the classifier and the regressor.
+
+    :param params: LightGBM parameters (``learning_rate``, ``num_leaves``...), passed through.
+    :param n_estimators: the most boosting rounds to train.
+    :param early_stopping_rounds: stop after this many rounds without validation improvement.
+    :param validation_fraction: share of the rows held out for early stopping.
+    :param min_validation_rows: below this many rows in either part, no split is made.
+    :param random_state: seeds the split and LightGBM.
+    :param n_jobs: threads LightGBM may use.
+    """
+
+    _lgbm_class: type  # the LightGBM estimator the subclass wraps
+    _stratify: bool  # whether the inner split keeps class proportions
+
+    def __init__(
+        self,
+        params: Mapping[str, Any] | None = None,
+        n_estimators: int = 2000,
+        early_stopping_rounds: int = 50,
+        validation_fraction: float = 0.15,
+        min_validation_rows: int = 20,
+        random_state: int = 0,
+        n_jobs: int = 1,
+    ):
+        self.params = params
+        self.n_estimators = n_estimators
+        self.early_stopping_rounds = early_stopping_rounds
+        self.validation_fraction = validation_fraction
+        self.min_validation_rows = min_validation_rows
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _fit_model(self, X: Any, y: np.ndarray) -> None:
+        params = {**(self.params or {}), "random_state": self.random_state, "n_jobs": self.n_jobs, "verbosity": -1}
+        split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
+        if split is None:
+            rounds = math.ceil(SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.1))
+            self.model_ = self._lgbm_class(n_estimators=min(self.n_estimators, rounds), **params).fit(X, y)
+        else:
+            train, valid = split
+            self.model_ = self._lgbm_class(n_estimators=self.n_estimators, **params)
+            # y is already encoded as 0..k-1: LightGBM 4.7 does not encode eval_y itself (issue 7400).
+            self.model_.fit(
+                _rows(X, train), y[train], eval_X=_rows(X, valid), eval_y=y[valid],
+                callbacks=[lightgbm.early_stopping(self.early_stopping_rounds, verbose=False)],
+            )
+        self.best_iteration_ = self.model_.best_iteration_ or self.model_.n_estimators
+        self.n_features_in_ = self.model_.n_features_in_
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+
+
+class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):
+    """A LightGBM classifier that stops early on a stratified inner validation split.
+
+    ``classes_`` holds the labels seen at fit, in the column order of ``predict_proba``;
+    ``best_iteration_`` is the number of rounds the model predicts with.
+    """
+
+    _lgbm_class = lightgbm.LGBMClassifier
+    _stratify = True
+
+    def fit(self, X: Any, y: Any) -> "LightGBMEarlyStoppingClassifier":
+        """Fit on ``X`` and class labels ``y``."""
+        encoder = LabelEncoder().fit(np.asarray(y))
+        self.classes_ = encoder.classes_
+        self._fit_model(X, encoder.transform(np.asarray(y)))
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, one column per entry of ``classes_``."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class label of each row."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class LightGBMEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingLightGBM):
+    """A LightGBM regressor that stops early on a random inner validation split.
+
+    ``best_iteration_`` is the number of rounds the model predicts with.
+    """
+
+    _lgbm_class = lightgbm.LGBMRegressor
+    _stratify = False
+
+    def fit(self, X: Any, y: Any) -> "LightGBMEarlyStoppingRegressor":
+        """Fit on ``X`` and float targets ``y``."""
+        self._fit_model(X, np.asarray(y, dtype=float))
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted values."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict(X)

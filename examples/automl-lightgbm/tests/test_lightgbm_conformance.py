@@ -1,0 +1,7 @@
+"""The plugin passes automl-core's conformance checks: the whole contract in one line."""
+import automl_lightgbm
+from automl_core.testing import check_plugin
+
+
+def test_plugin_conforms():
+    check_plugin(automl_lightgbm)

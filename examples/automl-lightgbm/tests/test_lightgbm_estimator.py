@@ -1,0 +1,67 @@
+"""The early-stopping LightGBM estimators on samples of real datasets."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import log_loss, mean_squared_error
+
+from automl_lightgbm import DEFAULTS
+from automl_lightgbm.estimator import LightGBMEarlyStoppingClassifier, LightGBMEarlyStoppingRegressor
+
+DATASETS = Path("/work/shared/datasets")
+needs_data = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"real datasets not found in {DATASETS}")
+
+
+def sample(name: str, rows: int) -> tuple[pd.DataFrame, pd.Series]:
+    """``rows`` random rows of a dataset of the manifest, its categorical columns as category dtype."""
+    entry = {d["name"]: d for d in json.loads((DATASETS / "manifest.json").read_text())}[name]
+    frame = pd.read_csv(DATASETS / entry["file"]).sample(rows, random_state=0).reset_index(drop=True)
+    target = frame.pop(entry["target"])
+    return frame.astype({c: "category" for c in entry["categorical_cols"]}), target
+
+
+def test_the_entry_point_loads_the_plugin_without_importing_lightgbm():
+    code = (
+        "import sys; from importlib import metadata\n"
+        "[point] = [e for e in metadata.entry_points(group='automl.plugins') if e.name == 'lightgbm']\n"
+        "assert point.load().PLUGIN_NAME == 'lightgbm'\n"
+        "assert 'lightgbm' not in sys.modules, 'loading the plugin imported lightgbm'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@needs_data
+def test_classifier_stops_early_and_beats_the_prior_on_adult_income():
+    X, y = sample("adult_income", 2000)
+    y = (y == ">50K").to_numpy().astype(int)
+    model = LightGBMEarlyStoppingClassifier(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])
+    assert 0 < model.best_iteration_ < model.n_estimators  # it stopped before the last round
+    prior = np.tile(np.bincount(y[:1500]) / 1500, (500, 1))
+    assert log_loss(y[1500:], model.predict_proba(X[1500:])) < 0.8 * log_loss(y[1500:], prior)
+
+
+@needs_data
+def test_unseen_category_at_predict_is_treated_as_missing():
+    X, y = sample("adult_income", 2000)
+    model = LightGBMEarlyStoppingClassifier(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])
+    held_out = X[1500:]
+    levels = X["occupation"].cat.categories
+    unseen = held_out.assign(occupation=pd.Categorical(["Astronaut"] * len(held_out)))
+    missing = held_out.assign(occupation=pd.Categorical([None] * len(held_out), categories=levels))
+    assert not np.allclose(model.predict_proba(held_out), model.predict_proba(missing))  # the model uses occupation
+    np.testing.assert_allclose(model.predict_proba(unseen), model.predict_proba(missing))
+    assert set(model.predict(held_out)) <= set(y.unique())
+
+
+@needs_data
+def test_regressor_beats_the_mean_on_california_housing():
+    X, y = sample("california_housing", 2000)
+    model = LightGBMEarlyStoppingRegressor(params=DEFAULTS[0], n_jobs=1).fit(X[:1500], y[:1500])
+    constant = np.full(500, y[:1500].mean())
+    assert mean_squared_error(y[1500:], model.predict(X[1500:])) < 0.5 * mean_squared_error(y[1500:], constant)
