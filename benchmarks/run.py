@@ -1,0 +1,179 @@
+"""Run AutoML systems side by side on the shared datasets and summarize the results.
+
+Each (system, dataset) pair runs in its own subprocess, under the interpreter of that system's
+virtualenv, so that one crash or time-out fails one row. Rows are appended as JSON lines to
+``results/<date>-<budget>s.jsonl``; the summary is printed and written beside it as markdown.
+
+    python benchmarks/run.py --budget 60
+    python benchmarks/run.py --budget 10 --datasets penguins,titanic --systems hgb,constant
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+import summarize
+
+HERE = Path(__file__).resolve().parent
+RUNNERS = HERE / "runners"
+MANIFEST = Path("/work/shared/datasets/manifest.json")
+SYSTEMS = ("ours", "flaml", "autogluon", "hgb", "constant")
+PYTHONS = {
+    "ours": sys.executable,
+    "hgb": sys.executable,
+    "constant": sys.executable,
+    "flaml": "/opt/peers/flaml/bin/python",
+    "autogluon": "/opt/peers/autogluon/bin/python",
+}
+PRIMARY = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+SECONDARY = {"binary": "accuracy", "multiclass": "accuracy", "regression": "r2"}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--budget", type=float, default=60, help="seconds per fit (default 60)")
+    p.add_argument("--datasets", help="comma-separated names from the manifest (default: all)")
+    p.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated, from: " + ",".join(SYSTEMS))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--manifest", type=Path, default=MANIFEST)
+    p.add_argument("--results", type=Path, default=HERE / "results", help="folder for JSONL, markdown, logs")
+    p.add_argument("--python", action="append", default=[], metavar="SYSTEM=PATH",
+                   help="interpreter for a system, e.g. flaml=/opt/peers/flaml/bin/python")
+    args = p.parse_args(argv)
+    unknown = set(args.systems.split(",")) - set(SYSTEMS)
+    if unknown:
+        p.error(f"unknown systems: {', '.join(sorted(unknown))}")
+    return args
+
+
+def select_datasets(manifest: Path, names: str | None) -> list[dict]:
+    """The manifest entries asked for, in the order asked; unknown names are an error."""
+    entries = {e["name"]: e for e in json.loads(manifest.read_text())}
+    wanted = names.split(",") if names else list(entries)
+    missing = [n for n in wanted if n not in entries]
+    if missing:
+        raise SystemExit(f"not in {manifest}: {', '.join(missing)}")
+    return [dict(entries[n], path=str(manifest.parent / entries[n]["file"])) for n in wanted]
+
+
+def write_split(entry: dict, seed: int, folder: Path) -> Path:
+    """An 80/20 split of row positions (stratified for classification), saved as JSON."""
+    y = pd.read_csv(entry["path"], usecols=[entry["target"]])[entry["target"]]
+    stratify = None if entry["task"] == "regression" else y
+    train, test = train_test_split(range(len(y)), test_size=0.2, random_state=seed, stratify=stratify)
+    path = folder / f"{entry['name']}-split.json"
+    path.write_text(json.dumps({"train": sorted(train), "test": sorted(test)}))
+    return path
+
+
+def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str, float, float]:
+    """Run ``cmd`` in its own process group; return (status, wall seconds, peak RSS MB).
+
+    The peak comes from ``os.wait4`` (ru_maxrss of the child and the descendants it waited
+    for). Past ``timeout`` the whole group is killed and the status is "timeout".
+    """
+    start = time.monotonic()
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    status = "timeout"
+    while time.monotonic() - start < timeout:
+        pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            status = "ok" if os.waitstatus_to_exitcode(wait_status) == 0 else "error"
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped above; keeps Popen from waiting again
+    return status, time.monotonic() - start, usage.ru_maxrss / 1024
+
+
+def child_fields(out: Path, task: str) -> dict:
+    """The runner's own measurements, flattened for the row."""
+    child = json.loads(out.read_text())
+    scores = child.pop("scores")
+    child["score"] = scores[PRIMARY[task]]
+    child["secondary_score"] = scores[SECONDARY[task]]
+    return child
+
+
+def log_tail(log: Path, lines: int = 15) -> str:
+    """The last lines a failed child printed."""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Path) -> dict:
+    """Run one system on one dataset and return its result row (never raises for the child)."""
+    task = entry["task"]
+    out = work / f"{entry['name']}-{system}.json"
+    cmd = [_python(system, args), str(RUNNERS / f"{system}_runner.py"), "--data", entry["path"],
+           "--split", str(split), "--target", entry["target"], "--task", task, "--metric", PRIMARY[task],
+           "--budget", str(args.budget), "--seed", str(args.seed), "--out", str(out)]
+    env = dict(os.environ, TMPDIR=str(work))
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see shared/stack-notes.md: spin-wait on 2 cores
+    log = logs / f"{entry['name']}-{system}.log"
+    load_start = os.getloadavg()
+    timeout = 3 * args.budget + 60
+    status, wall, peak = run_child(cmd, env, log, timeout)
+    row = {"system": system, "dataset": entry["name"], "task": task, "metric": PRIMARY[task],
+           "secondary_metric": SECONDARY[task], "budget_s": args.budget, "seed": args.seed,
+           "status": status, "wall_s": wall, "timeout_s": timeout, "peak_mem_mb": peak,
+           "loadavg_start": load_start, "loadavg_end": os.getloadavg(), **machine(), "python": cmd[0],
+           "omp_wait_policy": env["OMP_WAIT_POLICY"], "finished_at": dt.datetime.now().isoformat()}
+    if status == "ok" and out.exists():
+        row.update(child_fields(out, task))
+        row["fit_over_budget"] = row["fit_s"] / args.budget
+    elif status == "ok":
+        row.update(status="error", error="the runner wrote no result")
+    else:
+        row["error"] = log_tail(log) if status == "error" else f"killed after {timeout:.0f} s"
+    return row
+
+
+def machine() -> dict:
+    """Where the row ran: core counts and host name."""
+    return {"cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)), "host": platform.node()}
+
+
+def _python(system: str, args) -> str:
+    overrides = dict(item.split("=", 1) for item in args.python)
+    return overrides.get(system, PYTHONS[system])
+
+
+def main(argv=None) -> None:
+    """Run every asked pair, append rows to the dated JSONL, print and save the summary."""
+    args = parse_args(argv)
+    entries = select_datasets(args.manifest, args.datasets)
+    stem = f"{dt.date.today().isoformat()}-{args.budget:g}s"
+    logs = args.results / "logs" / stem
+    logs.mkdir(parents=True, exist_ok=True)
+    jsonl = args.results / f"{stem}.jsonl"
+    with tempfile.TemporaryDirectory(prefix="automl-bench-") as tmp:
+        for entry in entries:
+            split = write_split(entry, args.seed, Path(tmp))
+            for system in args.systems.split(","):
+                row = bench_one(system, entry, split, args, Path(tmp), logs)
+                with jsonl.open("a") as fh:
+                    fh.write(json.dumps(row, default=str) + "\n")
+                print(summarize.progress_line(row), flush=True)
+    report = summarize.render(summarize.load([jsonl]))
+    (args.results / f"{stem}.md").write_text(report)
+    print(f"\nrows appended to {jsonl}\n\n{report}")
+
+
+if __name__ == "__main__":
+    main()
