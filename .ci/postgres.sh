@@ -21,7 +21,7 @@ PG_PASSWORD=automl-test-only
 log() { echo "postgres.sh: $*" >&2; }
 
 pg_bin() {
-    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true
 }
 
 install_server() {

@@ -42,15 +42,30 @@ def load_data(
     return load_with_manager(pm, source, options)
 
 
-def load_with_manager(pm: PluginManager, source: Any, options: Mapping[str, Any]):
-    """Read ``source`` with the plugins of an existing manager (what ``AutoML`` calls)."""
+def load_with_manager(
+    pm: PluginManager, source: Any, options: Mapping[str, Any], registry: Registry | None = None
+):
+    """Read ``source`` with the plugins of an existing manager (what ``AutoML`` calls).
+
+    :param registry: the registry already built from ``pm``, if any; otherwise only the
+        loaders are collected (the other kinds may be costly to register and are not needed).
+    """
     label = describe_source(source)
     frame = _ask_hook(pm, source, options, label)
     if frame is None:
-        loaders = sorted(Registry.from_manager(pm).all("loader"), key=lambda l: (-l.priority, l.name))
+        registry = registry if registry is not None else _loader_registry(pm)
+        loaders = sorted(registry.all("loader"), key=lambda l: (-l.priority, l.name))
         loader = _pick_loader(loaders, source, options, label)
         frame = _run_loader(loader, source, options, label)
     return _checked(frame, label)
+
+
+def _loader_registry(pm: PluginManager) -> Registry:
+    """A registry of the loaders alone (``Registry.from_manager`` collects every kind)."""
+    registry = Registry()
+    for impl in pm.hook.register_loaders.get_hookimpls():
+        registry._collect("loader", impl.plugin_name, impl.function)
+    return registry
 
 
 def describe_source(source: Any) -> str:

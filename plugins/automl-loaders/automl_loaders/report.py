@@ -21,10 +21,27 @@ logger = logging.getLogger("automl.loaders")
 REPORT_KEY = "automl_load_report"
 
 
+#: What ``pandas.api.types.infer_dtype`` says of columns that may hold numbers written as text.
+_CANDIDATE_KINDS = ("string", "integer", "floating", "mixed-integer-float", "mixed-integer", "mixed")
+
+
 def _is_text_or_number(value: Any) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return False
     return isinstance(value, (str, numbers.Real))
+
+
+def _blanks_as_missing(series: pd.Series, all_text: bool) -> pd.Series:
+    stripped = series.str.strip() if all_text else series.map(
+        lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore"
+    )
+    return stripped.mask(stripped.eq(""))
+
+
+def _as_numbers(values: pd.Series) -> pd.Series | None:
+    """``values`` parsed as numbers, or None when a non-missing value is not a number."""
+    parsed = pd.to_numeric(values, errors="coerce")
+    return None if (parsed.isna() & values.notna()).any() else parsed
 
 
 def numeric_text(series: pd.Series) -> tuple[pd.Series, int] | None:
@@ -34,17 +51,19 @@ def numeric_text(series: pd.Series) -> tuple[pd.Series, int] | None:
     be a non-blank number; a single value that is neither blank nor a number keeps the text.
     """
     values = series.dropna()
-    if values.empty or not all(_is_text_or_number(v) for v in values):
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if values.empty or kind not in _CANDIDATE_KINDS:
         return None
-    stripped = series.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
-    stripped = stripped.mask(stripped.eq(""))
-    if stripped.isna().all():
+    if kind != "string" and not all(_is_text_or_number(v) for v in values):
         return None
-    parsed = pd.to_numeric(stripped, errors="coerce")
-    if (parsed.isna() & stripped.notna()).any():
+    all_text = kind == "string"
+    if _as_numbers(_blanks_as_missing(values.iloc[:200], all_text)) is None:
+        return None  # ordinary text is told apart on its first values, cheaply
+    stripped = _blanks_as_missing(series, all_text)
+    parsed = _as_numbers(stripped)
+    if parsed is None or parsed.isna().all():
         return None
-    blanks = int((series.notna() & stripped.isna()).sum())
-    return parsed, blanks
+    return parsed, int((series.notna() & stripped.isna()).sum())
 
 
 def is_text_column(series: pd.Series) -> bool:
