@@ -11,17 +11,6 @@ from automl_core import DataError, Loader, build_plugin_manager, hookimpl, load_
 from automl_core.data import load_with_manager
 from automl_core.manager import NO_AUTOLOAD_ENV
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _datasets() -> Path:
-    for candidate in (os.environ.get("AUTOML_DATASETS"), REPO.parent / "shared" / "datasets", "/work/shared/datasets"):
-        if candidate and (Path(candidate) / "manifest.json").exists():
-            return Path(candidate)
-    raise RuntimeError("the shared datasets are missing: set AUTOML_DATASETS to their folder")
-
-
-TELCO = _datasets() / "telco_churn.csv"
 
 
 class PipesPlugin:
@@ -74,21 +63,26 @@ def hermetic(monkeypatch):
 
 
 @pytest.fixture
-def psv(tmp_path) -> Path:
+def telco(datasets_dir) -> Path:
+    return datasets_dir / "telco_churn.csv"
+
+
+@pytest.fixture
+def psv(tmp_path, telco) -> Path:
     path = tmp_path / "telco.psv"
-    pd.read_csv(TELCO, nrows=200).to_csv(path, sep="|", index=False)
+    pd.read_csv(telco, nrows=200).to_csv(path, sep="|", index=False)
     return path
 
 
 # ----------------------------------------------------------------------- installed plugins
-def test_installed_loaders_read_a_real_csv():
-    frame = load_data(TELCO)
+def test_installed_loaders_read_a_real_csv(telco):
+    frame = load_data(telco)
     assert frame.shape == (7043, 20)
     assert frame["TotalCharges"].dtype == "float64" and frame["TotalCharges"].isna().sum() == 11
 
 
-def test_installed_loaders_take_options():
-    frame = load_data(TELCO, usecols=["tenure", "Churn"], nrows=30)
+def test_installed_loaders_take_options(telco):
+    frame = load_data(telco, usecols=["tenure", "Churn"], nrows=30)
     assert frame.shape == (30, 2)
 
 
@@ -109,19 +103,19 @@ def test_missing_file_is_reported_plainly(tmp_path):
         load_data(tmp_path / "absent.unknown")
 
 
-def test_a_dataframe_comes_back_as_is():
-    frame = pd.read_csv(TELCO, nrows=50)
+def test_a_dataframe_comes_back_as_is(telco):
+    frame = pd.read_csv(telco, nrows=50)
     assert load_data(frame) is frame
 
 
-def test_a_third_party_loader_beside_the_installed_ones(psv):
+def test_a_third_party_loader_beside_the_installed_ones(psv, telco):
     frame = load_data(psv, plugins=[PipesPlugin()])
-    pd.testing.assert_frame_equal(frame, pd.read_csv(TELCO, nrows=200))
+    pd.testing.assert_frame_equal(frame, pd.read_csv(telco, nrows=200))
 
 
-def test_block_plugins_is_honoured(psv):
+def test_block_plugins_is_honoured(psv, telco):
     with pytest.raises(DataError, match=r"no loader can read .*telco_churn\.csv.*; loaders tried: pipes$"):
-        load_data(TELCO, plugins=[PipesPlugin()], block_plugins=["loaders"])
+        load_data(telco, plugins=[PipesPlugin()], block_plugins=["loaders"])
     with pytest.raises(DataError, match="loaders tried: dataframe, csv, jsonl, parquet, glob, sql$"):
         load_data(psv, plugins=[PipesPlugin()], block_plugins=["pipes"])
 
@@ -133,16 +127,16 @@ def test_password_is_masked_in_the_no_loader_message():
 
 
 # ----------------------------------------------------------------------- the load_data hook
-def test_a_plugin_takes_over_through_the_load_data_hook(psv):
+def test_a_plugin_takes_over_through_the_load_data_hook(psv, telco):
     takeover = TakeOverPlugin()
-    frame = load_data(TELCO, plugins=[takeover], nrows=25)
+    frame = load_data(telco, plugins=[takeover], nrows=25)
     assert frame.attrs == {"taken_over": True} and len(frame) == 25
-    assert takeover.calls == [(TELCO, {"nrows": 25})]
+    assert takeover.calls == [(telco, {"nrows": 25})]
     other = load_data(psv, plugins=[takeover, PipesPlugin()])  # the hook declines: loaders read it
     assert "taken_over" not in other.attrs and len(other) == 200
 
 
-def test_an_error_in_the_hook_names_the_plugin(hermetic):
+def test_an_error_in_the_hook_names_the_plugin(hermetic, telco):
     class Broken:
         PLUGIN_NAME = "broken_hook"
 
@@ -151,7 +145,7 @@ def test_an_error_in_the_hook_names_the_plugin(hermetic):
             raise OSError("cache offline")
 
     with pytest.raises(DataError, match=r"plugin 'broken_hook' failed in the load_data hook.*OSError: cache offline") as info:
-        load_data(TELCO, plugins=[Broken()])
+        load_data(telco, plugins=[Broken()])
     assert isinstance(info.value.__cause__, OSError)
 
 
