@@ -33,7 +33,8 @@ install_server() {
     if ! apt-cache show postgresql >/dev/null 2>&1; then
         apt-get update -qq >&2
     fi
-    apt-get install -y -qq postgresql >&2
+    # stale package lists fail to download: refresh them once and try again
+    apt-get install -y -qq postgresql >&2 || { apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2; }
 }
 
 # Run a command as the cluster's owner: the postgres user when we are root, else ourselves.
