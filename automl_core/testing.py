@@ -43,8 +43,11 @@ __all__ = [
     "make_dataset",
 ]
 
-#: Number of search-space samples drawn from ``suggest`` with a real optuna trial.
-N_SUGGESTIONS = 3
+#: Parameter sets drawn from a model family's ``suggest`` with real optuna trials (each is fitted).
+N_FAMILY_SUGGESTIONS = 3
+#: Parameter sets drawn from a transformer's ``suggest``: transformers are cheap to fit, and more
+#: draws make it likely that every choice of a categorical parameter is built and fitted.
+N_TRANSFORMER_SUGGESTIONS = 8
 
 
 class ConformanceError(AssertionError):
@@ -147,14 +150,14 @@ def _quiet_optuna() -> Iterator[None]:
         optuna.logging.set_verbosity(previous)
 
 
-def _suggested(check: _Checker, suggest: Any, context: BuildContext, seed: int) -> list[dict]:
-    """Parameter sets drawn from ``suggest`` with real optuna trials of a seeded random sampler."""
+def _suggested(check: _Checker, suggest: Any, context: BuildContext, seed: int, n: int) -> list[dict]:
+    """``n`` parameter sets drawn from ``suggest`` with real optuna trials of a seeded random sampler."""
     import optuna
 
     with _quiet_optuna():
         study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed))
         drawn = []
-        for i in range(N_SUGGESTIONS):
+        for i in range(n):
             trial = study.ask()
             with check.step(f"suggest (trial {i})"):
                 params = suggest(trial, context)
@@ -285,7 +288,7 @@ def _check_family_task(family: ModelFamily, task: str, seed: int, fits_here: Any
     X, y = make_dataset(task, seed=seed, categorical="native" in family.categorical, missing=family.handles_missing)
     data = (X.iloc[:150], y[:150], X.iloc[150:])
     context = _context(task, data[0], data[1], seed)
-    suggested = _suggested(check, family.suggest, context, seed)
+    suggested = _suggested(check, family.suggest, context, seed, N_FAMILY_SUGGESTIONS)
     keys = set(suggested[0])
     for i, default in enumerate(family.defaults):
         check.require(set(default) == keys, f"defaults[{i}] keys {sorted(default)} differ from suggest's {sorted(keys)}")
@@ -322,6 +325,24 @@ def _fit_transform(check: _Checker, transformer: Any, X: pd.DataFrame, y: np.nda
     check.require(out.index.equals(X_new.index), "transform must keep the rows and index of its input")
     check.require(X.equals(before) and X_new.equals(before_new), "fit or transform modified its input")
     return transformer, out
+
+
+def _check_transformer(check: _Checker, build: Any, param_sets: list, context: BuildContext, data: tuple,
+                       inspect: Any) -> None:
+    """Build, fit and transform with each parameter set, the first twice; ``inspect`` each output.
+
+    The two fits of the first set must agree, and a pickle round trip of it must too.
+    """
+    X, y, X_new = data
+    runs = []
+    for params in (param_sets[0], *param_sets):
+        with check.step(f"build({params!r})"):
+            built = build(params, context)
+        fitted, out = _fit_transform(check, _clone(check, built, "built transformer"), X, y, X_new)
+        inspect(fitted, out)
+        runs.append((fitted, out))
+    _require_same(check, runs[0][1], runs[1][1], f"two fits with params {param_sets[0]!r} give different output")
+    _fitted_copy_checks(check, runs[0][0], runs[0][1], lambda t: t.transform(X_new))
 
 
 def _check_stage_output(check: _Checker, preprocessor: Preprocessor, X: pd.DataFrame, out: pd.DataFrame) -> None:
@@ -365,21 +386,18 @@ def check_preprocessor(preprocessor: Preprocessor, seed: int = 0) -> None:
         _, y = make_dataset(task, n_rows=len(frame), seed=seed)
         X, X_new = frame.iloc[:150], frame.iloc[150:]
         context = _context(task, X, y, seed)
-        params = _suggested(check, preprocessor.suggest, context, seed)[0] if preprocessor.suggest else {}
-        outputs = []
-        for _ in range(2):
-            with check.step(f"build({params!r})"):
-                built = preprocessor.build(params, context)
-            fitted, out = _fit_transform(check, _clone(check, built, "built transformer"), X, y[:150], X_new)
-            outputs.append(out)
-        _check_stage_output(check, preprocessor, X_new, outputs[0])
-        if preprocessor.encoding == "native":
-            with check.step("transform of the training rows"):
-                seen = fitted.transform(X)
-            check.require(all(seen[c].dtype == outputs[0][c].dtype for c in seen.columns),
-                          "categories differ between two transforms: they must be fixed at fit")
-        _require_same(check, outputs[0], outputs[1], "two fits on the same data give different output")
-        _fitted_copy_checks(check, fitted, outputs[1], lambda t: t.transform(X_new))
+        param_sets = _suggested(check, preprocessor.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS) \
+            if preprocessor.suggest else [{}]
+
+        def inspect(fitted: Any, out: pd.DataFrame) -> None:
+            _check_stage_output(check, preprocessor, X_new, out)
+            if preprocessor.encoding == "native":
+                with check.step("transform of the training rows"):
+                    seen = fitted.transform(X)
+                check.require(all(seen[c].dtype == out[c].dtype for c in seen.columns),
+                              "categories differ between two transforms: they must be fixed at fit")
+
+        _check_transformer(check, preprocessor.build, param_sets, context, (X, y[:150], X_new), inspect)
 
 
 # --------------------------------------------------------------------------- feature builders
@@ -405,15 +423,9 @@ def check_feature_builder(builder: FeatureBuilder, frame: pd.DataFrame | None = 
                       f"applies(frame) returned {applies!r} on columns {list(X.columns)}; pass a frame it applies to")
         _, y = make_dataset(task, n_rows=len(X), seed=seed)
         context = _context(task, X, y, seed)
-        params = _suggested(check, builder.suggest, context, seed)[0] if builder.suggest else {}
-        outputs = []
-        for _ in range(2):
-            with check.step(f"build({params!r})"):
-                built = builder.build(params, context)
-            fitted, out = _fit_transform(check, _clone(check, built, "built transformer"), X, y, X_new)
-            outputs.append(out)
-        _require_same(check, outputs[0], outputs[1], "two fits on the same data give different output")
-        _fitted_copy_checks(check, fitted, outputs[1], lambda t: t.transform(X_new))
+        param_sets = _suggested(check, builder.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS) \
+            if builder.suggest else [{}]
+        _check_transformer(check, builder.build, param_sets, context, (X, y, X_new), lambda fitted, out: None)
 
 
 # --------------------------------------------------------------------------- evaluators
@@ -570,13 +582,13 @@ def check_plugin(
     :returns: the names checked, by kind.
     :raises ConformanceError: when the plugin registers nothing, or a component fails its check.
     """
-    from .manager import build_plugin_manager
+    from .manager import build_plugin_manager, plugin_name_of
     from .registry import Registry
 
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
     components = {kind: registry.all(kind) for kind in registry.components}
     if not any(components.values()):
-        raise ConformanceError(f"plugin {getattr(plugin, '__name__', plugin)!r} registers no component")
+        raise ConformanceError(f"plugin {plugin_name_of(plugin)!r} registers no component")
     sources, frames = dict(loader_sources or {}), dict(builder_frames or {})
     for given, kind in ((sources, "loader"), (frames, "feature_builder")):
         unknown = sorted(set(given) - {c.name for c in components[kind]})

@@ -1,0 +1,110 @@
+"""Metrics on :mod:`sklearn.metrics`.
+
+Classification metrics get class indices ``0..k-1``. Label metrics (precision, recall, f1)
+score the positive class (index 1) on binary tasks and average over classes (macro) on
+multiclass ones. The score function is not told the task, so it reads it from the data: a
+task is binary when no index above 1 occurs in ``y_true`` or the predictions. Probability
+metrics read k from the width of the probability matrix, so a class absent from ``y_true``
+is handled: ``log_loss`` passes ``labels=range(k)`` and multiclass ``roc_auc`` averages the
+one-vs-rest AUC over the classes that occur.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from automl_core import Evaluator
+
+CLASSIFICATION = ("binary", "multiclass")
+
+
+def _is_binary(y_true: Any, y_pred: Any) -> bool:
+    return max(np.max(y_true, initial=0), np.max(y_pred, initial=0)) <= 1
+
+
+def _label_metric(name: str) -> Callable[[Any, Any], float]:
+    """precision, recall or f1: of class 1 when binary, macro-averaged otherwise."""
+
+    def score(y_true: Any, y_pred: Any) -> float:
+        from sklearn import metrics
+
+        average = "binary" if _is_binary(y_true, y_pred) else "macro"
+        return float(getattr(metrics, f"{name}_score")(y_true, y_pred, average=average, zero_division=0))
+
+    score.__doc__ = f"{name} of class 1 (binary) or macro-averaged (multiclass)."
+    return score
+
+
+def accuracy(y_true: Any, y_pred: Any) -> float:
+    """Share of correct labels."""
+    from sklearn.metrics import accuracy_score
+
+    return float(accuracy_score(y_true, y_pred))
+
+
+def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
+    """Mean recall over the classes present in ``y_true``."""
+    from sklearn.metrics import balanced_accuracy_score
+
+    return float(balanced_accuracy_score(y_true, y_pred))
+
+
+def roc_auc(y_true: Any, proba: Any) -> float:
+    """AUC of column 1 when binary; one-vs-rest macro AUC over the classes that occur otherwise.
+
+    NaN when ``y_true`` holds a single class (the AUC is not defined).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    y_true, proba = np.asarray(y_true), np.asarray(proba)
+    classes = [1] if proba.shape[1] == 2 else range(proba.shape[1])
+    scores = [roc_auc_score(y_true == c, proba[:, c]) for c in classes if 0 < np.sum(y_true == c) < len(y_true)]
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def log_loss(y_true: Any, proba: Any) -> float:
+    """Cross-entropy of the class probabilities (every column is a class, occurring or not)."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    return float(sk_log_loss(y_true, proba, labels=np.arange(np.shape(proba)[1])))
+
+
+def rmse(y_true: Any, y_pred: Any) -> float:
+    """Root mean squared error."""
+    from sklearn.metrics import root_mean_squared_error
+
+    return float(root_mean_squared_error(y_true, y_pred))
+
+
+def mae(y_true: Any, y_pred: Any) -> float:
+    """Mean absolute error."""
+    from sklearn.metrics import mean_absolute_error
+
+    return float(mean_absolute_error(y_true, y_pred))
+
+
+def r2(y_true: Any, y_pred: Any) -> float:
+    """Coefficient of determination."""
+    from sklearn.metrics import r2_score
+
+    return float(r2_score(y_true, y_pred))
+
+
+EVALUATORS: tuple[Evaluator, ...] = (
+    Evaluator("accuracy", CLASSIFICATION, accuracy, description="share of correct labels"),
+    Evaluator("balanced_accuracy", CLASSIFICATION, balanced_accuracy, description="mean recall over classes"),
+    Evaluator("precision", CLASSIFICATION, _label_metric("precision"),
+              description="precision of class 1 (binary) or macro (multiclass)"),
+    Evaluator("recall", CLASSIFICATION, _label_metric("recall"),
+              description="recall of class 1 (binary) or macro (multiclass)"),
+    Evaluator("f1", CLASSIFICATION, _label_metric("f1"), description="F1 of class 1 (binary) or macro (multiclass)"),
+    Evaluator("roc_auc", CLASSIFICATION, roc_auc, needs="proba",
+              description="ROC AUC of class 1 (binary) or one-vs-rest macro (multiclass)"),
+    Evaluator("log_loss", CLASSIFICATION, log_loss, needs="proba", greater_is_better=False,
+              description="cross-entropy of the predicted probabilities"),
+    Evaluator("rmse", ("regression",), rmse, needs="value", greater_is_better=False,
+              description="root mean squared error"),
+    Evaluator("mae", ("regression",), mae, needs="value", greater_is_better=False, description="mean absolute error"),
+    Evaluator("r2", ("regression",), r2, needs="value", description="coefficient of determination"),
+)

@@ -1,0 +1,87 @@
+"""Random forests and extremely randomised trees.
+
+Both families share one search space. They take NaN in numeric input when the installed
+scikit-learn trees do (1.4 for random forests, 1.6 for extra trees): ``handles_missing`` is
+read from the estimators' own tags, never assumed.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any, Callable, Mapping
+
+from automl_core import TASKS, BuildContext, ModelFamily
+
+#: Trees per forest in the defaults: enough for stable probabilities, affordable on 2 cores.
+N_TREES = 200
+
+
+def suggest(trial: Any, context: BuildContext) -> dict:
+    """Search space: number of trees, share of features per split, leaf size."""
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 50, 400, log=True),
+        "max_features": trial.suggest_float("max_features", 0.05, 1.0),
+        "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 32, log=True),
+    }
+
+
+def _estimator_class(prefix: str, task: str):
+    kind = "Regressor" if task == "regression" else "Classifier"
+    return getattr(import_module("sklearn.ensemble"), f"{prefix}{kind}")
+
+
+def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
+    def build(params: Mapping[str, Any], context: BuildContext):
+        return _estimator_class(prefix, context.task)(
+            n_estimators=params["n_estimators"],
+            max_features=params["max_features"],
+            min_samples_leaf=params["min_samples_leaf"],
+            n_jobs=context.n_jobs,
+            random_state=context.seed,
+        )
+
+    build.__doc__ = f"A {prefix} classifier or regressor with ``params``, seeded and using context.n_jobs threads."
+    return build
+
+
+def _accepts_nan(prefix: str) -> bool:
+    from sklearn.utils import get_tags
+
+    return all(get_tags(_estimator_class(prefix, task)()).input_tags.allow_nan for task in ("binary", "regression"))
+
+
+def random_forest() -> ModelFamily:
+    """The random forest family (bootstrap samples, best split among a share of the features)."""
+    return ModelFamily(
+        name="random_forest",
+        tasks=TASKS,
+        build=_builder("RandomForest"),
+        suggest=suggest,
+        defaults=(
+            {"n_estimators": N_TREES, "max_features": 0.25, "min_samples_leaf": 1},
+            {"n_estimators": N_TREES, "max_features": 0.5, "min_samples_leaf": 2},
+            {"n_estimators": N_TREES, "max_features": 1.0, "min_samples_leaf": 5},
+        ),
+        categorical=("ordinal", "onehot"),
+        handles_missing=_accepts_nan("RandomForest"),
+        cost=2.0,
+        description="scikit-learn random forest",
+    )
+
+
+def extra_trees() -> ModelFamily:
+    """The extra trees family (random split thresholds, no bootstrap): cheaper than a forest."""
+    return ModelFamily(
+        name="extra_trees",
+        tasks=TASKS,
+        build=_builder("ExtraTrees"),
+        suggest=suggest,
+        defaults=(
+            {"n_estimators": N_TREES, "max_features": 0.5, "min_samples_leaf": 1},
+            {"n_estimators": N_TREES, "max_features": 1.0, "min_samples_leaf": 2},
+            {"n_estimators": N_TREES, "max_features": 0.25, "min_samples_leaf": 1},
+        ),
+        categorical=("ordinal", "onehot"),
+        handles_missing=_accepts_nan("ExtraTrees"),
+        cost=1.0,
+        description="scikit-learn extremely randomised trees",
+    )

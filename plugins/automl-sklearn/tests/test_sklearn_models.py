@@ -1,0 +1,131 @@
+"""The model families inside pipelines built the way the engine builds them, on real data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
+
+import automl_sklearn.plugin
+from automl_core import BuildContext, build_plugin_manager
+from automl_core.registry import Registry
+from automl_sklearn.models import boosting, neighbors
+
+FAMILIES = ["linear", "random_forest", "extra_trees", "hist_gradient_boosting", "knn"]
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.from_manager(build_plugin_manager(plugins=[automl_sklearn.plugin], autoload=False))
+
+
+def _context(task: str, X: pd.DataFrame, n_classes: int) -> BuildContext:
+    categorical = tuple(c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype))
+    numeric = tuple(c for c in X.columns if c not in categorical)
+    return BuildContext(task=task, seed=0, n_jobs=1, n_rows=len(X), n_features=X.shape[1], n_classes=n_classes,
+                        numeric=numeric, categorical=categorical)
+
+
+def engine_pipeline(registry: Registry, family_name: str, context: BuildContext, encoder=None) -> Pipeline:
+    """numeric: impute (unless the family handles NaN) -> scale (if wanted); categorical: impute -> encode."""
+    family = registry.get("model_family", family_name)
+
+    def step(name: str):
+        return registry.get("preprocessor", name).build({}, context)
+
+    numeric = [] if family.handles_missing else [("impute", step("simple_imputer"))]
+    numeric += [("scale", step("standard_scaler"))] if family.wants_scaling else []
+    encoding = family.categorical[0]
+    categorical = [] if encoding == "native" else [("impute", step("categorical_imputer"))]
+    categorical.append(("encode", encoder if encoder is not None else step(encoding)))
+    columns = ColumnTransformer([("num", Pipeline(numeric) if numeric else "passthrough", list(context.numeric)),
+                                 ("cat", Pipeline(categorical), list(context.categorical))],
+                                verbose_feature_names_out=False)
+    model = family.build(family.defaults[0], context)
+    return Pipeline([("columns", columns), ("model", model)]).set_output(transform="pandas")
+
+
+@pytest.mark.parametrize("family_name", FAMILIES)
+def test_every_family_classifies_penguins(registry, penguins, family_name):
+    X, y = penguins.drop(columns="species"), penguins["species"].cat.codes.to_numpy()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+    pipeline = engine_pipeline(registry, family_name, _context("multiclass", X_train, 3)).fit(X_train, y_train)
+
+    assert (pipeline.predict(X_test) == y_test).mean() > 0.9
+    assert pipeline.predict_proba(X_test).shape == (len(X_test), 3)
+
+
+@pytest.mark.parametrize("family_name", FAMILIES)
+def test_every_family_regresses_penguin_body_mass(registry, penguins, family_name):
+    X, y = penguins.drop(columns="body_mass_g"), penguins["body_mass_g"].to_numpy()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
+    pipeline = engine_pipeline(registry, family_name, _context("regression", X_train, 0)).fit(X_train, y_train)
+
+    r2 = registry.get("evaluator", "r2").score(y_test, pipeline.predict(X_test))
+    assert r2 > 0.7
+
+
+def test_boosting_takes_titanic_tickets_and_names_natively(registry, titanic):
+    X, y = titanic.drop(columns="Survived"), titanic["Survived"].astype(int).to_numpy()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+    context = _context("binary", X_train, 2)
+    pipeline = engine_pipeline(registry, "hist_gradient_boosting", context).fit(X_train, y_train)
+
+    encoded = pipeline.named_steps["columns"].transform(X_test)
+    assert len(encoded["Name"].cat.categories) == 255  # 623 names, the rarer grouped into one level
+    assert registry.get("evaluator", "roc_auc").score(y_test, pipeline.predict_proba(X_test)) > 0.8
+    assert pipeline.named_steps["model"].n_iter_ < boosting.MAX_ITER  # it stopped early
+
+
+def test_without_the_native_encoders_cap_boosting_refuses_wide_columns(registry, titanic):
+    from automl_sklearn.transformers import NativeCategoryEncoder
+
+    X, y = titanic.drop(columns="Survived"), titanic["Survived"].astype(int).to_numpy()
+    pipeline = engine_pipeline(registry, "hist_gradient_boosting", _context("binary", X, 2),
+                               encoder=NativeCategoryEncoder(max_categories=1000))
+    with pytest.raises(ValueError, match="cardinality"):
+        pipeline.fit(X, y)
+
+
+@pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
+def test_forests_take_nan_exactly_when_the_installed_trees_do(registry, titanic, family_name):
+    family = registry.get("model_family", family_name)
+    X = titanic[["Age", "Fare", "Pclass"]]  # Age is missing for 177 passengers
+    model = family.build(family.defaults[0], _context("binary", X, 2))
+
+    assert family.handles_missing == get_tags(model).input_tags.allow_nan
+    if family.handles_missing:
+        model.fit(X, titanic["Survived"].astype(int))
+        assert model.predict_proba(X[X["Age"].isna()]).shape == (177, 2)
+
+
+def test_knn_never_asks_for_more_neighbours_than_rows():
+    params = {"n_neighbors": 64, "weights": "uniform", "p": 2}
+    assert neighbors.build(params, BuildContext(task="binary", n_rows=10)).n_neighbors == 10
+    assert neighbors.build(params, BuildContext(task="binary", n_rows=1000)).n_neighbors == 64
+
+
+def test_boosting_stops_early_unless_the_data_is_tiny():
+    params = boosting.FAMILY.defaults[0]
+    assert boosting.build(params, BuildContext(task="regression", n_rows=50)).early_stopping is False
+    assert boosting.build(params, BuildContext(task="regression", n_rows=5000)).early_stopping is True
+
+
+def test_the_linear_strength_is_the_penalty_of_both_tasks(registry):
+    family = registry.get("model_family", "linear")
+    assert family.build({"strength": 4.0}, BuildContext(task="binary")).C == pytest.approx(0.25)
+    assert family.build({"strength": 4.0}, BuildContext(task="regression")).alpha == pytest.approx(4.0)
+
+
+def test_registered_families_describe_what_they_accept(registry):
+    described = {f.name: (f.categorical, f.handles_missing, f.wants_scaling) for f in registry.all("model_family")}
+    assert described["linear"] == (("onehot",), False, True)
+    assert described["knn"] == (("onehot",), False, True)
+    assert described["hist_gradient_boosting"] == (("native", "ordinal"), True, False)
+    assert sorted(described) == sorted(FAMILIES)
+    costs = {f.name: f.cost for f in registry.all("model_family")}
+    assert costs["hist_gradient_boosting"] == 1.0 and costs["linear"] < costs["knn"] < costs["random_forest"]
+    assert np.all(np.array(list(costs.values())) > 0)
