@@ -1,4 +1,4 @@
-"""Shared fixtures: the real datasets in ``../shared/datasets`` and small plugins for hermetic tests."""
+"""Shared fixtures for every test folder: the real datasets in ``../shared/datasets``."""
 from __future__ import annotations
 
 import json
@@ -8,11 +8,11 @@ import pathlib
 import pandas as pd
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+REPO = pathlib.Path(__file__).resolve().parent
 DATASETS = pathlib.Path(os.environ.get("AUTOML_DATASETS", REPO.parent / "shared" / "datasets"))
 
 
-def dataset(name: str, rows: int | None = None, seed: int = 0) -> tuple[pd.DataFrame, str, str]:
+def _dataset(name: str, rows: int | None = None, seed: int = 0) -> tuple[pd.DataFrame, str, str]:
     """A real dataset (sampled to ``rows``), its target column and its task."""
     manifest = {d["name"]: d for d in json.loads((DATASETS / "manifest.json").read_text())}
     entry = manifest[name]
@@ -27,3 +27,9 @@ def datasets_dir() -> pathlib.Path:
     if not (DATASETS / "manifest.json").exists():
         pytest.fail(f"the shared datasets are not at {DATASETS}; set AUTOML_DATASETS")
     return DATASETS
+
+
+@pytest.fixture(scope="session")
+def dataset(datasets_dir):
+    """``dataset(name, rows=None, seed=0) -> (frame, target, task)`` for a real dataset."""
+    return _dataset

@@ -27,6 +27,8 @@ from .validation import infer_schema, validate
 
 #: The metric each task is searched for when none is named.
 DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+#: Below this many feature cells, models fit single-threaded.
+SMALL_DATA_CELLS = 100_000
 
 
 class AutoML(BaseEstimator):
@@ -149,7 +151,7 @@ class AutoML(BaseEstimator):
         if not families:
             raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
         builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]
-        context = self._context(X, n_classes)
+        context = self._context(X[kept], n_classes)
         space = SearchSpace(registry, families, self.column_plan_, context, builders)
         data = SearchData(X[kept], y_enc, self.task_, n_classes, splits, evaluator)
         self._registry_owners = {name: registry.owner(kind, name) for kind, name in registry.owners}
@@ -157,13 +159,17 @@ class AutoML(BaseEstimator):
 
     def _context(self, X: pd.DataFrame, n_classes: int) -> BuildContext:
         plan = self.column_plan_
-        return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(), n_rows=len(X),
+        return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(X.size), n_rows=len(X),
                             n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
                             numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")))
 
-    def _threads(self) -> int:
+    def _threads(self, cells: int) -> int:
+        """Threads per model: the user's choice, else one on small data (where thread start-up
+        and contention cost more than they bring) and the machine's cores, at most 2, above."""
         if self.n_jobs is not None and self.n_jobs > 0:
             return int(self.n_jobs)
+        if cells < SMALL_DATA_CELLS:
+            return 1
         return max(1, min(2, os.cpu_count() or 1))
 
     def _keep_reference(self, X: pd.DataFrame) -> None:

@@ -27,6 +27,8 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
+#: Once a model exists, no trial may run longer than this share of the whole budget.
+MAX_TRIAL_SHARE = 0.4
 #: Do not start a trial with less than this many seconds left.
 MIN_TRIAL_SECONDS = 0.05
 
@@ -73,22 +75,20 @@ class SearchData:
 
 
 class CostModel:
-    """Estimates a trial's seconds before it runs, from what similar trials took."""
+    """Estimates a trial's seconds before it runs, from what trials of its family took.
 
-    def __init__(self, families: dict):
-        self.families = families
+    A family not yet measured has no estimate: it runs under the per-trial cap, since its
+    cost relative to others varies too much with the data to predict it from them.
+    """
+
+    def __init__(self):
         self.seen: dict[str, list[float]] = {}
 
     def observe(self, family: str, seconds: float) -> None:
         self.seen.setdefault(family, []).append(seconds)
 
     def estimate(self, family: str) -> float | None:
-        if family in self.seen:
-            return float(np.median(self.seen[family]))
-        calibration = [np.median(v) / self.families[f].cost for f, v in self.seen.items()]
-        if not calibration:
-            return None
-        return float(np.median(calibration)) * self.families[family].cost
+        return float(np.median(self.seen[family])) if family in self.seen else None
 
 
 class Search:
@@ -101,7 +101,7 @@ class Search:
         self.max_trials, self.reserve = max_trials, reserve
         self.before_trial = before_trial or (lambda **kw: None)
         self.after_trial = after_trial or (lambda **kw: None)
-        self.costs = CostModel(space.families)
+        self.costs = CostModel()
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None
         self.study = optuna.create_study(
@@ -123,7 +123,7 @@ class Search:
             except Exception as exc:  # a plugin's search space is broken: fail that trial only
                 self._tell(trial, TrialResult(trial.number, None, "failed", error=_short(exc)))
                 continue
-            window = self.deadline.remaining() - self.reserve(self.results)
+            window = self._trial_window()
             estimate = self.costs.estimate(config.family)
             if estimate is not None and estimate > window:
                 skips += 1
@@ -132,6 +132,16 @@ class Search:
             skips = 0
             self._tell(trial, self._run_trial(trial, config, window))
         return self.results
+
+    def _trial_window(self) -> float:
+        """Seconds the next trial may run: what is left, capped at :data:`MAX_TRIAL_SHARE` of
+        the budget so that one slow trial cannot starve the rest; uncapped only when no model
+        exists yet and a trial has already timed out (a model late beats no model)."""
+        window = self.deadline.remaining() - self.reserve(self.results)
+        timed_out = any(r.state == "timeout" for r in self.results)
+        if self.best is not None or not timed_out:
+            window = min(window, MAX_TRIAL_SHARE * self.deadline.seconds)
+        return window
 
     def _finished(self, skips: int) -> bool:
         if self.max_trials is not None and len(self.results) >= self.max_trials:

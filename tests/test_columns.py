@@ -5,10 +5,9 @@ import pytest
 from automl_core.columns import TypedFrame, plan_columns
 from automl_core.errors import DataError
 
-from conftest import dataset
 
 
-def test_titanic_columns_are_typed_with_reasons():
+def test_titanic_columns_are_typed_with_reasons(dataset):
     frame, target, _ = dataset("titanic")
     plan = plan_columns(frame.drop(columns=[target]))
     assert plan.kinds["Name"] == "text"
@@ -26,7 +25,7 @@ def test_identifiers_and_constants_are_dropped_with_a_note():
     assert "constant" in plan.notes["k"] and "missing" in plan.notes["empty"]
 
 
-def test_overrides_win_and_unknown_columns_are_named():
+def test_overrides_win_and_unknown_columns_are_named(dataset):
     frame, target, _ = dataset("titanic")
     plan = plan_columns(frame, {"Pclass": "categorical"})
     assert plan.kinds["Pclass"] == "categorical" and plan.notes["Pclass"] == "set by the user"
@@ -36,7 +35,7 @@ def test_overrides_win_and_unknown_columns_are_named():
         plan_columns(frame, {"Pclass": "ordinalish"})
 
 
-def test_typed_frame_fixes_levels_at_fit_and_maps_unseen_to_missing():
+def test_typed_frame_fixes_levels_at_fit_and_maps_unseen_to_missing(dataset):
     frame, target, _ = dataset("penguins")
     X = frame.drop(columns=[target])
     typed = TypedFrame(plan_columns(X)).fit(X)

@@ -5,11 +5,10 @@ import pytest
 from automl_core.errors import DataError
 from automl_core.target import check_target, encode_target, infer_task
 
-from conftest import dataset
 
 
 @pytest.mark.parametrize("name", ["titanic", "german_credit", "penguins", "wine_quality_white", "auto_mpg", "insurance_charges"])
-def test_infers_the_manifest_task_on_real_targets(name):
+def test_infers_the_manifest_task_on_real_targets(name, dataset):
     frame, target, task = dataset(name)
     assert infer_task(frame[target].dropna()) == task
 

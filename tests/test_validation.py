@@ -5,11 +5,10 @@ from automl_core.columns import plan_columns
 from automl_core.errors import SchemaError
 from automl_core.validation import infer_schema, schema_from_yaml, schema_to_yaml, validate
 
-from conftest import dataset
 
 
 @pytest.fixture(scope="module")
-def titanic():
+def titanic(dataset):
     frame, target, _ = dataset("titanic")
     X = frame.drop(columns=[target])
     return X, plan_columns(X)

@@ -1,0 +1,102 @@
+"""End-to-end fits on real datasets through the installed first-party plugins."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import log_loss, mean_squared_error, roc_auc_score
+from sklearn.model_selection import train_test_split
+
+from automl_core import AutoML
+
+
+pytestmark = pytest.mark.slow
+
+
+def split(dataset, name, rows=None):
+    frame, target, task = dataset(name, rows)
+    stratify = frame[target] if task != "regression" else None
+    train, test = train_test_split(frame, test_size=0.25, random_state=0, stratify=stratify)
+    return train, test, target
+
+
+@pytest.fixture(scope="module")
+def titanic_model(dataset):
+    train, test, target = split(dataset, "titanic")
+    return AutoML(time_budget=12, max_trials=6, seed=0).fit(train, target=target), test, target
+
+
+def test_binary_fit_beats_a_constant_predictor(titanic_model):
+    model, test, target = titanic_model
+    proba = model.predict_proba(test.drop(columns=[target]))
+    assert model.task_ == "binary" and model.metric_ == "roc_auc"
+    assert list(model.classes_) == [0, 1]
+    assert proba.shape == (len(test), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert roc_auc_score(test[target], proba[:, 1]) > 0.78  # a constant predictor scores 0.5
+    assert set(model.predict(test)) <= {0, 1}
+
+
+def test_leaderboard_and_fitted_attributes(titanic_model):
+    model, _, _ = titanic_model
+    board = model.leaderboard_
+    for column in ("rank", "family", "preprocessing", "params", "score", "fit_seconds", "elapsed", "state"):
+        assert column in board.columns
+    assert board["rank"].tolist() == list(range(1, len(board) + 1))
+    done = board[board.state == "complete"]
+    assert done["score"].is_monotonic_decreasing
+    assert done["ensemble_weight"].sum() == pytest.approx(1.0)
+    assert model.best_config_.family in set(done["family"])
+    assert model.fit_seconds_ <= 12 * 1.05 + 0.5
+    assert model.column_plan_.kinds["Name"] in ("text", "identifier")
+    assert "Sex" in model.schema_.columns
+    assert len(model.top_configs_) >= 1 and "family" in model.top_configs_[0]
+
+
+def test_evaluate_reports_every_metric_for_the_task(titanic_model):
+    model, test, target = titanic_model
+    table = model.evaluate(test)  # the target column is found by name
+    assert {"accuracy", "roc_auc", "log_loss", "f1", "precision", "recall", "balanced_accuracy"} <= set(table.metric)
+    assert table.loc[table.metric == "roc_auc", "search_metric"].item()
+    auc = table.set_index("metric").loc["roc_auc", "value"]
+    assert model.score(test.drop(columns=[target]), test[target]) == pytest.approx(auc)
+
+
+def test_multiclass_fit_beats_a_constant_predictor(dataset):
+    train, test, target = split(dataset, "penguins")
+    model = AutoML(time_budget=10, max_trials=5).fit(train, target=target)
+    proba = model.predict_proba(test.drop(columns=[target]))
+    prior = train[target].value_counts(normalize=True).reindex(model.classes_).to_numpy()
+    constant = log_loss(test[target], np.tile(prior, (len(test), 1)), labels=model.classes_)
+    assert model.task_ == "multiclass" and model.metric_ == "log_loss"
+    assert log_loss(test[target], proba, labels=model.classes_) < 0.5 * constant
+    assert set(model.predict(test)) <= set(model.classes_)
+
+
+def test_regression_fit_from_arrays_beats_the_mean(dataset):
+    train, test, target = split(dataset, "insurance_charges")
+    X, y = train.drop(columns=[target]), train[target].to_numpy()
+    model = AutoML(time_budget=10, max_trials=5).fit(X, y)
+    rmse = mean_squared_error(test[target], model.predict(test.drop(columns=[target]))) ** 0.5
+    assert model.task_ == "regression" and model.metric_ == "rmse"
+    assert rmse < 0.7 * test[target].std()
+    with pytest.raises(AttributeError, match="classification"):
+        model.predict_proba(test)
+
+
+def test_fit_reads_a_file_through_the_loader_plugins(datasets_dir):
+    model = AutoML(time_budget=8, max_trials=2, families=["linear"]).fit(str(datasets_dir / "auto_mpg.csv"), target="mpg")
+    assert model.task_ == "regression" and model.n_features_in_ == 8
+
+
+def test_scikit_learn_estimator_rules(dataset):
+    model = AutoML(time_budget=5, metric="accuracy", families=["linear"])
+    assert model.get_params()["metric"] == "accuracy"
+    assert clone(model).get_params() == model.get_params()
+    assert model.set_params(seed=3) is model and model.seed == 3
+    assert not [k for k in vars(model) if k.endswith("_")]
+    frame, target, _ = dataset("penguins")
+    for method in (model.predict, model.predict_proba, model.evaluate):
+        with pytest.raises(NotFittedError):
+            method(frame)
+    fitted = model.fit(frame, target=target)
+    assert fitted is model and model.metric_ == "accuracy"
