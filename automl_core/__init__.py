@@ -60,7 +60,10 @@ __all__ = [
     "UnknownComponentError",
     "build_plugin_manager",
     "hookimpl",
+    "load",
     "load_data",
+    "MonitorReport",
+    "UpdatePolicy",
     "__version__",
 ]
 
@@ -76,6 +79,14 @@ def __getattr__(name: str):
         from sklearn.exceptions import NotFittedError
 
         return NotFittedError
+    if name == "load":
+        from .package import load
+
+        return load
+    if name in ("MonitorReport", "UpdatePolicy"):
+        from . import monitoring
+
+        return getattr(monitoring, name)
     if name == "load_data":
         from .data import load_data
 

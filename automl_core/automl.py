@@ -273,6 +273,32 @@ class AutoML(BaseEstimator):
             raise DataError(f"labels {unknown} were not among the classes seen at fit {list(self.classes_)}")
         return y.map(index).to_numpy(dtype="int64")
 
+    # ------------------------------------------------------------------ life after fit
+    def save(self, path, *, overwrite: bool = False):
+        """Write the model package to ``path`` atomically (see :mod:`automl_core.package`)."""
+        from .package import save
+
+        return save(self, path, overwrite=overwrite)
+
+    def monitor(self, current: Any, y_true: Any = None, *, monitor: str | None = None):
+        """Compare ``current`` data (and labels, if given) with the training reference.
+
+        Returns a :class:`automl_core.MonitorReport` from a monitor plugin.
+        """
+        from .monitoring import monitor as run_monitor
+
+        return run_monitor(self, current, y_true, monitor=monitor)
+
+    def update(self, new_data: Any, y: Any = None, *, target: str | None = None, policy=None):
+        """Retrain on ``new_data`` when the update policy says it is worth it.
+
+        Returns ``(model, decision)``: the better of the old and the retrained model, and a
+        record of what was done and why (see :func:`automl_core.monitoring.update`).
+        """
+        from .monitoring import update
+
+        return update(self, new_data, y, target=target, policy=policy)
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_pm", None)  # plugin managers hold modules; rebuilt on demand after loading
