@@ -1,8 +1,9 @@
 """Random forests and extremely randomised trees.
 
-Both families share one search space. They take NaN in numeric input when the installed
-scikit-learn trees do (1.4 for random forests, 1.6 for extra trees): ``handles_missing`` is
-read from the estimators' own tags, never assumed.
+Both families share one search space. Their first default (200 trees) fitted in 2 to 3 times
+the time of a histogram gradient boosting default on 8,000 rows and 2 cores. They take NaN in
+numeric input when the installed scikit-learn trees do (1.4 for random forests, 1.6 for extra
+trees): ``handles_missing`` is read from the estimators' own tags, never assumed.
 """
 from __future__ import annotations
 
@@ -63,13 +64,13 @@ def random_forest() -> ModelFamily:
         ),
         categorical=("ordinal", "onehot"),
         handles_missing=_accepts_nan("RandomForest"),
-        cost=2.0,
+        cost=2.5,
         description="scikit-learn random forest",
     )
 
 
 def extra_trees() -> ModelFamily:
-    """The extra trees family (random split thresholds, no bootstrap): cheaper than a forest."""
+    """The extra trees family (random split thresholds, no bootstrap samples)."""
     return ModelFamily(
         name="extra_trees",
         tasks=TASKS,
@@ -82,6 +83,6 @@ def extra_trees() -> ModelFamily:
         ),
         categorical=("ordinal", "onehot"),
         handles_missing=_accepts_nan("ExtraTrees"),
-        cost=1.0,
+        cost=2.0,
         description="scikit-learn extremely randomised trees",
     )

@@ -36,6 +36,6 @@ FAMILY = ModelFamily(
     categorical=("onehot",),
     handles_missing=False,
     wants_scaling=True,
-    cost=0.1,
+    cost=0.3,
     description="L2-regularised logistic regression (classification) or ridge regression",
 )

@@ -1,0 +1,94 @@
+"""Conformance checks for plugin authors: your plugin's whole test suite in one line.
+
+Like scikit-learn's ``check_estimator``, these functions exercise a component the way the
+engine will, on small synthetic data, and raise :class:`ConformanceError` (an
+``AssertionError``, so pytest reports it as a failure) naming the component and what failed::
+
+    # tests/test_conformance.py of your plugin
+    import my_plugin
+    from automl_core.testing import check_plugin
+
+    def test_conformance():
+        check_plugin(my_plugin)
+
+``check_plugin`` builds a hermetic registry from your plugin alone and runs the matching check
+on every component it registers. The per-kind checks (``check_model_family``,
+``check_preprocessor``, ``check_feature_builder``, ``check_evaluator``, ``check_loader``,
+``check_monitor``) can also be called directly, for instance to check a component on data of
+your own. Fits are kept tiny (a few hundred rows, one thread) so a check runs in seconds.
+
+This package imports optuna and scikit-learn inside the checks only, so importing it is cheap.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ._common import ConformanceError
+from ._data import make_dataset, monitor_inputs
+from ._evaluators import check_evaluator
+from ._loaders import check_loader
+from ._models import check_model_family
+from ._monitors import check_monitor
+from ._transforms import check_feature_builder, check_preprocessor
+
+__all__ = [
+    "ConformanceError",
+    "check_evaluator",
+    "check_feature_builder",
+    "check_loader",
+    "check_model_family",
+    "check_monitor",
+    "check_plugin",
+    "check_preprocessor",
+    "make_dataset",
+]
+
+
+def check_plugin(
+    plugin: Any,
+    *,
+    loader_sources: Mapping[str, Any] | None = None,
+    builder_frames: Mapping[str, pd.DataFrame] | None = None,
+    seed: int = 0,
+) -> dict[str, list[str]]:
+    """Check every component a plugin registers, in a registry built from that plugin alone.
+
+    :param plugin: the plugin module (or object) with ``@automl_core.hookimpl`` functions.
+    :param loader_sources: loader name to a source it must read (``{"csv": path}``); loaders
+        without a source are skipped, since only the author knows what they read.
+    :param builder_frames: feature builder name to a frame it applies to, for builders that do
+        not apply to the default synthetic frame.
+    :param seed: the seed of the synthetic data, the samplers and the built components.
+    :returns: the names checked, by kind.
+    :raises ConformanceError: when the plugin registers nothing, or a component fails its check.
+    """
+    from ..manager import build_plugin_manager, plugin_name_of
+    from ..registry import Registry
+
+    registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
+    components = {kind: registry.all(kind) for kind in registry.components}
+    if not any(components.values()):
+        raise ConformanceError(f"plugin {plugin_name_of(plugin)!r} registers no component")
+    sources, frames = dict(loader_sources or {}), dict(builder_frames or {})
+    for given, kind in ((sources, "loader"), (frames, "feature_builder")):
+        unknown = sorted(set(given) - {c.name for c in components[kind]})
+        if unknown:
+            raise ConformanceError(f"no {kind.replace('_', ' ')} named {unknown} is registered by the plugin")
+    runs = {
+        "model_family": lambda c: check_model_family(c, seed=seed),
+        "preprocessor": lambda c: check_preprocessor(c, seed=seed),
+        "feature_builder": lambda c: check_feature_builder(c, frames.get(c.name), seed=seed),
+        "evaluator": lambda c: check_evaluator(c, seed=seed),
+        "monitor": lambda c: check_monitor(c, *monitor_inputs(seed)),
+        "loader": lambda c: check_loader(c, sources[c.name]),
+    }
+    checked: dict[str, list[str]] = {}
+    for kind, items in components.items():
+        for component in items:
+            if kind == "loader" and component.name not in sources:
+                continue
+            runs[kind](component)
+            checked.setdefault(kind, []).append(component.name)
+    return checked
