@@ -97,8 +97,8 @@ def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str
         time.sleep(0.1)
     else:
         os.killpg(proc.pid, signal.SIGKILL)
-        _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0  # reaped above; keeps Popen from waiting again
+        _, wait_status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
     return status, time.monotonic() - start, usage.ru_maxrss / 1024
 
 

@@ -27,7 +27,8 @@ README_END = "<!-- latest-results:end -->"
 
 def load(paths) -> pd.DataFrame:
     """All rows of the JSONL files, keeping the last finished row per (budget, system, dataset)."""
-    rows = [json.loads(line) for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+    lines = [line for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in lines]
     if not rows:
         raise ValueError(f"no rows in {', '.join(map(str, paths))}")
     frame = pd.DataFrame(rows)
@@ -82,12 +83,21 @@ def per_system(rows: pd.DataFrame, norm: pd.DataFrame) -> pd.DataFrame:
 
 
 def raw_scores(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each dataset's primary score per system, or the failure status."""
-    cell = rows.apply(lambda r: f"{r['score']:.4g}" if r["status"] == "ok" else r["status"], axis=1)
-    table = rows.assign(cell=cell).pivot(index="dataset", columns="system", values="cell")
-    metric = rows.groupby("dataset")["metric"].first()
-    table.insert(0, "metric", metric + metric.map(lambda m: " ↓" if m in LOWER_IS_BETTER else " ↑"))
+    """Each dataset's primary and secondary score per system, or the failure status."""
+    def cell(r) -> str:
+        if r["status"] != "ok":
+            return r["status"]
+        return f"{_number(r['score'])} · {_number(r['secondary_score'])}"
+
+    table = rows.assign(cell=rows.apply(cell, axis=1)).pivot(index="dataset", columns="system", values="cell")
+    first = rows.groupby("dataset")[["metric", "secondary_metric"]].first()
+    arrow = first["metric"].map(lambda m: "↓" if m in LOWER_IS_BETTER else "↑")
+    table.insert(0, "metrics", first["metric"] + " " + arrow + " · " + first["secondary_metric"] + " ↑")
     return table.fillna("")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4f}"
 
 
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -111,9 +121,11 @@ def render_budget(rows: pd.DataFrame) -> str:
     norm = normalize(rows)
     first, last = rows["finished_at"].min()[:16], rows["finished_at"].max()[:16]
     hosts = ", ".join(f"{h} ({c} cores)" for h, c in rows.groupby("host")["cores"].max().items())
+    versions = rows.get("system_version", pd.Series(dtype=object)).dropna().unique()
     return "\n\n".join([
         f"### Budget {rows['budget_s'].iloc[0]:g} s — runs finished {first} to {last} on {hosts}",
-        "Scores on the 20% test split (↑ higher is better, ↓ lower is better):",
+        "Versions: " + (", ".join(sorted(versions)) or "none succeeded"),
+        "Scores on the 20% test split, primary · secondary (↑ higher is better, ↓ lower is better):",
         markdown_table(raw_scores(rows)),
         f"Normalized (0 = {BASELINE}, 1 = best on the dataset; a failure counts as 0):",
         markdown_table(norm),
