@@ -1,0 +1,156 @@
+"""Batch prediction for ``automl predict``: files streamed in chunks, memory bounded by the chunk.
+
+CSV files are read with pandas ``chunksize`` and Parquet files with pyarrow ``iter_batches``;
+any other source goes through the loader plugins in one piece. Each chunk is typed like the
+training data (text columns stay text, numbers written as text become numbers, blanks
+missing), predicted, and appended to the output, which is written beside its final name
+and renamed into place when complete.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+CSV_SUFFIXES = (".csv", ".tsv")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip")
+
+
+def _format(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSIONS:
+        suffixes.pop()
+        return "csv" if suffixes and suffixes[-1] in CSV_SUFFIXES else None
+    if suffixes and suffixes[-1] in CSV_SUFFIXES:
+        return "csv"
+    return "parquet" if suffixes and suffixes[-1] in PARQUET_SUFFIXES else None
+
+
+def iter_chunks(model: Any, source: str, chunk_rows: int, options: dict) -> Iterator[pd.DataFrame]:
+    """The rows of ``source`` in frames of at most ``chunk_rows`` rows, typed like the training data."""
+    path = Path(source)
+    kind = _format(path) if "://" not in source else None
+    if kind is not None and not path.is_file():
+        raise DataError(f"file not found: {path.resolve()}")
+    if kind == "csv":
+        text = {f["name"]: "object" for f in _features(model) if f["dtype"] in ("object", "string", "category")}
+        opts = {"sep": "\t"} if ".tsv" in [s.lower() for s in path.suffixes] else {}
+        chunks = pd.read_csv(path, chunksize=chunk_rows, dtype=text, **{**opts, **options})
+    elif kind == "parquet":
+        chunks = _parquet_chunks(path, chunk_rows)
+    else:
+        from .data import load_data
+
+        chunks = iter([load_data(source, **options)])
+    numeric = model.column_plan_.of("numeric")
+    for chunk in chunks:
+        yield align_numeric(chunk, numeric)
+
+
+def _features(model: Any) -> list[dict]:
+    reference = model.reference_
+    return [{"name": c, "dtype": str(reference[c].dtype) if c in reference else None} for c in model.feature_names_in_]
+
+
+def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows):
+        frame = batch.to_pandas()
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        yield frame
+
+
+def align_numeric(chunk: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
+    """Numeric columns that arrive as text become numbers (blanks missing) when every value parses.
+
+    A column with a value that is not a number is left as it is, for the schema to report.
+    """
+    for column in numeric:
+        if column not in chunk or chunk[column].dtype != object:
+            continue
+        values = chunk[column].map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
+        values = values.mask(values.eq(""))
+        parsed = pd.to_numeric(values, errors="coerce")
+        if not (parsed.isna() & values.notna()).any():
+            chunk[column] = parsed
+    return chunk
+
+
+def prediction_frame(model: Any, chunk: pd.DataFrame) -> pd.DataFrame:
+    """``prediction`` and, for classification, ``proba_<class>`` per class, one row per input row."""
+    if model.task_ == "regression":
+        return pd.DataFrame({"prediction": model.predict(chunk)})
+    proba = model.predict_proba(chunk)
+    out = {"prediction": model.classes_[proba.argmax(axis=1)]}
+    out.update({f"proba_{c}": proba[:, i] for i, c in enumerate(model.classes_)})
+    return pd.DataFrame(out)
+
+
+class _Writer:
+    """Appends frames to a CSV or Parquet file written beside ``path``, renamed into place on close."""
+
+    def __init__(self, path: Path):
+        kind = _format(path)
+        if kind is None:
+            raise DataError(f"cannot tell the output format of {path}: use a .csv or .parquet suffix")
+        self.path, self.kind = path, kind
+        self.partial = path.with_name(f".{path.name}.partial")
+        self.parquet = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.kind == "csv":
+            frame.to_csv(self.partial, mode="a" if self.rows else "w", header=not self.rows, index=False)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.partial, table.schema)
+            self.parquet.write_table(table.cast(self.parquet.schema))
+        self.rows += len(frame)
+
+    def close(self, complete: bool) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        if complete and self.partial.exists():
+            os.replace(self.partial, self.path)
+        elif self.partial.exists():
+            self.partial.unlink()
+
+
+def predict_file(model: Any, source: str, out: str | os.PathLike, chunk_rows: int, options: dict) -> int:
+    """Predict every row of ``source`` into ``out`` (CSV or Parquet by suffix); returns the row count."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(out)
+    complete = False
+    try:
+        for chunk in iter_chunks(model, source, chunk_rows, options):
+            writer.write(prediction_frame(model, chunk))
+        complete = writer.rows > 0
+        if not complete:
+            raise DataError(f"{source} holds no rows to predict")
+    finally:
+        writer.close(complete)
+    return writer.rows
+
+
+def metrics_rows(table: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Rows of ``AutoML.evaluate`` formatted for display: metric, value, direction."""
+    rows = []
+    for row in table.itertuples(index=False):
+        name = f"{row.metric} (search metric)" if row.search_metric else row.metric
+        value = "nan" if not np.isfinite(row.value) else f"{row.value:.4f}"
+        rows.append((name, value, "higher is better" if row.greater_is_better else "lower is better"))
+    return rows

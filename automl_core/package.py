@@ -1,0 +1,495 @@
+"""The model package: a directory holding a fitted :class:`~automl_core.AutoML` that describes itself.
+
+Layout (every file is listed with its SHA-256 in ``manifest.json`` and checked on load)::
+
+    model/
+      model.skops | model.pkl   the fitted ensemble, column plan and classes
+      schema.yaml               the pandera schema inputs are validated against
+      metadata.json             task, metric, scores, features, plugins, versions, fingerprint
+      leaderboard.json          every trial of the search
+      reference.parquet | .csv  the training sample kept for monitoring
+      manifest.json             SHA-256 of each file above
+
+The model is written with skops; when skops cannot represent it (pandas dtypes held by a
+model, for example) it falls back to pickle. Either way, loading only accepts types from
+automl-core, numpy, pandas, scikit-learn, the plugin distributions the model was built with
+and the libraries those declare as dependencies; anything else is refused by name unless the
+caller trusts it explicitly. A package is written to a temporary directory beside the target
+and renamed into place, so a crash never leaves a package that half loads.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import re
+import shutil
+import sys
+import tempfile
+import uuid
+import warnings
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import AutoMLError
+from .manager import ENTRY_POINT_GROUP
+
+FORMAT, FORMAT_VERSION = "automl-package", 1
+METADATA, MANIFEST, SCHEMA, LEADERBOARD = "metadata.json", "manifest.json", "schema.yaml", "leaderboard.json"
+#: Distributions whose types a model may always hold.
+BASE_DISTRIBUTIONS = ("automl-core", "numpy", "pandas", "scikit-learn")
+#: Library versions always recorded (others are recorded when the model holds their types).
+KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "pandera", "skops", "pyarrow")
+#: Standard-library types a model may hold: containers and partial functions, nothing that runs code.
+SAFE_STDLIB = frozenset({"builtins.slice", "builtins.set", "builtins.frozenset", "builtins.complex",
+                         "builtins.bytearray", "collections.OrderedDict", "functools.partial"})
+
+
+class PackageError(AutoMLError):
+    """A model package cannot be written or read: incomplete, tampered, untrusted or missing plugins."""
+
+
+class PackageNotFoundError(PackageError, FileNotFoundError):
+    """No model package at the given path."""
+
+
+class PackageVersionWarning(UserWarning):
+    """A plugin or library is installed at another version than the one the model was built with."""
+
+
+# --------------------------------------------------------------------------- save
+def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: pd.DataFrame | None = None) -> Path:
+    """Write the fitted ``model`` as a package directory at ``path``; returns the path.
+
+    :param overwrite: replace an existing package (otherwise an existing path is an error).
+    :param data: the training features, to fingerprint; the reference sample is used when None.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model, "model_")
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise PackageError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        _write_contents(model, staging, data)
+        _move_into_place(staging, target, overwrite)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None) -> None:
+    from .validation import schema_to_yaml
+
+    model_file, model_format, modules = _write_model(model, directory)
+    _write_file(directory / SCHEMA, schema_to_yaml(model.schema_).encode())
+    _write_file(directory / LEADERBOARD, model.leaderboard_.to_json(orient="records", indent=1).encode())
+    reference_file = _write_reference(model.reference_, directory)
+    meta = describe(model, modules, data)
+    meta.update(model_file=model_file, model_format=model_format, reference_file=reference_file)
+    _write_file(directory / METADATA, json.dumps(meta, indent=1, default=str).encode())
+    manifest = {p.name: _sha256(p) for p in sorted(directory.iterdir())}
+    _write_file(directory / MANIFEST, json.dumps({"sha256": manifest}, indent=1).encode())
+    _fsync_dir(directory)
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _move_into_place(staging: Path, target: Path, overwrite: bool) -> None:
+    """Rename the finished package onto ``target``; an old package is moved aside, then removed."""
+    if target.exists():
+        if not overwrite:
+            raise PackageError(f"{target} appeared while saving; pass overwrite=True to replace it")
+        old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+        os.rename(target, old)
+        os.rename(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, target)
+    _fsync_dir(target.parent)
+
+
+def _model_state(model: Any) -> dict:
+    return {"model": model.model_, "best_pipeline": model.best_pipeline_, "classes": model.classes_,
+            "column_plan": model.column_plan_, "feature_names_in": model.feature_names_in_}
+
+
+def _write_model(model: Any, directory: Path) -> tuple[str, str, set[str]]:
+    """Write the model with skops, or pickle when skops cannot; returns file, format and the
+    qualified names of every type and function it holds."""
+    import skops.io as sio
+
+    state = _model_state(model)
+    try:
+        blob = sio.dumps(state)
+    except Exception:  # skops refuses some objects (pandas dtypes, boosters): pickle instead
+        blob = pickle.dumps(state, protocol=5)
+        _write_file(directory / "model.pkl", blob)
+        return "model.pkl", "pickle", _pickle_globals(blob, None)
+    _write_file(directory / "model.skops", blob)
+    return "model.skops", "skops", _skops_types(blob)
+
+
+def _skops_types(blob: bytes) -> set[str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "__module__" in node and "__class__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
+def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
+    """The monitoring sample as Parquet when pyarrow can write it, otherwise as CSV."""
+    try:
+        buffer = io.BytesIO()
+        reference.to_parquet(buffer, index=False)
+        name, content = "reference.parquet", buffer.getvalue()
+    except (ImportError, ValueError, TypeError):  # no pyarrow, or columns Arrow cannot type
+        name, content = "reference.csv", reference.to_csv(index=False).encode()
+    _write_file(directory / name, content)
+    return name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """SHA-256 of a frame's column names, dtypes and values (row order matters, the index does not)."""
+    digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- metadata
+def describe(model: Any, modules: Iterable[str] = (), data: pd.DataFrame | None = None) -> dict:
+    """The metadata of a fitted model: what ``metadata.json`` holds (less the file names)."""
+    reference = model.reference_
+    plan = model.column_plan_
+    source = data if data is not None else reference
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "task": model.task_, "metric": model.metric_, "target": model.target_name_,
+        "validation_score": _number(model.validation_score_), "best_score": _number(model.best_score_),
+        "fit_seconds": _number(getattr(model, "fit_seconds_", None)),
+        "classes": None if model.classes_ is None else [_plain(c) for c in model.classes_],
+        "features": [{"name": str(c), "dtype": str(reference[c].dtype) if c in reference else None,
+                      "type": plan.kinds.get(c), "note": plan.notes.get(c, "")} for c in model.feature_names_in_],
+        "leaderboard_top": json.loads(model.leaderboard_.head(5).to_json(orient="records")),
+        "best_config": model.best_config_.to_dict(), "top_configs": list(model.top_configs_),
+        "ensemble_weights": {str(k): float(v) for k, v in model.ensemble_weights_.items()},
+        "settings": _settings(model), "registry_owners": dict(model._registry_owners),
+        "plugins": _plugins_used(model), "versions": _versions(modules),
+        "fingerprint": {"sha256": fingerprint(source), "of": "training data" if data is not None else "reference sample",
+                        "rows": int(len(source)), "columns": int(source.shape[1])},
+        "dropped_target_rows": int(getattr(model, "dropped_target_rows_", 0)),
+    }
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _settings(model: Any) -> dict:
+    params = model.get_params(deep=False)
+    params.pop("plugins", None)  # objects; the plugins used are recorded under "plugins"
+    return json.loads(json.dumps(params, default=list))
+
+
+def _components_used(model: Any) -> set[str]:
+    board = model.leaderboard_
+    members = board[board["ensemble_weight"] > 0]
+    names = {model.metric_, *members["family"].dropna()}
+    for described in members["preprocessing"].dropna():
+        names.update(described.split(" + "))
+    config = model.best_config_
+    names.update([config.family, *config.preprocessing.values(), *config.builders, *config.params])
+    return names
+
+
+def _plugins_used(model: Any) -> list[dict]:
+    """The plugins owning a component of the final model (or its metric), with their distribution."""
+    owners = model._registry_owners
+    components: dict[str, list[str]] = {}
+    for name in sorted(_components_used(model)):
+        if name in owners:
+            components.setdefault(owners[name], []).append(name)
+    dists = {ep.name: ep.dist for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    rows = []
+    for plugin, names in sorted(components.items()):
+        dist = dists.get(plugin)
+        rows.append({"plugin": plugin, "distribution": dist.metadata["Name"] if dist else None,
+                     "version": dist.version if dist else None, "components": names})
+    return rows
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _versions(modules: Iterable[str]) -> dict[str, str]:
+    """Python, automl-core, the key libraries and every distribution whose types the model holds."""
+    by_module = importlib_metadata.packages_distributions()
+    dists = set(BASE_DISTRIBUTIONS) | set(KEY_LIBRARIES)
+    for qualified in modules:
+        dists.update(by_module.get(qualified.split(".")[0], ()))
+    versions = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for dist in sorted(dists, key=_normal):
+        try:
+            versions[dist] = importlib_metadata.version(dist)
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+# --------------------------------------------------------------------------- trust
+class TrustPolicy:
+    """Which types and functions a model file may hold: those of automl-core, numpy, pandas,
+    scikit-learn, the recorded plugin distributions (when installed) and their declared
+    dependencies, a few standard-library containers, and whatever the caller trusts by name."""
+
+    def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] = ()):
+        installed = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None}
+        dists = {_normal(d) for d in BASE_DISTRIBUTIONS} | installed
+        for dist in installed:
+            dists.update(_requirements(dist))
+        self.modules = {m for m, owners in importlib_metadata.packages_distributions().items()
+                        if any(_normal(o) in dists for o in owners)} | {"automl_core"}
+        self.trusted = set(trusted)
+
+    def allows(self, qualified: str) -> bool:
+        return qualified in SAFE_STDLIB or qualified in self.trusted or qualified.split(".")[0] in self.modules
+
+    def refuse(self, names: Iterable[str], file: str) -> None:
+        refused = sorted(n for n in set(names) if not self.allows(n))
+        if refused:
+            raise PackageError(
+                f"{file} holds types the package does not vouch for: {', '.join(refused)}. They come from "
+                f"no plugin distribution the model records; if you trust this file, load it with "
+                f"trusted=[...] naming them (automl: --trust NAME)"
+            )
+
+
+def _installed_version(dist: str) -> str | None:
+    try:
+        return importlib_metadata.version(dist)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def _requirements(dist: str) -> set[str]:
+    """Names of the distributions ``dist`` requires (optional extras left out)."""
+    names = set()
+    for requirement in importlib_metadata.requires(dist) or ():
+        if "extra" in requirement.partition(";")[2]:
+            continue
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+        if match:
+            names.add(_normal(match.group(1)))
+    return names
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Unpickles while recording every global; refuses those the policy does not allow."""
+
+    def __init__(self, file, policy: TrustPolicy | None, name: str):
+        super().__init__(file)
+        self.policy, self.name, self.seen = policy, name, set()
+
+    def find_class(self, module: str, name: str):
+        qualified = f"{module}.{name}"
+        self.seen.add(qualified)
+        if self.policy is not None:
+            self.policy.refuse([qualified], self.name)
+        return super().find_class(module, name)
+
+
+def _pickle_globals(blob: bytes, policy: TrustPolicy | None) -> set[str]:
+    unpickler = _RestrictedUnpickler(io.BytesIO(blob), policy, "model.pkl")
+    unpickler.load()
+    return unpickler.seen
+
+
+# --------------------------------------------------------------------------- load
+def load(path: str | os.PathLike, *, trusted: Iterable[str] = ()) -> Any:
+    """Read a package written by :func:`save`; returns a fitted :class:`~automl_core.AutoML`.
+
+    Every file is checked against the manifest, the plugin distributions the model was built
+    with must be installed (another version only warns), and the model file may hold only
+    trusted types (see :class:`TrustPolicy`); ``trusted`` names more types to accept.
+    :raises PackageError: naming the file, distribution or types at fault.
+    """
+    return load_with_metadata(path, trusted=trusted)[0]
+
+
+def load_with_metadata(path: str | os.PathLike, *, trusted: Iterable[str] = ()) -> tuple[Any, dict]:
+    """:func:`load`, also returning the package's metadata."""
+    directory = Path(path)
+    meta = read_metadata(directory)
+    check_versions(meta)
+    policy = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]], trusted)
+    state = _read_model(directory / meta["model_file"], meta["model_format"], policy)
+    return _restore(meta, state, directory), meta
+
+
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The metadata of the package at ``path``, after checking every file against the manifest."""
+    directory = Path(path)
+    if not directory.is_dir():
+        raise PackageNotFoundError(f"no model package at {directory}: not a directory")
+    verify(directory)
+    meta = json.loads((directory / METADATA).read_text())
+    if meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
+        raise PackageError(f"{directory / METADATA}: not an {FORMAT} of version {FORMAT_VERSION} or older")
+    return meta
+
+
+def verify(directory: Path) -> None:
+    """Check the SHA-256 of every file listed in the manifest; a mismatch names the file."""
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise PackageError(f"{directory} is not a complete model package: {MANIFEST} is missing")
+    expected = json.loads(manifest_path.read_text())["sha256"]
+    for required in (METADATA, SCHEMA):
+        if required not in expected:
+            raise PackageError(f"{manifest_path} does not list {required}")
+    for name, digest in expected.items():
+        file = directory / name
+        if Path(name).name != name or not file.is_file():
+            raise PackageError(f"{directory}: file {name} listed in the manifest is missing")
+        if _sha256(file) != digest:
+            raise PackageError(f"{file} was modified after the package was written (SHA-256 mismatch); refusing it")
+
+
+def check_versions(meta: dict) -> None:
+    """A recorded plugin distribution that is missing is an error; another version warns."""
+    missing, changed = [], []
+    for row in meta["plugins"]:
+        dist = row["distribution"]
+        if dist is None:
+            continue
+        installed = _installed_version(dist)
+        if installed is None:
+            missing.append(f"{dist} {row['version']} (plugin {row['plugin']!r}: {', '.join(row['components'])})")
+        elif installed != row["version"]:
+            changed.append(f"{dist} {row['version']} at fit, {installed} installed")
+    for lib, version in meta["versions"].items():
+        installed = _installed_version(lib) if lib != "python" else None
+        if installed is not None and installed != version:
+            changed.append(f"{lib} {version} at fit, {installed} installed")
+    if missing:
+        raise PackageError(f"the model needs plugin distribution(s) that are not installed: {'; '.join(missing)}")
+    if changed:
+        warnings.warn(f"the model was built with other versions: {'; '.join(changed)}", PackageVersionWarning,
+                      stacklevel=3)
+
+
+def _read_model(file: Path, model_format: str, policy: TrustPolicy) -> dict:
+    if model_format == "pickle":
+        with open(file, "rb") as handle:
+            unpickler = _RestrictedUnpickler(handle, policy, file.name)
+            return unpickler.load()
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=file)
+    policy.refuse(untrusted, file.name)
+    return sio.load(file, trusted=untrusted)
+
+
+def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
+    if file.suffix == ".parquet":
+        return pd.read_parquet(file)
+    frame = pd.read_csv(file)
+    for feature in features:
+        name, dtype = feature["name"], feature["dtype"]
+        if dtype and name in frame:
+            try:
+                frame[name] = frame[name].astype(dtype)
+            except (TypeError, ValueError):
+                continue  # CSV cannot carry every dtype; the values are still there
+    return frame
+
+
+def _restore(meta: dict, state: dict, directory: Path) -> Any:
+    from .automl import AutoML
+    from .manager import available_plugin_names
+    from .pipeline import PipelineConfig
+    from .validation import schema_from_yaml
+
+    settings = dict(meta["settings"])
+    available = set(available_plugin_names())
+    settings["block_plugins"] = [n for n in settings.get("block_plugins") or () if n in available] or None
+    model = AutoML(**settings)
+    config = meta["best_config"]
+    model.__dict__.update(
+        model_=state["model"], best_pipeline_=state["best_pipeline"], classes_=state["classes"],
+        column_plan_=state["column_plan"], feature_names_in_=state["feature_names_in"],
+        n_features_in_=len(state["feature_names_in"]), task_=meta["task"], metric_=meta["metric"],
+        target_name_=meta["target"], validation_score_=meta["validation_score"], best_score_=meta["best_score"],
+        fit_seconds_=meta["fit_seconds"], dropped_target_rows_=meta["dropped_target_rows"], top_configs_=meta["top_configs"],
+        ensemble_weights_={int(k): v for k, v in meta["ensemble_weights"].items()},
+        best_config_=PipelineConfig(config["family"], config["preprocessing"], tuple(config["builders"]), config["params"]),
+        schema_=schema_from_yaml((directory / SCHEMA).read_text()),
+        leaderboard_=pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records", convert_dates=False),
+        reference_=_read_reference(directory / meta["reference_file"], meta["features"]),
+        _registry_owners=dict(meta["registry_owners"]),
+    )
+    model.evaluators_ = _evaluators(model)
+    return model
+
+
+def _evaluators(model: Any) -> list:
+    from .manager import build_plugin_manager
+    from .registry import Registry
+
+    pm = build_plugin_manager(None, model.block_plugins, model.autoload_plugins)
+    return Registry.from_manager(pm).all("evaluator", model.task_)
+
+
+__all__ = ["save", "load", "load_with_metadata", "read_metadata", "verify", "check_versions", "describe", "fingerprint",
+           "TrustPolicy", "PackageError", "PackageNotFoundError", "PackageVersionWarning"]
