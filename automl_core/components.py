@@ -120,7 +120,8 @@ class Preprocessor:
     (unseen levels arrive as missing). ``suggest(trial, context)`` returns ``params``
     (``None`` when the step has nothing to tune). For the ``categorical_encode`` stage,
     ``encoding`` says which of :data:`ENCODINGS` the output is. ``supervised`` steps receive
-    ``y`` in ``fit``.
+    ``y`` in ``fit``. Within a stage, the preprocessor with the highest ``priority`` (then the
+    first name) is the one the default portfolio uses; the search may choose any.
     """
 
     name: str
@@ -130,6 +131,7 @@ class Preprocessor:
     encoding: str | None = None
     tasks: tuple[str, ...] = TASKS
     supervised: bool = False
+    priority: int = 0
     description: str = ""
 
     def __post_init__(self) -> None:

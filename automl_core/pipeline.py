@@ -74,7 +74,7 @@ class SearchSpace:
     def stage_options(self, family: ModelFamily) -> dict[str, list[str]]:
         """For each stage, the preprocessor names the family allows, preferred first."""
         by_stage: dict[str, list] = {s: [] for s in PREPROCESSING_STAGES}
-        for p in self.registry.all("preprocessor", self.context.task):
+        for p in sorted(self.registry.all("preprocessor", self.context.task), key=lambda p: (-p.priority, p.name)):
             by_stage[p.stage].append(p)
         options: dict[str, list[str]] = {}
         if self.context.numeric:
@@ -87,7 +87,7 @@ class SearchSpace:
             options["categorical_impute"] = [NONE] + cat_imputers if family.handles_missing else cat_imputers
             rank = {e: i for i, e in enumerate(family.categorical)}
             encoders = sorted((p for p in by_stage["categorical_encode"] if p.encoding in rank),
-                              key=lambda p: (rank[p.encoding], p.name))
+                              key=lambda p: (rank[p.encoding], -p.priority, p.name))
             options["categorical_encode"] = [p.name for p in encoders]
         return {stage: names or [NONE] for stage, names in options.items()}
 

@@ -29,6 +29,9 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 MAX_CONSECUTIVE_SKIPS = 25
 #: Once a model exists, no trial may run longer than this share of the whole budget.
 MAX_TRIAL_SHARE = 0.4
+#: A family not measured yet is started only with this much time (or share of the budget) left.
+MIN_FRESH_TRIAL_SECONDS = 1.0
+MIN_FRESH_TRIAL_SHARE = 0.05
 #: Do not start a trial with less than this many seconds left.
 MIN_TRIAL_SECONDS = 0.05
 
@@ -125,7 +128,9 @@ class Search:
                 continue
             window = self._trial_window()
             estimate = self.costs.estimate(config.family)
-            if estimate is not None and estimate > window:
+            if estimate is None:
+                estimate = min(MIN_FRESH_TRIAL_SECONDS, MIN_FRESH_TRIAL_SHARE * self.deadline.seconds)
+            if estimate > window:
                 skips += 1
                 self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
                 continue

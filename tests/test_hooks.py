@@ -112,9 +112,9 @@ def test_a_stuck_trial_is_stopped_and_the_budget_holds(penguins):
     started = time.monotonic()
     model = AutoML(time_budget=6, families=["slow", "linear"], plugins=[Misbehaving()]).fit(frame, target=target)
     elapsed = time.monotonic() - started
-    board = model.leaderboard_.set_index("family")
-    assert "timeout" in set(model.leaderboard_.loc[model.leaderboard_.family == "slow", "state"])
-    assert board.loc["linear"].pipe(lambda rows: (rows["state"] == "complete").any())
+    board = model.leaderboard_
+    assert "timeout" in set(board.loc[board.family == "slow", "state"])
+    assert "complete" in set(board.loc[board.family == "linear", "state"])
     assert elapsed < 6 * 1.05 + 0.5
 
 
@@ -138,9 +138,9 @@ def test_third_party_plugin_is_used_when_installed_and_not_when_blocked(penguins
     recorder = Recorder()
     model = AutoML(time_budget=20, max_trials=1, families=["lightgbm"]).fit(frame, target=target)
     assert set(model.leaderboard_.family) == {"lightgbm"}
-    AutoML(time_budget=4, max_trials=1, plugins=[recorder]).fit(frame, target=target)
+    AutoML(time_budget=15, max_trials=1, plugins=[recorder]).fit(frame, target=target)
     assert "lightgbm" in recorder.calls[0][1]["families"]
-    AutoML(time_budget=4, max_trials=1, plugins=[recorder], block_plugins=["lightgbm"]).fit(frame, target=target)
+    AutoML(time_budget=15, max_trials=1, plugins=[recorder], block_plugins=["lightgbm"]).fit(frame, target=target)
     offered = [c[1]["families"] for c in recorder.calls if c[0] == "before_fit"]
     assert "lightgbm" not in offered[-1] and "linear" in offered[-1]
     with pytest.raises(UnknownComponentError, match="lightgbm"):
