@@ -1,0 +1,505 @@
+"""Watching a fitted model in production, and deciding when to retrain it.
+
+:func:`monitor` checks production data against what the model learned at fit, hands it with
+the model's predictions to a monitor plugin (found through the ``register_monitors`` hook)
+and returns the plugin's :class:`MonitorReport`, completed with the model's quality when
+labels are given. :func:`update` monitors labelled new data, retrains when a stated
+:class:`UpdatePolicy` says so, and keeps the retrained model only if it beats the old one on
+the most recent rows. No monitoring library is imported here: monitors are plugins.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .components import Monitor
+from .errors import DataError, PluginError, SchemaError
+from .prepare import to_frame
+
+#: The column of model predictions (and of labels) in the frames a monitor receives.
+PREDICTION, TARGET = "__prediction__", "__target__"
+#: The monitor used when none is named and it is installed; otherwise the first by name.
+PREFERRED_MONITOR = "evidently"
+#: Share of drifted feature columns at which the data as a whole has drifted. evidently's default
+#: is 0.5, which misses two shifted columns in five. Per-column tests on samples of 1,000 rows or
+#: fewer err about 5% of the time each; requiring a fifth of the columns bounds false alarms at
+#: about 9% (ten numeric columns) from six columns up, fewer on larger samples (distance tests).
+DRIFT_SHARE = 0.2
+#: Relative loss of the search metric, against the validation score at fit, that is a degradation.
+QUALITY_TOLERANCE = 0.05
+DRIFT, NO_DRIFT = "drift", "no drift"
+UNCHECKED_PREDICTIONS = ("prediction drift not checked: the model's reference sample is training data, on which its "
+                         "predictions are biased; pass reference= (data it did not train on) to compare predictions")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, NaN and infinities to None."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class MonitorReport:
+    """What a monitor found: per-column drift verdicts, prediction drift, and quality.
+
+    ``columns`` holds one entry per monitored feature column (``column``, ``kind``, ``method``,
+    ``score``, ``threshold``, ``verdict`` of ``"drift"`` or ``"no drift"``), most drifted
+    first; ``prediction_drift`` is the same entry for the model's predictions (None when they
+    were not compared). The data has drifted (``drift_detected``) when at least ``drift_share``
+    of the columns drifted, or the predictions did. ``quality`` (labels given) compares the
+    search metric now with the validation score at fit. ``notes`` say what was not checked,
+    and why. ``render_html``, when a monitor gives one, returns its own full
+    HTML page, which :meth:`save_html` places below a summary of the verdicts.
+    """
+
+    monitor: str
+    drift_detected: bool
+    drifted_columns: list[str]
+    columns: list[dict]
+    share_drifted: float
+    drift_share: float = DRIFT_SHARE
+    prediction_drift: dict | None = None
+    quality: dict | None = None
+    n_reference: int = 0
+    n_current: int = 0
+    notes: list[str] = field(default_factory=list)
+    render_html: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_columns(cls, monitor: str, columns: Sequence[Mapping[str, Any]], *, prediction: Mapping | None = None,
+                     drift_share: float = DRIFT_SHARE, dataset_drift: bool | None = None, **extra) -> "MonitorReport":
+        """Build a report from per-column entries given most drifted first.
+
+        ``dataset_drift`` is the monitor's own verdict on the data as a whole; when None it is
+        ``share_drifted >= drift_share``. Predictions that drifted make the report drifted too.
+        """
+        entries = [dict(c) for c in columns]
+        drifted = [c["column"] for c in entries if c["verdict"] == DRIFT]
+        share = len(drifted) / len(entries) if entries else 0.0
+        whole = share >= drift_share if dataset_drift is None else bool(dataset_drift)
+        predicted = prediction is not None and prediction["verdict"] == DRIFT
+        return cls(monitor=monitor, drift_detected=bool(whole or predicted), drifted_columns=drifted,
+                   columns=entries, share_drifted=share, drift_share=drift_share,
+                   prediction_drift=dict(prediction) if prediction else None, **extra)
+
+    def columns_frame(self) -> pd.DataFrame:
+        """The per-column entries as a table, most drifted first."""
+        return pd.DataFrame(self.columns, columns=["column", "kind", "method", "score", "threshold", "verdict"])
+
+    def to_dict(self) -> dict:
+        """Everything but the monitor's own HTML, JSON-ready."""
+        data = {k: v for k, v in asdict(self).items() if k != "render_html"}
+        return _plain(data)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def save_json(self, path: str | Path) -> Path:
+        """Write :meth:`to_json` to ``path``; returns the path."""
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    def save_html(self, path: str | Path) -> Path:
+        """Write one self-contained page: the verdicts first, then the monitor's own report."""
+        path = Path(path)
+        summary = summary_html(self)
+        page = self.render_html() if self.render_html is not None else None
+        if page is None:
+            page = f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Drift report</title></head><body>{summary}</body></html>"
+        elif re.search(r"<body[^>]*>", page):
+            page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + summary, page, count=1)
+        else:
+            page = summary + page
+        path.write_text(page, encoding="utf-8")
+        return path
+
+
+def _number(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4g}"
+
+
+def _rows(entries: Sequence[Mapping[str, Any]]) -> str:
+    cells = ("column", "kind", "method", "score", "threshold", "verdict")
+    out = []
+    for e in entries:
+        style = " style='background:#fde2e1;font-weight:bold'" if e["verdict"] == DRIFT else ""
+        values = [_number(e.get(c)) if c in ("score", "threshold") else str(e.get(c, "")) for c in cells]
+        out.append(f"<tr{style}>" + "".join(f"<td>{html.escape(v)}</td>" for v in values) + "</tr>")
+    return "\n".join(out)
+
+
+def _quality_line(quality: Mapping[str, Any] | None) -> str:
+    if not quality:
+        return "no labels given"
+    return (f"{quality['metric']} {_number(quality['now'])} now against {_number(quality['at_fit'])} at fit "
+            f"(relative drop {_number(quality['relative_drop'])}): <b>{html.escape(quality['verdict'])}</b>")
+
+
+def summary_html(report: MonitorReport) -> str:
+    """A short HTML section: the verdicts, then the drifted columns first."""
+    verdict = "DRIFT DETECTED" if report.drift_detected else "no drift detected"
+    prediction = report.prediction_drift["verdict"] if report.prediction_drift else "not checked"
+    entries = list(report.columns) + ([report.prediction_drift] if report.prediction_drift else [])
+    return (
+        "<section id='automl-summary' style='font-family:sans-serif;margin:1em;padding:1em;border:2px solid #888'>"
+        f"<h1>{verdict}</h1><p>Monitor <b>{html.escape(report.monitor)}</b>, {report.n_reference} reference rows, "
+        f"{report.n_current} current rows.</p><ul>"
+        f"<li>Drifted columns: <b>{html.escape(', '.join(report.drifted_columns) or 'none')}</b> "
+        f"({len(report.drifted_columns)} of {len(report.columns)}, share {report.share_drifted:.2f}; "
+        f"the data has drifted at {report.drift_share:.2f})</li>"
+        f"<li>Prediction drift: <b>{html.escape(prediction)}</b></li><li>Quality: {_quality_line(report.quality)}</li></ul>"
+        "<table border='1' cellpadding='4' style='border-collapse:collapse'><tr><th>column</th><th>kind</th>"
+        "<th>method</th><th>score</th><th>threshold</th><th>verdict</th></tr>"
+        f"{_rows(entries)}</table></section>"
+    )
+
+
+# --------------------------------------------------------------------------- for monitor authors
+def column_kinds(frame: pd.DataFrame, context: Mapping[str, Any]) -> dict[str, str]:
+    """Feature column to ``numeric`` or ``categorical``: as the engine typed them (the
+    context's ``numeric`` and ``categorical``), else by dtype; never the prediction or target."""
+    if "numeric" in context or "categorical" in context:
+        kinds = {c: "numeric" for c in context.get("numeric", ())}
+        kinds.update({c: "categorical" for c in context.get("categorical", ())})
+        return {c: k for c, k in kinds.items() if c in frame.columns}
+    numeric = pd.api.types.is_numeric_dtype
+    return {c: "numeric" if numeric(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) else "categorical"
+            for c in frame.columns if c not in (PREDICTION, TARGET)}
+
+
+def prediction_kind(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, Any]) -> str | None:
+    """``numeric`` (probabilities, values) or ``categorical`` (classes) for the prediction
+    column; None when the frames do not both have one."""
+    if PREDICTION not in reference.columns or PREDICTION not in current.columns:
+        return None
+    if "prediction" in context:
+        return context["prediction"]
+    return "numeric" if pd.api.types.is_float_dtype(reference[PREDICTION]) else "categorical"
+
+
+# --------------------------------------------------------------------------- input checks
+def _family(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return "numeric"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime"
+    return "string or category"
+
+
+def check_current(model: Any, frame: pd.DataFrame, what: str = "the current data") -> pd.DataFrame:
+    """The columns the model uses, once ``frame`` has been checked against what it saw at fit.
+
+    :raises DataError: an empty frame, missing or extra columns, a column of missing values only.
+    :raises SchemaError: a column whose type changed, or any failure of the model's schema.
+    """
+    from .validation import validate
+
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError(f"{what} is empty ({frame.shape[0]} rows, {frame.shape[1]} columns)")
+    required, known = list(model.schema_.columns), {str(c) for c in model.feature_names_in_}
+    missing = [c for c in required if c not in frame.columns]
+    extra = [str(c) for c in frame.columns if str(c) not in known]
+    if missing or extra:
+        raise DataError(f"{what} does not have the model's columns: missing {missing}, extra {extra}")
+    empty = [c for c in required if frame[c].isna().all()]
+    if empty:
+        raise DataError(f"column(s) {empty} of {what} hold only missing values")
+    changed = {c: (str(model.reference_[c].dtype), str(frame[c].dtype)) for c in required
+               if _family(model.reference_[c]) != _family(frame[c])}
+    if changed:
+        detail = ", ".join(f"{c!r} was {a} at fit, is {b} now" for c, (a, b) in changed.items())
+        raise SchemaError(f"column types of {what} changed since fit: {detail}")
+    validate(model.schema_, frame, what)
+    return frame[required]
+
+
+def _labels(model: Any, frame: pd.DataFrame, y_true: Any) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Split labels from the frame (the target column) or take ``y_true``; check their length."""
+    target = model.target_name_
+    if target in frame.columns:
+        if y_true is not None:
+            raise DataError(f"labels given twice: as y_true and as the target column {target!r}")
+        return frame.drop(columns=[target]), frame[target]
+    if y_true is None:
+        return frame, None
+    values = np.asarray(y_true).ravel()
+    if len(values) != len(frame):
+        raise DataError(f"y_true has {len(values)} labels but the current data has {len(frame)} rows")
+    labels = pd.Series(values, index=frame.index, name=target)
+    if labels.isna().any():
+        raise DataError(f"y_true has {int(labels.isna().sum())} missing labels")
+    return frame, labels
+
+
+# --------------------------------------------------------------------------- monitoring
+def find_monitor(model: Any, monitor: str | Monitor | None = None) -> tuple[Monitor, str]:
+    """The monitor to run and the plugin that registered it, among the model's plugins.
+
+    ``monitor`` is a name, a :class:`Monitor` record, or None for :data:`PREFERRED_MONITOR`
+    when installed and else the first installed monitor by name.
+    """
+    from .errors import UnknownComponentError
+    from .manager import build_plugin_manager
+    from .registry import Registry
+
+    if isinstance(monitor, Monitor):
+        return monitor, "passed in code"
+    pm = build_plugin_manager(model.plugins, model.block_plugins, model.autoload_plugins)
+    registry = Registry.from_manager(pm)
+    names = [m.name for m in registry.all("monitor")]
+    if not names:
+        raise UnknownComponentError(
+            "no monitor is installed: install a monitor plugin (automl-evidently, automl-psi) "
+            "or pass one in AutoML(plugins=...); see docs/monitoring.md")
+    name = monitor or (PREFERRED_MONITOR if PREFERRED_MONITOR in names else names[0])
+    return registry.get("monitor", name), registry.owner("monitor", name)
+
+
+def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
+    """What monitors watch of the model's output: the probability of the second class
+    (binary), the predicted class (multiclass) or the predicted value (regression)."""
+    if model.task_ == "binary":
+        values = model.predict_proba(features)[:, 1]
+    elif model.task_ == "multiclass":
+        values = np.asarray([str(v) for v in model.predict(features)], dtype=object)
+    else:
+        values = model.predict(features)
+    return pd.Series(values, index=features.index, name=PREDICTION)
+
+
+def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series, tolerance: float = QUALITY_TOLERANCE) -> dict:
+    """The task's metrics on labelled data, the search metric against the validation score at fit."""
+    table = model.evaluate(features, labels)
+    row = table[table["search_metric"]].iloc[0]
+    at_fit, now, greater = float(model.validation_score_), float(row["value"]), bool(row["greater_is_better"])
+    loss = at_fit - now if greater else now - at_fit
+    drop = loss / abs(at_fit) if at_fit else loss
+    return {"metric": model.metric_, "greater_is_better": greater, "at_fit": at_fit, "now": now,
+            "relative_drop": drop, "tolerance": tolerance, "verdict": "degraded" if drop > tolerance else "ok",
+            "metrics": dict(zip(table["metric"], table["value"].astype(float))), "n_labels": len(labels)}
+
+
+def _inputs(model: Any, features: pd.DataFrame, labels: pd.Series | None, reference: Any, context: dict):
+    """The frames a monitor compares; predictions only against a reference the model did not train on."""
+    kinds = model.column_plan_.kinds
+    watched = [c for c in features.columns if kinds[c] in ("numeric", "categorical")]
+    context.update(numeric=[c for c in watched if kinds[c] == "numeric"],
+                   categorical=[c for c in watched if kinds[c] == "categorical"])
+    current = features[watched].copy()
+    if labels is not None:
+        current[TARGET] = labels.to_numpy()
+    if reference is None:
+        return model.reference_[watched].copy(), current
+    what = "the reference data"
+    baseline = check_current(model, _labels(model, to_frame(reference, what), None)[0], what)
+    context["prediction"] = "categorical" if model.task_ == "multiclass" else "numeric"
+    current.insert(len(watched), PREDICTION, predictions(model, features))
+    return baseline[watched].assign(**{PREDICTION: predictions(model, baseline)}), current
+
+
+def _run(chosen: Monitor, owner: str, reference: pd.DataFrame, current: pd.DataFrame, context: dict) -> MonitorReport:
+    who = f"monitor {chosen.name!r}" + (f" (plugin {owner!r})" if owner else "")
+    try:
+        report = chosen.run(reference, current, context)
+    except Exception as exc:
+        raise PluginError(f"{who} failed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(report, MonitorReport):
+        raise PluginError(f"{who} returned {type(report).__name__}, not an automl_core.monitoring.MonitorReport")
+    return report
+
+
+def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor | None = None, *,
+            reference: Any = None, drift_share: float = DRIFT_SHARE,
+            quality_tolerance: float = QUALITY_TOLERANCE) -> MonitorReport:
+    """Compare production data with the model's reference; returns a :class:`MonitorReport`.
+
+    :param model: a fitted :class:`automl_core.AutoML`.
+    :param current: production features with the columns the model was fitted on; the target
+        column may be among them, as labels.
+    :param y_true: labels of ``current``, to measure the model's quality now.
+    :param monitor: a monitor's name or a :class:`Monitor`; see :func:`find_monitor`.
+    :param reference: data the model did not train on (a test set), to compare with instead of
+        the training sample kept at fit; only then are predictions compared too.
+    :param drift_share: share of drifted columns at which the data as a whole has drifted.
+    :param quality_tolerance: relative loss of the search metric that counts as degraded.
+    :raises sklearn.exceptions.NotFittedError: the model is not fitted.
+    :raises DataError: bad input (see :func:`check_current`), labels of the wrong length.
+    :raises UnknownComponentError: no monitor is installed, or none of that name.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model, "model_")
+    frame, labels = _labels(model, to_frame(current, "the current data"), y_true)
+    features = check_current(model, frame)
+    chosen, owner = find_monitor(model, monitor)
+    quality = measure_quality(model, features, labels, quality_tolerance) if labels is not None else None
+    context = {"task": model.task_, "metric": model.metric_, "validation_score": float(model.validation_score_),
+               "drift_share": drift_share, "quality": quality}
+    baseline, watched = _inputs(model, features, labels, reference, context)
+    report = _run(chosen, owner, baseline, watched, context)
+    notes = [] if reference is not None else [UNCHECKED_PREDICTIONS]
+    return replace(report, quality=quality, n_reference=len(baseline), n_current=len(watched),
+                   notes=list(report.notes) + notes)
+
+
+# --------------------------------------------------------------------------- updating
+@dataclass(frozen=True)
+class UpdatePolicy:
+    """When :func:`update` retrains, on what, and when it keeps the retrained model.
+
+    It retrains when at least ``drift_share`` of the feature columns drifted, or when the
+    search metric on the new rows is worse than the validation score at fit by
+    ``quality_drop`` (relative); None turns a trigger off. The new model trains on ``data``:
+    the ``"new"`` rows, or ``"combined"`` with the labelled ``history`` given to :func:`update`.
+    The last ``holdout`` share of the new rows (the most recent: rows are in arrival order) is
+    never trained on; both models are scored there and the new one is kept only when it is
+    better by more than ``min_gain`` (in metric units). ``time_budget`` bounds the retraining
+    (the model's own when None); ``monitor`` names the monitor to use.
+    """
+
+    drift_share: float | None = DRIFT_SHARE
+    quality_drop: float | None = QUALITY_TOLERANCE
+    data: str = "new"
+    holdout: float = 0.3
+    min_gain: float = 0.0
+    time_budget: float | None = None
+    monitor: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.data not in ("new", "combined"):
+            raise ValueError(f"UpdatePolicy.data must be 'new' or 'combined', got {self.data!r}")
+        if not 0 < self.holdout < 1:
+            raise ValueError(f"UpdatePolicy.holdout must be a fraction between 0 and 1, got {self.holdout!r}")
+
+
+@dataclass
+class UpdateDecision:
+    """What :func:`update` did and why. Scores are the search metric's own values (see
+    ``greater_is_better``): at fit, of the old model on all new rows, and of both on the holdout."""
+
+    retrained: bool
+    kept: str  # "old" or "new"
+    reason: str
+    triggers: list[str]
+    metric: str
+    greater_is_better: bool
+    share_drifted: float
+    drifted_columns: list[str]
+    quality_at_fit: float
+    quality_now: float
+    holdout_score_old: float | None = None
+    holdout_score_new: float | None = None
+    train_rows: int = 0
+    holdout_rows: int = 0
+    policy: dict = field(default_factory=dict)
+    report: MonitorReport | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        """The decision, its policy and its monitor report, JSON-ready."""
+        data = {k: v for k, v in asdict(self).items() if k != "report"}
+        data["report"] = self.report.to_dict() if self.report is not None else None
+        return _plain(data)
+
+
+def _labelled(model: Any, data: Any, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Features and labels, from the target column or from ``y``."""
+    frame, name = to_frame(data, what), target or model.target_name_
+    if name in frame.columns and y is None:
+        return frame.drop(columns=[name]), frame[name]
+    if y is None:
+        raise DataError(f"{what} needs labels: a target column {name!r}, or y")
+    return _labels(model, frame, y)
+
+
+def _triggers(report: MonitorReport, policy: UpdatePolicy) -> list[str]:
+    out, drop = [], report.quality["relative_drop"]
+    if policy.drift_share is not None and report.share_drifted >= policy.drift_share:
+        out.append(f"drift: {report.share_drifted:.2f} of the columns drifted "
+                   f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}")
+    if policy.quality_drop is not None and drop >= policy.quality_drop:
+        out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, at least {policy.quality_drop:.1%}")
+    return out
+
+
+def _search_score(model: Any, X: pd.DataFrame, y: pd.Series) -> float:
+    table = model.evaluate(X, y)
+    return float(table.loc[table["search_metric"], "value"].iloc[0])
+
+
+def _retrain(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdatePolicy) -> Any:
+    """A fresh copy of the model's settings, warm-started from its best configurations."""
+    from sklearn.base import clone
+
+    if policy.data == "combined":
+        lacking = [str(c) for c in X.columns if c not in history[0].columns]
+        if lacking:
+            raise DataError(f"the history lacks column(s) {lacking} of the new data")
+        X = pd.concat([history[0][list(X.columns)], X], ignore_index=True)
+        y = pd.concat([history[1], y], ignore_index=True)
+    settings = {"warm_start": list(model.top_configs_)}
+    if policy.time_budget is not None:
+        settings["time_budget"] = policy.time_budget
+    return clone(model).set_params(**settings).fit(X, y)
+
+
+def update(model: Any, new_data: Any, y: Any = None, *, target: str | None = None,
+           policy: UpdatePolicy | None = None, history: Any = None) -> tuple[Any, UpdateDecision]:
+    """Monitor labelled new data; retrain when ``policy`` says so; keep the better model.
+
+    :param new_data: the new rows, in arrival order, with their labels in the target column
+        (``target``, by default the one the model was fitted on) or in ``y``.
+    :param history: labelled earlier rows (say, the training data) that
+        ``UpdatePolicy(data="combined")`` trains on besides the new rows.
+    :returns: ``(model, decision)``: the model to use from now on (the given one unless a
+        retrained one did better on the most recent rows) and an :class:`UpdateDecision`.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model, "model_")
+    policy = policy or UpdatePolicy()
+    X, labels = _labelled(model, new_data, y, target, "the new data")
+    earlier = _labelled(model, history, None, target, "the history") if history is not None else None
+    if policy.data == "combined" and earlier is None:
+        raise DataError("UpdatePolicy(data='combined') trains on earlier rows too: pass history= (labelled data)")
+    report = monitor(model, X, labels, monitor=policy.monitor)
+    quality, triggers = report.quality, _triggers(report, policy)
+    decision = UpdateDecision(
+        retrained=bool(triggers), kept="old", reason="; ".join(triggers) or "no trigger of the policy fired",
+        triggers=[t.split(":")[0] for t in triggers], metric=quality["metric"],
+        greater_is_better=quality["greater_is_better"], share_drifted=report.share_drifted,
+        drifted_columns=list(report.drifted_columns), quality_at_fit=quality["at_fit"], quality_now=quality["now"],
+        policy=asdict(policy), report=report)
+    return _compare(model, X, labels, earlier, policy, decision) if triggers else (model, decision)
+
+
+def _compare(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdatePolicy, decision: UpdateDecision):
+    """Retrain without the most recent rows, score both models there, keep the better."""
+    n_holdout = max(1, int(round(len(X) * policy.holdout)))
+    if len(X) - n_holdout < 2:
+        raise DataError(f"{len(X)} new rows are too few to retrain and keep a {policy.holdout:.0%} holdout")
+    cut = len(X) - n_holdout
+    candidate = _retrain(model, X.iloc[:cut], y.iloc[:cut], history, policy)
+    old, new = (_search_score(m, X.iloc[cut:], y.iloc[cut:]) for m in (model, candidate))
+    keep_new = (new - old if decision.greater_is_better else old - new) > policy.min_gain
+    verdict = "the new model is better" if keep_new else "the old model is as good or better"
+    decision = replace(decision, kept="new" if keep_new else "old", holdout_score_old=old, holdout_score_new=new,
+                       train_rows=cut + (len(history[0]) if policy.data == "combined" else 0), holdout_rows=n_holdout,
+                       reason=f"{decision.reason}; on the {n_holdout} most recent rows {verdict} "
+                              f"({decision.metric} {new:.4g} against {old:.4g})")
+    return (candidate if keep_new else model), decision

@@ -1,0 +1,7 @@
+"""automl-psi: a population stability index monitor for automl-core.
+
+The engine finds it through the ``automl.plugins`` entry point ``psi``, which names
+:mod:`automl_psi.plugin`.
+"""
+
+__version__ = "0.1.0"
