@@ -181,7 +181,7 @@ class AutoML(BaseEstimator):
                 "validation": data.splits.kind, "families": sorted(space.families)}
 
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
-        reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble)
+        reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble, data.metric.greater_is_better)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
                         before_trial=pm.hook.before_trial, after_trial=pm.hook.after_trial,
                         warm_start=list(self.warm_start or []))

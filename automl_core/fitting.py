@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .budget import Deadline, time_limit
+from .budget import Deadline, thread_limit, time_limit
 from .components import BuildContext
 from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
 from .errors import BudgetError, TrialTimeout
@@ -14,6 +14,8 @@ from .search import Search, SearchData, TrialResult
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
 REFIT_MARGIN = 1.3
+#: With ensembling, the search keeps time to refit this many of its best pipelines.
+REFIT_MEMBERS_RESERVED = 3
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -23,15 +25,15 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     return per_fold * n_rows / train_rows
 
 
-def make_reserve(splits: Splits, n_rows: int, ensemble: bool):
-    """The time to keep out of the search for the final refit, given the results so far."""
+def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool):
+    """The time to keep out of the search for the final refit, given the results so far:
+    the estimated refit of the best trial, and of the next two when ensembling."""
+    members = REFIT_MEMBERS_RESERVED if ensemble else 1
+
     def reserve(results: list[TrialResult]) -> float:
-        done = sorted((r for r in results if r.state == "complete"), key=lambda r: r.fit_seconds)
-        if not done:
-            return 0.0
-        best = min(done, key=lambda r: r.number)  # the portfolio's first success is a fair stand-in
-        estimate = refit_estimate(best, splits, n_rows) * REFIT_MARGIN
-        return estimate * (2.0 if ensemble else 1.0)
+        done = [r for r in results if r.state == "complete"]
+        ranked = sorted(done, key=lambda r: r.score, reverse=greater_is_better)[:members]
+        return REFIT_MARGIN * sum(refit_estimate(r, splits, n_rows) for r in ranked)
     return reserve
 
 
@@ -83,7 +85,7 @@ def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadli
     if window <= 0.05:
         return None
     try:
-        with time_limit(window):
+        with time_limit(window), thread_limit(context.n_jobs):
             return space.build(result.config, context).fit(data.X, data.y)
     except TrialTimeout:
         return None

@@ -17,7 +17,7 @@ import numpy as np
 import optuna
 from sklearn.base import clone
 
-from .budget import Deadline, time_limit
+from .budget import Deadline, thread_limit, time_limit
 from .components import Evaluator
 from .errors import TrialTimeout
 from .evaluation import Splits, better, model_output, score
@@ -186,7 +186,7 @@ class Search:
         started = time.monotonic()
         result = TrialResult(trial.number, config, "complete")
         try:
-            with time_limit(window):
+            with time_limit(window), thread_limit(self.space.context.n_jobs):
                 self._fit_folds(trial, config, result)
         except TrialTimeout as exc:
             result.state, result.error = "timeout", str(exc)
