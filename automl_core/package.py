@@ -443,7 +443,10 @@ def _read_model(file: Path, model_format: str, policy: TrustPolicy) -> dict:
 
 def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
     if file.suffix == ".parquet":
-        return pd.read_parquet(file)
+        frame = pd.read_parquet(file)
+        text = frame.columns[frame.dtypes == object]
+        frame[text] = frame[text].where(frame[text].notna(), np.nan)  # Arrow gives None for NaN
+        return frame
     frame = pd.read_csv(file)
     for feature in features:
         name, dtype = feature["name"], feature["dtype"]

@@ -1,0 +1,256 @@
+"""The model package: round trips, metadata, the manifest, the trust policy, atomic writes."""
+import hashlib
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.preprocessing import FunctionTransformer
+
+from automl_core import AutoML, package
+from automl_core.package import PackageError, PackageNotFoundError, PackageVersionWarning
+
+pytestmark = pytest.mark.slow
+
+
+def _identity(X):
+    """A function from this test module: a type no plugin distribution vouches for."""
+    return X
+
+
+@pytest.fixture(scope="module")
+def titanic(dataset):
+    frame, target, _ = dataset("titanic", rows=300)
+    return frame, target
+
+
+@pytest.fixture(scope="module")
+def forest(titanic, tmp_path_factory):
+    """A model skops can write, saved with its training data fingerprinted."""
+    frame, target = titanic
+    model = AutoML(time_budget=10, max_trials=3, families=["linear", "random_forest"], seed=0).fit(frame, target=target)
+    path = package.save(model, tmp_path_factory.mktemp("pkg") / "forest", data=frame)
+    return model, path
+
+
+@pytest.fixture(scope="module")
+def boosted(titanic, tmp_path_factory):
+    """An XGBoost model: its pandas dtypes are beyond skops, so it is pickled."""
+    frame, target = titanic
+    model = AutoML(time_budget=10, max_trials=2, families=["xgboost"], seed=0).fit(frame, target=target)
+    return model, package.save(model, tmp_path_factory.mktemp("pkg") / "boosted")
+
+
+@pytest.fixture(scope="module")
+def regression(dataset, tmp_path_factory):
+    frame, target, _ = dataset("auto_mpg", rows=200)
+    model = AutoML(time_budget=8, max_trials=2, families=["linear"], seed=0).fit(frame, target=target)
+    return model, package.save(model, tmp_path_factory.mktemp("pkg") / "mpg"), frame.drop(columns=[target])
+
+
+def _rewrite(path, name, content: bytes):
+    """Change a file and its manifest entry, as someone who knows the format would."""
+    (path / name).write_bytes(content)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["sha256"][name] = hashlib.sha256(content).hexdigest()
+    (path / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _copy(path, tmp_path):
+    import shutil
+
+    return shutil.copytree(path, tmp_path / path.name)
+
+
+@pytest.mark.parametrize("fixture", ["forest", "boosted"])
+def test_classification_round_trip_gives_identical_predictions(fixture, titanic, request):
+    model, path = request.getfixturevalue(fixture)
+    frame, target = titanic
+    loaded = package.load(path)
+    assert np.array_equal(loaded.predict_proba(frame), model.predict_proba(frame))
+    assert np.array_equal(loaded.predict(frame), model.predict(frame))
+    assert loaded.task_ == model.task_ and loaded.metric_ == model.metric_
+    assert list(loaded.classes_) == list(model.classes_)
+    assert loaded.validation_score_ == pytest.approx(model.validation_score_)
+    assert loaded.score(frame, frame[target]) == pytest.approx(model.score(frame, frame[target]))
+    pd.testing.assert_frame_equal(loaded.reference_.reset_index(drop=True), model.reference_.reset_index(drop=True))
+    assert loaded.leaderboard_[["rank", "family", "state"]].equals(model.leaderboard_[["rank", "family", "state"]])
+    assert loaded.best_config_ == model.best_config_ and loaded.top_configs_ == model.top_configs_
+
+
+def test_regression_round_trip(regression):
+    model, path, features = regression
+    loaded = package.load(path)
+    assert np.array_equal(loaded.predict(features), model.predict(features))
+    assert loaded.classes_ is None and json.loads((path / "metadata.json").read_text())["classes"] is None
+
+
+def test_loaded_model_still_validates_its_input(forest, titanic):
+    frame, _ = titanic
+    loaded = package.load(forest[1])
+    with pytest.raises(package.AutoMLError, match="Age"):
+        loaded.predict(frame.assign(Age="old"))
+
+
+def test_layout_manifest_and_metadata(forest, titanic):
+    model, path = forest
+    frame, _ = titanic
+    files = {p.name for p in path.iterdir()}
+    assert files == {"model.skops", "schema.yaml", "metadata.json", "leaderboard.json", "reference.parquet", "manifest.json"}
+    manifest = json.loads((path / "manifest.json").read_text())["sha256"]
+    assert set(manifest) == files - {"manifest.json"}
+    assert all(hashlib.sha256((path / n).read_bytes()).hexdigest() == d for n, d in manifest.items())
+    meta = json.loads((path / "metadata.json").read_text())
+    assert meta["task"] == "binary" and meta["metric"] == "roc_auc" and meta["target"] == "Survived"
+    assert meta["classes"] == [0, 1] and meta["validation_score"] == pytest.approx(model.validation_score_)
+    assert {f["name"]: (f["dtype"], f["type"]) for f in meta["features"]}["Sex"] == ("object", "categorical")
+    assert meta["leaderboard_top"][0]["rank"] == 1
+    assert {"python", "automl-core", "numpy", "pandas", "scikit-learn"} <= set(meta["versions"])
+    assert {p["distribution"] for p in meta["plugins"]} == {"automl-sklearn"}
+    assert meta["fingerprint"] == {"sha256": package.fingerprint(frame), "of": "training data", "rows": 300, "columns": 11}
+    assert datetime.fromisoformat(meta["created_at"]).utcoffset().total_seconds() == 0
+
+
+def test_xgboost_model_is_pickled_and_records_its_libraries(boosted):
+    path = boosted[1]
+    meta = json.loads((path / "metadata.json").read_text())
+    assert meta["model_format"] == "pickle" and (path / "model.pkl").exists()
+    assert "xgboost-cpu" in meta["versions"] or "xgboost" in meta["versions"]
+    xgb = next(p for p in meta["plugins"] if p["plugin"] == "xgboost")
+    assert xgb["distribution"] == "automl-xgboost" and xgb["components"] == ["xgboost"]
+
+
+@pytest.mark.parametrize("name", ["model.skops", "schema.yaml", "metadata.json", "reference.parquet", "leaderboard.json"])
+def test_a_tampered_file_is_refused_by_name(forest, tmp_path, name):
+    path = _copy(forest[1], tmp_path)
+    with open(path / name, "r+b") as handle:
+        handle.seek(10)
+        byte = handle.read(1)
+        handle.seek(10)
+        handle.write(bytes([byte[0] ^ 1]))
+    with pytest.raises(PackageError, match=f"{name} was modified"):
+        package.load(path)
+
+
+def test_incomplete_and_absent_packages_are_refused(forest, tmp_path):
+    with pytest.raises(PackageNotFoundError, match="no model package"):
+        package.load(tmp_path / "nothing")
+    path = _copy(forest[1], tmp_path)
+    (path / "manifest.json").unlink()
+    with pytest.raises(PackageError, match="manifest.json is missing"):
+        package.load(path)
+
+
+def test_an_untrusted_type_is_refused_unless_trusted_by_name(forest, titanic, tmp_path):
+    frame, _ = titanic
+    model = package.load(forest[1])
+    model.model_.models[0].steps.insert(0, ("spy", FunctionTransformer(_identity).fit(frame)))
+    path = package.save(model, tmp_path / "spied")
+    name = f"{__name__}._identity"
+    with pytest.raises(PackageError, match=name.replace(".", r"\.")):
+        package.load(path)
+    trusted = package.load(path, trusted=[name])
+    assert np.array_equal(trusted.predict_proba(frame), model.predict_proba(frame))
+
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path):
+    path = _copy(boosted[1], tmp_path)
+    marker = tmp_path / "pwned"
+    _rewrite(path, "model.pkl", pickle.dumps(_Payload(marker)))
+    with pytest.raises(PackageError, match=r"model\.pkl holds types .*system"):
+        package.load(path)
+    assert not marker.exists()
+
+
+def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
+    path = _copy(forest[1], tmp_path)
+    meta = json.loads((path / "metadata.json").read_text())
+    meta["plugins"].append({"plugin": "ghost", "distribution": "automl-ghost", "version": "9.9", "components": ["ghost"]})
+    _rewrite(path, "metadata.json", json.dumps(meta).encode())
+    with pytest.raises(PackageError, match=r"automl-ghost 9\.9 \(plugin 'ghost': ghost\)"):
+        package.load(path)
+
+
+def test_another_plugin_version_warns_naming_both(forest, tmp_path):
+    path = _copy(forest[1], tmp_path)
+    meta = json.loads((path / "metadata.json").read_text())
+    installed = meta["plugins"][0]["version"]
+    meta["plugins"][0]["version"] = "0.0.1"
+    _rewrite(path, "metadata.json", json.dumps(meta).encode())
+    with pytest.warns(PackageVersionWarning, match=f"automl-sklearn 0.0.1 at fit, {installed} installed"):
+        package.load(path)
+
+
+def test_an_existing_package_is_replaced_only_when_asked(forest, tmp_path):
+    model, _ = forest
+    path = package.save(model, tmp_path / "m")
+    with pytest.raises(PackageError, match="already exists"):
+        package.save(model, path)
+    first = json.loads((path / "metadata.json").read_text())["created_at"]
+    package.save(model, path, overwrite=True)
+    assert package.read_metadata(path)["created_at"] >= first
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no staging or old directory left behind
+
+
+def test_reference_falls_back_to_csv_when_arrow_cannot_type_it(forest, tmp_path):
+    model = package.load(forest[1])
+    model.reference_ = model.reference_.assign(Cabin=[1 if i % 2 else "C85" for i in range(len(model.reference_))])
+    path = package.save(model, tmp_path / "mixed")
+    assert (path / "reference.csv").exists() and not (path / "reference.parquet").exists()
+    loaded = package.load(path)
+    assert loaded.reference_["Age"].dtype == "float64" and len(loaded.reference_) == len(model.reference_)
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from automl_core import package
+    source, target, after = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    model = package.load(source)
+    write, written = package._write_file, []
+    def write_then_die(path, content):
+        write(path, content)
+        written.append(path)
+        if len(written) == after:
+            os.kill(os.getpid(), signal.SIGKILL)
+    package._write_file = write_then_die
+    package.save(model, target, overwrite=True)
+""")
+
+
+@pytest.mark.parametrize("after", [1, 3, 6])
+def test_a_save_killed_midway_leaves_no_loadable_package(forest, tmp_path, after):
+    """A real SIGKILL after ``after`` files (6 = every file, manifest included, before the rename)."""
+    target = tmp_path / "model"
+    done = subprocess.run([sys.executable, "-c", KILLER, str(forest[1]), str(target), str(after)], timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    assert not target.exists()
+    with pytest.raises(PackageNotFoundError):
+        package.load(target)
+    (staging,) = [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    if after < 6:  # the manifest, written last, is what makes a directory a package
+        with pytest.raises(PackageError, match="not a complete model package"):
+            package.load(staging)
+
+
+def test_a_save_killed_midway_keeps_the_old_package(forest, tmp_path):
+    target = package.save(package.load(forest[1]), tmp_path / "model")
+    before = package.read_metadata(target)
+    done = subprocess.run([sys.executable, "-c", KILLER, str(forest[1]), str(target), "4"], timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    assert package.read_metadata(target) == before
+    package.load(target)
