@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from automl_core.testing import check_monitor
-from automl_psi.plugin import PSI, THRESHOLD, categorical_shares, numeric_shares, psi
+from automl_psi.plugin import PSI
+from automl_psi.psi import THRESHOLD, categorical_shares, numeric_shares, psi
 
 
 def test_psi_of_known_shares():
