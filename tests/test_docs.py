@@ -35,7 +35,7 @@ HOOKS = sorted(hook_specs())
 
 def hook_sections() -> dict[str, str]:
     """``## <name>`` heading to the text of its section (up to the next heading)."""
-    text = HOOKS_PAGE.read_text(encoding="utf-8")
+    text = FENCE.sub("", HOOKS_PAGE.read_text(encoding="utf-8"))  # a "# comment" is no heading
     parts = re.split(r"^(#{1,2} .*)$", text, flags=re.M)
     return {heading[3:].strip(): body for heading, body in zip(parts[1::2], parts[2::2]) if heading.startswith("## ")}
 
@@ -53,7 +53,7 @@ def python_blocks(page: str) -> list[tuple[str, str]]:
     blocks = []
     for match in FENCE.finditer(text):
         if match.group(1) == "python":
-            headings = re.findall(r"^#+ (.*)$", text[: match.start()], flags=re.M)
+            headings = re.findall(r"^#+ (.*)$", FENCE.sub("", text[: match.start()]), flags=re.M)
             blocks.append((headings[-1] if headings else "(top)", match.group(2)))
     return blocks
 
