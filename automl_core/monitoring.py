@@ -259,7 +259,7 @@ def find_monitor(model: Any, monitor: str | Monitor | None = None) -> tuple[Moni
     from .registry import Registry
 
     if isinstance(monitor, Monitor):
-        return monitor, "passed in code"
+        return monitor, ""
     pm = build_plugin_manager(model.plugins, model.block_plugins, model.autoload_plugins)
     registry = Registry.from_manager(pm)
     names = [m.name for m in registry.all("monitor")]
