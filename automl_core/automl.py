@@ -50,7 +50,8 @@ class AutoML(BaseEstimator):
     :param strict_missing: at predict, a column that had no missing values at fit must have none.
     :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
         of) the installed ones. :param block_plugins: plugin names not to load.
-    :param n_jobs: threads per model (default: the machine's cores, at most 2).
+    :param n_jobs: threads per model (default: one on small data, else the machine's cores,
+        at most 2).
     :param max_trials: stop after this many trials even if time remains.
     :param reference_rows: size of the training sample kept for monitoring.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
@@ -99,13 +100,13 @@ class AutoML(BaseEstimator):
         try:
             X, y = self._read_input(pm, X, y, target, load_options)
             data, space, context = self._prepare(registry, X, y, deadline)
-            pm.hook.before_fit(estimator=self, X=X, y=y, settings=self._settings(data, space))
+            pm.notify("before_fit", estimator=self, X=X, y=y, settings=self._settings(data, space))
             self._search_and_refit(pm, data, space, context, deadline)
         except Exception as exc:
-            pm.hook.on_fit_error(estimator=self, error=exc)
+            pm.notify("on_fit_error", estimator=self, error=exc)
             raise
         self.fit_seconds_ = deadline.elapsed()
-        pm.hook.after_fit(estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
+        pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
         return self
 
     def _check_settings(self) -> None:
@@ -142,6 +143,10 @@ class AutoML(BaseEstimator):
         evaluator = registry.get("evaluator", self.metric_, self.task_)
         self.column_plan_ = plan_columns(X, self.column_types)
         kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]
+        builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]
+        if not builders:  # nothing can use dates or free text: drop them, saying so
+            self.column_plan_ = self.column_plan_.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
+            kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.schema_ = infer_schema(X, self.column_plan_, strict_missing=self.strict_missing, unseen=self.unseen)
@@ -150,7 +155,6 @@ class AutoML(BaseEstimator):
         families = registry.select("model_family", self.families, self.task_)
         if not families:
             raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
-        builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]
         context = self._context(X[kept], n_classes)
         space = SearchSpace(registry, families, self.column_plan_, context, builders)
         data = SearchData(X[kept], y_enc, self.task_, n_classes, splits, evaluator)
@@ -183,7 +187,8 @@ class AutoML(BaseEstimator):
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
         reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble, data.metric.greater_is_better)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
-                        before_trial=pm.hook.before_trial, after_trial=pm.hook.after_trial,
+                        before_trial=lambda **kw: pm.notify("before_trial", **kw),
+                        after_trial=lambda **kw: pm.notify("after_trial", **kw),
                         warm_start=list(self.warm_start or []))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
@@ -216,17 +221,17 @@ class AutoML(BaseEstimator):
         pm = self._plugin_manager()
         try:
             features = self._features(X)
-            pm.hook.before_predict(estimator=self, X=features)
+            pm.notify("before_predict", estimator=self, X=features)
             return features, self.model_.output(features)
         except Exception as exc:
-            pm.hook.on_predict_error(estimator=self, error=exc)
+            pm.notify("on_predict_error", estimator=self, error=exc)
             raise
 
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (the original ones) or regression values."""
         features, output = self._output(X)
         result = output if self.task_ == "regression" else self.classes_[output.argmax(axis=1)]
-        self._pm.hook.after_predict(estimator=self, X=features, predictions=result)
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=result)
         return result
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -235,7 +240,7 @@ class AutoML(BaseEstimator):
         if self.task_ == "regression":
             raise AttributeError("predict_proba is for classification; this model does regression")
         features, output = self._output(X)
-        self._pm.hook.after_predict(estimator=self, X=features, predictions=output)
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=output)
         return output
 
     def score(self, X: Any, y: Any) -> float:
@@ -262,6 +267,7 @@ class AutoML(BaseEstimator):
         if len(y_true) != len(features):
             raise DataError(f"y has {len(y_true)} values but X has {len(features)} rows")
         by_name = {e.name: e for e in self.evaluators_}
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=output)
         return {n: score(by_name[n], y_true, output) for n in names}
 
     def _encode_labels(self, y: pd.Series) -> np.ndarray:

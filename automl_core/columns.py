@@ -36,6 +36,12 @@ class ColumnPlan:
     def of(self, kind: str) -> list[str]:
         return [c for c, k in self.kinds.items() if k == kind]
 
+    def without_kinds(self, kinds: tuple[str, ...], note: str) -> "ColumnPlan":
+        """The same plan with columns of ``kinds`` dropped, each with ``note``."""
+        new_kinds = {c: ("drop" if k in kinds else k) for c, k in self.kinds.items()}
+        notes = {c: (f"{self.kinds[c]}: {note}" if self.kinds[c] in kinds else n) for c, n in self.notes.items()}
+        return ColumnPlan(new_kinds, notes)
+
     def summary(self) -> pd.DataFrame:
         rows = [{"column": c, "type": k, "note": self.notes.get(c, "")} for c, k in self.kinds.items()]
         return pd.DataFrame(rows, columns=["column", "type", "note"])

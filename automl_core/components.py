@@ -21,10 +21,11 @@ TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
 class BuildContext:
     """What the engine tells a component about the data and the machine when it builds it.
 
-    Fields are only ever added. ``n_rows`` and ``n_features`` describe the rows a trial fits on
-    (after feature building, before encoding); ``n_classes`` is 0 for regression; ``n_jobs``
-    is the number of threads the model may use; ``categorical`` and ``numeric`` are the
-    column names by type.
+    Fields are only ever added. ``n_rows`` is the number of training rows and ``n_features``
+    the number of numeric and categorical raw feature columns (before feature building and
+    encoding; a fold trains on about ``(k-1)/k`` of the rows); ``n_classes`` is 0 for
+    regression; ``n_jobs`` is the number of threads the model may use; ``categorical`` and
+    ``numeric`` are the raw column names by type.
     """
 
     task: str
@@ -82,8 +83,9 @@ class ModelFamily:
     ``categorical`` lists the encodings (see :data:`ENCODINGS`) the estimator accepts for
     categorical columns, in order of preference; ``handles_missing`` says whether it accepts
     NaN in numeric input; ``wants_scaling`` whether numeric input should be scaled.
-    ``cost`` is a rough relative cost of one fit (1.0 = a gradient-boosting default) that the
-    scheduler uses before it has measured the family on the data at hand.
+    ``cost`` is a rough relative cost of one fit (1.0 = a gradient-boosting default); it orders
+    the default portfolio, cheapest family first. Once a family has run, the scheduler uses
+    its measured times instead.
     """
 
     name: str
@@ -119,8 +121,9 @@ class Preprocessor:
     categorical columns as pandas ``category`` dtype whose categories were fixed at fit
     (unseen levels arrive as missing). ``suggest(trial, context)`` returns ``params``
     (``None`` when the step has nothing to tune). For the ``categorical_encode`` stage,
-    ``encoding`` says which of :data:`ENCODINGS` the output is. ``supervised`` steps receive
-    ``y`` in ``fit``. Within a stage, the preprocessor with the highest ``priority`` (then the
+    ``encoding`` says which of :data:`ENCODINGS` the output is. ``supervised`` marks steps that
+    learn from ``y`` (every step receives ``y`` in ``fit``; the flag documents and lets tools
+    list them). Within a stage, the preprocessor with the highest ``priority`` (then the
     first name) is the one the default portfolio uses; the search may choose any.
     """
 

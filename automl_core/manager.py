@@ -97,10 +97,45 @@ class PluginManager(pluggy.PluginManager):
             if name in block:
                 self.infos[name] = PluginInfo(name, None, None, "blocked")
                 continue
-            if self.get_plugin(name) is not None:
-                continue
+            if self.get_plugin(name) is not None or self.is_registered(plugin):
+                continue  # already loaded, e.g. through its entry point
             self.register(plugin, name=name)
             self.infos[name] = PluginInfo(name, None, None, "loaded")
+
+
+    def drop_unknown_hooks(self, explicit: set[str]) -> None:
+        """A hook name the engine does not define (a typo) fails its plugin, named.
+
+        An installed plugin is unregistered with a warning, like one that fails to import; a
+        plugin passed in code is an error, since the caller can fix it at once.
+        """
+        while True:
+            try:
+                self.check_pending()
+                return
+            except pluggy.PluginValidationError as exc:
+                name = self.get_name(exc.plugin) or plugin_name_of(exc.plugin)
+                hook = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
+                message = f"plugin {name!r} implements {hook!r}, which is not a hook of automl-core (misspelt?)"
+                if name in explicit:
+                    raise PluginError(message) from exc
+                self.unregister(exc.plugin)
+                info = self.infos[name]
+                self.infos[name] = PluginInfo(name, info.distribution, info.version, "failed", message)
+                warnings.warn(message + "; it was skipped", PluginLoadWarning, stacklevel=3)
+
+    def notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Call an observer hook on every plugin, isolating them from one another.
+
+        Observers return nothing and change nothing: one that raises is reported with a
+        warning naming it, and neither the others nor the fit are stopped.
+        """
+        for impl in getattr(self.hook, hook_name).get_hookimpls():
+            try:
+                impl.function(**kwargs)
+            except Exception as exc:
+                warnings.warn(f"observer plugin {impl.plugin_name!r} failed in {hook_name}: "
+                              f"{type(exc).__name__}: {exc}", PluginLoadWarning, stacklevel=2)
 
 
 def available_plugin_names() -> list[str]:
@@ -135,10 +170,5 @@ def build_plugin_manager(
     if autoload and os.environ.get(NO_AUTOLOAD_ENV, "") not in ("1", "true", "yes"):
         pm.load_entry_points(blocked)
     pm.add_explicit(plugins, blocked)
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        name = pm.get_name(exc.plugin) or plugin_name_of(exc.plugin)
-        hook = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
-        raise PluginError(f"plugin {name!r} implements {hook!r}, which is not a hook of automl-core (misspelt?)") from exc
+    pm.drop_unknown_hooks(explicit={plugin_name_of(p) for p in plugins})
     return pm

@@ -87,6 +87,46 @@ def test_a_misspelt_hook_is_reported_with_the_plugin(site):
         build_plugin_manager(plugins=[Typo()], autoload=False)
 
 
+def test_a_misspelt_hook_in_an_installed_plugin_skips_that_plugin_only(site):
+    typo = GOOD + "\n@hookimpl\ndef register_evaluatorz(register):\n    pass\n"
+    install_distribution(site, "automl-typo", "0.3", {"thirdparty_typo": "thirdparty_typo", "thirdparty_good": "thirdparty_good"},
+                         {"thirdparty_typo": typo, "thirdparty_good": GOOD.replace("constant_mean", "other_mean")})
+    with pytest.warns(PluginLoadWarning, match="'thirdparty_typo' implements 'register_evaluatorz'"):
+        pm = build_plugin_manager()
+    assert pm.infos["thirdparty_typo"].status == "failed"
+    assert "other_mean" in Registry.from_manager(pm).components["model_family"]
+
+
+def test_an_installed_plugin_passed_again_in_code_is_registered_once(site):
+    install_distribution(site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD})
+    module = importlib.import_module("thirdparty_good")
+    pm = build_plugin_manager(plugins=[module])
+    assert list(Registry.from_manager(pm).components["model_family"]).count("constant_mean") == 1
+
+
+def test_an_observer_that_raises_is_isolated_and_named(site):
+    class Loud:
+        PLUGIN_NAME = "loud"
+
+        @hookimpl
+        def after_trial(self, number, record, best_score):
+            raise RuntimeError("dashboard down")
+
+    seen = []
+
+    class Quiet:
+        PLUGIN_NAME = "quiet"
+
+        @hookimpl
+        def after_trial(self, number, record, best_score):
+            seen.append(number)
+
+    pm = build_plugin_manager(plugins=[Loud(), Quiet()], autoload=False)
+    with pytest.warns(PluginLoadWarning, match="'loud' failed in after_trial.*dashboard down"):
+        pm.notify("after_trial", number=3, record={}, best_score=None)
+    assert seen == [3]
+
+
 def test_duplicate_component_names_name_both_plugins(site):
     install_distribution(site, "automl-clash", "1.0", {"thirdparty_clash": "thirdparty_clash"}, {"thirdparty_clash": GOOD})
 
