@@ -27,9 +27,9 @@ import pickle
 import re
 import shutil
 import sys
-import tempfile
 import uuid
 import warnings
+import zipfile
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -60,7 +60,11 @@ class PackageNotFoundError(PackageError, FileNotFoundError):
     """No model package at the given path."""
 
 
-class PackageVersionWarning(UserWarning):
+class PackageWarning(UserWarning):
+    """A package will load only with help (types to trust), or with differences (versions)."""
+
+
+class PackageVersionWarning(PackageWarning):
     """A plugin or library is installed at another version than the one the model was built with."""
 
 
@@ -78,7 +82,8 @@ def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: 
     if target.exists() and not overwrite:
         raise PackageError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    staging.mkdir()  # unlike mkdtemp's 0700, the package gets the permissions the umask gives
     try:
         _write_contents(model, staging, data)
         _move_into_place(staging, target, overwrite)
@@ -97,6 +102,10 @@ def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None) -> N
     reference_file = _write_reference(model.reference_, directory)
     meta = describe(model, modules, data)
     meta.update(model_file=model_file, model_format=model_format, reference_file=reference_file)
+    untrusted = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]]).untrusted(modules)
+    if untrusted:
+        warnings.warn(f"the model holds types no plugin distribution vouches for, so loading it will need "
+                      f"trusted=[...] naming: {', '.join(untrusted)}", PackageWarning, stacklevel=3)
     _write_file(directory / METADATA, json.dumps(meta, indent=1, default=str).encode())
     manifest = {p.name: _sha256(p) for p in sorted(directory.iterdir())}
     _write_file(directory / MANIFEST, json.dumps({"sha256": manifest}, indent=1).encode())
@@ -138,40 +147,19 @@ def _model_state(model: Any) -> dict:
 
 
 def _write_model(model: Any, directory: Path) -> tuple[str, str, set[str]]:
-    """Write the model with skops, or pickle when skops cannot; returns file, format and the
-    qualified names of every type and function it holds."""
+    """Write the model with skops, or pickle when skops cannot; returns the file, its format and
+    the qualified names of the types and functions it holds (beyond skops' defaults)."""
     import skops.io as sio
 
     state = _model_state(model)
     try:
-        blob = sio.dumps(state)
+        blob = sio.dumps(state, compression=zipfile.ZIP_DEFLATED)
     except Exception:  # skops refuses some objects (pandas dtypes, boosters): pickle instead
         blob = pickle.dumps(state, protocol=5)
         _write_file(directory / "model.pkl", blob)
         return "model.pkl", "pickle", _pickle_globals(blob, None)
     _write_file(directory / "model.skops", blob)
-    return "model.skops", "skops", _skops_types(blob)
-
-
-def _skops_types(blob: bytes) -> set[str]:
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-        schema = json.loads(archive.read("schema.json"))
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "__module__" in node and "__class__" in node:
-                found.add(f"{node['__module__']}.{node['__class__']}")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    return found
+    return "model.skops", "skops", set(sio.get_untrusted_types(data=blob))  # the others are sklearn's and numpy's
 
 
 def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
@@ -305,8 +293,11 @@ class TrustPolicy:
     def allows(self, qualified: str) -> bool:
         return qualified in SAFE_STDLIB or qualified in self.trusted or qualified.split(".")[0] in self.modules
 
+    def untrusted(self, names: Iterable[str]) -> list[str]:
+        return sorted(n for n in set(names) if not self.allows(n))
+
     def refuse(self, names: Iterable[str], file: str) -> None:
-        refused = sorted(n for n in set(names) if not self.allows(n))
+        refused = self.untrusted(names)
         if refused:
             raise PackageError(
                 f"{file} holds types the package does not vouch for: {', '.join(refused)}. They come from "
@@ -495,4 +486,4 @@ def _evaluators(model: Any) -> list:
 
 
 __all__ = ["save", "load", "load_with_metadata", "read_metadata", "verify", "check_versions", "describe", "fingerprint",
-           "TrustPolicy", "PackageError", "PackageNotFoundError", "PackageVersionWarning"]
+           "TrustPolicy", "PackageError", "PackageNotFoundError", "PackageWarning", "PackageVersionWarning"]

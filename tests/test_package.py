@@ -15,7 +15,7 @@ import pytest
 from sklearn.preprocessing import FunctionTransformer
 
 from automl_core import AutoML, package
-from automl_core.package import PackageError, PackageNotFoundError, PackageVersionWarning
+from automl_core.package import PackageError, PackageNotFoundError, PackageVersionWarning, PackageWarning
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +104,9 @@ def test_layout_manifest_and_metadata(forest, titanic):
     frame, _ = titanic
     files = {p.name for p in path.iterdir()}
     assert files == {"model.skops", "schema.yaml", "metadata.json", "leaderboard.json", "reference.parquet", "manifest.json"}
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o777 & ~umask  # readable by whoever deploys it, as the umask says
     manifest = json.loads((path / "manifest.json").read_text())["sha256"]
     assert set(manifest) == files - {"manifest.json"}
     assert all(hashlib.sha256((path / n).read_bytes()).hexdigest() == d for n, d in manifest.items())
@@ -152,8 +155,9 @@ def test_an_untrusted_type_is_refused_unless_trusted_by_name(forest, titanic, tm
     frame, _ = titanic
     model = package.load(forest[1])
     model.model_.models[0].steps.insert(0, ("spy", FunctionTransformer(_identity).fit(frame)))
-    path = package.save(model, tmp_path / "spied")
     name = f"{__name__}._identity"
+    with pytest.warns(PackageWarning, match=f"will need trusted=.*{name}"):
+        path = package.save(model, tmp_path / "spied")
     with pytest.raises(PackageError, match=name.replace(".", r"\.")):
         package.load(path)
     trusted = package.load(path, trusted=[name])
