@@ -121,7 +121,8 @@ class MonitorReport:
         summary = summary_html(self)
         page = self.render_html() if self.render_html is not None else None
         if page is None:
-            page = f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Drift report</title></head><body>{summary}</body></html>"
+            head = "<head><meta charset='utf-8'><title>Drift report</title></head>"
+            page = f"<!DOCTYPE html>\n<html>{head}<body>{summary}</body></html>"
         elif re.search(r"<body[^>]*>", page):
             page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + summary, page, count=1)
         else:
@@ -163,7 +164,8 @@ def summary_html(report: MonitorReport) -> str:
         f"<li>Drifted columns: <b>{html.escape(', '.join(report.drifted_columns) or 'none')}</b> "
         f"({len(report.drifted_columns)} of {len(report.columns)}, share {report.share_drifted:.2f}; "
         f"the data has drifted at {report.drift_share:.2f})</li>"
-        f"<li>Prediction drift: <b>{html.escape(prediction)}</b></li><li>Quality: {_quality_line(report.quality)}</li></ul>"
+        f"<li>Prediction drift: <b>{html.escape(prediction)}</b></li>"
+        f"<li>Quality: {_quality_line(report.quality)}</li></ul>"
         "<table border='1' cellpadding='4' style='border-collapse:collapse'><tr><th>column</th><th>kind</th>"
         "<th>method</th><th>score</th><th>threshold</th><th>verdict</th></tr>"
         f"{_rows(entries)}</table></section>"
@@ -283,7 +285,8 @@ def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=features.index, name=PREDICTION)
 
 
-def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series, tolerance: float = QUALITY_TOLERANCE) -> dict:
+def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series,
+                    tolerance: float = QUALITY_TOLERANCE) -> dict:
     """The task's metrics on labelled data, the search metric against the validation score at fit."""
     table = model.evaluate(features, labels)
     row = table[table["search_metric"]].iloc[0]
@@ -433,7 +436,8 @@ def _triggers(report: MonitorReport, policy: UpdatePolicy) -> list[str]:
         out.append(f"drift: {report.share_drifted:.2f} of the columns drifted "
                    f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}")
     if policy.quality_drop is not None and drop >= policy.quality_drop:
-        out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, at least {policy.quality_drop:.1%}")
+        out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, "
+                   f"at least {policy.quality_drop:.1%}")
     return out
 
 

@@ -71,7 +71,8 @@ def main() -> None:
     policy = UpdatePolicy(monitor=args.monitor, time_budget=10)
     for name, batch in (("fresh batch", later), ("shifted batch", production)):
         model_now, decision = update(model, batch, policy=policy)
-        print(f"\nupdate on the {name}: retrained={decision.retrained}, kept the {decision.kept} model\n  {decision.reason}")
+        print(f"\nupdate on the {name}: retrained={decision.retrained}, kept the {decision.kept} model")
+        print(f"  {decision.reason}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ def _dataset(frame: pd.DataFrame, kinds: Mapping[str, str]) -> Dataset:
     typed = pd.DataFrame(index=frame.index)
     for column, kind in kinds.items():
         values = frame[column]
-        typed[column] = values.astype("float64") if kind == "numeric" else values.astype(object).where(values.notna(), None)
+        numeric = kind == "numeric"
+        typed[column] = values.astype("float64") if numeric else values.astype(object).where(values.notna(), None)
     definition = DataDefinition(numerical_columns=[c for c, k in kinds.items() if k == "numeric"],
                                 categorical_columns=[c for c, k in kinds.items() if k == "categorical"])
     return Dataset.from_pandas(typed, data_definition=definition)
@@ -73,11 +74,10 @@ def run(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, An
     metrics: list = [DataDriftPreset(columns=list(kinds), drift_share=share, cat_method=CATEGORICAL_METHOD)]
     if predicted:
         metrics.append(ValueDrift(column=PREDICTION, method=CATEGORICAL_METHOD if predicted == "categorical" else None))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # scipy on empty bins of rare levels
-        snapshot = Report(metrics, include_tests=True).run(_dataset(current, typed), _dataset(reference, typed))
+    snapshot = Report(metrics, include_tests=True).run(_dataset(current, typed), _dataset(reference, typed))
     entries, dataset_drift = _parse(snapshot.dict(), typed)
     prediction = entries.pop(PREDICTION, None)
     columns = sorted(entries.values(), key=lambda e: (e["verdict"] != DRIFT, -_severity(e)))
     return MonitorReport.from_columns("evidently", columns, prediction=prediction, drift_share=share,
-                                      dataset_drift=dataset_drift, render_html=lambda: snapshot.get_html_str(as_iframe=False))
+                                      dataset_drift=dataset_drift,
+                                      render_html=lambda: snapshot.get_html_str(as_iframe=False))

@@ -34,7 +34,8 @@ def psi(reference_shares: np.ndarray, current_shares: np.ndarray) -> float:
 def numeric_shares(reference: pd.Series, current: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Shares in the reference's quantile bins, the last bin holding missing values."""
     ref, cur = (pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64") for s in (reference, current))
-    edges = np.unique(np.nanquantile(ref, np.linspace(0, 1, BINS + 1)[1:-1])) if np.isfinite(ref).any() else np.array([])
+    inner = np.linspace(0, 1, BINS + 1)[1:-1]
+    edges = np.unique(np.nanquantile(ref, inner)) if np.isfinite(ref).any() else np.array([])
 
     def shares(values: np.ndarray) -> np.ndarray:
         present = ~np.isnan(values)
