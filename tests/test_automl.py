@@ -101,3 +101,14 @@ def test_scikit_learn_estimator_rules(dataset):
             method(frame)
     fitted = model.fit(frame, target=target)
     assert fitted is model and model.metric_ == "accuracy"
+
+
+def test_fit_reads_a_sqlite_table(dataset, tmp_path):
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    frame, target, _ = dataset("penguins")
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'zoo.db'}")
+    frame.to_sql("penguins", engine, index=False)
+    engine.dispose()
+    model = AutoML(time_budget=10, max_trials=2, families=["linear"]).fit(f"sqlite:///{tmp_path / 'zoo.db'}", target=target, table="penguins")
+    assert model.task_ == "multiclass" and len(model.predict(frame.head(3))) == 3
+    assert all(type(c) is str for c in model.feature_names_in_)

@@ -58,7 +58,11 @@ def _read_table(conn, table: str, options: dict, shown: str) -> pd.DataFrame:
     if not inspector.has_table(table, schema=schema):
         there = sorted(inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema))
         raise ValueError(f"table {table!r} not found in {shown}; tables there: {', '.join(there) or 'none'}")
-    return pd.read_sql_table(table, conn, **options)
+    frame = pd.read_sql_table(table, conn, **options)
+    # SQLAlchemy names columns with its quoted_name (a str subclass) that scikit-learn's
+    # column selection rejects: hand on plain strings
+    frame.columns = [str.__str__(c) for c in frame.columns]
+    return frame
 
 
 def _read_query(conn, query: str, options: dict) -> pd.DataFrame:
