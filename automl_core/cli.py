@@ -12,13 +12,12 @@ import logging
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Annotated, Iterator, List, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typing_extensions import Annotated
 
 from .config import AutoMLConfig, ConfigError, load_config, with_overrides
 from .errors import AutoMLError, DataError, UnknownComponentError
@@ -27,16 +26,24 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 app = typer.Typer(
     name="automl",
-    help="Fit, deploy and watch AutoML models. Start with [bold]automl fit DATA --target COLUMN[/], "
-    "then [bold]automl predict model DATA --out predictions.csv[/]. Exit codes: 0 ok, 1 failure, 2 usage or input error.",
-    no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]}, pretty_exceptions_enable=False, rich_markup_mode="rich",
+    help="Fit, deploy and watch AutoML models on tables.\n\n"
+    "[bold]automl fit train.csv --target y --out model[/] searches pipelines for 60 s and saves a model package; "
+    "[bold]automl predict model new.csv --out predictions.csv[/] uses it; [bold]automl serve model[/] puts it "
+    "behind HTTP. Run [bold]automl COMMAND --help[/] for a command's options.\n\n"
+    "Exit codes: 0 done, 1 runtime failure, 2 usage or input error.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
 )
 console = Console()
 err_console = Console(stderr=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and the loaders' log.")]
 ModelPath = Annotated[Path, typer.Argument(help="A model package directory written by [bold]automl fit[/].")]
-Trust = Annotated[Optional[List[str]], typer.Option("--trust", help="Also trust this type in the model file (repeatable; only for files you trust).")]
+Trust = Annotated[Optional[List[str]], typer.Option(
+    "--trust", help="Also accept this type in the model file (repeatable; only for files you trust).")]
 
 
 def _is_input_error(exc: BaseException) -> bool:
@@ -76,7 +83,8 @@ def _load(model: Path, trust: Optional[List[str]]):
 
 @app.command()
 def fit(
-    data: Annotated[Optional[str], typer.Argument(help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL.")] = None,
+    data: Annotated[Optional[str], typer.Argument(
+        help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL.")] = None,
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="The column to predict.")] = None,
     time_budget: Annotated[Optional[float], typer.Option(help="Seconds for the whole fit (default 60).")] = None,
     metric: Annotated[Optional[str], typer.Option(help="Metric to optimise (roc_auc, log_loss, rmse, ...).")] = None,
@@ -85,7 +93,8 @@ def fit(
     max_trials: Annotated[Optional[int], typer.Option(help="Stop after this many trials.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML file with any of these settings; flags win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", "-c", help="YAML file with any of these settings; flags win.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing package at --out.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -94,9 +103,9 @@ def fit(
 
     with reported(verbose):
         settings = load_config(config) if config else AutoMLConfig()
+        names = [f.strip() for f in families.split(",") if f.strip()] if families else None
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
-                 "families": families.split(",") if families else None, "max_trials": max_trials, "seed": seed,
-                 "out": out}
+                 "families": names, "max_trials": max_trials, "seed": seed, "out": out}
         run_fit(with_overrides(settings, flags), console, overwrite)
 
 
@@ -183,7 +192,8 @@ def monitor(
     data: Annotated[str, typer.Argument(help="Recent production rows; with the target column, quality is measured too.")],
     html: Annotated[Optional[Path], typer.Option(help="Write the report as an HTML page here.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the report as JSON here.")] = None,
-    monitor_name: Annotated[Optional[str], typer.Option("--monitor", help="Monitor to use (default: evidently if installed).")] = None,
+    monitor_name: Annotated[Optional[str], typer.Option(
+        "--monitor", help="Monitor to use (default: evidently if installed).")] = None,
     trust: Trust = None,
     verbose: Verbose = False,
 ) -> None:

@@ -73,7 +73,7 @@ def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: 
     """Write the fitted ``model`` as a package directory at ``path``; returns the path.
 
     :param overwrite: replace an existing package (otherwise an existing path is an error).
-    :param data: the training features, to fingerprint; the reference sample is used when None.
+    :param data: the training data as read, to fingerprint; the reference sample is fingerprinted when None.
     """
     from sklearn.utils.validation import check_is_fitted
 
