@@ -64,6 +64,7 @@ __all__ = [
     "load_data",
     "MonitorReport",
     "UpdatePolicy",
+    "UpdateDecision",
     "__version__",
 ]
 
@@ -83,7 +84,7 @@ def __getattr__(name: str):
         from .package import load
 
         return load
-    if name in ("MonitorReport", "UpdatePolicy"):
+    if name in ("MonitorReport", "UpdatePolicy", "UpdateDecision"):
         from . import monitoring
 
         return getattr(monitoring, name)

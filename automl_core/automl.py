@@ -16,9 +16,9 @@ from .budget import Deadline
 from .columns import plan_columns
 from .components import BuildContext
 from .errors import DataError, UnknownComponentError
-from .evaluation import make_splits, model_output, score
+from .evaluation import labels_of, make_splits, score, tune_threshold
 from .manager import build_plugin_manager
-from .pipeline import SearchSpace
+from .pipeline import IMBALANCE_SHARE, SearchSpace
 from .prepare import check_columns, drop_missing_target, split_target, to_frame
 from .registry import Registry
 from .search import Search, SearchData
@@ -103,8 +103,10 @@ class AutoML(BaseEstimator):
             pm.notify("before_fit", estimator=self, X=X, y=y, settings=self._settings(data, space))
             self._search_and_refit(pm, data, space, context, deadline)
         except Exception as exc:
+            self.__dict__.pop("_training_features", None)
             pm.notify("on_fit_error", estimator=self, error=exc)
             raise
+        del self._training_features
         self.fit_seconds_ = deadline.elapsed()
         pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
         return self
@@ -150,14 +152,15 @@ class AutoML(BaseEstimator):
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         self.n_features_in_ = X.shape[1]
         self.schema_ = infer_schema(X, self.column_plan_, strict_missing=self.strict_missing, unseen=self.unseen)
-        self._keep_reference(X)
         splits = make_splits(y_enc, self.task_, self.validation, self.folds, self.holdout, self.seed)
         families = registry.select("model_family", self.families, self.task_)
         if not families:
             raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
         context = self._context(X[kept], n_classes)
-        space = SearchSpace(registry, families, self.column_plan_, context, builders)
+        imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
+        space = SearchSpace(registry, families, self.column_plan_, context, builders, imbalanced)
         data = SearchData(X[kept], y_enc, self.task_, n_classes, splits, evaluator)
+        self._training_features = X
         self._registry_owners = {name: registry.owner(kind, name) for kind, name in registry.owners}
         return data, space, context
 
@@ -176,9 +179,14 @@ class AutoML(BaseEstimator):
             return 1
         return max(1, min(2, os.cpu_count() or 1))
 
-    def _keep_reference(self, X: pd.DataFrame) -> None:
-        n = min(self.reference_rows, len(X))
-        self.reference_ = X.sample(n=n, random_state=self.seed) if n < len(X) else X.copy()
+    def _keep_reference(self, data: SearchData, blend: np.ndarray | None) -> None:
+        """A bounded sample of the validated rows, with the ensemble's out-of-fold outputs on
+        them: monitors compare production data (and predictions) with it, honestly."""
+        rows = data.splits.validated_rows
+        rng = np.random.default_rng(self.seed)
+        picked = np.sort(rng.choice(len(rows), size=min(self.reference_rows, len(rows)), replace=False))
+        self.reference_ = self._training_features.iloc[rows[picked]].copy()
+        self.reference_output_ = None if blend is None else blend[picked]
 
     def _settings(self, data: SearchData, space: SearchSpace) -> dict:
         return {"task": self.task_, "metric": self.metric_, "time_budget": self.time_budget,
@@ -200,14 +208,11 @@ class AutoML(BaseEstimator):
         self.best_score_ = search.best.score
         self.ensemble_weights_ = weights
         self.leaderboard_ = fitting.leaderboard(search.results, weights, how, data.metric.greater_is_better)
-        self.validation_score_ = self._ensemble_score(search, data, weights)
-
-    def _ensemble_score(self, search: Search, data: SearchData, weights: dict[int, float]) -> float:
-        by_number = {r.number: r for r in search.results}
-        if any(by_number[n].oof is None for n in weights):
-            return float(search.best.score)
-        blend = sum(w * by_number[n].oof for n, w in weights.items())
-        return score(data.metric, data.y[data.splits.validated_rows], blend)
+        blend = fitting.blend_oof(search, weights)
+        y_val = data.y[data.splits.validated_rows]
+        self.threshold_ = None if blend is None else tune_threshold(data.metric, y_val, blend)
+        self._keep_reference(data, blend)
+        self.validation_score_ = float(search.best.score) if blend is None else score(data.metric, y_val, blend, self.threshold_)
 
     # ------------------------------------------------------------------ predict
     def _features(self, X: Any) -> pd.DataFrame:
@@ -230,7 +235,7 @@ class AutoML(BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (the original ones) or regression values."""
         features, output = self._output(X)
-        result = output if self.task_ == "regression" else self.classes_[output.argmax(axis=1)]
+        result = output if self.task_ == "regression" else self.classes_[labels_of(output, self.threshold_)]
         self._pm.notify("after_predict", estimator=self, X=features, predictions=result)
         return result
 
@@ -268,7 +273,7 @@ class AutoML(BaseEstimator):
             raise DataError(f"y has {len(y_true)} values but X has {len(features)} rows")
         by_name = {e.name: e for e in self.evaluators_}
         self._pm.notify("after_predict", estimator=self, X=features, predictions=output)
-        return {n: score(by_name[n], y_true, output) for n in names}
+        return {n: score(by_name[n], y_true, output, self.threshold_) for n in names}
 
     def _encode_labels(self, y: pd.Series) -> np.ndarray:
         if self.task_ == "regression":
@@ -286,24 +291,31 @@ class AutoML(BaseEstimator):
 
         return save(self, path, overwrite=overwrite)
 
-    def monitor(self, current: Any, y_true: Any = None, *, monitor: str | None = None):
-        """Compare ``current`` data (and labels, if given) with the training reference.
+    def monitor(self, current: Any, y_true: Any = None, *, monitor: Any = None, **options):
+        """Drift of production data (and, with labels, quality) against the training reference.
 
-        Returns a :class:`automl_core.MonitorReport` from a monitor plugin.
+        Returns a :class:`automl_core.MonitorReport` from a monitor plugin; ``options``
+        (``reference``, ``drift_share``, ``quality_tolerance``) are those of
+        :func:`automl_core.monitoring.monitor`.
         """
-        from .monitoring import monitor as run_monitor
+        from .monitoring import monitor as monitor_data
 
-        return run_monitor(self, current, y_true, monitor=monitor)
+        return monitor_data(self, current, y_true, monitor=monitor, **options)
 
-    def update(self, new_data: Any, y: Any = None, *, target: str | None = None, policy=None):
-        """Retrain on ``new_data`` when the update policy says it is worth it.
+    def update(self, new_data: Any, y: Any = None, *, target: str | None = None, policy: Any = None,
+               history: Any = None) -> tuple["AutoML", Any]:
+        """Retrain on labelled new data when ``policy`` says it is worth it.
 
         Returns ``(model, decision)``: the better of the old and the retrained model, and a
         record of what was done and why (see :func:`automl_core.monitoring.update`).
         """
-        from .monitoring import update
+        from .monitoring import update as update_model
 
-        return update(self, new_data, y, target=target, policy=policy)
+        return update_model(self, new_data, y, target=target, policy=policy, history=history)
+
+    def __sklearn_clone__(self):
+        # plugins passed in code may be modules, which cannot be deep-copied
+        return type(self)(**self.get_params(deep=False))
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -77,15 +77,42 @@ def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarra
     return full
 
 
-def metric_input(evaluator: Evaluator, output: np.ndarray) -> np.ndarray:
+def labels_of(output: np.ndarray, threshold: float | None = None) -> np.ndarray:
+    """Class indices from probabilities: the most probable class, or for two classes with a
+    tuned ``threshold``, class 1 where its probability reaches the threshold."""
+    if threshold is not None and output.shape[1] == 2:
+        return (output[:, 1] >= threshold).astype("int64")
+    return output.argmax(axis=1)
+
+
+def metric_input(evaluator: Evaluator, output: np.ndarray, threshold: float | None = None) -> np.ndarray:
     if evaluator.needs == "label":
-        return output.argmax(axis=1) if output.ndim == 2 else output
+        return labels_of(output, threshold) if output.ndim == 2 else output
     return output
 
 
-def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray) -> float:
+def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, threshold: float | None = None) -> float:
     """The metric of ``output`` (probabilities or values) against ``y_true``."""
-    return float(evaluator.score(y_true, metric_input(evaluator, output)))
+    return float(evaluator.score(y_true, metric_input(evaluator, output, threshold)))
+
+
+#: Candidate decision thresholds tried by :func:`tune_threshold` (quantiles of the scores).
+THRESHOLD_CANDIDATES = 99
+
+
+def tune_threshold(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray) -> float | None:
+    """The decision threshold that maximises a label metric on validation outputs.
+
+    Only for two classes and metrics computed on labels (F1, precision, recall, accuracy...);
+    None otherwise, and None when no threshold beats the default of the most probable class.
+    """
+    if evaluator.needs != "label" or output.ndim != 2 or output.shape[1] != 2:
+        return None
+    candidates = np.unique(np.quantile(output[:, 1], np.linspace(0.01, 0.99, THRESHOLD_CANDIDATES)))
+    default = score(evaluator, y_true, output)
+    scored = [(score(evaluator, y_true, output, t), -abs(t - 0.5), t) for t in candidates]
+    best_score, _, best = max(scored) if evaluator.greater_is_better else min(scored, key=lambda x: (x[0], -x[1]))
+    return float(best) if better(evaluator, best_score, default) else None
 
 
 def worst_score(evaluator: Evaluator) -> float:

@@ -9,7 +9,7 @@ from .components import BuildContext
 from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
 from .errors import BudgetError, TrialTimeout
 from .evaluation import Splits
-from .pipeline import SearchSpace
+from .pipeline import SearchSpace, fit_pipeline
 from .search import Search, SearchData, TrialResult
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
@@ -86,7 +86,7 @@ def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadli
         return None
     try:
         with time_limit(window), thread_limit(context.n_jobs):
-            return space.build(result.config, context).fit(data.X, data.y)
+            return fit_pipeline(space.build(result.config, context), data.X, data.y, result.config)
     except TrialTimeout:
         return None
 
@@ -107,3 +107,11 @@ def top_configs(results: list[TrialResult], greater_is_better: bool, n: int = 5)
     """The ``n`` best completed configurations, as dicts that can warm-start a later search."""
     done = sorted((r for r in results if r.state == "complete"), key=lambda r: r.score, reverse=greater_is_better)
     return [r.config.to_dict() for r in done[:n]]
+
+
+def blend_oof(search: Search, weights: dict[int, float]) -> np.ndarray | None:
+    """The ensemble's validation outputs, or None when a member's are not at hand."""
+    by_number = {r.number: r for r in search.results}
+    if any(by_number[n].oof is None for n in weights):
+        return None
+    return sum(w * by_number[n].oof for n, w in weights.items())

@@ -36,8 +36,8 @@ DRIFT_SHARE = 0.2
 #: Relative loss of the search metric, against the validation score at fit, that is a degradation.
 QUALITY_TOLERANCE = 0.05
 DRIFT, NO_DRIFT = "drift", "no drift"
-UNCHECKED_PREDICTIONS = ("prediction drift not checked: the model's reference sample is training data, on which its "
-                         "predictions are biased; pass reference= (data it did not train on) to compare predictions")
+UNCHECKED_PREDICTIONS = ("prediction drift not checked: the model kept no out-of-fold predictions for its reference "
+                         "sample; pass reference= (data it did not train on) to compare predictions")
 
 
 def _plain(value: Any) -> Any:
@@ -285,6 +285,17 @@ def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=features.index, name=PREDICTION)
 
 
+def _as_prediction(model: Any, output: np.ndarray, index) -> pd.Series:
+    """:func:`predictions` from stored model outputs (probabilities or values)."""
+    if model.task_ == "binary":
+        values = output[:, 1]
+    elif model.task_ == "multiclass":
+        values = np.asarray([str(v) for v in model.classes_[output.argmax(axis=1)]], dtype=object)
+    else:
+        values = output
+    return pd.Series(values, index=index, name=PREDICTION)
+
+
 def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series,
                     tolerance: float = QUALITY_TOLERANCE) -> dict:
     """The task's metrics on labelled data, the search metric against the validation score at fit."""
@@ -308,7 +319,14 @@ def _inputs(model: Any, features: pd.DataFrame, labels: pd.Series | None, refere
     if labels is not None:
         current[TARGET] = labels.to_numpy()
     if reference is None:
-        return model.reference_[watched].copy(), current
+        baseline = model.reference_[watched].copy()
+        held_out = getattr(model, "reference_output_", None)
+        if held_out is None:
+            return baseline, current
+        # the reference rows carry out-of-fold predictions: honest, so predictions can be compared
+        context["prediction"] = "categorical" if model.task_ == "multiclass" else "numeric"
+        current.insert(len(watched), PREDICTION, predictions(model, features))
+        return baseline.assign(**{PREDICTION: _as_prediction(model, held_out, baseline.index)}), current
     what = "the reference data"
     baseline = check_current(model, _labels(model, to_frame(reference, what), None)[0], what)
     context["prediction"] = "categorical" if model.task_ == "multiclass" else "numeric"
@@ -356,7 +374,8 @@ def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor
                "drift_share": drift_share, "quality": quality}
     baseline, watched = _inputs(model, features, labels, reference, context)
     report = _run(chosen, owner, baseline, watched, context)
-    notes = [] if reference is not None else [UNCHECKED_PREDICTIONS]
+    checked = reference is not None or getattr(model, "reference_output_", None) is not None
+    notes = [] if checked else [UNCHECKED_PREDICTIONS]
     return replace(report, quality=quality, n_reference=len(baseline), n_current=len(watched),
                    notes=list(report.notes) + notes)
 

@@ -3,23 +3,28 @@
 Layout (every file is listed with its SHA-256 in ``manifest.json`` and checked on load)::
 
     model/
-      model.skops | model.pkl   the fitted ensemble, column plan and classes
-      schema.yaml               the pandera schema inputs are validated against
-      metadata.json             task, metric, scores, features, plugins, versions, fingerprint
-      leaderboard.json          every trial of the search
-      reference.parquet | .csv  the training sample kept for monitoring
-      manifest.json             SHA-256 of each file above
+      model.skops                 the ensemble's weights, the column plan and the classes
+      pipeline-0.skops, ...       each fitted pipeline (``.pkl`` when skops cannot write it)
+      schema.yaml                 the pandera schema inputs are validated against
+      metadata.json               task, metric, scores, features, plugins, versions, fingerprint
+      leaderboard.json            every trial of the search
+      reference.parquet | .csv    the training sample kept for monitoring
+      manifest.json               SHA-256 of each file above
 
-The model is written with skops; when skops cannot represent it (pandas dtypes held by a
-model, for example) it falls back to pickle. Either way, loading only accepts types from
-automl-core, numpy, pandas, scikit-learn, the plugin distributions the model was built with
-and the libraries those declare as dependencies; anything else is refused by name unless the
-caller trusts it explicitly. A package is written to a temporary directory beside the target
-and renamed into place, so a crash never leaves a package that half loads.
+Each object is written with skops, which stores data rather than code; one skops cannot
+represent (an XGBoost pipeline holding pandas dtypes, for example) falls back to pickle for
+that file alone. Loading accepts only the types of automl-core, numpy, pandas, scikit-learn,
+the plugin distributions the model was built with and the libraries those declare; in a
+pickle, functions (which unpickling may call) must moreover come from automl-core or those
+plugins, or be numpy's and pandas' own unpickling helpers. Anything else is refused by name
+unless the caller trusts it. A package is written to a directory beside the target and
+renamed into place, so a crash never leaves a package that half loads.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -50,6 +55,16 @@ KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "pandera", "skops", "pyarrow
 #: Standard-library types a model may hold: containers and partial functions, nothing that runs code.
 SAFE_STDLIB = frozenset({"builtins.slice", "builtins.set", "builtins.frozenset", "builtins.complex",
                          "builtins.bytearray", "collections.OrderedDict", "functools.partial"})
+#: The functions numpy and pandas pickles call to rebuild their objects (no other of theirs may be called).
+RECONSTRUCTORS = frozenset({
+    "numpy._core.multiarray._reconstruct", "numpy._core.multiarray.scalar", "numpy._core.numeric._frombuffer",
+    "numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.core.numeric._frombuffer",
+    "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
+    "numpy.random._pickle.__bit_generator_ctor", "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
+    "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked", "pandas._libs.internals._unpickle_block",
+    "pandas._libs.tslibs.timedeltas._timedelta_unpickle", "pandas._libs.tslibs.timestamps._unpickle_timestamp",
+    "pandas.core.indexes.base._new_Index",
+})
 
 
 class PackageError(AutoMLError):
@@ -96,16 +111,16 @@ def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: 
 def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None) -> None:
     from .validation import schema_to_yaml
 
-    model_file, model_format, modules = _write_model(model, directory)
+    policy = TrustPolicy([p["distribution"] for p in _plugins_used(model) if p["distribution"]])
+    model_files, modules, refused = _write_model(model, directory, policy)
+    if refused:
+        warnings.warn(f"the model holds types or functions no plugin distribution vouches for, so loading it "
+                      f"will need trusted=[...] naming: {', '.join(sorted(refused))}", PackageWarning, stacklevel=3)
     _write_file(directory / SCHEMA, schema_to_yaml(model.schema_).encode())
     _write_file(directory / LEADERBOARD, model.leaderboard_.to_json(orient="records", indent=1).encode())
     reference_file = _write_reference(model.reference_, directory)
     meta = describe(model, modules, data)
-    meta.update(model_file=model_file, model_format=model_format, reference_file=reference_file)
-    untrusted = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]]).untrusted(modules)
-    if untrusted:
-        warnings.warn(f"the model holds types no plugin distribution vouches for, so loading it will need "
-                      f"trusted=[...] naming: {', '.join(untrusted)}", PackageWarning, stacklevel=3)
+    meta.update(model_files=model_files, reference_file=reference_file)
     _write_file(directory / METADATA, json.dumps(meta, indent=1, default=str).encode())
     manifest = {p.name: _sha256(p) for p in sorted(directory.iterdir())}
     _write_file(directory / MANIFEST, json.dumps({"sha256": manifest}, indent=1).encode())
@@ -141,25 +156,45 @@ def _move_into_place(staging: Path, target: Path, overwrite: bool) -> None:
     _fsync_dir(target.parent)
 
 
-def _model_state(model: Any) -> dict:
-    return {"model": model.model_, "best_pipeline": model.best_pipeline_, "classes": model.classes_,
-            "column_plan": model.column_plan_, "feature_names_in": model.feature_names_in_}
+def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict, set[str], set[str]]:
+    """Write the ensemble's pipelines one file each and the rest in ``model.skops``; returns the
+    file names (for the metadata), the qualified names of the types and functions written, and
+    those ``policy`` will refuse at load."""
+    pipelines = list(model.model_.models)
+    best = next((i for i, p in enumerate(pipelines) if p is model.best_pipeline_), None)
+    if best is None:
+        pipelines.append(model.best_pipeline_)
+        best = len(pipelines) - 1
+    shell = copy.copy(model.model_)
+    shell.models = None
+    state = {"ensemble": shell, "classes": model.classes_, "column_plan": model.column_plan_,
+             "feature_names_in": model.feature_names_in_}
+    state_file, names, refused = _write_object(state, directory, "model", policy)
+    files = {"state": state_file, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
+    for i, pipeline in enumerate(pipelines):
+        name, found, bad = _write_object(pipeline, directory, f"pipeline-{i}", policy)
+        files["pipelines"].append(name)
+        names, refused = names | found, refused | bad
+    return files, names, refused
 
 
-def _write_model(model: Any, directory: Path) -> tuple[str, str, set[str]]:
-    """Write the model with skops, or pickle when skops cannot; returns the file, its format and
-    the qualified names of the types and functions it holds (beyond skops' defaults)."""
+def _write_object(obj: Any, directory: Path, stem: str, policy: TrustPolicy) -> tuple[str, set[str], set[str]]:
+    """``obj`` as ``<stem>.skops``, or ``<stem>.pkl`` when skops cannot; returns the file name, the
+    qualified names of the types and functions it holds (beyond skops' defaults), and those
+    ``policy`` refuses."""
     import skops.io as sio
 
-    state = _model_state(model)
     try:
-        blob = sio.dumps(state, compression=zipfile.ZIP_DEFLATED)
-    except Exception:  # skops refuses some objects (pandas dtypes, boosters): pickle instead
-        blob = pickle.dumps(state, protocol=5)
-        _write_file(directory / "model.pkl", blob)
-        return "model.pkl", "pickle", _pickle_globals(blob, None)
-    _write_file(directory / "model.skops", blob)
-    return "model.skops", "skops", set(sio.get_untrusted_types(data=blob))  # the others are sklearn's and numpy's
+        blob = sio.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+    except Exception:  # skops refuses some objects (pandas dtypes, for one): pickle this file
+        blob = pickle.dumps(obj, protocol=5)
+        _write_file(directory / f"{stem}.pkl", blob)
+        unpickler = _RestrictedUnpickler(io.BytesIO(blob), policy, f"{stem}.pkl", strict=False)
+        unpickler.load()
+        return f"{stem}.pkl", unpickler.seen, unpickler.refused
+    _write_file(directory / f"{stem}.skops", blob)
+    found = set(sio.get_untrusted_types(data=blob))
+    return f"{stem}.skops", found, set(policy.untrusted(found))
 
 
 def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
@@ -277,32 +312,52 @@ def _versions(modules: Iterable[str]) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- trust
 class TrustPolicy:
-    """Which types and functions a model file may hold: those of automl-core, numpy, pandas,
-    scikit-learn, the recorded plugin distributions (when installed) and their declared
-    dependencies, a few standard-library containers, and whatever the caller trusts by name."""
+    """Which types and functions a model file may hold.
+
+    Types: those of automl-core, numpy, pandas, scikit-learn, the recorded plugin distributions
+    (when installed) and the libraries they declare as dependencies, and a few standard-library
+    containers. Functions called while unpickling: only automl-core's and the plugins' own,
+    numpy ufuncs and :data:`RECONSTRUCTORS` (numpy and pandas also hold file readers that
+    unpickle). ``trusted`` names more, exactly as the refusal spells them.
+    """
 
     def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] = ()):
-        installed = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None}
-        dists = {_normal(d) for d in BASE_DISTRIBUTIONS} | installed
-        for dist in installed:
+        own = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None} | {"automl-core"}
+        dists = own | {_normal(d) for d in BASE_DISTRIBUTIONS}
+        for dist in own:
             dists.update(_requirements(dist))
-        self.modules = {m for m, owners in importlib_metadata.packages_distributions().items()
-                        if any(_normal(o) in dists for o in owners)} | {"automl_core"}
+        by_module = importlib_metadata.packages_distributions().items()
+        self.modules = {m for m, owners in by_module if any(_normal(o) in dists for o in owners)} | {"automl_core"}
+        self.own = {m for m, owners in by_module if any(_normal(o) in own for o in owners)} | {"automl_core"}
         self.trusted = set(trusted)
 
     def allows(self, qualified: str) -> bool:
         return qualified in SAFE_STDLIB or qualified in self.trusted or qualified.split(".")[0] in self.modules
 
+    def allows_object(self, obj: Any, qualified: str) -> bool:
+        """Whether a global a pickle asked for, once resolved, is what its name claims and may be used."""
+        if qualified in self.trusted:
+            return True
+        if inspect.ismodule(obj):
+            return False
+        if inspect.isclass(obj):
+            return self.allows(f"{obj.__module__}.{obj.__qualname__}")
+        if isinstance(obj, np.ufunc):
+            return True
+        if callable(obj):
+            return qualified in RECONSTRUCTORS or str(getattr(obj, "__module__", "")).split(".")[0] in self.own
+        return self.allows(f"{type(obj).__module__}.{type(obj).__qualname__}")
+
     def untrusted(self, names: Iterable[str]) -> list[str]:
         return sorted(n for n in set(names) if not self.allows(n))
 
     def refuse(self, names: Iterable[str], file: str) -> None:
-        refused = self.untrusted(names)
+        refused = sorted(set(names))
         if refused:
             raise PackageError(
-                f"{file} holds types the package does not vouch for: {', '.join(refused)}. They come from "
-                f"no plugin distribution the model records; if you trust this file, load it with "
-                f"trusted=[...] naming them (automl: --trust NAME)"
+                f"{file} holds types or functions the package does not vouch for: {', '.join(refused)}. "
+                f"No plugin distribution the model records provides them; if you trust this file, load it "
+                f"with trusted=[...] naming them (automl: --trust NAME)"
             )
 
 
@@ -326,24 +381,29 @@ def _requirements(dist: str) -> set[str]:
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickles while recording every global; refuses those the policy does not allow."""
+    """Unpickles, refusing before importing or calling anything the globals ``policy`` does not
+    allow; with ``strict=False`` (at save) it records them in ``refused`` instead."""
 
-    def __init__(self, file, policy: TrustPolicy | None, name: str):
+    def __init__(self, file, policy: TrustPolicy, name: str, strict: bool = True):
         super().__init__(file)
-        self.policy, self.name, self.seen = policy, name, set()
+        self.policy, self.name, self.strict = policy, name, strict
+        self.seen: set[str] = set()
+        self.refused: set[str] = set()
+
+    def _refuse(self, qualified: str) -> None:
+        if self.strict:
+            self.policy.refuse([qualified], self.name)
+        self.refused.add(qualified)
 
     def find_class(self, module: str, name: str):
         qualified = f"{module}.{name}"
         self.seen.add(qualified)
-        if self.policy is not None:
-            self.policy.refuse([qualified], self.name)
-        return super().find_class(module, name)
-
-
-def _pickle_globals(blob: bytes, policy: TrustPolicy | None) -> set[str]:
-    unpickler = _RestrictedUnpickler(io.BytesIO(blob), policy, "model.pkl")
-    unpickler.load()
-    return unpickler.seen
+        if qualified not in self.policy.trusted and ("." in name or not self.policy.allows(qualified)):
+            self._refuse(qualified)  # a dotted name could walk from an allowed module to anything
+        obj = super().find_class(module, name)
+        if not self.policy.allows_object(obj, qualified):
+            self._refuse(qualified)
+        return obj
 
 
 # --------------------------------------------------------------------------- load
@@ -364,7 +424,11 @@ def load_with_metadata(path: str | os.PathLike, *, trusted: Iterable[str] = ()) 
     meta = read_metadata(directory)
     check_versions(meta)
     policy = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]], trusted)
-    state = _read_model(directory / meta["model_file"], meta["model_format"], policy)
+    files = meta["model_files"]
+    state = _read_object(directory / files["state"], policy)
+    pipelines = [_read_object(directory / name, policy) for name in files["pipelines"]]
+    state["ensemble"].models = pipelines[: files["members"]]
+    state["best_pipeline"] = pipelines[files["best_pipeline"]]
     return _restore(meta, state, directory), meta
 
 
@@ -420,15 +484,14 @@ def check_versions(meta: dict) -> None:
                       stacklevel=3)
 
 
-def _read_model(file: Path, model_format: str, policy: TrustPolicy) -> dict:
-    if model_format == "pickle":
+def _read_object(file: Path, policy: TrustPolicy) -> Any:
+    if file.suffix == ".pkl":
         with open(file, "rb") as handle:
-            unpickler = _RestrictedUnpickler(handle, policy, file.name)
-            return unpickler.load()
+            return _RestrictedUnpickler(handle, policy, file.name).load()
     import skops.io as sio
 
     untrusted = sio.get_untrusted_types(file=file)
-    policy.refuse(untrusted, file.name)
+    policy.refuse(policy.untrusted(untrusted), file.name)
     return sio.load(file, trusted=untrusted)
 
 
@@ -461,7 +524,7 @@ def _restore(meta: dict, state: dict, directory: Path) -> Any:
     model = AutoML(**settings)
     config = meta["best_config"]
     model.__dict__.update(
-        model_=state["model"], best_pipeline_=state["best_pipeline"], classes_=state["classes"],
+        model_=state["ensemble"], best_pipeline_=state["best_pipeline"], classes_=state["classes"],
         column_plan_=state["column_plan"], feature_names_in_=state["feature_names_in"],
         n_features_in_=len(state["feature_names_in"]), task_=meta["task"], metric_=meta["metric"],
         target_name_=meta["target"], validation_score_=meta["validation_score"], best_score_=meta["best_score"],

@@ -30,14 +30,34 @@ class PipelineConfig:
     preprocessing: Mapping[str, str]
     builders: tuple[str, ...] = ()
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    class_weight: str = NONE  # "balanced": rows weighted inversely to their class frequency
 
     def describe(self) -> str:
         chosen = [p for p in self.preprocessing.values() if p != NONE] + list(self.builders)
+        if self.class_weight != NONE:
+            chosen.append(f"{self.class_weight} class weights")
         return " + ".join(chosen) or NONE
 
     def to_dict(self) -> dict:
         return {"family": self.family, "preprocessing": dict(self.preprocessing),
-                "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()}}
+                "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()},
+                "class_weight": self.class_weight}
+
+
+#: Classification data whose rarest class is below this share of the rows is imbalanced:
+#: the search may then weight classes for families whose models accept sample weights.
+IMBALANCE_SHARE = 0.2
+
+
+def fit_pipeline(pipeline: Pipeline, X, y, config: PipelineConfig) -> Pipeline:
+    """Fit ``pipeline`` on ``(X, y)`` with the class weighting ``config`` asks for."""
+    if config.class_weight == "balanced":
+        import numpy as np
+
+        counts = np.bincount(y)
+        weights = len(y) / (len(counts) * np.maximum(counts, 1))
+        return pipeline.fit(X, y, model__sample_weight=weights[y])
+    return pipeline.fit(X, y)
 
 
 class ScopedTrial:
@@ -63,12 +83,13 @@ class SearchSpace:
     """The choices the search can make on this data, and how to build each choice."""
 
     def __init__(self, registry: Registry, families: list[ModelFamily], plan: ColumnPlan,
-                 context: BuildContext, builders: list | None = None):
+                 context: BuildContext, builders: list | None = None, imbalanced: bool = False):
         self.registry = registry
         self.families = {f.name: f for f in families}
         self.plan = plan
         self.context = context
         self.builders = list(builders or [])
+        self.weighted = {f.name for f in families if imbalanced and _accepts_weights(f, context)}
 
     # ---------------------------------------------------------------- choices
     def stage_options(self, family: ModelFamily) -> dict[str, list[str]]:
@@ -110,7 +131,8 @@ class SearchSpace:
                 if b.suggest is not None:
                     params[b.name] = b.suggest(ScopedTrial(trial, f"builder.{b.name}"), self.context)
         params[name] = family.suggest(ScopedTrial(trial, name), self.context)
-        return PipelineConfig(name, preprocessing, tuple(builders), params)
+        balance = trial.suggest_categorical(f"{name}.class_weight", [NONE, "balanced"]) if name in self.weighted else NONE
+        return PipelineConfig(name, preprocessing, tuple(builders), params, balance)
 
     def portfolio(self) -> list[dict]:
         """Parameter sets to enqueue first: each family's defaults, preferred preprocessing.
@@ -152,6 +174,8 @@ class SearchSpace:
             if on:
                 fixed.update({f"builder.{b.name}.{k}": v for k, v in params.get(b.name, {}).items()})
         fixed.update({f"{family.name}.{k}": v for k, v in params.get(family.name, {}).items()})
+        if family.name in self.weighted:
+            fixed[f"{family.name}.class_weight"] = config.get("class_weight", NONE)
         return fixed
 
     def _fixed_params(self, family: ModelFamily, default: Mapping[str, Any]) -> dict:
@@ -163,6 +187,8 @@ class SearchSpace:
             if b.optional:
                 fixed[f"builder.{b.name}"] = True
         fixed.update({f"{family.name}.{k}": v for k, v in default.items()})
+        if family.name in self.weighted:
+            fixed[f"{family.name}.class_weight"] = NONE
         return fixed
 
     # ---------------------------------------------------------------- building
@@ -199,3 +225,14 @@ class SearchSpace:
             remainder="drop",
             verbose_feature_names_out=False,
         )
+
+
+def _accepts_weights(family: ModelFamily, context: BuildContext) -> bool:
+    """Whether the family's estimator (built with its first default) takes ``sample_weight``."""
+    from sklearn.utils.validation import has_fit_parameter
+
+    try:
+        estimator = family.build(dict(family.defaults[0]) if family.defaults else {}, context)
+        return has_fit_parameter(estimator, "sample_weight")
+    except Exception:  # a family that cannot be built here fails in its trials, named
+        return False

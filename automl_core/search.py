@@ -21,7 +21,7 @@ from .budget import Deadline, thread_limit, time_limit
 from .components import Evaluator
 from .errors import TrialTimeout
 from .evaluation import Splits, better, model_output, score
-from .pipeline import PipelineConfig, SearchSpace
+from .pipeline import PipelineConfig, SearchSpace, fit_pipeline
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -204,7 +204,7 @@ class Search:
         template = self.space.build(config)
         outputs, models, fold_scores = [], [], []
         for step, (train, val) in enumerate(data.splits.folds):
-            model = clone(template).fit(data.X.iloc[train], data.y[train])
+            model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config)
             out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
             outputs.append(out)
             models.append(model)

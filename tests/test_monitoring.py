@@ -58,7 +58,8 @@ def test_a_shifted_copy_drifts_in_the_shifted_columns(diamonds, name):
     assert report.drift_detected
     assert sorted(report.drifted_columns) == ["carat", "cut"]
     assert report.share_drifted == pytest.approx(2 / 9)
-    assert report.prediction_drift is None and "prediction drift not checked" in report.notes[0]
+    # the reference rows carry out-of-fold predictions, so predictions are compared honestly
+    assert report.prediction_drift is not None and report.prediction_drift["verdict"] == "drift"
     assert report.n_reference == len(model.reference_) and report.n_current == len(fresh)
 
 
@@ -69,6 +70,7 @@ def test_a_fresh_sample_of_the_same_data_does_not_drift(diamonds, name):
     assert not report.drift_detected
     assert report.drifted_columns == []
     assert set(report.columns_frame()["verdict"]) == {"no drift"}
+    assert report.prediction_drift is not None and report.prediction_drift["verdict"] == "no drift"
 
 
 @pytest.mark.parametrize("name", MONITORS)
@@ -209,8 +211,9 @@ def test_a_monitor_receives_typed_columns_and_the_context(diamonds):
     assert seen["context"]["numeric"] == ["carat", "depth", "table", "x", "y", "z"]
     assert seen["context"]["task"] == "regression" and seen["context"]["quality"]["metric"] == "rmse"
     features = ["carat", "cut", "color", "clarity", "depth", "table", "x", "y", "z"]
-    assert list(seen["current"].columns) == features + ["__target__"]
-    assert list(seen["reference"].columns) == list(seen["current"].columns[:-1])
+    assert list(seen["current"].columns) == features + ["__prediction__", "__target__"]
+    assert list(seen["reference"].columns) == features + ["__prediction__"]
+    assert seen["context"]["prediction"] == "numeric"
 
 
 # --------------------------------------------------------------------------- update
