@@ -94,21 +94,26 @@ class _EarlyStoppingXGBoost(BaseEstimator):
         params.update(random_state=self.random_state, n_jobs=self.n_jobs)
         return params
 
-    def _fit_model(self, X: Any, y: np.ndarray) -> None:
+    def _fit_model(self, X: Any, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         X = self._remember_columns(X)
+        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         params = self._booster_params()
         split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
         if split is None:
             rounds = math.ceil(_SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.3))
             self.model_ = self._xgb_class(n_estimators=min(self.n_estimators, rounds), **params)
-            self.model_.fit(X, y, verbose=False)
+            self.model_.fit(X, y, sample_weight=weight, verbose=False)
             self.best_iteration_ = self.model_.n_estimators - 1
             return
         train, valid = split
         self.model_ = self._xgb_class(
             n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds, **params
         )
-        self.model_.fit(_rows(X, train), y[train], eval_set=[(_rows(X, valid), y[valid])], verbose=False)
+        self.model_.fit(
+            _rows(X, train), y[train], eval_set=[(_rows(X, valid), y[valid])], verbose=False,
+            sample_weight=None if weight is None else weight[train],
+            sample_weight_eval_set=None if weight is None else [weight[valid]],
+        )
         self.best_iteration_ = int(self.model_.best_iteration)
 
     def _remember_columns(self, X: Any) -> Any:
@@ -145,11 +150,12 @@ class XGBoostEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingXGBoost):
     _xgb_class = xgboost.XGBClassifier
     _stratify = True
 
-    def fit(self, X: Any, y: Any) -> "XGBoostEarlyStoppingClassifier":
-        """Fit on ``X`` and class labels ``y``, holding out a stratified split for early stopping."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "XGBoostEarlyStoppingClassifier":
+        """Fit on ``X`` and class labels ``y`` (rows weighted by ``sample_weight`` if given),
+        holding out a stratified split for early stopping."""
         encoder = LabelEncoder().fit(np.asarray(y))
         self.classes_ = encoder.classes_
-        self._fit_model(X, encoder.transform(np.asarray(y)))
+        self._fit_model(X, encoder.transform(np.asarray(y)), sample_weight)
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -170,9 +176,10 @@ class XGBoostEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingXGBoost):
     _xgb_class = xgboost.XGBRegressor
     _stratify = False
 
-    def fit(self, X: Any, y: Any) -> "XGBoostEarlyStoppingRegressor":
-        """Fit on ``X`` and float targets ``y``, holding out a random split for early stopping."""
-        self._fit_model(X, np.asarray(y, dtype=float))
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "XGBoostEarlyStoppingRegressor":
+        """Fit on ``X`` and float targets ``y`` (rows weighted by ``sample_weight`` if given),
+        holding out a random split for early stopping."""
+        self._fit_model(X, np.asarray(y, dtype=float), sample_weight)
         return self
 
     def predict(self, X: Any) -> np.ndarray:

@@ -79,3 +79,13 @@ def test_tiny_data_trains_rounds_scaled_to_the_learning_rate():
     X, y = sample("auto_mpg", 60)
     model = XGBoostEarlyStoppingRegressor(params={"learning_rate": 0.2}, n_jobs=1).fit(X, y)
     assert model.best_iteration_ == 49  # ceil(10 / 0.2) rounds, no split
+
+
+def test_sample_weights_shift_the_classifier_towards_the_weighted_class(datasets_dir):
+    frame = pd.read_csv(datasets_dir / "lending_club.csv").sample(n=3000, random_state=0)
+    y = (frame.pop("Class") == "bad").astype(int).to_numpy()
+    X = frame.select_dtypes("number")
+    plain = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y)
+    weights = np.where(y == 1, (y == 0).sum() / (y == 1).sum(), 1.0)
+    weighted = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y, sample_weight=weights)
+    assert weighted.predict_proba(X)[:, 1].mean() > 2 * plain.predict_proba(X)[:, 1].mean()
