@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .evaluation import labels_of
 
 CSV_SUFFIXES = (".csv", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -90,7 +91,7 @@ def prediction_frame(model: Any, chunk: pd.DataFrame) -> pd.DataFrame:
     if model.task_ == "regression":
         return pd.DataFrame({"prediction": model.predict(chunk)})
     proba = model.predict_proba(chunk)
-    out = {"prediction": model.classes_[proba.argmax(axis=1)]}
+    out = {"prediction": model.classes_[labels_of(proba, model.threshold_)]}  # as predict, in one pass
     out.update({f"proba_{c}": proba[:, i] for i, c in enumerate(model.classes_)})
     return pd.DataFrame(out)
 

@@ -156,20 +156,30 @@ def _move_into_place(staging: Path, target: Path, overwrite: bool) -> None:
     _fsync_dir(target.parent)
 
 
+#: Fitted attributes written in files of their own, or rebuilt from the plugins at load.
+SEPARATE = ("model_", "best_pipeline_", "schema_", "reference_", "leaderboard_", "evaluators_")
+
+
+def fitted_state(model: Any) -> dict:
+    """Every learned attribute of ``model`` (ending in ``_``) but :data:`SEPARATE`, the ensemble
+    without its pipelines, and which plugin registered each component."""
+    state = {k: v for k, v in vars(model).items() if k.endswith("_") and not k.startswith("_") and k not in SEPARATE}
+    state["model_"] = copy.copy(model.model_)
+    state["model_"].models = None
+    state["_registry_owners"] = dict(model._registry_owners)
+    return state
+
+
 def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict, set[str], set[str]]:
-    """Write the ensemble's pipelines one file each and the rest in ``model.skops``; returns the
-    file names (for the metadata), the qualified names of the types and functions written, and
-    those ``policy`` will refuse at load."""
+    """Write the fitted state in ``model`` and each pipeline in ``pipeline-<i>``; returns the file
+    names (for the metadata), the qualified names of the types and functions written, and those
+    ``policy`` will refuse at load."""
     pipelines = list(model.model_.models)
     best = next((i for i, p in enumerate(pipelines) if p is model.best_pipeline_), None)
     if best is None:
         pipelines.append(model.best_pipeline_)
         best = len(pipelines) - 1
-    shell = copy.copy(model.model_)
-    shell.models = None
-    state = {"ensemble": shell, "classes": model.classes_, "column_plan": model.column_plan_,
-             "feature_names_in": model.feature_names_in_}
-    state_file, names, refused = _write_object(state, directory, "model", policy)
+    state_file, names, refused = _write_object(fitted_state(model), directory, "model", policy)
     files = {"state": state_file, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
     for i, pipeline in enumerate(pipelines):
         name, found, bad = _write_object(pipeline, directory, f"pipeline-{i}", policy)
@@ -240,6 +250,7 @@ def describe(model: Any, modules: Iterable[str] = (), data: pd.DataFrame | None 
         "features": [{"name": str(c), "dtype": str(reference[c].dtype) if c in reference else None,
                       "type": plan.kinds.get(c), "note": plan.notes.get(c, "")} for c in model.feature_names_in_],
         "leaderboard_top": json.loads(model.leaderboard_.head(5).to_json(orient="records")),
+        "threshold": _number(getattr(model, "threshold_", None)),
         "best_config": model.best_config_.to_dict(), "top_configs": list(model.top_configs_),
         "ensemble_weights": {str(k): float(v) for k, v in model.ensemble_weights_.items()},
         "settings": _settings(model), "registry_owners": dict(model._registry_owners),
@@ -275,19 +286,38 @@ def _components_used(model: Any) -> set[str]:
     return names
 
 
+def _estimators(objects: Iterable[Any]) -> Iterable[Any]:
+    """The estimators in ``objects`` and, through ``get_params``, every one nested in them."""
+    for obj in objects:
+        if isinstance(obj, (list, tuple)):
+            yield from _estimators(obj)
+        elif hasattr(obj, "get_params"):
+            yield obj
+            yield from _estimators(v for v in obj.get_params(deep=False).values() if v is not obj)
+
+
 def _plugins_used(model: Any) -> list[dict]:
-    """The plugins owning a component of the final model (or its metric), with their distribution."""
+    """The plugins that registered a component of the final model (or its metric), or whose
+    distribution holds an estimator class in it: their distribution, version, components, classes."""
     owners = model._registry_owners
-    components: dict[str, list[str]] = {}
-    for name in sorted(_components_used(model)):
+    used: dict[str, dict[str, set[str]]] = {}
+    for name in _components_used(model):
         if name in owners:
-            components.setdefault(owners[name], []).append(name)
-    dists = {ep.name: ep.dist for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP)}
+            used.setdefault(owners[name], {"components": set(), "classes": set()})["components"].add(name)
+    dists = {ep.name: ep.dist for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.dist}
+    plugin_of = {_normal(d.metadata["Name"]): plugin for plugin, d in dists.items()}
+    by_module = importlib_metadata.packages_distributions()
+    for estimator in _estimators([*model.model_.models, model.best_pipeline_]):
+        for dist in by_module.get(type(estimator).__module__.split(".")[0], ()):
+            if _normal(dist) in plugin_of:
+                entry = used.setdefault(plugin_of[_normal(dist)], {"components": set(), "classes": set()})
+                entry["classes"].add(f"{type(estimator).__module__}.{type(estimator).__qualname__}")
     rows = []
-    for plugin, names in sorted(components.items()):
+    for plugin, entry in sorted(used.items()):
         dist = dists.get(plugin)
         rows.append({"plugin": plugin, "distribution": dist.metadata["Name"] if dist else None,
-                     "version": dist.version if dist else None, "components": names})
+                     "version": dist.version if dist else None, "components": sorted(entry["components"]),
+                     "classes": sorted(entry["classes"])})
     return rows
 
 
@@ -427,8 +457,8 @@ def load_with_metadata(path: str | os.PathLike, *, trusted: Iterable[str] = ()) 
     files = meta["model_files"]
     state = _read_object(directory / files["state"], policy)
     pipelines = [_read_object(directory / name, policy) for name in files["pipelines"]]
-    state["ensemble"].models = pipelines[: files["members"]]
-    state["best_pipeline"] = pipelines[files["best_pipeline"]]
+    state["model_"].models = pipelines[: files["members"]]
+    state["best_pipeline_"] = pipelines[files["best_pipeline"]]
     return _restore(meta, state, directory), meta
 
 
@@ -470,7 +500,8 @@ def check_versions(meta: dict) -> None:
             continue
         installed = _installed_version(dist)
         if installed is None:
-            missing.append(f"{dist} {row['version']} (plugin {row['plugin']!r}: {', '.join(row['components'])})")
+            needs = ", ".join(row["components"] + row["classes"])
+            missing.append(f"{dist} {row['version']} (plugin {row['plugin']!r}: {needs})")
         elif installed != row["version"]:
             changed.append(f"{dist} {row['version']} at fit, {installed} installed")
     for lib, version in meta["versions"].items():
@@ -515,27 +546,17 @@ def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
 def _restore(meta: dict, state: dict, directory: Path) -> Any:
     from .automl import AutoML
     from .manager import available_plugin_names
-    from .pipeline import PipelineConfig
     from .validation import schema_from_yaml
 
     settings = dict(meta["settings"])
     available = set(available_plugin_names())
     settings["block_plugins"] = [n for n in settings.get("block_plugins") or () if n in available] or None
     model = AutoML(**settings)
-    config = meta["best_config"]
-    model.__dict__.update(
-        model_=state["ensemble"], best_pipeline_=state["best_pipeline"], classes_=state["classes"],
-        column_plan_=state["column_plan"], feature_names_in_=state["feature_names_in"],
-        n_features_in_=len(state["feature_names_in"]), task_=meta["task"], metric_=meta["metric"],
-        target_name_=meta["target"], validation_score_=meta["validation_score"], best_score_=meta["best_score"],
-        fit_seconds_=meta["fit_seconds"], dropped_target_rows_=meta["dropped_target_rows"], top_configs_=meta["top_configs"],
-        ensemble_weights_={int(k): v for k, v in meta["ensemble_weights"].items()},
-        best_config_=PipelineConfig(config["family"], config["preprocessing"], tuple(config["builders"]), config["params"]),
-        schema_=schema_from_yaml((directory / SCHEMA).read_text()),
-        leaderboard_=pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records", convert_dates=False),
-        reference_=_read_reference(directory / meta["reference_file"], meta["features"]),
-        _registry_owners=dict(meta["registry_owners"]),
-    )
+    model.__dict__.update(state)
+    model.schema_ = schema_from_yaml((directory / SCHEMA).read_text())
+    model.leaderboard_ = pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records",
+                                      convert_dates=False)
+    model.reference_ = _read_reference(directory / meta["reference_file"], meta["features"])
     model.evaluators_ = _evaluators(model)
     return model
 
@@ -549,4 +570,5 @@ def _evaluators(model: Any) -> list:
 
 
 __all__ = ["save", "load", "load_with_metadata", "read_metadata", "verify", "check_versions", "describe", "fingerprint",
+           "fitted_state",
            "TrustPolicy", "PackageError", "PackageNotFoundError", "PackageWarning", "PackageVersionWarning"]

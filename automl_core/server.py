@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from .errors import DataError, SchemaError
+from .evaluation import labels_of
 
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_BODY_BYTES = 10 * 2**20
@@ -69,7 +70,8 @@ def _predict(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     if model.task_ == "regression":
         return {"predictions": model.predict(frame).tolist()}
     proba = model.predict_proba(frame)
-    return {"predictions": model.classes_[proba.argmax(axis=1)].tolist(), "classes": model.classes_.tolist(),
+    labels = model.classes_[labels_of(proba, model.threshold_)]  # as predict, in one pass
+    return {"predictions": labels.tolist(), "classes": model.classes_.tolist(),
             "probabilities": proba.round(6).tolist()}
 
 

@@ -81,7 +81,7 @@ def test_predict_streams_chunks_into_csv_or_parquet(fitted, files, tmp_path, sou
     proba = model.predict_proba(frame.drop(columns=[target]))
     assert list(written.columns) == ["prediction", "proba_0", "proba_1"] and len(written) == len(frame)
     assert np.allclose(written[["proba_0", "proba_1"]].to_numpy(), proba)
-    assert (written["prediction"].to_numpy() == model.classes_[proba.argmax(axis=1)]).all()
+    assert (written["prediction"].to_numpy() == model.predict(frame)).all()
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
 
 

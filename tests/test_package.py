@@ -103,14 +103,17 @@ def test_layout_manifest_and_metadata(forest, titanic):
     model, path = forest
     frame, _ = titanic
     files = {p.name for p in path.iterdir()}
-    assert files == {"model.skops", "schema.yaml", "metadata.json", "leaderboard.json", "reference.parquet", "manifest.json"}
+    meta = json.loads((path / "metadata.json").read_text())
+    pipelines = meta["model_files"]["pipelines"]
+    assert pipelines == [f"pipeline-{i}.skops" for i in range(len(pipelines))] and meta["model_files"]["state"] == "model.skops"
+    assert files == {"model.skops", *pipelines, "schema.yaml", "metadata.json", "leaderboard.json", "reference.parquet",
+                     "manifest.json"}
     umask = os.umask(0o022)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o777 & ~umask  # readable by whoever deploys it, as the umask says
     manifest = json.loads((path / "manifest.json").read_text())["sha256"]
     assert set(manifest) == files - {"manifest.json"}
     assert all(hashlib.sha256((path / n).read_bytes()).hexdigest() == d for n, d in manifest.items())
-    meta = json.loads((path / "metadata.json").read_text())
     assert meta["task"] == "binary" and meta["metric"] == "roc_auc" and meta["target"] == "Survived"
     assert meta["classes"] == [0, 1] and meta["validation_score"] == pytest.approx(model.validation_score_)
     assert {f["name"]: (f["dtype"], f["type"]) for f in meta["features"]}["Sex"] == ("object", "categorical")
@@ -121,16 +124,19 @@ def test_layout_manifest_and_metadata(forest, titanic):
     assert datetime.fromisoformat(meta["created_at"]).utcoffset().total_seconds() == 0
 
 
-def test_xgboost_model_is_pickled_and_records_its_libraries(boosted):
+def test_xgboost_pipelines_are_pickled_and_the_rest_is_not(boosted):
     path = boosted[1]
     meta = json.loads((path / "metadata.json").read_text())
-    assert meta["model_format"] == "pickle" and (path / "model.pkl").exists()
+    assert meta["model_files"]["state"] == "model.skops"
+    assert meta["model_files"]["pipelines"] and all(p.endswith(".pkl") for p in meta["model_files"]["pipelines"])
     assert "xgboost-cpu" in meta["versions"] or "xgboost" in meta["versions"]
     xgb = next(p for p in meta["plugins"] if p["plugin"] == "xgboost")
     assert xgb["distribution"] == "automl-xgboost" and xgb["components"] == ["xgboost"]
+    assert xgb["classes"] == ["automl_xgboost.estimator.XGBoostEarlyStoppingClassifier"]
 
 
-@pytest.mark.parametrize("name", ["model.skops", "schema.yaml", "metadata.json", "reference.parquet", "leaderboard.json"])
+@pytest.mark.parametrize("name", ["model.skops", "pipeline-0.skops", "schema.yaml", "metadata.json", "reference.parquet",
+                                  "leaderboard.json"])
 def test_a_tampered_file_is_refused_by_name(forest, tmp_path, name):
     path = _copy(forest[1], tmp_path)
     with open(path / name, "r+b") as handle:
@@ -165,26 +171,69 @@ def test_an_untrusted_type_is_refused_unless_trusted_by_name(forest, titanic, tm
 
 
 class _Payload:
-    def __init__(self, marker):
-        self.marker = marker
+    """What a malicious pickle does: call something while being read."""
+
+    def __init__(self, call, *args):
+        self.call, self.args = call, args
 
     def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
+        return self.call, self.args
 
 
 def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path):
     path = _copy(boosted[1], tmp_path)
     marker = tmp_path / "pwned"
-    _rewrite(path, "model.pkl", pickle.dumps(_Payload(marker)))
-    with pytest.raises(PackageError, match=r"model\.pkl holds types .*system"):
+    _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(os.system, f"touch {marker}")))
+    with pytest.raises(PackageError, match=r"pipeline-0\.pkl holds types or functions .*posix\.system"):
         package.load(path)
     assert not marker.exists()
+
+
+def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path):
+    """pandas is a trusted library, but its functions include read_pickle: a pickle may not call them."""
+    path = _copy(boosted[1], tmp_path)
+    marker = tmp_path / "pwned"
+    (path / "inner.pkl").write_bytes(pickle.dumps(_Payload(os.system, f"touch {marker}")))
+    _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(pd.read_pickle, str(path / "inner.pkl"))))
+    with pytest.raises(PackageError, match=r"pandas\.io\.pickle\.read_pickle"):
+        package.load(path)
+    assert not marker.exists()
+
+
+def _call_global(module: str, name: str, argument: str) -> bytes:
+    """A hand-written pickle: ``module.name(argument)`` (protocol 4 STACK_GLOBAL, TUPLE1, REDUCE)."""
+    def text(value: str) -> bytes:
+        return b"\x8c" + bytes([len(value)]) + value.encode()
+
+    return b"\x80\x04" + text(module) + text(name) + b"\x93" + text(argument) + b"\x85R."
+
+
+def test_a_dotted_global_cannot_walk_out_of_a_trusted_module(boosted, tmp_path):
+    path = _copy(boosted[1], tmp_path)
+    marker = tmp_path / "pwned"
+    assert pickle.loads(_call_global("builtins", "len", "abcd")) == 4  # the hand-written pickle is a real one
+    _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.package", "os.system", f"touch {marker}"))
+    with pytest.raises(PackageError, match=r"automl_core\.package\.os\.system"):
+        package.load(path)
+    assert not marker.exists()
+
+
+def test_a_mixed_ensemble_keeps_skops_where_it_can(forest, boosted, titanic, tmp_path):
+    frame, _ = titanic
+    model = package.load(forest[1])
+    model.model_.models = [*model.model_.models, package.load(boosted[1]).model_.models[0]]
+    model.model_.weights = [*model.model_.weights, 1.0]
+    path = package.save(model, tmp_path / "mixed")
+    names = package.read_metadata(path)["model_files"]["pipelines"]
+    assert names[-1].endswith(".pkl") and all(n.endswith(".skops") for n in names[:-1])
+    assert np.array_equal(package.load(path).predict_proba(frame), model.predict_proba(frame))
 
 
 def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
     path = _copy(forest[1], tmp_path)
     meta = json.loads((path / "metadata.json").read_text())
-    meta["plugins"].append({"plugin": "ghost", "distribution": "automl-ghost", "version": "9.9", "components": ["ghost"]})
+    meta["plugins"].append({"plugin": "ghost", "distribution": "automl-ghost", "version": "9.9", "components": ["ghost"],
+                            "classes": []})
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
     with pytest.raises(PackageError, match=r"automl-ghost 9\.9 \(plugin 'ghost': ghost\)"):
         package.load(path)
@@ -236,9 +285,11 @@ KILLER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("after", [1, 3, 6])
+@pytest.mark.parametrize("after", [1, 3, "all"])
 def test_a_save_killed_midway_leaves_no_loadable_package(forest, tmp_path, after):
-    """A real SIGKILL after ``after`` files (6 = every file, manifest included, before the rename)."""
+    """A real SIGKILL after ``after`` files (all: the manifest too, just before the rename)."""
+    total = len(list(forest[1].iterdir()))
+    after = total if after == "all" else after
     target = tmp_path / "model"
     done = subprocess.run([sys.executable, "-c", KILLER, str(forest[1]), str(target), str(after)], timeout=120)
     assert done.returncode == -signal.SIGKILL
@@ -246,7 +297,7 @@ def test_a_save_killed_midway_leaves_no_loadable_package(forest, tmp_path, after
     with pytest.raises(PackageNotFoundError):
         package.load(target)
     (staging,) = [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
-    if after < 6:  # the manifest, written last, is what makes a directory a package
+    if after < total:  # the manifest, written last, is what makes a directory a package
         with pytest.raises(PackageError, match="not a complete model package"):
             package.load(staging)
 
