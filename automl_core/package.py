@@ -3,7 +3,7 @@
 Layout (every file is listed with its SHA-256 in ``manifest.json`` and checked on load)::
 
     model/
-      model.skops                 the ensemble's weights, the column plan and the classes
+      model.skops                 every other fitted attribute: weights, column plan, classes...
       pipeline-0.skops, ...       each fitted pipeline (``.pkl`` when skops cannot write it)
       schema.yaml                 the pandera schema inputs are validated against
       metadata.json               task, metric, scores, features, plugins, versions, fingerprint
@@ -14,11 +14,11 @@ Layout (every file is listed with its SHA-256 in ``manifest.json`` and checked o
 Each object is written with skops, which stores data rather than code; one skops cannot
 represent (an XGBoost pipeline holding pandas dtypes, for example) falls back to pickle for
 that file alone. Loading accepts only the types of automl-core, numpy, pandas, scikit-learn,
-the plugin distributions the model was built with and the libraries those declare; in a
-pickle, functions (which unpickling may call) must moreover come from automl-core or those
-plugins, or be numpy's and pandas' own unpickling helpers. Anything else is refused by name
-unless the caller trusts it. A package is written to a directory beside the target and
-renamed into place, so a crash never leaves a package that half loads.
+the plugin distributions the model was built with and the libraries those declare; a pickle
+may moreover call no function but numpy ufuncs and numpy's and pandas' own unpickling
+helpers. Anything else is refused by name unless the caller trusts it. A package is written
+to a directory beside the target and renamed into place, so a crash never leaves a package
+that half loads.
 """
 from __future__ import annotations
 
@@ -346,19 +346,19 @@ class TrustPolicy:
 
     Types: those of automl-core, numpy, pandas, scikit-learn, the recorded plugin distributions
     (when installed) and the libraries they declare as dependencies, and a few standard-library
-    containers. Functions called while unpickling: only automl-core's and the plugins' own,
-    numpy ufuncs and :data:`RECONSTRUCTORS` (numpy and pandas also hold file readers that
-    unpickle). ``trusted`` names more, exactly as the refusal spells them.
+    containers. A pickle may also call functions while it is read, and a function that returns
+    another (an import helper) or reads a file (``pandas.read_pickle``) is a way out: in a pickle
+    only numpy ufuncs and :data:`RECONSTRUCTORS` may appear. ``trusted`` names more, exactly
+    as the refusal spells them.
     """
 
     def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] = ()):
-        own = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None} | {"automl-core"}
-        dists = own | {_normal(d) for d in BASE_DISTRIBUTIONS}
-        for dist in own:
+        plugins = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None}
+        dists = plugins | {_normal(d) for d in BASE_DISTRIBUTIONS}
+        for dist in plugins:
             dists.update(_requirements(dist))
         by_module = importlib_metadata.packages_distributions().items()
         self.modules = {m for m, owners in by_module if any(_normal(o) in dists for o in owners)} | {"automl_core"}
-        self.own = {m for m, owners in by_module if any(_normal(o) in own for o in owners)} | {"automl_core"}
         self.trusted = set(trusted)
 
     def allows(self, qualified: str) -> bool:
@@ -375,7 +375,7 @@ class TrustPolicy:
         if isinstance(obj, np.ufunc):
             return True
         if callable(obj):
-            return qualified in RECONSTRUCTORS or str(getattr(obj, "__module__", "")).split(".")[0] in self.own
+            return qualified in RECONSTRUCTORS
         return self.allows(f"{type(obj).__module__}.{type(obj).__qualname__}")
 
     def untrusted(self, names: Iterable[str]) -> list[str]:

@@ -180,6 +180,14 @@ class _Payload:
         return self.call, self.args
 
 
+def _call_global(module: str, name: str, argument: str) -> bytes:
+    """A hand-written pickle: ``module.name(argument)`` (protocol 4 STACK_GLOBAL, TUPLE1, REDUCE)."""
+    def text(value: str) -> bytes:
+        return b"\x8c" + bytes([len(value)]) + value.encode()
+
+    return b"\x80\x04" + text(module) + text(name) + b"\x93" + text(argument) + b"\x85R."
+
+
 def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path):
     path = _copy(boosted[1], tmp_path)
     marker = tmp_path / "pwned"
@@ -187,6 +195,14 @@ def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path
     with pytest.raises(PackageError, match=r"pipeline-0\.pkl holds types or functions .*posix\.system"):
         package.load(path)
     assert not marker.exists()
+
+
+def test_a_pickle_calling_an_import_helper_of_automl_core_is_refused(boosted, tmp_path):
+    """automl-core is trusted, but a function of it that returns any object could hand over os.system."""
+    path = _copy(boosted[1], tmp_path)
+    _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.config", "import_plugin", "os:system"))
+    with pytest.raises(PackageError, match=r"automl_core\.config\.import_plugin"):
+        package.load(path)
 
 
 def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path):
@@ -198,14 +214,6 @@ def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path
     with pytest.raises(PackageError, match=r"pandas\.io\.pickle\.read_pickle"):
         package.load(path)
     assert not marker.exists()
-
-
-def _call_global(module: str, name: str, argument: str) -> bytes:
-    """A hand-written pickle: ``module.name(argument)`` (protocol 4 STACK_GLOBAL, TUPLE1, REDUCE)."""
-    def text(value: str) -> bytes:
-        return b"\x8c" + bytes([len(value)]) + value.encode()
-
-    return b"\x80\x04" + text(module) + text(name) + b"\x93" + text(argument) + b"\x85R."
 
 
 def test_a_dotted_global_cannot_walk_out_of_a_trusted_module(boosted, tmp_path):
