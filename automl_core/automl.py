@@ -27,6 +27,8 @@ from .validation import infer_schema, validate
 
 #: The metric each task is searched for when none is named.
 DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+#: Share of the time budget kept back from search and refit for the steps after them.
+FINISH_MARGIN = 0.02
 #: Below this many feature cells, models fit single-threaded.
 SMALL_DATA_CELLS = 100_000
 
@@ -94,7 +96,10 @@ class AutoML(BaseEstimator):
         ``load_options`` go to the loader.
         """
         self._check_settings()
-        deadline = Deadline(float(self.time_budget))
+        started = time.monotonic()
+        # search and refit end a little early: what follows them (ensemble bookkeeping, the
+        # reference sample, observers) must fit in the budget too
+        deadline = Deadline(float(self.time_budget) * (1 - FINISH_MARGIN), start=started)
         pm = self._plugin_manager(refresh=True)
         registry = Registry.from_manager(pm)
         try:
@@ -107,7 +112,7 @@ class AutoML(BaseEstimator):
             pm.notify("on_fit_error", estimator=self, error=exc)
             raise
         del self._training_features
-        self.fit_seconds_ = deadline.elapsed()
+        self.fit_seconds_ = time.monotonic() - started
         pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
         return self
 
