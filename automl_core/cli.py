@@ -41,7 +41,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and the loaders' log.")]
-ModelPath = Annotated[Path, typer.Argument(help="A model package directory written by [bold]automl fit[/].")]
+ModelPath = Annotated[Path, typer.Argument(metavar="MODEL", help="A model package directory written by [bold]automl fit[/].")]
 Trust = Annotated[Optional[List[str]], typer.Option(
     "--trust", help="Also accept this type in the model file (repeatable; only for files you trust).")]
 
@@ -84,7 +84,7 @@ def _load(model: Path, trust: Optional[List[str]]):
 @app.command()
 def fit(
     data: Annotated[Optional[str], typer.Argument(
-        help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL.")] = None,
+        metavar="DATA", help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL.")] = None,
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="The column to predict.")] = None,
     time_budget: Annotated[Optional[float], typer.Option(help="Seconds for the whole fit (default 60).")] = None,
     metric: Annotated[Optional[str], typer.Option(help="Metric to optimise (roc_auc, log_loss, rmse, ...).")] = None,
@@ -98,7 +98,10 @@ def fit(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing package at --out.")] = False,
     verbose: Verbose = False,
 ) -> None:
-    """Search pipelines on DATA within the time budget and save the best as a model package."""
+    """Search pipelines on DATA within the time budget and save the best as a model package.
+
+    Example: [bold]automl fit train.csv --target Survived --time-budget 120 --out titanic-model[/]
+    """
     from .cli_fit import run_fit
 
     with reported(verbose):
@@ -112,13 +115,16 @@ def fit(
 @app.command()
 def predict(
     model: ModelPath,
-    data: Annotated[str, typer.Argument(help="Rows to predict: CSV and Parquet files are streamed in chunks.")],
+    data: Annotated[str, typer.Argument(metavar="DATA", help="Rows to predict: CSV and Parquet files are streamed in chunks.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file, .csv or .parquet.")] = Path("predictions.csv"),
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and predicted at a time.")] = 100_000,
     trust: Trust = None,
     verbose: Verbose = False,
 ) -> None:
-    """Write predictions (and class probabilities) for every row of DATA."""
+    """Write predictions (and class probabilities) for every row of DATA.
+
+    Example: [bold]automl predict titanic-model passengers.parquet --out predictions.parquet[/]
+    """
     from .cli_predict import predict_file
 
     with reported(verbose):
@@ -129,12 +135,15 @@ def predict(
 @app.command()
 def evaluate(
     model: ModelPath,
-    data: Annotated[str, typer.Argument(help="Labelled rows: the features and the target column.")],
+    data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
     trust: Trust = None,
     verbose: Verbose = False,
 ) -> None:
-    """Score the model on labelled DATA with every metric installed for its task."""
+    """Score the model on labelled DATA with every metric installed for its task.
+
+    Example: [bold]automl evaluate titanic-model holdout.csv[/]
+    """
     from .cli_predict import metrics_rows
     from .data import load_data
 
@@ -189,7 +198,7 @@ def plugins(verbose: Verbose = False) -> None:
 @app.command()
 def monitor(
     model: ModelPath,
-    data: Annotated[str, typer.Argument(help="Recent production rows; with the target column, quality is measured too.")],
+    data: Annotated[str, typer.Argument(metavar="DATA", help="Recent production rows; with the target column, quality is measured too.")],
     html: Annotated[Optional[Path], typer.Option(help="Write the report as an HTML page here.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the report as JSON here.")] = None,
     monitor_name: Annotated[Optional[str], typer.Option(
