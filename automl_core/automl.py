@@ -290,11 +290,12 @@ class AutoML(BaseEstimator):
         return y.map(index).to_numpy(dtype="int64")
 
     # ------------------------------------------------------------------ life after fit
-    def save(self, path, *, overwrite: bool = False):
-        """Write the model package to ``path`` atomically (see :mod:`automl_core.package`)."""
+    def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None):
+        """Write the model package to ``path`` atomically (see :mod:`automl_core.package`);
+        ``data``, the training frame, is fingerprinted into the metadata when given."""
         from .package import save
 
-        return save(self, path, overwrite=overwrite)
+        return save(self, path, overwrite=overwrite, data=data)
 
     def monitor(self, current: Any, y_true: Any = None, *, monitor: Any = None, **options):
         """Drift of production data (and, with labels, quality) against the training reference.
