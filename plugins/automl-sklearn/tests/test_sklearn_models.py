@@ -122,9 +122,9 @@ def test_the_linear_strength_is_the_penalty_of_both_tasks(registry):
 
 def test_registered_families_describe_what_they_accept(registry):
     described = {f.name: (f.categorical, f.handles_missing, f.wants_scaling) for f in registry.all("model_family")}
-    assert described["linear"] == (("onehot",), False, True)
+    assert described["linear"] == (("onehot", "target"), False, True)
     assert described["knn"] == (("onehot",), False, True)
-    assert described["hist_gradient_boosting"] == (("native", "ordinal"), True, False)
+    assert described["hist_gradient_boosting"] == (("native", "ordinal", "target"), True, False)
     assert sorted(described) == sorted(FAMILIES)
     costs = {f.name: f.cost for f in registry.all("model_family")}
     assert costs["hist_gradient_boosting"] == 1.0 and costs["linear"] < costs["knn"] < costs["random_forest"]

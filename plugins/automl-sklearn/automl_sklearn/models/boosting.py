@@ -1,7 +1,7 @@
 """Histogram gradient boosting, with native categorical splits and missing values.
 
-Categorical columns come either as pandas ``category`` columns (encoding ``native``; the
-estimator reads them with ``categorical_features="from_dtype"``) or as ordinal codes.
+Categorical columns come as pandas ``category`` columns (encoding ``native``; the estimator
+reads them with ``categorical_features="from_dtype"``), as ordinal codes or as target means.
 Native categorical splits accept at most 255 categories per feature (``max_bins``): the
 plugin's ``native`` encoder groups the rarer levels of a wider column into one, so the family
 never receives more. Boosting stops early on a 10% validation split of its own.
@@ -61,7 +61,7 @@ FAMILY = ModelFamily(
         {"learning_rate": 0.05, "max_leaf_nodes": 63, "min_samples_leaf": 10, "l2_regularization": 0.01,
          "max_features": 0.8},
     ),
-    categorical=("native", "ordinal"),
+    categorical=("native", "ordinal", "target"),
     handles_missing=True,
     cost=1.0,
     description="scikit-learn histogram gradient boosting with early stopping",
