@@ -2,8 +2,9 @@
 
 The selector runs before column typing, so it meets mixed columns: numbers, strings,
 categories. It scores the numeric and categorical ones (categorical levels become integer
-codes for scoring only) and keeps the chosen columns as they came. Date and free-text
-columns are not scored and always pass, for the feature builders that consume them.
+codes for scoring only) and keeps the chosen columns as they came. Date columns (datetime64 or
+date strings) and free-text columns are not scored and always pass, for the feature builders
+that consume them.
 Scores come from mutual information or from the impurity importances of a small forest of
 extremely randomised trees, both on a sample of at most :data:`SCORING_ROWS` rows.
 """
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._frame import FrameBuilder
+from .datetime import date_columns
 from .text import is_text
 
 #: A column whose most frequent value (missing counts as a value) fills more than this share
@@ -29,7 +31,8 @@ METHODS = ("mutual_info", "model")
 
 def _scored_columns(frame: pd.DataFrame) -> list[str]:
     """The columns the selector chooses among: all but dates and free text."""
-    return [c for c in frame.columns if not pd.api.types.is_datetime64_any_dtype(frame[c]) and not is_text(frame[c])]
+    dates = date_columns(frame)
+    return [c for c in frame.columns if c not in dates and not is_text(frame[c])]
 
 
 def _is_numeric(column: pd.Series) -> bool:
