@@ -34,6 +34,14 @@ class SchemaError(DataError):
         self.failures = failures
 
 
+class PackageError(AutoMLError):
+    """A model package cannot be written or read: incomplete, tampered, untrusted or missing plugins."""
+
+
+class PackageNotFoundError(PackageError, FileNotFoundError):
+    """No model package at the given path."""
+
+
 class BudgetError(AutoMLError):
     """The time budget ran out before any pipeline could be fitted."""
 
@@ -52,6 +60,8 @@ __all__ = [
     "UnknownComponentError",
     "DataError",
     "SchemaError",
+    "PackageError",
+    "PackageNotFoundError",
     "BudgetError",
     "TrialTimeout",
 ]

@@ -13,10 +13,9 @@ Layout (every file is listed with its SHA-256 in ``manifest.json`` and checked o
 
 Each object is written with skops, which stores data rather than code; one skops cannot
 represent (an XGBoost pipeline holding pandas dtypes, for example) falls back to pickle for
-that file alone. Loading accepts only the types of automl-core, numpy, pandas, scikit-learn,
-the plugin distributions the model was built with and the libraries those declare; a pickle
-may moreover call no function but numpy ufuncs and numpy's and pandas' own unpickling
-helpers. Anything else is refused by name unless the caller trusts it. A package is written
+that file alone. Loading accepts only the types and functions :mod:`automl_core.package_trust`
+allows (those of the libraries and plugin distributions the model was built with); anything
+else is refused by name unless the caller trusts it. A package is written
 to a directory beside the target and renamed into place, so a crash never leaves a package
 that half loads.
 """
@@ -24,12 +23,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import inspect
 import io
 import json
 import os
 import pickle
-import re
 import shutil
 import sys
 import uuid
@@ -43,36 +40,17 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import AutoMLError
-from .manager import ENTRY_POINT_GROUP
+from ._jsonable import plain as _plain
+from .errors import AutoMLError, PackageError, PackageNotFoundError  # noqa: F401  (importable from here too)
+from .manager import ENTRY_POINT_GROUP  # noqa: F401  (importable from here, as before)
+from .package_trust import (  # noqa: F401  (what moved there stays importable from here)
+    BASE_DISTRIBUTIONS, RECONSTRUCTORS, SAFE_STDLIB, TrustPolicy, _components_used, _estimators, _installed_version,
+    _normal, _plugins_used, _read_object, _requirements, _RestrictedUnpickler, pickle_names, skops_names)
 
 FORMAT, FORMAT_VERSION = "automl-package", 1
 METADATA, MANIFEST, SCHEMA, LEADERBOARD = "metadata.json", "manifest.json", "schema.yaml", "leaderboard.json"
-#: Distributions whose types a model may always hold.
-BASE_DISTRIBUTIONS = ("automl-core", "numpy", "pandas", "scikit-learn")
 #: Library versions always recorded (others are recorded when the model holds their types).
 KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "pandera", "skops", "pyarrow")
-#: Standard-library types a model may hold: containers and partial functions, nothing that runs code.
-SAFE_STDLIB = frozenset({"builtins.slice", "builtins.set", "builtins.frozenset", "builtins.complex",
-                         "builtins.bytearray", "collections.OrderedDict", "functools.partial"})
-#: The functions numpy and pandas pickles call to rebuild their objects (no other of theirs may be called).
-RECONSTRUCTORS = frozenset({
-    "numpy._core.multiarray._reconstruct", "numpy._core.multiarray.scalar", "numpy._core.numeric._frombuffer",
-    "numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.core.numeric._frombuffer",
-    "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
-    "numpy.random._pickle.__bit_generator_ctor", "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
-    "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked", "pandas._libs.internals._unpickle_block",
-    "pandas._libs.tslibs.timedeltas._timedelta_unpickle", "pandas._libs.tslibs.timestamps._unpickle_timestamp",
-    "pandas.core.indexes.base._new_Index",
-})
-
-
-class PackageError(AutoMLError):
-    """A model package cannot be written or read: incomplete, tampered, untrusted or missing plugins."""
-
-
-class PackageNotFoundError(PackageError, FileNotFoundError):
-    """No model package at the given path."""
 
 
 class PackageWarning(UserWarning):
@@ -199,12 +177,9 @@ def _write_object(obj: Any, directory: Path, stem: str, policy: TrustPolicy) -> 
     except Exception:  # skops refuses some objects (pandas dtypes, for one): pickle this file
         blob = pickle.dumps(obj, protocol=5)
         _write_file(directory / f"{stem}.pkl", blob)
-        unpickler = _RestrictedUnpickler(io.BytesIO(blob), policy, f"{stem}.pkl", strict=False)
-        unpickler.load()
-        return f"{stem}.pkl", unpickler.seen, unpickler.refused
+        return (f"{stem}.pkl", *pickle_names(blob, policy, f"{stem}.pkl"))
     _write_file(directory / f"{stem}.skops", blob)
-    found = set(sio.get_untrusted_types(data=blob))
-    return f"{stem}.skops", found, set(policy.untrusted(found))
+    return (f"{stem}.skops", *skops_names(blob, policy))
 
 
 def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
@@ -265,64 +240,10 @@ def _number(value: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _settings(model: Any) -> dict:
     params = model.get_params(deep=False)
     params.pop("plugins", None)  # objects; the plugins used are recorded under "plugins"
     return json.loads(json.dumps(params, default=list))
-
-
-def _components_used(model: Any) -> set[str]:
-    board = model.leaderboard_
-    members = board[board["ensemble_weight"] > 0]
-    names = {model.metric_, *members["family"].dropna()}
-    for described in members["preprocessing"].dropna():
-        names.update(described.split(" + "))
-    config = model.best_config_
-    names.update([config.family, *config.preprocessing.values(), *config.builders, *config.params])
-    return names
-
-
-def _estimators(objects: Iterable[Any]) -> Iterable[Any]:
-    """The estimators in ``objects`` and, through ``get_params``, every one nested in them."""
-    for obj in objects:
-        if isinstance(obj, (list, tuple)):
-            yield from _estimators(obj)
-        elif hasattr(obj, "get_params"):
-            yield obj
-            yield from _estimators(v for v in obj.get_params(deep=False).values() if v is not obj)
-
-
-def _plugins_used(model: Any) -> list[dict]:
-    """The plugins that registered a component of the final model (or its metric), or whose
-    distribution holds an estimator class in it: their distribution, version, components, classes."""
-    owners = model._registry_owners
-    used: dict[str, dict[str, set[str]]] = {}
-    for name in _components_used(model):
-        if name in owners:
-            used.setdefault(owners[name], {"components": set(), "classes": set()})["components"].add(name)
-    dists = {ep.name: ep.dist for ep in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.dist}
-    plugin_of = {_normal(d.metadata["Name"]): plugin for plugin, d in dists.items()}
-    by_module = importlib_metadata.packages_distributions()
-    for estimator in _estimators([*model.model_.models, model.best_pipeline_]):
-        for dist in by_module.get(type(estimator).__module__.split(".")[0], ()):
-            if _normal(dist) in plugin_of:
-                entry = used.setdefault(plugin_of[_normal(dist)], {"components": set(), "classes": set()})
-                entry["classes"].add(f"{type(estimator).__module__}.{type(estimator).__qualname__}")
-    rows = []
-    for plugin, entry in sorted(used.items()):
-        dist = dists.get(plugin)
-        rows.append({"plugin": plugin, "distribution": dist.metadata["Name"] if dist else None,
-                     "version": dist.version if dist else None, "components": sorted(entry["components"]),
-                     "classes": sorted(entry["classes"])})
-    return rows
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _versions(modules: Iterable[str]) -> dict[str, str]:
@@ -338,102 +259,6 @@ def _versions(modules: Iterable[str]) -> dict[str, str]:
         except importlib_metadata.PackageNotFoundError:
             continue
     return versions
-
-
-# --------------------------------------------------------------------------- trust
-class TrustPolicy:
-    """Which types and functions a model file may hold.
-
-    Types: those of automl-core, numpy, pandas, scikit-learn, the recorded plugin distributions
-    (when installed) and the libraries they declare as dependencies, and a few standard-library
-    containers. A pickle may also call functions while it is read, and a function that returns
-    another (an import helper) or reads a file (``pandas.read_pickle``) is a way out: in a pickle
-    only numpy ufuncs and :data:`RECONSTRUCTORS` may appear. ``trusted`` names more, exactly
-    as the refusal spells them.
-    """
-
-    def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] = ()):
-        plugins = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None}
-        dists = plugins | {_normal(d) for d in BASE_DISTRIBUTIONS}
-        for dist in plugins:
-            dists.update(_requirements(dist))
-        by_module = importlib_metadata.packages_distributions().items()
-        self.modules = {m for m, owners in by_module if any(_normal(o) in dists for o in owners)} | {"automl_core"}
-        self.trusted = set(trusted)
-
-    def allows(self, qualified: str) -> bool:
-        return qualified in SAFE_STDLIB or qualified in self.trusted or qualified.split(".")[0] in self.modules
-
-    def allows_object(self, obj: Any, qualified: str) -> bool:
-        """Whether a global a pickle asked for, once resolved, is what its name claims and may be used."""
-        if qualified in self.trusted:
-            return True
-        if inspect.ismodule(obj):
-            return False
-        if inspect.isclass(obj):
-            return self.allows(f"{obj.__module__}.{obj.__qualname__}")
-        if isinstance(obj, np.ufunc):
-            return True
-        if callable(obj):
-            return qualified in RECONSTRUCTORS
-        return self.allows(f"{type(obj).__module__}.{type(obj).__qualname__}")
-
-    def untrusted(self, names: Iterable[str]) -> list[str]:
-        return sorted(n for n in set(names) if not self.allows(n))
-
-    def refuse(self, names: Iterable[str], file: str) -> None:
-        refused = sorted(set(names))
-        if refused:
-            raise PackageError(
-                f"{file} holds types or functions the package does not vouch for: {', '.join(refused)}. "
-                f"No plugin distribution the model records provides them; if you trust this file, load it "
-                f"with trusted=[...] naming them (automl: --trust NAME)"
-            )
-
-
-def _installed_version(dist: str) -> str | None:
-    try:
-        return importlib_metadata.version(dist)
-    except importlib_metadata.PackageNotFoundError:
-        return None
-
-
-def _requirements(dist: str) -> set[str]:
-    """Names of the distributions ``dist`` requires (optional extras left out)."""
-    names = set()
-    for requirement in importlib_metadata.requires(dist) or ():
-        if "extra" in requirement.partition(";")[2]:
-            continue
-        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
-        if match:
-            names.add(_normal(match.group(1)))
-    return names
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickles, refusing before importing or calling anything the globals ``policy`` does not
-    allow; with ``strict=False`` (at save) it records them in ``refused`` instead."""
-
-    def __init__(self, file, policy: TrustPolicy, name: str, strict: bool = True):
-        super().__init__(file)
-        self.policy, self.name, self.strict = policy, name, strict
-        self.seen: set[str] = set()
-        self.refused: set[str] = set()
-
-    def _refuse(self, qualified: str) -> None:
-        if self.strict:
-            self.policy.refuse([qualified], self.name)
-        self.refused.add(qualified)
-
-    def find_class(self, module: str, name: str):
-        qualified = f"{module}.{name}"
-        self.seen.add(qualified)
-        if qualified not in self.policy.trusted and ("." in name or not self.policy.allows(qualified)):
-            self._refuse(qualified)  # a dotted name could walk from an allowed module to anything
-        obj = super().find_class(module, name)
-        if not self.policy.allows_object(obj, qualified):
-            self._refuse(qualified)
-        return obj
 
 
 # --------------------------------------------------------------------------- load
@@ -513,17 +338,6 @@ def check_versions(meta: dict) -> None:
     if changed:
         warnings.warn(f"the model was built with other versions: {'; '.join(changed)}", PackageVersionWarning,
                       stacklevel=3)
-
-
-def _read_object(file: Path, policy: TrustPolicy) -> Any:
-    if file.suffix == ".pkl":
-        with open(file, "rb") as handle:
-            return _RestrictedUnpickler(handle, policy, file.name).load()
-    import skops.io as sio
-
-    untrusted = sio.get_untrusted_types(file=file)
-    policy.refuse(policy.untrusted(untrusted), file.name)
-    return sio.load(file, trusted=untrusted)
 
 
 def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
