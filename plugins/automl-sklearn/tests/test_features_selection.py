@@ -27,7 +27,7 @@ def test_keeps_the_top_share_of_columns_unchanged(adult, method):
     X, y = adult
     out = _select({"method": method, "fraction": 0.5}).fit(X, y).transform(X)
     assert out.shape[1] == math.ceil(0.5 * X.shape[1])
-    assert {"relationship", "capital_gain"} <= set(out.columns) or {"marital_status", "capital_gain"} <= set(out.columns)
+    assert "capital_gain" in out.columns and {"relationship", "marital_status"} & set(out.columns)
     pd.testing.assert_frame_equal(out, X[list(out.columns)])  # strings stay strings, for the engine to type
 
 

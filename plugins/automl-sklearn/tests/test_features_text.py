@@ -1,6 +1,5 @@
 """The text_tfidf feature builder on titanic's passenger names."""
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.compose import make_column_selector, make_column_transformer
 from sklearn.impute import SimpleImputer

@@ -99,7 +99,7 @@ class DateParts(FrameBuilder):
         self.origins_, self.with_hour_ = {}, {}
         for name, fmt in self.formats_.items():
             when = _parse(X[name], fmt).dropna()
-            self.origins_[name] = when.min()
+            self.origins_[name] = str(when.min())  # a string: skops stores it as data
             self.with_hour_[name] = bool(((when.dt.hour != 0) | (when.dt.minute != 0)).any())
         kept = [c for c in X.columns if c not in self.formats_]
         added = [f"{name}__{part}" for name in self.formats_ for part in self._part_names(name)]
@@ -115,6 +115,6 @@ class DateParts(FrameBuilder):
         out = X.drop(columns=list(self.formats_))
         derived = {}
         for name, fmt in self.formats_.items():
-            parts = _parts(_parse(X[name], fmt), self.origins_[name], self.with_hour_[name])
+            parts = _parts(_parse(X[name], fmt), pd.Timestamp(self.origins_[name]), self.with_hour_[name])
             derived.update({f"{name}__{part}": values for part, values in parts.items()})
         return pd.concat([out, pd.DataFrame(derived, index=X.index)], axis=1)[self.feature_names_out_]

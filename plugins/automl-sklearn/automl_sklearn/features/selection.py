@@ -87,13 +87,14 @@ class FeatureSelector(FrameBuilder):
             raise ValueError(f"need method in {METHODS} and 0 < fraction <= 1, got {self.method!r}, {self.fraction}")
         scored = _scored_columns(X)
         candidates = [c for c in scored if _dominant_share(X[c]) <= MAX_DOMINANT_SHARE]
-        self.scores_ = self._scores(X[candidates], np.asarray(y)) if candidates else pd.Series(dtype="float64")
+        self.scores_ = self._scores(X[candidates], np.asarray(y)) if candidates else {}
         n_kept = max(1, math.ceil(self.fraction * len(candidates))) if candidates else 0
-        chosen = set(self.scores_.sort_values(ascending=False, kind="stable").index[:n_kept])
+        chosen = set(sorted(self.scores_, key=self.scores_.get, reverse=True)[:n_kept])
         self._set_names_out([c for c in X.columns if c in chosen or c not in scored], [])
         return self
 
-    def _scores(self, frame: pd.DataFrame, y: np.ndarray) -> pd.Series:
+    def _scores(self, frame: pd.DataFrame, y: np.ndarray) -> dict[str, float]:
+        """Each column's score (plain floats: the fitted selector stays serialisable by skops)."""
         rng = np.random.default_rng(self.random_state)
         rows = rng.choice(len(frame), SCORING_ROWS, replace=False) if len(frame) > SCORING_ROWS else slice(None)
         features, discrete = _encoded(frame.iloc[rows])
@@ -102,7 +103,7 @@ class FeatureSelector(FrameBuilder):
             values = self._mutual_info(features, discrete, target)
         else:
             values = self._forest(features, target)
-        return pd.Series(values, index=frame.columns)
+        return {name: float(value) for name, value in zip(frame.columns, values)}
 
     def _mutual_info(self, features: np.ndarray, discrete: np.ndarray, y: np.ndarray) -> np.ndarray:
         from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
