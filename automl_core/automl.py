@@ -173,7 +173,8 @@ class AutoML(BaseEstimator):
         plan = self.column_plan_
         return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(X.size), n_rows=len(X),
                             n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
-                            numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")))
+                            numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")),
+                            datetime=tuple(plan.of("datetime")), text=tuple(plan.of("text")))
 
     def _threads(self, cells: int) -> int:
         """Threads per model: the user's choice, else one on small data (where thread start-up

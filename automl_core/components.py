@@ -24,8 +24,9 @@ class BuildContext:
     Fields are only ever added. ``n_rows`` is the number of training rows and ``n_features``
     the number of numeric and categorical raw feature columns (before feature building and
     encoding; a fold trains on about ``(k-1)/k`` of the rows); ``n_classes`` is 0 for
-    regression; ``n_jobs`` is the number of threads the model may use; ``categorical`` and
-    ``numeric`` are the raw column names by type.
+    regression; ``n_jobs`` is the number of threads the model may use; ``numeric``,
+    ``categorical``, ``datetime`` and ``text`` are the raw column names by type, as typed by
+    the engine or overridden by the user (``AutoML(column_types=...)``).
     """
 
     task: str
@@ -36,6 +37,8 @@ class BuildContext:
     n_classes: int = 0
     numeric: tuple[str, ...] = ()
     categorical: tuple[str, ...] = ()
+    datetime: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
 
 
 #: Search-space function: receives an optuna-like trial (``suggest_float``, ``suggest_int``,
@@ -156,8 +159,10 @@ class FeatureBuilder:
     ``build(params, context)`` returns an unfitted scikit-learn transformer that takes the whole
     feature DataFrame and returns a DataFrame (the columns it keeps, replaces or adds). ``applies(frame)``
     says whether the builder has anything to do on this data; a builder that does not apply is
-    never offered to the search. ``optional`` builders are a search choice (on or off);
-    the others always run where they apply.
+    never offered to the search. ``optional`` builders are a search choice (on or off; the
+    default portfolio runs with them off); the others always run where they apply. Builders
+    of ``phase`` ``"derive"`` (new columns) run before those of phase ``"select"`` (keeping
+    some columns), each phase in name order.
     """
 
     name: str
@@ -166,12 +171,15 @@ class FeatureBuilder:
     suggest: Suggest | None = None
     tasks: tuple[str, ...] = TASKS
     optional: bool = True
+    phase: str = "derive"
     description: str = ""
 
     def __post_init__(self) -> None:
         _check_name("feature builder", self.name)
         _check_tasks("feature builder", self.name, self.tasks)
         object.__setattr__(self, "tasks", tuple(self.tasks))
+        if self.phase not in ("derive", "select"):
+            raise ValueError(f"feature builder {self.name!r}: phase must be 'derive' or 'select'")
 
 
 @dataclass(frozen=True)

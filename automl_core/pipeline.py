@@ -88,7 +88,7 @@ class SearchSpace:
         self.families = {f.name: f for f in families}
         self.plan = plan
         self.context = context
-        self.builders = list(builders or [])
+        self.builders = sorted(builders or [], key=lambda b: (b.phase != "derive", b.name))
         self.weighted = {f.name for f in families if imbalanced and _accepts_weights(f, context)}
 
     # ---------------------------------------------------------------- choices
@@ -184,8 +184,8 @@ class SearchSpace:
             if len(names) > 1:
                 fixed[f"{family.name}.{stage}"] = names[0]
         for b in self.builders:
-            if b.optional:
-                fixed[f"builder.{b.name}"] = True
+            if b.optional:  # defaults are known-good without the optional extras
+                fixed[f"builder.{b.name}"] = False
         fixed.update({f"{family.name}.{k}": v for k, v in default.items()})
         if family.name in self.weighted:
             fixed[f"{family.name}.class_weight"] = NONE

@@ -80,7 +80,7 @@ FEATURE_BUILDERS: tuple[FeatureBuilder, ...] = (
                    description="free-text columns to a few dense components: TF-IDF (words or character "
                                "trigrams), then truncated SVD"),
     FeatureBuilder("feature_selection", _build_feature_selection, _has_columns_to_select,
-                   _suggest_feature_selection,
+                   _suggest_feature_selection, phase="select",
                    description="drops nearly constant columns and keeps the share that best predicts the "
                                "target, by mutual information or extra-trees importances"),
 )
