@@ -199,7 +199,7 @@ class AutoML(BaseEstimator):
                 "validation": data.splits.kind, "families": sorted(space.families)}
 
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
-        reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble, data.metric.greater_is_better)
+        reserve = fitting.make_reserve(data.splits, len(data.y), data.metric.greater_is_better)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
                         before_trial=lambda **kw: pm.notify("before_trial", **kw),
                         after_trial=lambda **kw: pm.notify("after_trial", **kw),

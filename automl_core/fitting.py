@@ -13,9 +13,7 @@ from .pipeline import SearchSpace, fit_pipeline
 from .search import Search, SearchData, TrialResult
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
-REFIT_MARGIN = 1.3
-#: With ensembling, the search keeps time to refit this many of its best pipelines.
-REFIT_MEMBERS_RESERVED = 3
+REFIT_MARGIN = 1.2
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -25,15 +23,17 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     return per_fold * n_rows / train_rows
 
 
-def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool):
-    """The time to keep out of the search for the final refit, given the results so far:
-    the estimated refit of the best trial, and of the next two when ensembling."""
-    members = REFIT_MEMBERS_RESERVED if ensemble else 1
+def make_reserve(splits: Splits, n_rows: int, greater_is_better: bool):
+    """The time to keep out of the search for the final refit, given the results so far: the
+    estimated refit of the best trial. Other ensemble members are refit while time is left,
+    and otherwise their fold models serve (kept for the best few trials)."""
 
     def reserve(results: list[TrialResult]) -> float:
         done = [r for r in results if r.state == "complete"]
-        ranked = sorted(done, key=lambda r: r.score, reverse=greater_is_better)[:members]
-        return REFIT_MARGIN * sum(refit_estimate(r, splits, n_rows) for r in ranked)
+        if not done:
+            return 0.0
+        best = max(done, key=lambda r: r.score if greater_is_better else -r.score)
+        return REFIT_MARGIN * refit_estimate(best, splits, n_rows)
     return reserve
 
 
@@ -82,8 +82,8 @@ def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: d
 
 def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext):
     window = deadline.remaining()
-    if window <= 0.05:
-        return None
+    if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(data.y)) > window):
+        return None  # would not finish: the trial's fold models serve instead
     try:
         with time_limit(window), thread_limit(context.n_jobs):
             return fit_pipeline(space.build(result.config, context), data.X, data.y, result.config)

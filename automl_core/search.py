@@ -27,6 +27,8 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
+#: Fitted fold models are kept for this many of the best trials.
+KEEP_MODELS = 3
 #: Once a model exists, no trial may run longer than this share of the whole budget.
 MAX_TRIAL_SHARE = 0.4
 #: A family not measured yet is started only with this much time (or share of the budget) left.
@@ -161,7 +163,6 @@ class Search:
             self.study.tell(trial, result.score)
             self.costs.observe(result.config.family, result.fit_seconds)
             if self.best is None or better(self.data.metric, result.score, self.best.score):
-                self._drop_models(self.best)
                 self.best = result
         elif result.state == "pruned":
             self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
@@ -169,16 +170,18 @@ class Search:
             self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
             if result.state == "timeout" and result.config is not None:
                 self.costs.observe(result.config.family, result.fit_seconds)
-        if result is not self.best:
-            self._drop_models(result)
         self.results.append(result)
+        self._keep_models_of_leaders()
         self.after_trial(number=result.number, record=result.record(),
                          best_score=None if self.best is None else self.best.score)
 
-    @staticmethod
-    def _drop_models(result: TrialResult | None) -> None:
-        if result is not None:
-            result.models = None  # keep fitted models of the best trial only (memory)
+    def _keep_models_of_leaders(self) -> None:
+        """Keep the fitted fold models of the :data:`KEEP_MODELS` best trials only (memory);
+        they stand in for a member whose refit on all rows does not fit in the time left."""
+        done = [r for r in self.results if r.state == "complete"]
+        done.sort(key=lambda r: r.score, reverse=self.data.metric.greater_is_better)
+        for result in done[KEEP_MODELS:]:
+            result.models = None
 
     # ---------------------------------------------------------------- one trial
     def _run_trial(self, trial, config: PipelineConfig, window: float) -> TrialResult:
