@@ -86,10 +86,25 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
     kinds, notes = {}, {}
     for col in X.columns:
         if col in overrides:
+            if overrides[col] == "datetime":
+                _check_dates(X[col], col)
             kinds[col], notes[col] = overrides[col], "set by the user"
         else:
             kinds[col], notes[col] = infer_kind(X[col])
     return ColumnPlan(kinds, notes)
+
+
+def _check_dates(s: pd.Series, col: str) -> None:
+    """A column the user calls datetime must hold dates: name the values that are not."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return
+    values = s.dropna()
+    parsed = pd.to_datetime(values.astype(str), errors="coerce", format="mixed")
+    bad = values[parsed.isna()]
+    if len(bad):
+        examples = ", ".join(repr(v) for v in bad.astype(str).unique()[:5])
+        raise DataError(f"column_types says {col!r} is datetime, but {len(bad)} of its {len(values)} values "
+                        f"do not parse as dates: {examples}")
 
 
 class TypedFrame(TransformerMixin, BaseEstimator):

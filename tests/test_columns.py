@@ -46,3 +46,13 @@ def test_typed_frame_fixes_levels_at_fit_and_maps_unseen_to_missing(dataset):
     assert isinstance(out["island"].dtype, pd.CategoricalDtype)
     assert list(out["island"].cat.categories) == sorted(X["island"].dropna().unique())
     assert pd.isna(out["island"].iloc[0]) and not pd.isna(out["island"].iloc[1])
+
+
+def test_a_datetime_override_with_unparseable_values_is_named(dataset):
+    frame, _, _ = dataset("bike_sharing_hourly", rows=500)
+    assert plan_columns(frame, {"dteday": "datetime"}).kinds["dteday"] == "datetime"
+    broken = frame.copy()
+    broken.loc[3, "dteday"] = "someday"
+    broken.loc[7, "dteday"] = "2011-13-45"
+    with pytest.raises(DataError, match=r"'dteday' is datetime, but 2 of its 500 values.*'someday'"):
+        plan_columns(broken, {"dteday": "datetime"})
