@@ -8,8 +8,12 @@ import bench_common
 
 
 def _trials(model) -> dict:
+    """Search statistics: trials, when the last one ended, and when the first usable model
+    (the first completed trial) existed, in seconds since fit started."""
     board = model.leaderboard_
-    return {"trials": int(len(board)), "last_trial_elapsed_s": float(board["elapsed"].max())}
+    done = board.loc[board["state"] == "complete", "elapsed"]
+    return {"trials": int(len(board)), "last_trial_elapsed_s": float(board["elapsed"].max()),
+            "first_model_s": float(done.min()) if len(done) else None}
 
 
 def fit(train, target, task, metric, budget, seed) -> bench_common.System:
