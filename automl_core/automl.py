@@ -1,7 +1,6 @@
 """The ``AutoML`` estimator: scikit-learn's rules, every component from a plugin."""
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from typing import Any, Mapping, Sequence
@@ -12,7 +11,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from . import fitting
-from .budget import Deadline
+from .budget import Deadline, thread_limit
 from .columns import plan_columns
 from .components import BuildContext
 from .errors import DataError, UnknownComponentError
@@ -29,8 +28,12 @@ from .validation import infer_schema, validate
 DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
 #: Share of the time budget kept back from search and refit for the steps after them.
 FINISH_MARGIN = 0.02
-#: Below this many feature cells, models fit single-threaded.
-SMALL_DATA_CELLS = 100_000
+#: Threads per model unless ``n_jobs`` says otherwise. On this project's 2-core machine, with
+#: OMP_WAIT_POLICY=PASSIVE (set on import, see ``automl_core/__init__.py``), two OpenMP threads
+#: made LightGBM, XGBoost and HistGradientBoosting fits 6 to 16 times slower than one (bike
+#: sharing, 500 rounds: 8.4 s against 0.8 s); without PASSIVE they were at most 1.8 times
+#: faster on an idle machine and 3 to 4 times slower with one other busy process.
+DEFAULT_THREADS = 1
 
 
 class AutoML(BaseEstimator):
@@ -52,8 +55,10 @@ class AutoML(BaseEstimator):
     :param strict_missing: at predict, a column that had no missing values at fit must have none.
     :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
         of) the installed ones. :param block_plugins: plugin names not to load.
-    :param n_jobs: threads per model (default: one on small data, else the machine's cores,
-        at most 2).
+    :param n_jobs: threads per model (default 1: see :data:`DEFAULT_THREADS`; raising it pays
+        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE`` before import, on cores nothing else uses).
+    :param exclude: names of model families, preprocessors or feature builders the search must
+        not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.
     :param reference_rows: size of the training sample kept for monitoring.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
@@ -66,7 +71,7 @@ class AutoML(BaseEstimator):
                  unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
-                 warm_start: Sequence[Mapping[str, Any]] | None = None):
+                 warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -86,6 +91,7 @@ class AutoML(BaseEstimator):
         self.max_trials = max_trials
         self.reference_rows = reference_rows
         self.warm_start = warm_start
+        self.exclude = exclude
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
@@ -102,6 +108,8 @@ class AutoML(BaseEstimator):
         deadline = Deadline(float(self.time_budget) * (1 - FINISH_MARGIN), start=started)
         pm = self._plugin_manager(refresh=True)
         registry = Registry.from_manager(pm)
+        if self.exclude:
+            registry = registry.without([self.exclude] if isinstance(self.exclude, str) else self.exclude)
         try:
             X, y = self._read_input(pm, X, y, target, load_options)
             data, space, context = self._prepare(registry, X, y, deadline)
@@ -171,19 +179,16 @@ class AutoML(BaseEstimator):
 
     def _context(self, X: pd.DataFrame, n_classes: int) -> BuildContext:
         plan = self.column_plan_
-        return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(X.size), n_rows=len(X),
+        return BuildContext(task=self.task_, seed=self.seed, n_jobs=self._threads(), n_rows=len(X),
                             n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
                             numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")),
                             datetime=tuple(plan.of("datetime")), text=tuple(plan.of("text")))
 
-    def _threads(self, cells: int) -> int:
-        """Threads per model: the user's choice, else one on small data (where thread start-up
-        and contention cost more than they bring) and the machine's cores, at most 2, above."""
+    def _threads(self) -> int:
+        """Threads per model: the user's choice, else :data:`DEFAULT_THREADS`."""
         if self.n_jobs is not None and self.n_jobs > 0:
             return int(self.n_jobs)
-        if cells < SMALL_DATA_CELLS:
-            return 1
-        return max(1, min(2, os.cpu_count() or 1))
+        return DEFAULT_THREADS
 
     def _keep_reference(self, data: SearchData, blend: np.ndarray | None) -> None:
         """A bounded sample of the validated rows, with the ensemble's out-of-fold outputs on
@@ -199,7 +204,7 @@ class AutoML(BaseEstimator):
                 "validation": data.splits.kind, "families": sorted(space.families)}
 
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
-        reserve = fitting.make_reserve(data.splits, len(data.y), data.metric.greater_is_better)
+        reserve = fitting.make_reserve(data.splits, len(data.y), data.metric.greater_is_better, deadline.seconds)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
                         before_trial=lambda **kw: pm.notify("before_trial", **kw),
                         after_trial=lambda **kw: pm.notify("after_trial", **kw),
@@ -233,7 +238,8 @@ class AutoML(BaseEstimator):
         try:
             features = self._features(X)
             pm.notify("before_predict", estimator=self, X=features)
-            return features, self.model_.output(features)
+            with thread_limit(self._threads()):
+                return features, self.model_.output(features)
         except Exception as exc:
             pm.notify("on_predict_error", estimator=self, error=exc)
             raise

@@ -90,6 +90,8 @@ def fit(
     metric: Annotated[Optional[str], typer.Option(help="Metric to optimise (roc_auc, log_loss, rmse, ...).")] = None,
     task: Annotated[Optional[str], typer.Option(help="binary, multiclass or regression (default inferred).")] = None,
     families: Annotated[Optional[str], typer.Option(help="Comma-separated model families to search.")] = None,
+    exclude: Annotated[Optional[str], typer.Option(
+        help="Comma-separated families, preprocessors or feature builders not to use.")] = None,
     max_trials: Annotated[Optional[int], typer.Option(help="Stop after this many trials.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
@@ -106,10 +108,14 @@ def fit(
 
     with reported(verbose):
         settings = load_config(config) if config else AutoMLConfig()
-        names = [f.strip() for f in families.split(",") if f.strip()] if families else None
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
-                 "families": names, "max_trials": max_trials, "seed": seed, "out": out}
+                 "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out}
         run_fit(with_overrides(settings, flags), console, overwrite)
+
+
+def _names(text: Optional[str]) -> Optional[list[str]]:
+    """A comma-separated option as a list (None when not given)."""
+    return [n.strip() for n in text.split(",") if n.strip()] if text else None
 
 
 @app.command()

@@ -136,13 +136,35 @@ class TypedFrame(TransformerMixin, BaseEstimator):
         return sorted(counts.index.tolist())
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        out = {}
-        for col in self.numeric_:
-            out[col] = pd.to_numeric(X[col], errors="raise").astype("float64")
+        numbers = X[self.numeric_]
+        if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in numbers.dtypes):
+            out = numbers.astype("float64")  # one block: the common case, cheap on every call
+        else:
+            out = pd.DataFrame({c: pd.to_numeric(X[c], errors="raise").astype("float64") for c in self.numeric_},
+                               index=X.index)
         for col in self.categorical_:
-            strings = X[col].astype(str).where(X[col].notna(), None)
-            out[col] = pd.Categorical(strings, categories=self.categories_[col])
-        return pd.DataFrame(out, index=X.index)
+            out[col] = self._categorical(X[col], col)
+        return out
+
+    def _categorical(self, values: pd.Series, col: str) -> pd.Categorical:
+        """``values`` as category codes over the fitted levels (missing or unseen: NaN)."""
+        levels = self._level_index(col)
+        if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(levels):
+            return values.array
+        codes = levels.get_indexer(values.astype(str))
+        codes[values.isna().to_numpy()] = -1
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(levels))
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_level_indexes", None)  # a cache, rebuilt on first use
+        return state
+
+    def _level_index(self, col: str) -> pd.Index:
+        cache = self.__dict__.setdefault("_level_indexes", {})
+        if col not in cache:
+            cache[col] = pd.Index(self.categories_[col], dtype=object)
+        return cache[col]
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.numeric_ + self.categorical_, dtype=object)

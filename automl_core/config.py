@@ -47,6 +47,7 @@ class AutoMLConfig(BaseModel):
     task: Optional[Literal["binary", "multiclass", "regression"]] = None
     metric: Optional[str] = None
     families: Optional[list[str]] = None
+    exclude: Optional[list[str]] = Field(None, description="model families, preprocessors or feature builders not to use")
     validation: Literal["auto", "kfold", "holdout"] = "auto"
     folds: int = Field(5, ge=2)
     holdout: float = Field(0.2, gt=0, lt=1)

@@ -8,12 +8,18 @@ from .budget import Deadline, thread_limit, time_limit
 from .components import BuildContext
 from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
 from .errors import BudgetError, TrialTimeout
-from .evaluation import Splits
+from .evaluation import Splits, better, score
 from .pipeline import SearchSpace, fit_pipeline
 from .search import Search, SearchData, TrialResult
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
 REFIT_MARGIN = 1.2
+#: The refit reserve covers this many of the best trials, within this share of the budget.
+REFIT_MEMBERS = 3
+MAX_RESERVE_SHARE = 0.3
+#: An ensemble member whose removal moves the validation score by less than this share of
+#: it is dropped: it would cost predict time (k models under k-fold) for nothing measurable.
+PRUNE_TOLERANCE = 1e-4
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -23,22 +29,28 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     return per_fold * n_rows / train_rows
 
 
-def make_reserve(splits: Splits, n_rows: int, greater_is_better: bool):
-    """The time to keep out of the search for the final refit, given the results so far: the
-    estimated refit of the best trial. Other ensemble members are refit while time is left,
-    and otherwise their fold models serve (kept for the best few trials)."""
+def make_reserve(splits: Splits, n_rows: int, greater_is_better: bool, budget: float):
+    """The time to keep out of the search for the final refit, given the results so far.
+
+    It covers the refit of the best :data:`REFIT_MEMBERS` trials (the likely ensemble), up to
+    :data:`MAX_RESERVE_SHARE` of the budget, and always the best trial's. A member whose refit
+    still does not fit is served by its fold models (k times the predict cost under k-fold),
+    or dropped when they were not kept: reserving only the best's refit dropped two of four
+    members on bike sharing at 60 s.
+    """
 
     def reserve(results: list[TrialResult]) -> float:
-        done = [r for r in results if r.state == "complete"]
+        done = sorted((r for r in results if r.state == "complete"), key=lambda r: r.score, reverse=greater_is_better)
         if not done:
             return 0.0
-        best = max(done, key=lambda r: r.score if greater_is_better else -r.score)
-        return REFIT_MARGIN * refit_estimate(best, splits, n_rows)
+        estimates = [REFIT_MARGIN * refit_estimate(r, splits, n_rows) for r in done[:REFIT_MEMBERS]]
+        return max(estimates[0], min(sum(estimates), MAX_RESERVE_SHARE * budget))
     return reserve
 
 
 def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool) -> dict[int, float]:
-    """Trial number to weight: a Caruana ensemble, or the best trial alone."""
+    """Trial number to weight: a Caruana ensemble without its negligible members, or the best
+    trial alone."""
     if search.best is None:
         raise BudgetError(_no_model_message(search.results))
     complete = [r for r in search.results if r.state == "complete" and r.oof is not None]
@@ -46,7 +58,30 @@ def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool) -> di
         return {search.best.number: 1.0}
     ranked = sorted(complete, key=lambda r: r.score, reverse=data.metric.greater_is_better)[:ENSEMBLE_CANDIDATES]
     y_val = data.y[data.splits.validated_rows]
-    return select_ensemble(ranked, y_val, data.metric) or {search.best.number: 1.0}
+    weights = select_ensemble(ranked, y_val, data.metric) or {search.best.number: 1.0}
+    return prune_members(weights, {r.number: r.oof for r in ranked}, y_val, data.metric)
+
+
+def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric) -> dict[int, float]:
+    """Drop the lightest members, one at a time, while the renormalized blend scores within
+    :data:`PRUNE_TOLERANCE` (relative) of the full ensemble on the validation rows."""
+    def blend_score(w: dict[int, float]) -> float:
+        total = sum(w.values())
+        return score(metric, y_val, sum(v / total * oof[n] for n, v in w.items()))
+
+    full = blend_score(weights)
+    kept = dict(weights)
+    for number in sorted(weights, key=lambda n: (weights[n], n)):
+        if len(kept) == 1:
+            break
+        trial = {n: v for n, v in kept.items() if n != number}
+        candidate = blend_score(trial)
+        if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
+            kept = trial
+        else:
+            break
+    total = sum(kept.values())
+    return {n: v / total for n, v in kept.items()}
 
 
 def _no_model_message(results: list[TrialResult]) -> str:

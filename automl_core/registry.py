@@ -10,6 +10,10 @@ from .errors import DuplicateComponentError, PluginError, UnknownComponentError
 from .manager import PluginManager
 
 
+#: The kinds whose components the search chooses among (what ``AutoML(exclude=...)`` removes).
+SEARCH_KINDS = ("model_family", "preprocessor", "feature_builder")
+
+
 @dataclass
 class Registry:
     """Components by kind (``model_family``, ``preprocessor``...) and name.
@@ -78,6 +82,26 @@ class Registry:
         if names is None:
             return self.all(kind, task)
         return [self.get(kind, n, task) for n in names]
+
+    def without(self, names: Iterable[str], kinds: Iterable[str] = SEARCH_KINDS) -> "Registry":
+        """A copy lacking the named components of ``kinds``; a name matching none is an error."""
+        names = list(dict.fromkeys(names))
+        kinds = tuple(kinds)
+        known = {n for k in kinds for n in self.components[k]}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UnknownComponentError(
+                f"cannot exclude {', '.join(map(repr, unknown))}: no such "
+                f"{' / '.join(k.replace('_', ' ') for k in kinds)}; installed: {', '.join(sorted(known)) or 'none'}"
+            )
+        kept = Registry()
+        for kind, members in self.components.items():
+            for name, component in members.items():
+                if kind in kinds and name in names:
+                    continue
+                kept.components[kind][name] = component
+                kept.owners[(kind, name)] = self.owners[(kind, name)]
+        return kept
 
     def owner(self, kind: str, name: str) -> str:
         return self.owners[(kind, name)]

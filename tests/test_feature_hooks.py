@@ -54,3 +54,16 @@ def test_register_preprocessors_rare_levels_and_target_encoding_in_a_fit(dataset
     assert model.best_config_.preprocessing["categorical_impute"] == "rare_grouper"
     proba = model.predict_proba(test.drop(columns=[target]))[:, list(model.classes_).index(">50K")]
     assert roc_auc_score(test[target] == ">50K", proba) > 0.85
+
+
+def test_excluded_components_are_never_searched_and_their_plugin_still_serves(dataset):
+    """``exclude`` removes a preprocessor or builder from the search, not its whole plugin."""
+    frame, target, _ = dataset("titanic", rows=400)
+    excluded = ["onehot", "text_tfidf", "quantile_clipper"]
+    model = AutoML(time_budget=15, max_trials=5, families=["linear", "hist_gradient_boosting"], seed=0,
+                   exclude=excluded).fit(frame, target=target)
+    used = " + ".join(model.leaderboard_["preprocessing"])
+    assert not (model.leaderboard_["state"] == "failed").any()
+    assert not [name for name in excluded if name in used]
+    assert "ordinal" in used or "target_encoder" in used  # linear models still encode, another way
+    assert model.predict(frame.drop(columns=[target])).shape == (len(frame),)

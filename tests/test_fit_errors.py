@@ -79,6 +79,8 @@ def test_unknown_metric_family_and_plugin(penguins):
         fit(frame, target=target, settings={"families": ["catboost"]})
     with pytest.raises(UnknownComponentError, match="unknown plugin\\(s\\) 'sklearnn'"):
         fit(frame, target=target, settings={"block_plugins": ["sklearnn"]})
+    with pytest.raises(UnknownComponentError, match="cannot exclude 'tfidf'.*installed: .*text_tfidf"):
+        fit(frame, target=target, settings={"exclude": ["onehot", "tfidf"]})
 
 
 @pytest.mark.parametrize("budget", [0, -1, float("nan"), "60"])

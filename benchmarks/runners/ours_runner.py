@@ -8,17 +8,29 @@ import bench_common
 
 
 def _trials(model) -> dict:
-    """Search statistics: trials, when the last one ended, and when the first usable model
-    (the first completed trial) existed, in seconds since fit started."""
+    """Search statistics: trials, when the last one ended, when the first usable model (the
+    first completed trial) existed, in seconds since fit started, and how often each
+    preprocessor, feature builder and class weighting was chosen, in completed trials and in
+    the final ensemble."""
     board = model.leaderboard_
-    done = board.loc[board["state"] == "complete", "elapsed"]
-    return {"trials": int(len(board)), "last_trial_elapsed_s": float(board["elapsed"].max()),
-            "first_model_s": float(done.min()) if len(done) else None}
+    complete = board[board["state"] == "complete"]
+    done = complete["elapsed"]
+    picked: dict[str, dict[str, int]] = {}
+    for pieces, weight in zip(complete["preprocessing"], complete["ensemble_weight"]):
+        for piece in pieces.split(" + "):
+            if piece != "none":
+                counts = picked.setdefault(piece, {"trials": 0, "ensemble": 0})
+                counts["trials"] += 1
+                counts["ensemble"] += int(weight > 0)
+    return {"trials": int(len(board)), "completed": int(len(complete)),
+            "last_trial_elapsed_s": float(board["elapsed"].max()),
+            "first_model_s": float(done.min()) if len(done) else None, "picked": picked}
 
 
-def fit(train, target, task, metric, budget, seed) -> bench_common.System:
-    """Search with ``AutoML(time_budget=..., seed=..., metric=...).fit(train, target=...)``."""
-    model = AutoML(time_budget=budget, seed=seed, metric=metric).fit(train, target=target)
+def fit(train, target, task, metric, budget, seed, **settings) -> bench_common.System:
+    """Search with ``AutoML(time_budget=..., seed=..., metric=...).fit(train, target=...)``;
+    ``settings`` are further ``AutoML`` parameters."""
+    model = AutoML(time_budget=budget, seed=seed, metric=metric, **settings).fit(train, target=target)
     version = f"automl-core {automl_core.__version__}"
     if task == "regression":
         return bench_common.System(model.predict, None, None, version, _trials(model))

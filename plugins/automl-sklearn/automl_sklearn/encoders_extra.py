@@ -46,7 +46,10 @@ class RareLevelGrouper(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            values = X[column].astype(object).map(str, na_action="ignore")
-            grouped = values.where(values.isin(levels[:-2]) | values.isna(), RARE).fillna(MISSING)
-            out[column] = pd.Categorical(grouped, categories=levels)
+            values = X[column]
+            kept = pd.Index(levels[:-2], dtype=object)
+            codes = kept.get_indexer(values.astype(object).map(str, na_action="ignore"))
+            codes[codes < 0] = len(levels) - 2  # rare, or unseen at fit
+            codes[values.isna().to_numpy()] = len(levels) - 1
+            out[column] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(levels, dtype=object)))
         return pd.DataFrame(out, index=X.index)

@@ -129,3 +129,32 @@ def test_registered_families_describe_what_they_accept(registry):
     costs = {f.name: f.cost for f in registry.all("model_family")}
     assert costs["hist_gradient_boosting"] == 1.0 and costs["linear"] < costs["knn"] < costs["random_forest"]
     assert np.all(np.array(list(costs.values())) > 0)
+
+
+@pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_forests_predict_inline_exactly_as_scikit_learn_does(registry, titanic, family_name, task):
+    """The inline forests sum their trees in the calling thread; the outputs are scikit-learn's."""
+    from sklearn import ensemble
+
+    family = registry.get("model_family", family_name)
+    X = titanic[["Age", "Fare", "Pclass", "SibSp"]]
+    y = titanic["Survived"].astype(int) if task == "binary" else titanic["Fare"]
+    model = family.build(family.defaults[0], _context(task, X, 2 if task == "binary" else 0)).fit(X, y)
+    reference = getattr(ensemble, type(model).__name__.removeprefix("Inline"))(**model.get_params()).fit(X, y)
+    if task == "binary":
+        np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+    model.set_params(n_jobs=2)  # with threads, scikit-learn's own path (summed in thread order)
+    np.testing.assert_allclose(model.predict(X), reference.predict(X), rtol=1e-12)
+
+
+def test_forest_leaves_are_bounded_on_large_data():
+    """A 200-tree forest on 43,000 rows gets a leaf-size floor; small data is untouched."""
+    from automl_sklearn.models import forests
+
+    assert forests.min_leaf_floor(5_000, 200) == 1
+    assert forests.min_leaf_floor(43_000, 200) == 7
+    context = BuildContext(task="regression", seed=0, n_jobs=1, n_rows=43_000, n_features=9, n_classes=0)
+    model = forests.random_forest().build({"n_estimators": 200, "max_features": 0.5, "min_samples_leaf": 2}, context)
+    assert model.min_samples_leaf == 7
