@@ -99,12 +99,17 @@ def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: d
     (the refit did not fit in time; the trial's fold models are averaged) or ``"dropped"``.
     """
     by_number = {r.number: r for r in search.results}
+    for result in search.results:  # memory: fold models outside the ensemble are not used again
+        if result.number not in weights:
+            result.models = None
     fitted, how = {}, {}
     for number in sorted(weights, key=lambda n: -weights[n]):
         result = by_number[number]
         model = _refit_one(space, result, data, deadline, context)
         how[number] = "refit"
-        if model is None and result.models:
+        if model is not None:
+            result.models = None  # the refit replaces them; a large forest's are hundreds of MB
+        elif result.models:
             model, how[number] = FoldBag(result.models), "fold models"
         if model is None:
             how[number] = "dropped"
