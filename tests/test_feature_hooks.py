@@ -34,8 +34,9 @@ def test_register_feature_builders_text_is_a_search_choice(dataset):
     model = AutoML(time_budget=20, max_trials=3, families=["linear"], seed=0, warm_start=[with_text]).fit(frame, target=target)
     assert model.column_plan_.kinds["Name"] == "text"
     chosen = model.leaderboard_.sort_values("trial")["preprocessing"].tolist()
-    assert "text_tfidf" in chosen[0]  # the search can choose it...
-    assert not any("text_tfidf" in c for c in chosen[1:])  # ...and the defaults run without it
+    assert "text_tfidf" in chosen[0]  # the search can choose it (here, warm-started)...
+    assert "text_tfidf" not in chosen[1]  # ...the family's default runs without it...
+    assert "text_tfidf" in chosen[2]  # ...and the portfolio then measures it once on that default
     assert model.predict_proba(frame.drop(columns=[target]).head(5)).shape == (5, 2)
 
 
