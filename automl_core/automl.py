@@ -30,8 +30,8 @@ DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": 
 FINISH_MARGIN = 0.02
 #: Threads per model unless ``n_jobs`` says otherwise. On this project's 2-core machine, with
 #: OMP_WAIT_POLICY=PASSIVE (set on import, see ``automl_core/__init__.py``), two OpenMP threads
-#: made LightGBM, XGBoost and HistGradientBoosting fits 6 to 16 times slower than one (bike
-#: sharing, 500 rounds: 8.4 s against 0.8 s); without PASSIVE they were at most 1.8 times
+#: made LightGBM, XGBoost and HistGradientBoosting fits 4 to 17 times slower than one (bike
+#: sharing, 500 LightGBM rounds: 8.4 s against 0.76 s); without PASSIVE they were at most 1.8 times
 #: faster on an idle machine and 3 to 4 times slower with one other busy process.
 DEFAULT_THREADS = 1
 
@@ -204,7 +204,8 @@ class AutoML(BaseEstimator):
                 "validation": data.splits.kind, "families": sorted(space.families)}
 
     def _search_and_refit(self, pm, data: SearchData, space: SearchSpace, context: BuildContext, deadline: Deadline):
-        reserve = fitting.make_reserve(data.splits, len(data.y), data.metric.greater_is_better, deadline.seconds)
+        reserve = fitting.make_reserve(data.splits, len(data.y), self.ensemble, data.metric.greater_is_better,
+                                       deadline.seconds)
         search = Search(space, data, deadline, seed=self.seed, max_trials=self.max_trials, reserve=reserve,
                         before_trial=lambda **kw: pm.notify("before_trial", **kw),
                         after_trial=lambda **kw: pm.notify("after_trial", **kw),

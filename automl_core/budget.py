@@ -59,7 +59,8 @@ def thread_limit(n_jobs: int):
 
     Two cores shared by a search and a refit are not helped by oversubscribed pools: an
     unlimited BLAS turned a 0.2 s logistic regression into 4 s on a busy machine, and
-    HistGradientBoosting predicted 1.4 times faster on one thread than on two.
+    a bike-sharing ensemble of HistGradientBoosting models predicted 1.4 times faster on one
+    thread than on two.
 
     The pools are found by scanning the loaded libraries (5.7 ms, too much for each predict
     call); the scan is kept until a module is imported, which is when a new pool can appear.

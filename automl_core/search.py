@@ -178,9 +178,7 @@ class Search:
     def _keep_models_of_leaders(self) -> None:
         """Keep the fitted fold models of the :data:`KEEP_MODELS` best trials only (memory);
         they stand in for a member whose refit on all rows does not fit in the time left."""
-        done = [r for r in self.results if r.state == "complete"]
-        done.sort(key=lambda r: r.score, reverse=self.data.metric.greater_is_better)
-        for result in done[KEEP_MODELS:]:
+        for result in best_first(self.results, self.data.metric.greater_is_better)[KEEP_MODELS:]:
             result.models = None
 
     # ---------------------------------------------------------------- one trial
@@ -221,6 +219,11 @@ class Search:
         if not np.isfinite(result.score):
             raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
         result.models = models
+
+
+def best_first(results: list[TrialResult], greater_is_better: bool) -> list[TrialResult]:
+    """The completed trials, best validation score first."""
+    return sorted((r for r in results if r.state == "complete"), key=lambda r: r.score, reverse=greater_is_better)
 
 
 def _assemble(outputs: list[np.ndarray], splits: Splits) -> np.ndarray:

@@ -15,10 +15,11 @@ from automl_core import TASKS, BuildContext, ModelFamily
 #: Trees per forest in the defaults: enough for stable probabilities, affordable on 2 cores.
 N_TREES = 200
 
-#: Leaves a whole forest may grow, summed over its trees. A leaf costs about 160 bytes (two
-#: nodes), so this bounds a forest near 200 MB and its predict time on large data: fully
-#: grown trees on diamonds' 43,000 rows made a 200-tree forest of about 1 GB. The leaf-size
-#: floor below enforces it; on data under ``MAX_FOREST_LEAVES / n_estimators`` rows it is 1.
+#: Leaves a whole forest may grow, summed over its trees. A leaf cost 144 bytes pickled (two
+#: nodes), so this bounds a forest near 180 MB and its predict time on large data: fully grown
+#: trees on diamonds' 43,000 rows made a 200-tree forest of 5.2 M leaves, 748 MB; with the
+#: floor (7) it had 0.59 M leaves, 85 MB. The leaf-size floor below enforces the bound; on
+#: data under ``MAX_FOREST_LEAVES / n_estimators`` rows it is 1.
 MAX_FOREST_LEAVES = 1_250_000
 
 
@@ -38,21 +39,12 @@ def suggest(trial: Any, context: BuildContext) -> dict:
 
 
 def _estimator_class(prefix: str, task: str):
+    """The forest subclassed to predict inline (imported here: scikit-learn's ensemble module
+    loads with the first forest, not with the plugin)."""
+    from ._inline_forests import CLASSES
+
     kind = "Regressor" if task == "regression" else "Classifier"
-    return _inline_classes()[f"{prefix}{kind}"]
-
-
-_INLINE: dict[str, type] = {}
-
-
-def _inline_classes() -> dict[str, type]:
-    """The four forests, each subclassed to predict inline (built on first use, since
-    scikit-learn's ensemble module is imported only when a forest is)."""
-    if not _INLINE:
-        from . import _inline_forests
-
-        _INLINE.update(_inline_forests.CLASSES)
-    return _INLINE
+    return CLASSES[f"{prefix}{kind}"]
 
 
 def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
