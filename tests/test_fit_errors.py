@@ -75,8 +75,8 @@ def test_unknown_metric_family_and_plugin(penguins):
     frame, target = penguins
     with pytest.raises(UnknownComponentError, match="evaluator 'auc'.*installed: .*log_loss"):
         fit(frame, target=target, settings={"metric": "auc"})
-    with pytest.raises(UnknownComponentError, match="model family 'catboost'"):
-        fit(frame, target=target, settings={"families": ["catboost"]})
+    with pytest.raises(UnknownComponentError, match="model family 'tabpfn'"):
+        fit(frame, target=target, settings={"families": ["tabpfn"]})
     with pytest.raises(UnknownComponentError, match="unknown plugin\\(s\\) 'sklearnn'"):
         fit(frame, target=target, settings={"block_plugins": ["sklearnn"]})
     with pytest.raises(UnknownComponentError, match="cannot exclude 'tfidf'.*installed: .*text_tfidf"):

@@ -66,3 +66,34 @@ def test_schema_round_trips_through_yaml(titanic):
     bad.loc[bad.index[0], "Embarked"] = "Z"
     with pytest.raises(SchemaError, match="Embarked"):
         validate(schema, bad)
+
+
+def _one_fault_each(X):
+    """Frames that each break the schema in one way, named."""
+    cases = {"a column missing": X.drop(columns=["Fare"])}
+    text = X.assign(Age=X["Age"].astype(object))
+    text.loc[text.index[3], "Age"] = "forty"
+    cases["a word in a numeric column"] = text
+    infinite = X.copy()
+    infinite.loc[infinite.index[5], "Fare"] = -np.inf
+    cases["an infinite number"] = infinite
+    missing = X.copy()
+    missing.loc[missing.index[7], "Sex"] = None  # Sex was never missing at fit
+    cases["a missing value where none was seen"] = missing
+    return cases
+
+
+def test_the_fast_path_passes_clean_data_and_hands_every_fault_to_pandera(titanic):
+    from automl_core.validation import _surely_valid
+
+    X, plan = titanic
+    schema = infer_schema(X, plan)
+    assert _surely_valid(schema, X)
+    assert _surely_valid(schema, X.assign(Pclass=X["Pclass"].astype("int8"), extra="ignored"))
+    for fault, frame in _one_fault_each(X).items():
+        assert not _surely_valid(schema, frame), fault
+        with pytest.raises(SchemaError):
+            validate(schema, frame)
+    assert not _surely_valid(schema, X.assign(Age2=X["Age"]).rename(columns={"Age2": "Age"}))  # pandera's to judge
+    assert not _surely_valid(infer_schema(X, plan, unseen="error"), X)  # level checks: pandera's to decide
+    validate(infer_schema(X, plan, unseen="error"), X)

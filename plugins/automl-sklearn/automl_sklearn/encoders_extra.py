@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .transformers import _FrameTransformer
+from .transformers import _FrameTransformer, recode
 
 #: The level that stands for every level rarer than the threshold, and for unseen levels.
 RARE = "__rare__"
@@ -47,9 +47,19 @@ class RareLevelGrouper(_FrameTransformer):
         out = {}
         for column, levels in self.categories_.items():
             values = X[column]
-            kept = pd.Index(levels[:-2], dtype=object)
-            codes = kept.get_indexer(values.astype(object).map(str, na_action="ignore"))
-            codes[codes < 0] = len(levels) - 2  # rare, or unseen at fit
-            codes[values.isna().to_numpy()] = len(levels) - 1
-            out[column] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(levels, dtype=object)))
+            kept, dtype = self._derived(column, lambda levels=levels: (
+                pd.Index(levels[:-2], dtype=object), pd.CategoricalDtype(pd.Index(levels, dtype=object))))
+            rare, missing = len(levels) - 2, len(levels) - 1
+
+            def mapping_of(categories, kept=kept, rare=rare):
+                codes = kept.get_indexer(categories.map(str))
+                codes[codes < 0] = rare
+                return codes
+
+            codes = recode(values, mapping_of, missing)
+            if codes is None:
+                codes = kept.get_indexer(values.astype(object).map(str, na_action="ignore"))
+                codes[codes < 0] = rare  # rare, or unseen at fit
+                codes[values.isna().to_numpy()] = missing
+            out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)

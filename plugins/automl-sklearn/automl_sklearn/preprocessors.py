@@ -82,11 +82,9 @@ def _suggest_ordinal(trial: Any, context: BuildContext) -> dict:
 
 
 def _build_ordinal(params: Mapping[str, Any], context: BuildContext):
-    import numpy as np
-    from sklearn.preprocessing import OrdinalEncoder
+    from .transformers import OrdinalCodeEncoder
 
-    code = -1 if params.get("missing", "-1") == "-1" else np.nan
-    return OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=code, encoded_missing_value=code)
+    return OrdinalCodeEncoder(missing_value=-1.0 if params.get("missing", "-1") == "-1" else float("nan"))
 
 
 def _build_native(params: Mapping[str, Any], context: BuildContext):

@@ -1,11 +1,15 @@
-"""Three small transformers scikit-learn does not have, written to its estimator rules.
+"""Small transformers scikit-learn does not have, written to its estimator rules.
 
 * :class:`NativeCategoryEncoder` turns categorical columns into pandas ``category`` columns
   whose categories are fixed at fit, for models that split on categories natively.
+* :class:`OrdinalCodeEncoder` gives each level its index among the levels sorted at fit.
 * :class:`CategoricalImputer` fills missing levels and keeps the ``category`` dtype.
 * :class:`QuantileClipper` clips numeric columns to quantiles learned at fit.
 
-Each supports ``set_output(transform="pandas")`` and ``get_feature_names_out``.
+Each supports ``set_output(transform="pandas")`` and ``get_feature_names_out``. The
+categorical ones read a pandas ``category`` column (what the engine's typing step hands them)
+level by level rather than row by row (:func:`recode`): on titanic's 179 test rows that is
+what separates 7 ms from well under 1 ms per call, and predict time is mostly such calls.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ class _FrameTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"{type(self).__name__} takes a pandas DataFrame, got {type(X).__name__}")
         if reset:
+            self.__dict__.pop("_derived_cache", None)
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
             self.n_features_in_ = X.shape[1]
             return X
@@ -35,6 +40,33 @@ class _FrameTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if missing:
             raise ValueError(f"{type(self).__name__}: columns seen at fit are missing: {missing}")
         return X
+
+    def _derived(self, column, make):
+        """``make()``, the objects a column's transform derives from the fitted state (a level
+        index, a dtype), made on first use and kept: building them on every call cost more than
+        recoding the column. Not pickled; a new fit clears them."""
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        if column not in cache:
+            cache[column] = make()
+        return cache[column]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_derived_cache", None)
+        return state
+
+
+def recode(values: pd.Series, mapping_of, missing: int) -> np.ndarray | None:
+    """The codes of a ``category`` column ``values`` recoded level by level.
+
+    ``mapping_of(categories)`` gives, for each of the column's categories, its new code (or
+    -1); missing values get ``missing``. None when ``values`` is not a ``category`` column: the
+    caller then takes the row-by-row path.
+    """
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return None
+    mapping = np.append(np.asarray(mapping_of(values.cat.categories), dtype="int64"), missing)
+    return mapping[values.cat.codes.to_numpy()]  # code -1 (missing) takes the appended entry
 
 
 class NativeCategoryEncoder(_FrameTransformer):
@@ -75,11 +107,66 @@ class NativeCategoryEncoder(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            values = X[column].astype(object)
             infrequent = self.infrequent_.get(column)
+            index, dtype = self._derived(column, lambda levels=levels: (pd.Index(levels), pd.CategoricalDtype(levels)))
+
+            def mapping_of(categories, index=index, infrequent=infrequent):
+                codes = index.get_indexer(categories)
+                if infrequent:
+                    codes[categories.isin(infrequent)] = index.get_loc(OTHER)
+                return codes
+
+            codes = recode(X[column], mapping_of, -1)
+            if codes is not None:
+                out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
+                continue
+            values = X[column].astype(object)
             if infrequent:
                 values = values.mask(values.isin(infrequent), OTHER)
             out[column] = pd.Categorical(values, categories=levels)
+        return pd.DataFrame(out, index=X.index)
+
+
+class OrdinalCodeEncoder(_FrameTransformer):
+    """Each categorical column as the index (float) of its level among the levels seen at fit,
+    sorted; missing values and levels unseen at fit become ``missing_value``.
+
+    The output of scikit-learn's ``OrdinalEncoder(handle_unknown="use_encoded_value",
+    unknown_value=v, encoded_missing_value=v)`` (tested equal on real data), for the engine's
+    ``category`` columns at a fraction of its per-call cost: it maps levels, not rows.
+
+    :param missing_value: the code of missing and unseen values (-1 or NaN, say).
+    """
+
+    def __init__(self, missing_value: float = -1.0):
+        self.missing_value = missing_value
+
+    def fit(self, X, y=None):
+        """Learn each column's levels (sorted) from ``X``."""
+        X = self._check_frame(X, reset=True)
+        self.categories_ = {}
+        for column in X.columns:
+            levels = X[column].dropna().unique().tolist()
+            try:
+                self.categories_[column] = sorted(levels)
+            except TypeError:  # levels of mixed types: sorted by their text
+                self.categories_[column] = sorted(levels, key=str)
+        return self
+
+    def transform(self, X):
+        """Return ``X`` as float level codes."""
+        X = self._check_frame(X, reset=False)
+        out = {}
+        for column, levels in self.categories_.items():
+            index = self._derived(column, lambda levels=levels: pd.Index(levels, dtype=object))
+            codes = recode(X[column], index.get_indexer, -1)
+            if codes is None:
+                values = X[column]
+                codes = index.get_indexer(values.astype(object))
+                codes[values.isna().to_numpy()] = -1
+            column_out = codes.astype("float64")
+            column_out[codes < 0] = self.missing_value
+            out[column] = column_out
         return pd.DataFrame(out, index=X.index)
 
 
@@ -121,6 +208,18 @@ class CategoricalImputer(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
+            fill = levels.index(self.fill_values_[column])
+            index, dtype = self._derived(column, lambda levels=levels: (pd.Index(levels), pd.CategoricalDtype(levels)))
+
+            def mapping_of(categories, index=index, fill=fill):
+                codes = index.get_indexer(categories.map(str))
+                codes[codes < 0] = fill  # unseen at fit: filled like a missing value
+                return codes
+
+            codes = recode(X[column], mapping_of, fill)
+            if codes is not None:
+                out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
+                continue
             values = X[column].astype(object).map(str, na_action="ignore")
             out[column] = pd.Categorical(values, categories=levels).fillna(self.fill_values_[column])
         return pd.DataFrame(out, index=X.index)

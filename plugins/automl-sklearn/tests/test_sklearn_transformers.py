@@ -116,3 +116,41 @@ def test_quantile_clipper_leaves_a_column_empty_at_fit_alone(penguins):
     assert (out[:, 1] == 1e9).all()
     with pytest.raises(ValueError, match="lower"):
         QuantileClipper(lower=0.6, upper=0.9).fit(frame)
+
+
+@pytest.mark.parametrize("missing", [-1, np.nan])
+def test_ordinal_code_encoder_outputs_what_scikit_learns_ordinal_encoder_does(titanic, missing):
+    from sklearn.preprocessing import OrdinalEncoder
+
+    from automl_sklearn.transformers import OrdinalCodeEncoder
+
+    frame = titanic[["Sex", "Embarked", "Cabin", "Ticket"]]
+    train, new = frame.iloc[:600], frame.iloc[600:]  # Cabin and Ticket have levels unseen in train
+    theirs = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=missing,
+                            encoded_missing_value=missing).set_output(transform="pandas").fit(train)
+    ours = OrdinalCodeEncoder(missing_value=float(missing)).set_output(transform="pandas").fit(train)
+
+    expected = theirs.transform(new)
+    pd.testing.assert_frame_equal(ours.transform(new), expected)
+    pd.testing.assert_frame_equal(ours.transform(new.astype(object)), expected)  # the row-by-row path
+    assert list(ours.get_feature_names_out()) == list(expected.columns)
+
+
+def _categorical_transformers():
+    from automl_sklearn.encoders_extra import RareLevelGrouper
+    from automl_sklearn.transformers import OrdinalCodeEncoder
+
+    return [NativeCategoryEncoder(max_categories=50), CategoricalImputer(), CategoricalImputer(strategy="constant"),
+            RareLevelGrouper(min_share=0.02), OrdinalCodeEncoder(missing_value=np.nan)]
+
+
+@pytest.mark.parametrize("transformer", _categorical_transformers(), ids=lambda t: type(t).__name__)
+def test_category_columns_are_recoded_level_by_level_with_the_same_result_as_row_by_row(titanic, transformer):
+    frame = titanic[["Embarked", "Cabin", "Ticket"]]  # missing values, levels unseen at fit, 681 tickets
+    train, new = frame.iloc[:600], frame.iloc[600:]
+    transformer.fit(train)
+    fixed = new.astype({c: pd.CategoricalDtype(sorted(train[c].dropna().astype(str).unique())) for c in new.columns})
+    assert fixed["Ticket"].isna().sum() > new["Ticket"].isna().sum()  # levels unseen at fit are NaN once typed
+
+    for batch in (new, fixed):  # new: every level of the data set as a category, unseen ones included
+        pd.testing.assert_frame_equal(transformer.transform(batch), transformer.transform(batch.astype(object)))
