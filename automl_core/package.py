@@ -372,6 +372,7 @@ def _restore(meta: dict, state: dict, directory: Path) -> Any:
                                       convert_dates=False)
     model.reference_ = _read_reference(directory / meta["reference_file"], meta["features"])
     model.evaluators_ = _evaluators(model)
+    model._ready_to_predict()
     return model
 
 
@@ -379,8 +380,8 @@ def _evaluators(model: Any) -> list:
     from .manager import build_plugin_manager
     from .registry import Registry
 
-    pm = build_plugin_manager(None, model.block_plugins, model.autoload_plugins)
-    return Registry.from_manager(pm).all("evaluator", model.task_)
+    model._pm = build_plugin_manager(None, model.block_plugins, model.autoload_plugins)  # predict's too
+    return Registry.from_manager(model._pm).all("evaluator", model.task_)
 
 
 __all__ = ["save", "load", "load_with_metadata", "read_metadata", "verify", "check_versions", "describe", "fingerprint",
