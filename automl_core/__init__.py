@@ -60,6 +60,7 @@ __all__ = [
     "UnknownComponentError",
     "build_plugin_manager",
     "hookimpl",
+    "inner_split",
     "load",
     "load_data",
     "MonitorReport",
@@ -88,6 +89,10 @@ def __getattr__(name: str):
         from . import monitoring
 
         return getattr(monitoring, name)
+    if name == "inner_split":
+        from .early_stopping import inner_split
+
+        return inner_split
     if name == "load_data":
         from .data import load_data
 

@@ -8,6 +8,8 @@ falls back to not starting what it estimates it cannot finish.
 
 Scikit-learn, XGBoost and LightGBM fits return to Python between iterations, trees or
 chunks, which is where the signal lands; a single long C call is interrupted when it returns.
+CatBoost checks for signals itself and raises KeyboardInterrupt instead of the handler's
+exception; :func:`time_limit` turns that back into :class:`TrialTimeout` when its alarm fired.
 """
 from __future__ import annotations
 
@@ -39,13 +41,22 @@ def time_limit(seconds: float):
         yield
         return
 
+    fired = []
+
     def _alarm(signum, frame):
+        fired.append(True)
         raise TrialTimeout(f"ran over its {seconds:.2f} s limit")
 
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except KeyboardInterrupt:
+        # Some libraries turn whatever a signal handler raises into KeyboardInterrupt
+        # (CatBoost 1.2 does, while it trains): after our alarm fired, that was our timeout.
+        if fired:
+            raise TrialTimeout(f"ran over its {seconds:.2f} s limit") from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

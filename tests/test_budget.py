@@ -38,6 +38,24 @@ def test_time_limit_cannot_be_swallowed_by_except_exception():
                 pass
 
 
+def _training_loop_that_reports_signals_as_keyboard_interrupt():
+    """What CatBoost 1.2 does while it trains: a signal handler's exception comes out as
+    KeyboardInterrupt."""
+    try:
+        time.sleep(5)
+    except BaseException:
+        raise KeyboardInterrupt from None
+
+
+def test_time_limit_recovers_its_timeout_from_a_library_that_reports_keyboard_interrupt():
+    with pytest.raises(TrialTimeout, match="limit"):
+        with time_limit(0.1):
+            _training_loop_that_reports_signals_as_keyboard_interrupt()
+    with pytest.raises(KeyboardInterrupt):  # a real interrupt, before the alarm, stays one
+        with time_limit(5):
+            raise KeyboardInterrupt
+
+
 def test_deadline_counts_down():
     deadline = Deadline(10)
     assert 9 < deadline.remaining() <= 10

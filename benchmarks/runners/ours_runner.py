@@ -9,9 +9,9 @@ import bench_common
 
 def _trials(model) -> dict:
     """Search statistics: trials, when the last one ended, when the first usable model (the
-    first completed trial) existed, in seconds since fit started, and how often each
+    first completed trial) existed, in seconds since fit started, how often each
     preprocessor, feature builder and class weighting was chosen, in completed trials and in
-    the final ensemble."""
+    the final ensemble, and the ensemble's members (family, and refit, fold models or dropped)."""
     board = model.leaderboard_
     complete = board[board["state"] == "complete"]
     done = complete["elapsed"]
@@ -22,9 +22,11 @@ def _trials(model) -> dict:
                 counts = picked.setdefault(piece, {"trials": 0, "ensemble": 0})
                 counts["trials"] += 1
                 counts["ensemble"] += int(weight > 0)
+    members = board[board["ensemble_weight"] > 0]
     return {"trials": int(len(board)), "completed": int(len(complete)),
             "last_trial_elapsed_s": float(board["elapsed"].max()),
-            "first_model_s": float(done.min()) if len(done) else None, "picked": picked}
+            "first_model_s": float(done.min()) if len(done) else None, "picked": picked,
+            "ensemble": [f"{f} ({how})" for f, how in zip(members["family"], members["final_model"])]}
 
 
 def fit(train, target, task, metric, budget, seed, **settings) -> bench_common.System:

@@ -17,35 +17,13 @@ from typing import Any, Mapping
 import lightgbm
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from automl_core.early_stopping import inner_split
+
 #: Rounds times learning rate when the data are too small to split: 100 rounds at 0.1.
 SHRINKAGE_WITHOUT_VALIDATION = 10.0
-
-
-def inner_split(
-    y: np.ndarray, stratify: bool, fraction: float, min_rows: int, seed: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Row indices ``(train, valid)`` for early stopping, or None when ``y`` is too small.
-
-    Stratified splits keep the rows of a class seen only once in the training part.
-    """
-    rows = np.arange(len(y))
-    keep = np.ones(len(y), dtype=bool)
-    n_classes = 0
-    if stratify:
-        _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
-        keep = counts[inverse] >= 2
-        n_classes = int((counts >= 2).sum())
-    n_valid = math.ceil(fraction * keep.sum())
-    if min(n_valid, keep.sum() - n_valid) < max(min_rows, n_classes):
-        return None
-    train, valid = train_test_split(
-        rows[keep], test_size=n_valid, random_state=seed, stratify=y[keep] if stratify else None
-    )
-    return np.concatenate([train, rows[~keep]]), valid
 
 
 def _rows(X: Any, index: np.ndarray) -> Any:

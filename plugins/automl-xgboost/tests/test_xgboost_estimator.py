@@ -9,11 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, mean_squared_error
 
-from automl_xgboost.estimator import (
-    XGBoostEarlyStoppingClassifier,
-    XGBoostEarlyStoppingRegressor,
-    inner_split,
-)
+from automl_core.early_stopping import inner_split
+from automl_xgboost.estimator import XGBoostEarlyStoppingClassifier, XGBoostEarlyStoppingRegressor
 from automl_xgboost.space import DEFAULTS
 
 DATASETS = Path("/work/shared/datasets")

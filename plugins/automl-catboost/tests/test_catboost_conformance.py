@@ -1,0 +1,20 @@
+"""The catboost plugin passes automl-core's conformance checks and is found by its entry point."""
+import subprocess
+import sys
+
+import automl_catboost.plugin
+from automl_core.testing import check_plugin
+
+
+def test_plugin_conforms():
+    check_plugin(automl_catboost.plugin)
+
+
+def test_the_entry_point_loads_the_plugin_without_importing_catboost():
+    code = (
+        "import sys; from importlib import metadata\n"
+        "[point] = [e for e in metadata.entry_points(group='automl.plugins') if e.name == 'catboost']\n"
+        "assert point.load().PLUGIN_NAME == 'catboost'\n"
+        "assert 'catboost' not in sys.modules, 'loading the plugin imported catboost'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
