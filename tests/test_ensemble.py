@@ -71,10 +71,11 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     assert reserve([]) == 0.0
     one_fit = fitting.refit_estimate(trial(0, 0.8, 5.0), splits, len(y))  # a fold's time, scaled to all rows
     assert one_fit == pytest.approx(1.0 * len(y) / (0.8 * len(y)), rel=0.01)
-    best_three = [trial(0, 0.80, 5.0), trial(1, 0.82, 5.0), trial(2, 0.81, 5.0), trial(3, 0.10, 500.0)]
-    assert reserve(best_three) == pytest.approx(3 * fitting.REFIT_MARGIN * one_fit)
+    members = fitting.REFIT_MEMBERS
+    best = [trial(i, 0.80 + 0.01 * i, 5.0) for i in range(members)] + [trial(members, 0.10, 500.0)]  # and a slow worst
+    assert reserve(best) == pytest.approx(members * fitting.REFIT_MARGIN * one_fit)
     alone = fitting.make_reserve(splits, len(y), ensemble=False, greater_is_better=True, budget=60)
-    assert alone(best_three) == pytest.approx(fitting.REFIT_MARGIN * one_fit)  # without ensembling, the best only
+    assert alone(best) == pytest.approx(fitting.REFIT_MARGIN * one_fit)  # without ensembling, the best only
     slow = [trial(0, 0.9, 100.0), trial(1, 0.8, 100.0)]
     assert reserve(slow) == pytest.approx(fitting.REFIT_MARGIN * fitting.refit_estimate(slow[0], splits, len(y)))
     capped = [trial(0, 0.9, 30.0), trial(1, 0.8, 30.0), trial(2, 0.7, 30.0)]  # 9 s each
