@@ -114,10 +114,12 @@ class SharedPrefixes:
     def __init__(self, members: list, task: str, n_classes: int):
         self.task, self.n_classes = task, n_classes
         self.keys: dict[int, list[bytes]] = {}
+        self._steps: dict[int, tuple[int, ...]] = {}  # the steps the keys were taken of
         for member in members:
             for pipeline in member.models if isinstance(member, FoldBag) else [member]:
                 if isinstance(pipeline, Pipeline):
                     self.keys[id(pipeline)] = _prefix_keys(pipeline)
+                    self._steps[id(pipeline)] = _step_ids(pipeline)
 
     def output(self, member, X, memo: dict) -> np.ndarray:
         """``member``'s output on ``X``; ``memo`` holds the prefix outputs already computed
@@ -128,8 +130,8 @@ class SharedPrefixes:
 
     def _pipeline_output(self, pipeline, X, task: str, n_classes: int, memo: dict) -> np.ndarray:
         keys = self.keys.get(id(pipeline))
-        if keys is None:
-            return model_output(pipeline, X, task, n_classes)
+        if keys is None or self._steps[id(pipeline)] != _step_ids(pipeline):
+            return model_output(pipeline, X, task, n_classes)  # unknown, or its steps changed since
         Xt = X
         for key, (_, step) in zip(keys, _transform_steps(pipeline)):
             if key not in memo:
@@ -140,6 +142,10 @@ class SharedPrefixes:
 
 def _transform_steps(pipeline: Pipeline) -> list:
     return [(name, step) for name, step in pipeline.steps[:-1] if step is not None and step != "passthrough"]
+
+
+def _step_ids(pipeline: Pipeline) -> tuple[int, ...]:
+    return tuple(id(step) for _, step in pipeline.steps)
 
 
 def _prefix_keys(pipeline: Pipeline) -> list[bytes]:

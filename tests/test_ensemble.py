@@ -8,7 +8,7 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OrdinalEncoder
+from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from automl_core.components import Evaluator
@@ -62,7 +62,11 @@ def test_pruning_keeps_the_score_and_drops_what_does_not_move_it(candidates):
 
 def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candidates):
     _, y = candidates
-    splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
+    bagged = make_splits(y, "binary", "kfold", 5, 0.2, 0)  # 891 rows, five folds: the fold models are final
+    assert bagged.bagged
+    assert fitting.make_reserve(bagged, len(y), True, True, 60)([TrialResult(0, None, "complete", score=0.8, fit_seconds=5.0)]) == 0.0
+    splits = make_splits(y, "binary", "kfold", 3, 0.2, 0)  # three folds: refits
+    assert not splits.bagged
 
     def trial(number, score, seconds):
         return TrialResult(number, None, "complete", score=score, fit_seconds=seconds)
@@ -70,7 +74,7 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     reserve = fitting.make_reserve(splits, len(y), ensemble=True, greater_is_better=True, budget=60)
     assert reserve([]) == 0.0
     one_fit = fitting.refit_estimate(trial(0, 0.8, 5.0), splits, len(y))  # a fold's time, scaled to all rows
-    assert one_fit == pytest.approx(1.0 * len(y) / (0.8 * len(y)), rel=0.01)
+    assert one_fit == pytest.approx(5.0 / 3 * len(y) / (2 / 3 * len(y)), rel=0.01)
     members = fitting.REFIT_MEMBERS
     best = [trial(i, 0.80 + 0.01 * i, 5.0) for i in range(members)] + [trial(members, 0.10, 500.0)]  # and a slow worst
     assert reserve(best) == pytest.approx(members * fitting.REFIT_MARGIN * one_fit)
@@ -78,7 +82,7 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     assert alone(best) == pytest.approx(fitting.REFIT_MARGIN * one_fit)  # without ensembling, the best only
     slow = [trial(0, 0.9, 100.0), trial(1, 0.8, 100.0)]
     assert reserve(slow) == pytest.approx(fitting.REFIT_MARGIN * fitting.refit_estimate(slow[0], splits, len(y)))
-    capped = [trial(0, 0.9, 30.0), trial(1, 0.8, 30.0), trial(2, 0.7, 30.0)]  # 9 s each
+    capped = [trial(0, 0.9, 30.0), trial(1, 0.8, 30.0), trial(2, 0.7, 30.0)]  # 15 s each
     assert reserve(capped) == pytest.approx(fitting.MAX_RESERVE_SHARE * 60)
 
 
@@ -112,6 +116,11 @@ def test_members_share_equal_leading_steps_and_outputs_do_not_change(dataset):
     assert CountingTypedFrame.calls == 1  # four pipelines fitted on the same rows: typed once
     keys = [k for m in members[:2] for k in ensemble.shared_prefixes().keys[id(m)]]
     assert len(set(keys)) == 2  # the encoders are equal too: the models differ only
+
+    members[0].steps.insert(2, ("zero", FunctionTransformer(lambda values: values * 0.0)))  # changed after the keys
+    changed = sum(w * model_output(m, X, "binary", 2) for w, m in zip(ensemble.weights, members))
+    np.testing.assert_allclose(ensemble.output(X), changed, rtol=0, atol=1e-12)  # run on its own, not shared
+    members[0].steps.pop(2)
 
     restored = pickle.loads(pickle.dumps(ensemble))
     assert "_shared" not in restored.__dict__
