@@ -14,14 +14,6 @@ from .errors import DataError
 #: trials on one holdout beat fewer, better-measured ones.
 AUTO_FIVE_FOLD_ROWS = 2_500
 AUTO_THREE_FOLD_ROWS = 6_000
-#: With at least this many folds on at most this many rows, the final ensemble's members are
-#: their fold models averaged (bagged), not refits on all rows: each fold model has seen 80%
-#: of the rows, and averaging five beat one refit on four of five such datasets (test scores,
-#: same search, 30 s: titanic AUC 0.836 -> 0.843, german 0.782 -> 0.786, penguins log loss
-#: 0.103 -> 0.041, insurance RMSE 3,940 -> 3,931; auto_mpg 2.55 -> 2.61 the exception). With
-#: three folds (two thirds of the rows each) it lost: wine log loss 0.722 -> 0.767.
-BAG_MIN_FOLDS = 5
-BAG_MAX_ROWS = AUTO_FIVE_FOLD_ROWS
 
 
 @dataclass(frozen=True)
@@ -35,12 +27,6 @@ class Splits:
     def validated_rows(self) -> np.ndarray:
         """Rows that receive a validation prediction (all rows for k-fold)."""
         return np.sort(np.concatenate([val for _, val in self.folds]))
-
-    @property
-    def bagged(self) -> bool:
-        """Whether the final models are the fold models, averaged (see :data:`BAG_MIN_FOLDS`)."""
-        rows = sum(len(val) for _, val in self.folds)
-        return self.kind == "kfold" and len(self.folds) >= BAG_MIN_FOLDS and rows <= BAG_MAX_ROWS
 
 
 def resolve_validation(validation: str, folds: int, n_rows: int) -> tuple[str, int]:

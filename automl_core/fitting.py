@@ -45,7 +45,7 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
 
     def reserve(results: list[TrialResult]) -> float:
         done = best_first(results, greater_is_better)
-        if not done or splits.bagged:  # bagged: the fold models are the final models
+        if not done:
             return 0.0
         estimates = [REFIT_MARGIN * refit_estimate(r, splits, n_rows) for r in done[:members]]
         return max(estimates[0], min(sum(estimates), MAX_RESERVE_SHARE * budget))
@@ -98,10 +98,8 @@ def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: d
     """Refit the chosen pipelines on all rows, heaviest weight first, while time allows.
 
     Returns the final ensemble, the best single pipeline (the best trial's, else the
-    heaviest member), and how each member was obtained: ``"bagged"`` (small data, see
-    :attr:`Splits.bagged`: the trial's fold models, averaged, with no refit), ``"refit"``,
-    ``"fold models"`` (the refit did not fit in time; the trial's fold models are averaged)
-    or ``"dropped"``.
+    heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
+    (the refit did not fit in time; the trial's fold models are averaged) or ``"dropped"``.
     """
     by_number = {r.number: r for r in search.results}
     for result in search.results:  # memory: fold models outside the ensemble are not used again
@@ -110,9 +108,6 @@ def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: d
     fitted, how = {}, {}
     for number in sorted(weights, key=lambda n: -weights[n]):
         result = by_number[number]
-        if data.splits.bagged and result.models:
-            fitted[number], how[number] = FoldBag(result.models), "bagged"
-            continue
         model = _refit_one(space, result, data, deadline, context)
         how[number] = "refit"
         if model is not None:

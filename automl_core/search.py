@@ -19,7 +19,6 @@ from sklearn.base import clone
 
 from .budget import Deadline, thread_limit, time_limit
 from .components import Evaluator
-from .ensemble import ENSEMBLE_CANDIDATES
 from .errors import TrialTimeout
 from .evaluation import Splits, better, model_output, score
 from .pipeline import PipelineConfig, SearchSpace, fit_pipeline
@@ -178,10 +177,8 @@ class Search:
 
     def _keep_models_of_leaders(self) -> None:
         """Keep the fitted fold models of the :data:`KEEP_MODELS` best trials only (memory);
-        they stand in for a member whose refit on all rows does not fit in the time left. When
-        the final models are bagged (small data), those of every ensemble candidate are kept."""
-        keep = ENSEMBLE_CANDIDATES if self.data.splits.bagged else KEEP_MODELS
-        for result in best_first(self.results, self.data.metric.greater_is_better)[keep:]:
+        they stand in for a member whose refit on all rows does not fit in the time left."""
+        for result in best_first(self.results, self.data.metric.greater_is_better)[KEEP_MODELS:]:
             result.models = None
 
     # ---------------------------------------------------------------- one trial
