@@ -44,6 +44,7 @@ __all__ = [
     "DataError",
     "DuplicateComponentError",
     "ENCODINGS",
+    "EarlyStoppingEstimator",
     "ENTRY_POINT_GROUP",
     "Evaluator",
     "FeatureBuilder",
@@ -89,10 +90,10 @@ def __getattr__(name: str):
         from . import monitoring
 
         return getattr(monitoring, name)
-    if name == "inner_split":
-        from .early_stopping import inner_split
+    if name in ("inner_split", "EarlyStoppingEstimator"):  # scikit-learn: imported when asked for
+        from . import early_stopping
 
-        return inner_split
+        return getattr(early_stopping, name)
     if name == "load_data":
         from .data import load_data
 

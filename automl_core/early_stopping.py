@@ -2,13 +2,17 @@
 
 The engine hands a model family's estimator the rows of one trial and nothing else; a
 boosting family that stops early carves its validation rows out of those (XGBoost, CatBoost
-and the LightGBM example do). One split for all of them, so that they stop on the same terms.
+and the LightGBM example do). One split for all of them, so that they stop on the same terms,
+and one base class (:class:`EarlyStoppingEstimator`) for their constructor. Plugins import
+this module when they build an estimator, never at load: it imports scikit-learn.
 """
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 
 def inner_split(
@@ -36,3 +40,50 @@ def inner_split(
         rows[keep], test_size=n_valid, random_state=seed, stratify=y[keep] if stratify else None
     )
     return np.concatenate([train, rows[~keep]]), valid
+
+
+class EarlyStoppingEstimator(BaseEstimator):
+    """The constructor and inner split of a boosting estimator that stops early.
+
+    A plugin's estimator subclasses it, sets ``_stratify`` (True for classifiers) and writes
+    ``fit`` and the predict methods around :meth:`_inner_split`. The parameters follow
+    scikit-learn's rules (stored as given, checked at fit), so ``clone`` and ``get_params``
+    work; missing values are allowed in the input.
+
+    :param params: the boosting library's own parameters, passed through.
+    :param n_estimators: the most boosting rounds to train.
+    :param early_stopping_rounds: stop after this many rounds without validation improvement.
+    :param validation_fraction: share of the rows held out for early stopping.
+    :param min_validation_rows: below this many rows in either part, no split is made.
+    :param random_state: seeds the split and the library.
+    :param n_jobs: threads the library may use.
+    """
+
+    _stratify = False  # whether the inner split keeps class proportions
+
+    def __init__(
+        self,
+        params: Mapping[str, Any] | None = None,
+        n_estimators: int = 2000,
+        early_stopping_rounds: int = 50,
+        validation_fraction: float = 0.15,
+        min_validation_rows: int = 20,
+        random_state: int = 0,
+        n_jobs: int = 1,
+    ):
+        self.params = params
+        self.n_estimators = n_estimators
+        self.early_stopping_rounds = early_stopping_rounds
+        self.validation_fraction = validation_fraction
+        self.min_validation_rows = min_validation_rows
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _inner_split(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """:func:`inner_split` of ``y`` with this estimator's settings."""
+        return inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)

@@ -16,11 +16,11 @@ from typing import Any, Mapping
 
 import lightgbm
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl_core.early_stopping import inner_split
+from automl_core import EarlyStoppingEstimator
 
 #: Rounds times learning rate when the data are too small to split: 100 rounds at 0.1.
 SHRINKAGE_WITHOUT_VALIDATION = 10.0
@@ -30,7 +30,7 @@ def _rows(X: Any, index: np.ndarray) -> Any:
     return X.iloc[index] if hasattr(X, "iloc") else np.asarray(X)[index]
 
 
-class _EarlyStoppingLightGBM(BaseEstimator):
+class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
     """Fit and predict logic shared by the classifier and the regressor.
 
     :param params: LightGBM parameters (``learning_rate``, ``num_leaves``...), passed through.
@@ -43,34 +43,11 @@ class _EarlyStoppingLightGBM(BaseEstimator):
     """
 
     _lgbm_class: type  # the LightGBM estimator the subclass wraps
-    _stratify: bool  # whether the inner split keeps class proportions
 
-    def __init__(
-        self,
-        params: Mapping[str, Any] | None = None,
-        n_estimators: int = 2000,
-        early_stopping_rounds: int = 50,
-        validation_fraction: float = 0.15,
-        min_validation_rows: int = 20,
-        random_state: int = 0,
-        n_jobs: int = 1,
-    ):
-        self.params = params
-        self.n_estimators = n_estimators
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.min_validation_rows = min_validation_rows
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags
 
     def _fit_model(self, X: Any, y: np.ndarray) -> None:
         params = {**(self.params or {}), "random_state": self.random_state, "n_jobs": self.n_jobs, "verbosity": -1}
-        split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
+        split = self._inner_split(y)
         if split is None:
             rounds = math.ceil(SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.1))
             self.model_ = self._lgbm_class(n_estimators=min(self.n_estimators, rounds), **params).fit(X, y)

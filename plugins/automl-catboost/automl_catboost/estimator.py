@@ -28,11 +28,11 @@ from typing import Any, Mapping
 import catboost
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl_core.early_stopping import inner_split
+from automl_core import EarlyStoppingEstimator
 
 #: Rounds times learning rate when no validation split is possible: 100 rounds at 0.1.
 _SHRINKAGE_WITHOUT_VALIDATION = 10.0
@@ -66,7 +66,7 @@ def _data(numeric: np.ndarray | None, categorical: np.ndarray | None, rows: Any 
     )
 
 
-class _EarlyStoppingCatBoost(BaseEstimator):
+class _EarlyStoppingCatBoost(EarlyStoppingEstimator):
     """Shared fit and predict logic of the classifier and the regressor.
 
     :param params: CatBoost parameters (``depth``, ``learning_rate``...), passed through.
@@ -78,31 +78,7 @@ class _EarlyStoppingCatBoost(BaseEstimator):
     :param n_jobs: threads CatBoost may use, at fit and at predict.
     """
 
-    def __init__(
-        self,
-        params: Mapping[str, Any] | None = None,
-        n_estimators: int = 2000,
-        early_stopping_rounds: int = 50,
-        validation_fraction: float = 0.15,
-        min_validation_rows: int = 20,
-        random_state: int = 0,
-        n_jobs: int = 1,
-    ):
-        self.params = params
-        self.n_estimators = n_estimators
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.min_validation_rows = min_validation_rows
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
     _catboost_class: type  # the CatBoost estimator class the subclass wraps
-    _stratify: bool  # whether the inner split keeps class proportions
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags
 
     def _catboost_params(self, **fixed: Any) -> dict:
         params = dict(self.params or {})
@@ -115,7 +91,7 @@ class _EarlyStoppingCatBoost(BaseEstimator):
         names = ([str(c) for c in self.numeric_], [str(c) for c in self.categories_])
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         params = self._catboost_params(**fixed)
-        split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
+        split = self._inner_split(y)
 
         def part(rows: Any) -> catboost.Pool:
             return catboost.Pool(_data(numeric, categorical, rows, names), y[rows],

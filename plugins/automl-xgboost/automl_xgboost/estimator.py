@@ -17,17 +17,17 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 import xgboost
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl_core.early_stopping import inner_split
+from automl_core import EarlyStoppingEstimator
 
 #: Rounds times learning rate when no validation split is possible: 100 rounds at 0.1.
 _SHRINKAGE_WITHOUT_VALIDATION = 10.0
 
 
-class _EarlyStoppingXGBoost(BaseEstimator):
+class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
     """Shared fit and predict logic of the classifier and the regressor.
 
     :param params: XGBoost parameters (``learning_rate``, ``max_depth``...), passed through.
@@ -39,31 +39,7 @@ class _EarlyStoppingXGBoost(BaseEstimator):
     :param n_jobs: threads XGBoost may use.
     """
 
-    def __init__(
-        self,
-        params: Mapping[str, Any] | None = None,
-        n_estimators: int = 2000,
-        early_stopping_rounds: int = 50,
-        validation_fraction: float = 0.15,
-        min_validation_rows: int = 20,
-        random_state: int = 0,
-        n_jobs: int = 1,
-    ):
-        self.params = params
-        self.n_estimators = n_estimators
-        self.early_stopping_rounds = early_stopping_rounds
-        self.validation_fraction = validation_fraction
-        self.min_validation_rows = min_validation_rows
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
     _xgb_class: type  # the XGBoost estimator class the subclass wraps
-    _stratify: bool  # whether the inner split keeps class proportions
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags
 
     def _booster_params(self) -> dict:
         params = dict(self.params or {})
@@ -75,7 +51,7 @@ class _EarlyStoppingXGBoost(BaseEstimator):
         X = self._remember_columns(X)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         params = self._booster_params()
-        split = inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
+        split = self._inner_split(y)
         if split is None:
             rounds = math.ceil(_SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.3))
             self.model_ = self._xgb_class(n_estimators=min(self.n_estimators, rounds), **params)
