@@ -228,14 +228,12 @@ class AutoML(BaseEstimator):
         self._ready_to_predict()
 
     def _ready_to_predict(self) -> None:
-        """Do now, after fit and after load, what the first predict would otherwise do: build
-        the plugin manager, find the members' shared transformer prefixes, scan the thread
-        pools and import what the pipelines import lazily, by predicting two reference rows
-        (no hook is called). On titanic's 179 rows the first call took twice as long as the
-        next ones without this (109 ms against 48 ms after load)."""
-        self._plugin_manager()
-        if hasattr(self.model_, "shared_prefixes"):
-            self.model_.shared_prefixes()
+        """Do now, after fit and after load, what the first predict would otherwise do: find
+        the members' shared transformer prefixes, scan the thread pools and import what the
+        pipelines import lazily, by predicting two reference rows (no hook is called; fit and
+        load have built the plugin manager). On titanic's 179 rows the first call took twice as
+        long as the next ones without this (109 ms against 48 ms after load)."""
+        self.model_.shared_prefixes()  # also without a reference sample, or if the warm-up fails
         reference = getattr(self, "reference_", None)
         with thread_limit(self._threads()):
             if reference is not None and len(reference):

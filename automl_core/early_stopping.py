@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
 
 
 def inner_split(
@@ -24,8 +25,6 @@ def inner_split(
     one per class). With ``stratify``, classes keep their proportions in both parts; rows of a
     class seen once stay in the training part, so that the model still learns every class.
     """
-    from sklearn.model_selection import train_test_split
-
     rows = np.arange(len(y))
     keep = np.ones(len(y), dtype=bool)
     n_classes = 0

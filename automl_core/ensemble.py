@@ -125,19 +125,19 @@ class SharedPrefixes:
         """``member``'s output on ``X``; ``memo`` holds the prefix outputs already computed
         on this same ``X`` (an empty dict for each new batch)."""
         if isinstance(member, FoldBag):
-            return np.mean([self._pipeline_output(m, X, self.task, self.n_classes, memo) for m in member.models], axis=0)
-        return self._pipeline_output(member, X, self.task, self.n_classes, memo)
+            return np.mean([self._pipeline_output(m, X, memo) for m in member.models], axis=0)
+        return self._pipeline_output(member, X, memo)
 
-    def _pipeline_output(self, pipeline, X, task: str, n_classes: int, memo: dict) -> np.ndarray:
+    def _pipeline_output(self, pipeline, X, memo: dict) -> np.ndarray:
         keys = self.keys.get(id(pipeline))
         if keys is None or self._steps[id(pipeline)] != _step_ids(pipeline):
-            return model_output(pipeline, X, task, n_classes)  # unknown, or its steps changed since
+            return model_output(pipeline, X, self.task, self.n_classes)  # unknown, or its steps changed since
         Xt = X
         for key, (_, step) in zip(keys, _transform_steps(pipeline)):
             if key not in memo:
                 memo[key] = step.transform(Xt)
             Xt = memo[key]
-        return model_output(pipeline.steps[-1][1], Xt, task, n_classes)
+        return model_output(pipeline.steps[-1][1], Xt, self.task, self.n_classes)
 
 
 def _transform_steps(pipeline: Pipeline) -> list:

@@ -46,20 +46,14 @@ class RareLevelGrouper(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            values = X[column]
-            kept, dtype = self._derived(column, lambda levels=levels: (
+            kept, dtype = self._derived(column, lambda: (
                 pd.Index(levels[:-2], dtype=object), pd.CategoricalDtype(pd.Index(levels, dtype=object))))
             rare, missing = len(levels) - 2, len(levels) - 1
 
-            def mapping_of(categories, kept=kept, rare=rare):
+            def mapping_of(categories):
                 codes = kept.get_indexer(categories.map(str))
-                codes[codes < 0] = rare
+                codes[codes < 0] = rare  # rare, or unseen at fit
                 return codes
 
-            codes = recode(values, mapping_of, missing)
-            if codes is None:
-                codes = kept.get_indexer(values.astype(object).map(str, na_action="ignore"))
-                codes[codes < 0] = rare  # rare, or unseen at fit
-                codes[values.isna().to_numpy()] = missing
-            out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
+            out[column] = pd.Categorical.from_codes(recode(X[column], mapping_of, missing), dtype=dtype)
         return pd.DataFrame(out, index=X.index)
