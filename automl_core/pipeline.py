@@ -1,7 +1,8 @@
 """From registered components to a search space and a scikit-learn pipeline.
 
-A pipeline is: the optional and always-on feature builders, then :class:`TypedFrame`, then a
-``ColumnTransformer`` with the numeric stages and the categorical stages, then the model. The
+A pipeline is: the optional and always-on feature builders, then :class:`TypedFrame`, then
+:class:`~automl_core.stages.ColumnStages` with the numeric stages and the categorical stages,
+then the model. The
 order of stages is the engine's configuration (:data:`PREPROCESSING_STAGES`), never the order
 in which plugins registered. Which preprocessors a stage may use depends on the model family:
 an imputer only where the family cannot take missing values, a scaler only where it wants
@@ -12,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.pipeline import Pipeline
 
 from .columns import ColumnPlan, TypedFrame
 from .components import PREPROCESSING_STAGES, BuildContext, ModelFamily
 from .registry import Registry
+from .stages import ColumnStages
 
 NONE = "none"
 
@@ -204,7 +205,7 @@ class SearchSpace:
         steps = [(f"builder_{b}", self.registry.get("feature_builder", b).build(config.params.get(b, {}), context))
                  for b in config.builders]
         steps.append(("types", TypedFrame(self.plan)))
-        steps.append(("preprocess", self._column_transformer(config, context)))
+        steps.append(("preprocess", self._column_stages(config, context)))
         family = self.registry.get("model_family", config.family)
         steps.append(("model", family.build(config.params.get(config.family, {}), context)))
         pipeline = Pipeline(steps)
@@ -220,17 +221,10 @@ class SearchSpace:
                 steps.append((stage, prep.build(config.params.get(name, {}), context)))
         return Pipeline(steps) if steps else "passthrough"
 
-    def _column_transformer(self, config: PipelineConfig, context: BuildContext) -> ColumnTransformer:
+    def _column_stages(self, config: PipelineConfig, context: BuildContext) -> ColumnStages:
         numeric = [s for s in PREPROCESSING_STAGES if s.startswith("numeric_")]
         categorical = [s for s in PREPROCESSING_STAGES if s.startswith("categorical_")]
-        return ColumnTransformer(
-            [
-                ("num", self._chain(config, numeric, context), make_column_selector(dtype_include="number")),
-                ("cat", self._chain(config, categorical, context), make_column_selector(dtype_include="category")),
-            ],
-            remainder="drop",
-            verbose_feature_names_out=False,
-        )
+        return ColumnStages(self._chain(config, numeric, context), self._chain(config, categorical, context))
 
 
 def _accepts_weights(family: ModelFamily, context: BuildContext) -> bool:

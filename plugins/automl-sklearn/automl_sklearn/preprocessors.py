@@ -71,9 +71,9 @@ def _suggest_onehot(trial: Any, context: BuildContext) -> dict:
 
 
 def _build_onehot(params: Mapping[str, Any], context: BuildContext):
-    from sklearn.preprocessing import OneHotEncoder
+    from .coded_encoders import CodedOneHotEncoder
 
-    return OneHotEncoder(handle_unknown="ignore", max_categories=params.get("max_categories", 32),
+    return CodedOneHotEncoder(handle_unknown="ignore", max_categories=params.get("max_categories", 32),
                          sparse_output=False)
 
 

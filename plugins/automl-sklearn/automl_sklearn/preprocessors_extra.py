@@ -22,10 +22,11 @@ def _suggest_target_encoder(trial: Any, context: BuildContext) -> dict:
 def _build_target_encoder(params: Mapping[str, Any], context: BuildContext):
     """scikit-learn's TargetEncoder, cross-fitted on shuffled (stratified for classes) folds."""
     from sklearn.model_selection import KFold, StratifiedKFold
-    from sklearn.preprocessing import TargetEncoder
+
+    from .coded_encoders import CodedTargetEncoder
 
     folds = KFold if context.task == "regression" else StratifiedKFold
-    return TargetEncoder(target_type=TARGET_TYPES[context.task], smooth=params.get("smooth", "auto"),
+    return CodedTargetEncoder(target_type=TARGET_TYPES[context.task], smooth=params.get("smooth", "auto"),
                          cv=folds(TARGET_FOLDS, shuffle=True, random_state=context.seed))
 
 
