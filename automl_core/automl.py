@@ -45,7 +45,7 @@ class AutoML(BaseEstimator):
     :param metric: the name of any installed evaluator; per task default when None
         (ROC AUC, log loss, RMSE).
     :param families: names of the model families the search may use (all that serve the
-        task when None).
+        task when None); one name may be given as a string.
     :param validation: ``"auto"``, ``"kfold"`` or ``"holdout"``; ``folds`` and ``holdout``
         size them. ``"auto"`` uses k-fold on small data and a holdout on large data.
     :param ensemble: combine the best pipelines by greedy ensemble selection.
@@ -166,7 +166,8 @@ class AutoML(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         self.schema_ = infer_schema(X, self.column_plan_, strict_missing=self.strict_missing, unseen=self.unseen)
         splits = make_splits(y_enc, self.task_, self.validation, self.folds, self.holdout, self.seed)
-        families = registry.select("model_family", self.families, self.task_)
+        chosen = [self.families] if isinstance(self.families, str) else self.families  # one name, not its letters
+        families = registry.select("model_family", chosen, self.task_)
         if not families:
             raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
         context = self._context(X[kept], n_classes)

@@ -161,7 +161,8 @@ def main(argv=None) -> None:
     """Run every asked pair, append rows to the dated JSONL, print and save the summary."""
     args = parse_args(argv)
     entries = select_datasets(args.manifest, args.datasets)
-    stem = f"{dt.date.today().isoformat()}-{args.budget:g}s"
+    # another split is another benchmark: its rows must not replace seed 0's when summarized
+    stem = f"{dt.date.today().isoformat()}-{args.budget:g}s" + (f"-seed{args.seed}" if args.seed else "")
     logs = args.results / "logs" / stem
     logs.mkdir(parents=True, exist_ok=True)
     jsonl = args.results / f"{stem}.jsonl"

@@ -33,6 +33,13 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
     assert "| penguins |" in jsonl.with_suffix(".md").read_text()
 
 
+def test_another_seed_writes_its_own_files(tmp_path):
+    run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)])
+    [jsonl] = tmp_path.glob("*-5s-seed3.jsonl")
+    [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    assert row["seed"] == 3 and not list(tmp_path.glob("*-5s.jsonl"))
+
+
 def test_split_is_stratified_and_reproducible(tmp_path):
     entry = run.select_datasets(run.MANIFEST, "penguins")[0]
     first = json.loads(run.write_split(entry, 0, tmp_path).read_text())
