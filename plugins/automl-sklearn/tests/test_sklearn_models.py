@@ -90,6 +90,33 @@ def test_without_the_native_encoders_cap_boosting_refuses_wide_columns(registry,
         pipeline.fit(X, y)
 
 
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_boosting_fits_on_a_column_of_too_few_values_as_if_it_were_not_there(registry, titanic, task):
+    X = titanic[["Pclass", "Age", "Fare", "Sex", "Embarked"]].assign(Unrecorded=np.nan)
+    X.loc[3, "Unrecorded"] = 7.0  # one value: fewer than any min_samples_leaf, so never split on
+    y = titanic["Survived" if task == "binary" else "Fare"].to_numpy()
+    X = X.drop(columns="Fare") if task == "regression" else X
+    family = registry.get("model_family", "hist_gradient_boosting")
+    for params in family.defaults:
+        model = family.build(params, _context(task, X, 2)).fit(X, y)
+        output = model.predict_proba if task == "binary" else model.predict
+        np.testing.assert_array_equal(output(X.assign(Unrecorded=3.0)), output(X))  # never split on
+        if params["max_features"] == 1.0:  # every split sees every column: the same model as without it
+            alone = family.build(params, _context(task, X, 2)).fit(X.drop(columns="Unrecorded"), y)
+            expected = (alone.predict_proba if task == "binary" else alone.predict)(X.drop(columns="Unrecorded"))
+            np.testing.assert_array_equal(output(X), expected)
+
+
+def test_a_column_with_one_value_fails_no_boosting_trial(datasets_dir):
+    from automl_core import AutoML
+
+    frame = pd.read_csv(datasets_dir / "german_credit.csv")
+    frame["rare_measure"] = np.nan
+    frame.loc[5, "rare_measure"] = 1.5  # in one fold's validation rows: the other folds train without a value
+    model = AutoML(time_budget=20, max_trials=4, families="hist_gradient_boosting", seed=0).fit(frame, target="default")
+    assert set(model.leaderboard_["state"]) == {"complete"}, model.leaderboard_["error"].dropna().tolist()
+
+
 @pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
 def test_forests_take_nan_exactly_when_the_installed_trees_do(registry, titanic, family_name):
     family = registry.get("model_family", family_name)

@@ -34,9 +34,10 @@ def build(params: Mapping[str, Any], context: BuildContext):
 
     The estimator has no ``n_jobs``: its OpenMP threads follow the caller's threadpool limits.
     """
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from ._empty_safe import EmptySafeHistGradientBoostingClassifier, EmptySafeHistGradientBoostingRegressor
 
-    estimator = HistGradientBoostingRegressor if context.task == "regression" else HistGradientBoostingClassifier
+    regression = context.task == "regression"
+    estimator = EmptySafeHistGradientBoostingRegressor if regression else EmptySafeHistGradientBoostingClassifier
     return estimator(
         **params,
         max_iter=MAX_ITER,
