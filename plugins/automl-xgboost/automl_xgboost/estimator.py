@@ -77,8 +77,13 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
             return X
         self.n_features_in_ = X.shape[1]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.categories_ = {c: X[c].dtype for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)}
-        return X
+        categorical = {c: X[c].dtype for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)}
+        # a category column without any category (a fold without the column's only levels)
+        # makes XGBoost 3 fail ("cannot call `vectorize` on size 0 inputs"): it goes in as a
+        # numeric column of missing values, here and at predict
+        self.empty_categories_ = [c for c, dtype in categorical.items() if len(dtype.categories) == 0]
+        self.categories_ = {c: dtype for c, dtype in categorical.items() if c not in self.empty_categories_}
+        return _as_missing(X, self.empty_categories_)
 
     def _prepare(self, X: Any) -> Any:
         """Recast categorical columns to the categories seen at fit (unseen levels become NaN)."""
@@ -86,7 +91,18 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         if not isinstance(X, pd.DataFrame):
             return np.asarray(X, dtype=float)
         recast = {c: X[c].astype(dtype) for c, dtype in self.categories_.items() if X[c].dtype != dtype}
+        X = _as_missing(X, getattr(self, "empty_categories_", ()))  # absent from models saved before it
         return X.assign(**recast) if recast else X
+
+
+def _as_missing(X: pd.DataFrame, columns) -> pd.DataFrame:
+    """``X`` with ``columns`` replaced by float columns of NaN (``X`` itself if there are none)."""
+    if not columns:
+        return X
+    X = X.copy()
+    for column in columns:
+        X[column] = np.nan
+    return X
 
 
 def _rows(X: Any, index: np.ndarray) -> Any:

@@ -48,6 +48,17 @@ def test_unseen_category_at_predict_is_missing_not_an_error():
     assert list(model.classes_) == sorted(y.unique())
 
 
+def test_a_category_column_without_categories_fits_and_predicts_as_missing():
+    # what a fold gives when a column's only levels all fall in its validation rows
+    X, y = sample("adult_income", 1500)
+    empty = pd.Categorical([None] * len(X), categories=[])
+    model = XGBoostEarlyStoppingClassifier(params=DEFAULTS[0], n_jobs=1).fit(X.assign(rare=empty), y)
+    without = XGBoostEarlyStoppingClassifier(params=DEFAULTS[0], n_jobs=1).fit(X.assign(rare=np.nan), y)
+    assert model.empty_categories_ == ["rare"] and "rare" not in model.categories_
+    later = X.assign(rare=pd.Categorical(["seen later"] * len(X)))  # a level at predict is unknown: missing
+    np.testing.assert_array_equal(model.predict_proba(later), without.predict_proba(X.assign(rare=np.nan)))
+
+
 def test_regressor_beats_the_mean_on_california_housing():
     X, y = sample("california_housing", 2000)
     model = XGBoostEarlyStoppingRegressor(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])
