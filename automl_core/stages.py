@@ -4,9 +4,10 @@
 to one transformer and its ``category`` columns to another, and puts their outputs side by
 side. That is what scikit-learn's ``ColumnTransformer`` does in general (any column
 selections, sparse output, parallel branches); these two fixed groups need none of that, and
-its generality costs on every predict call: on 200 rows of adult, 5.6 ms of a ``native``
-encoding's 8.1 ms went to column indexing, validation and output wrapping around the 2.5 ms
-of the encoder itself. An ensemble pays it once per member and batch.
+its generality costs on every predict call. On german credit's 200 test rows, the same fitted
+chains took 11.1 ms inside a ``ColumnTransformer`` and 7.7 ms inside ``ColumnStages``
+(ordinal encoding), 29.8 and 21.4 ms with one-hot encoding. An ensemble pays it once per
+member and batch.
 """
 from __future__ import annotations
 
