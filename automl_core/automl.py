@@ -109,7 +109,7 @@ class AutoML(BaseEstimator):
         pm = self._plugin_manager(refresh=True)
         registry = Registry.from_manager(pm)
         if self.exclude:
-            registry = registry.without([self.exclude] if isinstance(self.exclude, str) else self.exclude)
+            registry = registry.without(_names(self.exclude))
         try:
             X, y = self._read_input(pm, X, y, target, load_options)
             data, space, context = self._prepare(registry, X, y, deadline)
@@ -166,8 +166,7 @@ class AutoML(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         self.schema_ = infer_schema(X, self.column_plan_, strict_missing=self.strict_missing, unseen=self.unseen)
         splits = make_splits(y_enc, self.task_, self.validation, self.folds, self.holdout, self.seed)
-        chosen = [self.families] if isinstance(self.families, str) else self.families  # one name, not its letters
-        families = registry.select("model_family", chosen, self.task_)
+        families = registry.select("model_family", _names(self.families), self.task_)
         if not families:
             raise UnknownComponentError(f"no installed model family serves task {self.task_!r}; install a model plugin")
         context = self._context(X[kept], n_classes)
@@ -357,3 +356,8 @@ class AutoML(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = True  # wall-clock budgets
         return tags
+
+
+def _names(value: str | Sequence[str] | None) -> Sequence[str] | None:
+    """Component names as given; one name given as a string is one name, not its letters."""
+    return [value] if isinstance(value, str) else value

@@ -11,6 +11,7 @@ member and batch.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
@@ -40,7 +41,7 @@ class ColumnStages(TransformerMixin, BaseEstimator):
         self.fit_transform(X, y)
         return self
 
-    def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> pd.DataFrame:
+    def fit_transform(self, X: pd.DataFrame, y=None) -> pd.DataFrame:
         """Fit both chains and return their outputs on ``X`` (each chain's own ``fit_transform``)."""
         X = _frame(X)
         self.feature_names_in_ = list(X.columns)
@@ -75,8 +76,6 @@ class ColumnStages(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "feature_names_out_")
-        import numpy as np
-
         return np.asarray(self.feature_names_out_, dtype=object)
 
     def set_output(self, *, transform=None):
