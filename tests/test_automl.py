@@ -39,10 +39,12 @@ def test_binary_fit_beats_a_constant_predictor(titanic_model):
 def test_leaderboard_and_fitted_attributes(titanic_model):
     model, _, _ = titanic_model
     board = model.leaderboard_
-    for column in ("rank", "family", "preprocessing", "params", "score", "fit_seconds", "elapsed", "state"):
+    for column in ("rank", "family", "preprocessing", "params", "score", "fit_seconds", "predict_seconds",
+                   "elapsed", "state"):
         assert column in board.columns
     assert board["rank"].tolist() == list(range(1, len(board) + 1))
     done = board[board.state == "complete"]
+    assert (done["predict_seconds"] > 0).all() and (done["predict_seconds"] < done["fit_seconds"]).all()
     assert done["score"].is_monotonic_decreasing
     assert done["ensemble_weight"].sum() == pytest.approx(1.0)
     assert model.best_config_.family in set(done["family"])

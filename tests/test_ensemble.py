@@ -60,6 +60,24 @@ def test_pruning_keeps_the_score_and_drops_what_does_not_move_it(candidates):
     assert fitting.prune_members(padded, oof, y, metric) == {heaviest: 1.0}
 
 
+def test_pruning_drops_the_costliest_removable_member_and_passes_over_those_that_must_stay(candidates):
+    results, y = candidates
+    metric = _auc()
+    oof = {r.number: r.oof for r in results}
+    # 0 (a strong-regularized linear model) and 3 (boosting) differ: neither can go; 1 is a
+    # sliver that can. The costliest (3) is tried first and must stay; pruning goes on past it.
+    weights = {0: 0.5, 3: 0.4999, 1: 0.0001}
+    cost = {3: 3.0, 0: 2.0, 1: 1.0}
+    pruned = fitting.prune_members(weights, oof, y, metric, cost=cost)
+    assert set(pruned) == {0, 3}
+    assert pruned[0] == pytest.approx(0.5 / 0.9999)
+    # the best model beside two slivers of others, which go whatever their costs and weights
+    best = max(results, key=lambda r: r.score).number
+    a, b = [r.number for r in results if r.number != best][:2]
+    slivers = {best: 0.9998, a: 0.00015, b: 0.00005}
+    assert fitting.prune_members(slivers, oof, y, metric, cost={best: 1.0, a: 0.1, b: 5.0}) == {best: 1.0}
+
+
 def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candidates):
     _, y = candidates
     splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
