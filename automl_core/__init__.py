@@ -29,6 +29,7 @@ from .errors import (
     DataError,
     DuplicateComponentError,
     PluginError,
+    PredictTimeWarning,
     SchemaError,
     UnknownComponentError,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "PREPROCESSING_STAGES",
     "PluginError",
     "PluginInfo",
+    "PredictTimeWarning",
     "Preprocessor",
     "SchemaError",
     "TASKS",

@@ -61,6 +61,11 @@ class AutoML(BaseEstimator):
         not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.
     :param reference_rows: size of the training sample kept for monitoring.
+    :param predict_time_limit: most seconds per row the final model may take to predict, as
+        its members took on the validation rows during the search (e.g. ``1e-5``: 100,000
+        rows a second). Pipelines slower than that alone are left out of the ensemble, and
+        members are dropped, the least useful first, until their summed cost is within it;
+        when no pipeline is fast enough the fastest is kept, with a :class:`PredictTimeWarning`.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
         ``top_configs_``) to try first, before the default portfolio.
     """
@@ -71,7 +76,8 @@ class AutoML(BaseEstimator):
                  unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
-                 warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None):
+                 warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
+                 predict_time_limit: float | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -92,6 +98,7 @@ class AutoML(BaseEstimator):
         self.reference_rows = reference_rows
         self.warm_start = warm_start
         self.exclude = exclude
+        self.predict_time_limit = predict_time_limit
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
@@ -130,6 +137,9 @@ class AutoML(BaseEstimator):
             raise ValueError(f"time_budget must be a positive number of seconds, got {budget!r}")
         if self.unseen not in ("missing", "error"):
             raise ValueError(f"unseen must be 'missing' or 'error', got {self.unseen!r}")
+        limit = self.predict_time_limit
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0):
+            raise ValueError(f"predict_time_limit must be a positive number of seconds per row, got {limit!r}")
 
     def _plugin_manager(self, refresh: bool = False):
         if refresh or getattr(self, "_pm", None) is None:
@@ -213,8 +223,10 @@ class AutoML(BaseEstimator):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
             search.run()
-            weights = fitting.ensemble_weights(search, data, self.ensemble)
-            self.model_, self.best_pipeline_, how = fitting.refit_final(search, space, data, weights, deadline, context)
+            weights = fitting.ensemble_weights(search, data, self.ensemble, self.predict_time_limit)
+            self.model_, self.best_pipeline_, how = fitting.refit_final(
+                search, space, data, weights, deadline, context, fold_models=self.predict_time_limit is None)
+        weights = fitting.final_weights(weights, how)
         self.best_config_ = search.best.config
         self.top_configs_ = fitting.top_configs(search.results, data.metric.greater_is_better)
         self.best_score_ = search.best.score

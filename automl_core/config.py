@@ -62,6 +62,7 @@ class AutoMLConfig(BaseModel):
     max_trials: Optional[int] = Field(None, ge=1)
     reference_rows: int = Field(1000, ge=1)
     warm_start: Optional[list[dict[str, Any]]] = None
+    predict_time_limit: Optional[float] = Field(None, gt=0, description="most predict seconds per row of the final model")
 
     def estimator_params(self) -> dict[str, Any]:
         """Keyword arguments for ``AutoML(...)``, with plugin import paths imported."""

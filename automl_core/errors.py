@@ -46,6 +46,11 @@ class BudgetError(AutoMLError):
     """The time budget ran out before any pipeline could be fitted."""
 
 
+class PredictTimeWarning(RuntimeWarning):
+    """No pipeline of the search predicts within ``AutoML(predict_time_limit=...)``: the
+    fastest is kept."""
+
+
 class TrialTimeout(BaseException):
     """Raised inside a trial that ran past its deadline.
 
@@ -63,5 +68,6 @@ __all__ = [
     "PackageError",
     "PackageNotFoundError",
     "BudgetError",
+    "PredictTimeWarning",
     "TrialTimeout",
 ]

@@ -1,13 +1,15 @@
 """The steps of ``AutoML.fit`` after the input is checked: search, ensemble, refit."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from .budget import Deadline, thread_limit, time_limit
 from .components import BuildContext
 from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
-from .errors import BudgetError, TrialTimeout
+from .errors import BudgetError, PredictTimeWarning, TrialTimeout
 from .evaluation import Splits, better, score
 from .pipeline import SearchSpace, fit_pipeline
 from .search import Search, SearchData, TrialResult, best_first
@@ -52,18 +54,60 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
     return reserve
 
 
-def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool) -> dict[int, float]:
+def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool,
+                     predict_time_limit: float | None = None) -> dict[int, float]:
     """Trial number to weight: a Caruana ensemble without its negligible members, or the best
-    trial alone."""
+    trial alone; with ``predict_time_limit`` (seconds per row), within that predict cost."""
     if search.best is None:
         raise BudgetError(_no_model_message(search.results))
-    ranked = best_first(search.results, data.metric.greater_is_better)[:ENSEMBLE_CANDIDATES]
+    ranked = best_first(search.results, data.metric.greater_is_better)
+    cost = predict_costs(ranked, len(data.splits.validated_rows))
+    if predict_time_limit is not None:
+        within = [r for r in ranked if cost[r.number] <= predict_time_limit]
+        if not within:
+            cheapest = min(ranked, key=lambda r: cost[r.number])
+            warnings.warn(PredictTimeWarning(
+                f"no pipeline predicts within predict_time_limit={predict_time_limit:.3g} s per row; keeping "
+                f"the fastest, trial {cheapest.number} ({cheapest.config.family}, {cost[cheapest.number]:.3g} s per row)"))
+            return {cheapest.number: 1.0}
+        ranked = within
+    ranked = ranked[:ENSEMBLE_CANDIDATES]
+    first = search.best if predict_time_limit is None else ranked[0]
     if not use_ensemble or len(ranked) < 2:
-        return {search.best.number: 1.0}
+        return {first.number: 1.0}
     y_val = data.y[data.splits.validated_rows]
-    weights = select_ensemble(ranked, y_val, data.metric) or {search.best.number: 1.0}
-    return prune_members(weights, {r.number: r.oof for r in ranked}, y_val, data.metric,
-                         cost={r.number: r.predict_seconds for r in ranked})
+    oof = {r.number: r.oof for r in ranked}
+    weights = select_ensemble(ranked, y_val, data.metric) or {first.number: 1.0}
+    weights = prune_members(weights, oof, y_val, data.metric, cost=cost)
+    if predict_time_limit is not None:
+        weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit)
+    return weights
+
+
+def predict_costs(results: list[TrialResult], n_rows: int) -> dict[int, float]:
+    """Trial number to predict seconds per row: its fold models' time on the validated rows,
+    calls and rows together (so a batch of that size's per-call overhead is included)."""
+    return {r.number: r.predict_seconds / max(n_rows, 1) for r in results}
+
+
+def fit_to_limit(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
+                 cost: dict[int, float], limit: float) -> dict[int, float]:
+    """Drop members until their summed predict cost is within ``limit``: first any that exceed
+    it alone, then each time the one whose removal leaves the best validation score of the
+    renormalized blend (the costlier between equal scores). At least one member remains."""
+    kept = {n: v for n, v in weights.items() if cost[n] <= limit} or dict(weights)
+    while len(kept) > 1 and sum(cost[n] for n in kept) > limit:
+        options = [(_blend_score({n: v for n, v in kept.items() if n != drop}, oof, y_val, metric), drop)
+                   for drop in kept]
+        _, drop = max(options, key=lambda t: (t[0] if metric.greater_is_better else -t[0], cost[t[1]]))
+        kept.pop(drop)
+    total = sum(kept.values())
+    return {n: v / total for n, v in kept.items()}
+
+
+def _blend_score(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric) -> float:
+    total = sum(weights.values())
+    return score(metric, y_val, sum(v / total * oof[n] for n, v in weights.items()))
 
 
 def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
@@ -80,8 +124,7 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     times), with normalized test scores within 0.0001 of the full ensembles'.
     """
     def blend_score(w: dict[int, float]) -> float:
-        total = sum(w.values())
-        return score(metric, y_val, sum(v / total * oof[n] for n, v in w.items()))
+        return _blend_score(w, oof, y_val, metric)
 
     def order(kept: dict[int, float]) -> list[int]:
         return sorted(kept, key=lambda n: (-(cost or {}).get(n, 0.0), kept[n], n))
@@ -108,12 +151,15 @@ def _no_model_message(results: list[TrialResult]) -> str:
 
 
 def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: dict[int, float],
-                deadline: Deadline, context: BuildContext) -> tuple[WeightedEnsemble, object, dict[int, str]]:
+                deadline: Deadline, context: BuildContext,
+                fold_models: bool = True) -> tuple[WeightedEnsemble, object, dict[int, str]]:
     """Refit the chosen pipelines on all rows, heaviest weight first, while time allows.
 
     Returns the final ensemble, the best single pipeline (the best trial's, else the
     heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
     (the refit did not fit in time; the trial's fold models are averaged) or ``"dropped"``.
+    Without ``fold_models`` (a predict time limit: fold models predict k times slower), such
+    members are dropped whenever another member was refit.
     """
     by_number = {r.number: r for r in search.results}
     for result in search.results:  # memory: fold models outside the ensemble are not used again
@@ -132,9 +178,21 @@ def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: d
             how[number] = "dropped"
         else:
             fitted[number] = model
+    if not fold_models and "refit" in how.values():
+        for number in [n for n, h in how.items() if h == "fold models"]:
+            del fitted[number]
+            how[number] = "dropped"
     ensemble = WeightedEnsemble(list(fitted.values()), [weights[n] for n in fitted], data.task, data.n_classes)
     best = fitted.get(search.best.number, next(iter(fitted.values())))
     return ensemble, best, how
+
+
+def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, float]:
+    """The weights of the members the final model has (``how`` not ``"dropped"``), summing to 1:
+    what its validation score, threshold and reference outputs are computed with."""
+    kept = {n: w for n, w in weights.items() if how.get(n) != "dropped"}
+    total = sum(kept.values())
+    return {n: w / total for n, w in kept.items()} if total > 0 else dict(weights)
 
 
 def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext):
