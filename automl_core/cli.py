@@ -93,6 +93,8 @@ def fit(
     exclude: Annotated[Optional[str], typer.Option(
         help="Comma-separated families, preprocessors or feature builders not to use.")] = None,
     max_trials: Annotated[Optional[int], typer.Option(help="Stop after this many trials.")] = None,
+    predict_time_limit: Annotated[Optional[float], typer.Option(
+        help="Most predict seconds per row of the final model (e.g. 1e-5).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
     config: Annotated[Optional[Path], typer.Option(
@@ -109,7 +111,8 @@ def fit(
     with reported(verbose):
         settings = load_config(config) if config else AutoMLConfig()
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
-                 "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out}
+                 "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out,
+                 "predict_time_limit": predict_time_limit}
         run_fit(with_overrides(settings, flags), console, overwrite)
 
 

@@ -45,7 +45,7 @@ def fitted(files):
     out = where / "model"
     done = subprocess.run([str(SCRIPT), "fit", str(where / "train.csv"), "--target", "Survived", "--time-budget", "10",
                            "--max-trials", "3", "--families", "linear,random_forest", "--exclude", "text_tfidf",
-                           "--out", str(out)],
+                           "--predict-time-limit", "0.5", "--out", str(out)],
                           capture_output=True, text=True, timeout=180, env={**os.environ, "COLUMNS": "200"})
     return done, out
 
@@ -57,7 +57,7 @@ def test_fit_shows_progress_and_the_leaderboard_then_saves_a_package(fitted, fil
     assert "leaderboard" in done.stdout and "model package written to" in done.stdout
     meta = package.read_metadata(out)
     assert meta["fingerprint"]["of"] == "training data" and meta["settings"]["max_trials"] == 3
-    assert meta["settings"]["exclude"] == ["text_tfidf"]
+    assert meta["settings"]["exclude"] == ["text_tfidf"] and meta["settings"]["predict_time_limit"] == 0.5
     assert meta["fingerprint"]["sha256"] == package.fingerprint(pd.read_csv(files[0] / "train.csv"))
 
 
