@@ -78,6 +78,39 @@ def test_pruning_drops_the_costliest_removable_member_and_passes_over_those_that
     assert fitting.prune_members(slivers, oof, y, metric, cost={best: 1.0, a: 0.1, b: 5.0}) == {best: 1.0}
 
 
+def test_with_folds_a_loss_the_folds_cannot_tell_from_noise_is_dropped(candidates):
+    from sklearn.model_selection import StratifiedKFold
+
+    results, y = candidates
+    metric = _auc()
+    oof = {r.number: r.oof for r in results}  # 0, 1: linear (C 0.01, 1); 2, 3: boosting (20, 100 rounds)
+    folds = [val for _, val in StratifiedKFold(5).split(np.zeros(len(y)), y)]  # cross_val_predict's
+
+    def loss_and_standard_error(weights: dict, drop: int) -> tuple[float, float]:
+        rest = {n: w for n, w in weights.items() if n != drop}
+        full = sum(w * oof[n] for n, w in weights.items())
+        part = sum(w / sum(rest.values()) * oof[n] for n, w in rest.items())
+        diffs = [metric.score(y[f], full[f]) - metric.score(y[f], part[f]) for f in folds]
+        return metric.score(y, full) - metric.score(y, part), float(np.std(diffs, ddof=1) / np.sqrt(len(folds)))
+
+    # boosting beside a linear model: without the linear one, AUC falls by 0.0009, beyond the
+    # relative tolerance but well within one standard error (0.005) of the folds
+    pair = {2: 0.5, 1: 0.5}
+    loss, se = loss_and_standard_error(pair, 1)
+    assert fitting.PRUNE_TOLERANCE * 0.75 < loss < fitting.PRUNE_STANDARD_ERRORS * se
+    assert fitting.prune_members(pair, oof, y, metric, cost={1: 2.0, 2: 1.0}, folds=folds) == {2: 1.0}
+    assert set(fitting.prune_members(pair, oof, y, metric, cost={1: 2.0, 2: 1.0})) == {1, 2}  # tolerance alone
+    # the boosting model, tried first when costlier, must stay (0.034 lost, against 0.010)
+    loss, se = loss_and_standard_error(pair, 2)
+    assert loss > fitting.PRUNE_STANDARD_ERRORS * se
+    assert fitting.prune_members(pair, oof, y, metric, cost={2: 2.0, 1: 1.0}, folds=folds) == {2: 1.0}
+    # a loss the folds can tell (0.0074 against a standard error of 0.0061) keeps both
+    apart = {3: 0.5, 0: 0.5}
+    loss, se = loss_and_standard_error(apart, 0)
+    assert loss > fitting.PRUNE_STANDARD_ERRORS * se
+    assert set(fitting.prune_members(apart, oof, y, metric, cost={0: 2.0, 3: 1.0}, folds=folds)) == {0, 3}
+
+
 def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candidates):
     _, y = candidates
     splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
