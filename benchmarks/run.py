@@ -101,6 +101,10 @@ def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str
         os.killpg(proc.pid, signal.SIGKILL)
         _, wait_status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
+    if status == "error":  # a child killed by a signal leaves no traceback: say which one
+        how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exit code {proc.returncode}"
+        with log.open("a") as out:
+            out.write(f"\n[run.py] the child ended: {how}\n")
     return status, time.monotonic() - start, usage.ru_maxrss / 1024
 
 

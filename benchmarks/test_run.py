@@ -59,6 +59,13 @@ def test_child_past_its_timeout_is_killed_with_its_own_children(tmp_path):
     assert not alive(int(pid_file.read_text()))
 
 
+def test_a_child_killed_by_a_signal_is_an_error_that_names_the_signal(tmp_path):
+    script = "import os, signal; os.kill(os.getpid(), signal.SIGALRM)"  # the default action: a silent death
+    status, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 30)
+    assert status == "error"
+    assert "killed by SIGALRM" in run.log_tail(tmp_path / "log")
+
+
 def alive(pid: int, wait: float = 5) -> bool:
     """Whether ``pid`` still runs (a zombie awaiting its reaper does not count)."""
     deadline = time.monotonic() + wait
