@@ -101,17 +101,24 @@ def fit_to_limit(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: n
     renormalized blend (the costlier between equal scores). At least one member remains."""
     kept = {n: v for n, v in weights.items() if cost[n] <= limit} or dict(weights)
     while len(kept) > 1 and sum(cost[n] for n in kept) > limit:
-        options = [(_blend_score({n: v for n, v in kept.items() if n != drop}, oof, y_val, metric), drop)
-                   for drop in kept]
+        options = [(score(metric, y_val, _blend(_without(kept, drop), oof)), drop) for drop in kept]
         _, drop = max(options, key=lambda t: (t[0] if metric.greater_is_better else -t[0], cost[t[1]]))
         kept.pop(drop)
-    total = sum(kept.values())
-    return {n: v / total for n, v in kept.items()}
+    return _normalized(kept)
 
 
-def _blend_score(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric) -> float:
+def _normalized(weights: dict[int, float]) -> dict[int, float]:
     total = sum(weights.values())
-    return score(metric, y_val, sum(v / total * oof[n] for n, v in weights.items()))
+    return {n: v / total for n, v in weights.items()}
+
+
+def _without(weights: dict[int, float], number: int) -> dict[int, float]:
+    return {n: v for n, v in weights.items() if n != number}
+
+
+def _blend(weights: dict[int, float], oof: dict[int, np.ndarray]) -> np.ndarray:
+    """The members' out-of-fold outputs averaged with their weights, renormalized."""
+    return sum(v * oof[n] for n, v in _normalized(weights).items())
 
 
 def fold_positions(splits: Splits) -> list[np.ndarray]:
@@ -142,43 +149,51 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     lost 0.019 on lending club, at a cost of seconds on large data; half a bootstrap standard
     error cut nothing on the median dataset.
     """
-    def blend(w: dict[int, float]) -> np.ndarray:
-        total = sum(w.values())
-        return sum(v / total * oof[n] for n, v in w.items())
-
-    def order(kept: dict[int, float]) -> list[int]:
-        return sorted(kept, key=lambda n: (-(cost or {}).get(n, 0.0), kept[n], n))
-
-    full_output = blend(weights)
+    full_output = _blend(weights, oof)
     full = score(metric, y_val, full_output)
     folds = [f for f in folds or () if len(f)]
 
-    def within_reach(output: np.ndarray) -> bool:
-        candidate = score(metric, y_val, output)
-        if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
-            return True
-        if len(folds) < 2:
-            return False
-        try:  # a metric may not be defined on one fold (a class it lacks): then no rule applies
-            diffs = np.array([score(metric, y_val[f], full_output[f]) - score(metric, y_val[f], output[f]) for f in folds])
-        except ValueError:
-            return False
-        if not np.all(np.isfinite(diffs)):
-            return False
-        standard_error = diffs.std(ddof=1) / np.sqrt(len(diffs))
-        return abs(candidate - full) <= PRUNE_STANDARD_ERRORS * standard_error
+    def can_go(number: int) -> bool:
+        return _within_reach(metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds)
 
     kept = dict(weights)
     while len(kept) > 1:
-        for number in order(kept):
-            trial = {n: v for n, v in kept.items() if n != number}
-            if within_reach(blend(trial)):
-                kept = trial
-                break
-        else:
+        removable = next((n for n in _costliest_first(kept, cost) if can_go(n)), None)
+        if removable is None:
             break
-    total = sum(kept.values())
-    return {n: v / total for n, v in kept.items()}
+        kept = _without(kept, removable)
+    return _normalized(kept)
+
+
+def _costliest_first(weights: dict[int, float], cost: dict[int, float] | None) -> list[int]:
+    """Members by predict cost, highest first; the lightest weight first between equal costs."""
+    return sorted(weights, key=lambda n: (-(cost or {}).get(n, 0.0), weights[n], n))
+
+
+def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: float, output: np.ndarray,
+                  folds: list[np.ndarray]) -> bool:
+    """Whether ``output`` scores as well as the full blend's ``full_output`` (score ``full``),
+    within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` fold standard errors."""
+    candidate = score(metric, y_val, output)
+    if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
+        return True
+    standard_error = _fold_standard_error(metric, y_val, full_output, output, folds)
+    return standard_error is not None and abs(candidate - full) <= PRUNE_STANDARD_ERRORS * standard_error
+
+
+def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: np.ndarray,
+                         folds: list[np.ndarray]) -> float | None:
+    """The standard error of the fold-wise differences between two outputs' scores; None with
+    fewer than two folds, or when the metric is not defined on a fold (a class it lacks)."""
+    if len(folds) < 2:
+        return None
+    try:
+        diffs = np.array([score(metric, y_val[f], first[f]) - score(metric, y_val[f], second[f]) for f in folds])
+    except ValueError:
+        return None
+    if not np.all(np.isfinite(diffs)):
+        return None
+    return float(diffs.std(ddof=1) / np.sqrt(len(diffs)))
 
 
 def _no_model_message(results: list[TrialResult]) -> str:
@@ -228,8 +243,7 @@ def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, f
     """The weights of the members the final model has (``how`` not ``"dropped"``), summing to 1:
     what its validation score, threshold and reference outputs are computed with."""
     kept = {n: w for n, w in weights.items() if how.get(n) != "dropped"}
-    total = sum(kept.values())
-    return {n: w / total for n, w in kept.items()} if total > 0 else dict(weights)
+    return _normalized(kept) if sum(kept.values()) > 0 else dict(weights)
 
 
 def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext):

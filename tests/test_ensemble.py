@@ -111,6 +111,26 @@ def test_with_folds_a_loss_the_folds_cannot_tell_from_noise_is_dropped(candidate
     assert set(fitting.prune_members(apart, oof, y, metric, cost={0: 2.0, 3: 1.0}, folds=folds)) == {0, 3}
 
 
+def test_fit_to_limit_drops_the_member_whose_loss_costs_least_until_within(candidates):
+    results, y = candidates
+    metric = _auc()
+    oof = {r.number: r.oof for r in results}  # 0, 1: linear (C 0.01, 1); 3: boosting, 100 rounds
+    weights = {0: 0.3, 1: 0.3, 3: 0.4}
+    cost = {0: 1.0, 1: 1.0, 3: 5.0}
+    assert fitting.fit_to_limit(weights, oof, y, metric, cost, limit=7.0) == weights  # within already
+    dropped = fitting.fit_to_limit(weights, oof, y, metric, cost, limit=6.5)  # one member must go
+    assert len(dropped) == 2 and sum(cost[n] for n in dropped) <= 6.5
+    scores = {}
+    for gone in weights:
+        rest = {n: w for n, w in weights.items() if n != gone}
+        total = sum(rest.values())
+        scores[gone] = metric.score(y, sum(w / total * oof[n] for n, w in rest.items()))
+    assert set(weights) - set(dropped) == {max(scores, key=scores.get)}
+    assert sum(dropped.values()) == pytest.approx(1.0)
+    alone = fitting.fit_to_limit(weights, oof, y, metric, cost, limit=1.0)  # only the cheap ones, one at a time
+    assert len(alone) == 1 and set(alone) <= {0, 1}
+
+
 def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candidates):
     _, y = candidates
     splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)

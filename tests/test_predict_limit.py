@@ -2,24 +2,11 @@
 models measured it on the validation rows, stays within the limit (real fits, titanic)."""
 import warnings
 
-import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import cross_val_predict
-from threadpoolctl import threadpool_limits
 
 from automl_core import AutoML, PredictTimeWarning
-from automl_core import fitting
-from automl_core.components import Evaluator
 
 pytestmark = pytest.mark.slow
-
-
-def _auc():
-    from sklearn.metrics import roc_auc_score
-
-    return Evaluator("roc_auc", ("binary",), lambda y, p: roc_auc_score(y, p[:, 1]), needs="proba")
 
 
 def _members_cost(model, n_rows: int) -> float:
@@ -67,28 +54,3 @@ def test_a_limit_that_is_not_a_positive_number_is_refused_before_any_work(titani
     frame, target = titanic
     with pytest.raises(ValueError, match="predict_time_limit must be a positive number"):
         AutoML(time_budget=5, predict_time_limit=bad).fit(frame, target=target)
-
-
-def test_fit_to_limit_drops_the_member_whose_loss_costs_least_until_within(dataset):
-    frame, target, _ = dataset("titanic")
-    X = frame[["Pclass", "Age", "SibSp", "Parch", "Fare"]].fillna(-1).to_numpy()
-    y = frame[target].to_numpy()
-    models = [LogisticRegression(C=0.01, max_iter=500), LogisticRegression(C=1.0, max_iter=500),
-              HistGradientBoostingClassifier(max_iter=100, random_state=0)]
-    with threadpool_limits(1):
-        oof = {n: cross_val_predict(m, X, y, cv=5, method="predict_proba") for n, m in enumerate(models)}
-    metric = _auc()
-    weights = {0: 0.3, 1: 0.3, 2: 0.4}
-    cost = {0: 1.0, 1: 1.0, 2: 5.0}
-    assert fitting.fit_to_limit(weights, oof, y, metric, cost, limit=7.0) == weights  # within already
-    dropped = fitting.fit_to_limit(weights, oof, y, metric, cost, limit=6.5)  # one member must go
-    assert len(dropped) == 2 and sum(cost[n] for n in dropped) <= 6.5
-    scores = {}
-    for gone in weights:
-        rest = {n: w for n, w in weights.items() if n != gone}
-        total = sum(rest.values())
-        scores[gone] = metric.score(y, sum(w / total * oof[n] for n, w in rest.items()))
-    assert set(weights) - set(dropped) == {max(scores, key=scores.get)}
-    assert sum(dropped.values()) == pytest.approx(1.0)
-    alone = fitting.fit_to_limit(weights, oof, y, metric, cost, limit=1.0)  # only the cheap ones, one at a time
-    assert len(alone) == 1 and set(alone) <= {0, 1}
