@@ -111,6 +111,20 @@ def test_with_folds_a_loss_the_folds_cannot_tell_from_noise_is_dropped(candidate
     assert set(fitting.prune_members(apart, oof, y, metric, cost={0: 2.0, 3: 1.0}, folds=folds)) == {0, 3}
 
 
+def test_score_groups_are_the_folds_or_stratified_parts_of_the_holdout(candidates):
+    _, y = candidates
+    kfold = make_splits(y, "binary", "kfold", 5, 0.2, 0)
+    groups = fitting.score_groups(kfold, y[kfold.validated_rows], "binary")
+    assert [g.tolist() for g in groups] == [g.tolist() for g in fitting.fold_positions(kfold)]
+    holdout = make_splits(y, "binary", "holdout", 5, 0.2, 0)
+    y_val = y[holdout.validated_rows]
+    parts = fitting.score_groups(holdout, y_val, "binary")
+    assert len(parts) == fitting.HOLDOUT_PARTS
+    assert sorted(np.concatenate(parts).tolist()) == list(range(len(y_val)))  # disjoint, all rows
+    assert max(abs(y_val[p].mean() - y_val.mean()) for p in parts) < 0.02  # stratified
+    assert fitting.score_groups(holdout, y_val[:9], "binary") == []  # too few rows for five parts
+
+
 def test_fit_to_limit_drops_the_member_whose_loss_costs_least_until_within(candidates):
     results, y = candidates
     metric = _auc()
