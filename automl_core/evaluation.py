@@ -70,11 +70,13 @@ def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarra
     """Class probabilities ``(n, k)`` in class-index order, or regression values ``(n,)``."""
     if task == "regression":
         return np.asarray(model.predict(X), dtype="float64")
-    proba = np.asarray(model.predict_proba(X), dtype="float64")
-    # float32 probabilities (XGBoost's) sum to 1 only within 1e-7, beyond what scikit-learn's
-    # log_loss accepts without a warning; rows are renormalized in float64
-    sums = proba.sum(axis=1, keepdims=True)
-    np.divide(proba, sums, out=proba, where=sums > 0)
+    raw = np.asarray(model.predict_proba(X))
+    proba = raw.astype("float64")
+    if raw.dtype != proba.dtype:
+        # float32 probabilities (XGBoost's) sum to 1 only within 1e-7, beyond what scikit-learn's
+        # log_loss accepts without a warning: their rows are renormalized in float64
+        sums = proba.sum(axis=1, keepdims=True)
+        np.divide(proba, sums, out=proba, where=sums > 0)
     seen = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])), dtype=int)
     if proba.shape[1] == n_classes and np.array_equal(seen, np.arange(n_classes)):
         return proba

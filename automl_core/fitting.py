@@ -78,7 +78,7 @@ def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool,
             return {cheapest.number: 1.0}
         ranked = within
     ranked = ranked[:ENSEMBLE_CANDIDATES]
-    first = search.best if predict_time_limit is None else ranked[0]
+    first = ranked[0]  # search.best (the first of equal scores), unless the limit left it out
     if not use_ensemble or len(ranked) < 2:
         return {first.number: 1.0}
     y_val = data.y[data.splits.validated_rows]
@@ -154,9 +154,10 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     score stays within reach of the full ensemble's.
 
     Within reach is a loss of at most :data:`PRUNE_TOLERANCE` of the score (relative) or, given
-    two ``folds`` or more (positions into ``y_val``), at most :data:`PRUNE_STANDARD_ERRORS`
-    standard errors of the fold-wise differences between the two blends' scores: a difference
-    the folds cannot tell from noise. Each pass drops the member with the highest ``cost`` (its
+    two ``folds`` or more (disjoint groups of positions into ``y_val``: the folds, or parts of a
+    holdout, as :func:`score_groups` makes them), at most :data:`PRUNE_STANDARD_ERRORS`
+    standard errors of the group-wise differences between the two blends' scores: a difference
+    the validation rows cannot tell from noise. Each pass drops the member with the highest ``cost`` (its
     predict cost; the lightest weight first without costs, or between equal costs) whose
     removal stays within reach, passing over those that must stay; pruning ends when none can
     go. The loss is always measured against the full ensemble, so it never accumulates.
@@ -193,7 +194,7 @@ def _costliest_first(weights: dict[int, float], cost: dict[int, float] | None) -
 def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: float, output: np.ndarray,
                   folds: list[np.ndarray]) -> bool:
     """Whether ``output`` scores as well as the full blend's ``full_output`` (score ``full``),
-    within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` fold standard errors."""
+    within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` standard errors across ``folds``."""
     candidate = score(metric, y_val, output)
     if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
         return True
@@ -203,8 +204,9 @@ def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: floa
 
 def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: np.ndarray,
                          folds: list[np.ndarray]) -> float | None:
-    """The standard error of the fold-wise differences between two outputs' scores; None with
-    fewer than two folds, or when the metric is not defined on a fold (a class it lacks)."""
+    """The standard error of the group-wise differences between two outputs' scores (``folds``:
+    the folds or holdout parts); None with fewer than two, or when the metric is not defined
+    on one (a class it lacks)."""
     if len(folds) < 2:
         return None
     try:

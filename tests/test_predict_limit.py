@@ -15,14 +15,8 @@ def _members_cost(model, n_rows: int) -> float:
     return float(members["predict_seconds"].sum()) / n_rows
 
 
-@pytest.fixture(scope="module")
-def titanic(dataset):
+def test_an_unreachable_limit_keeps_the_fastest_pipeline_and_says_so(dataset):
     frame, target, _ = dataset("titanic")
-    return frame, target
-
-
-def test_an_unreachable_limit_keeps_the_fastest_pipeline_and_says_so(titanic):
-    frame, target = titanic
     with pytest.warns(PredictTimeWarning, match=r"no pipeline predicts within predict_time_limit=1e-12.*fastest"):
         model = AutoML(time_budget=15, max_trials=6, seed=0, predict_time_limit=1e-12).fit(frame, target=target)
     board = model.leaderboard_
@@ -33,8 +27,8 @@ def test_an_unreachable_limit_keeps_the_fastest_pipeline_and_says_so(titanic):
     assert model.predict_proba(frame.drop(columns=[target]).head(20)).shape == (20, 2)
 
 
-def test_the_final_model_keeps_within_half_the_unlimited_ones_predict_cost(titanic):
-    frame, target = titanic
+def test_the_final_model_keeps_within_half_the_unlimited_ones_predict_cost(dataset):
+    frame, target, _ = dataset("titanic")
     free = AutoML(time_budget=15, max_trials=8, seed=0).fit(frame, target=target)
     cost = _members_cost(free, len(frame))
     limit = cost / 2
@@ -50,7 +44,7 @@ def test_the_final_model_keeps_within_half_the_unlimited_ones_predict_cost(titan
 
 
 @pytest.mark.parametrize("bad", [0, -1e-5, True, "fast", float("nan")])
-def test_a_limit_that_is_not_a_positive_number_is_refused_before_any_work(titanic, bad):
-    frame, target = titanic
+def test_a_limit_that_is_not_a_positive_number_is_refused_before_any_work(dataset, bad):
+    frame, target, _ = dataset("titanic")
     with pytest.raises(ValueError, match="predict_time_limit must be a positive number"):
         AutoML(time_budget=5, predict_time_limit=bad).fit(frame, target=target)
