@@ -188,3 +188,29 @@ def test_forest_leaves_are_bounded_on_large_data():
     context = BuildContext(task="regression", seed=0, n_jobs=1, n_rows=43_000, n_features=9, n_classes=0)
     model = forests.random_forest().build({"n_estimators": 200, "max_features": 0.5, "min_samples_leaf": 2}, context)
     assert model.min_samples_leaf == 7
+
+
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_boosting_predicts_through_its_category_lookup_exactly_as_scikit_learn_does(registry, titanic, task):
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    X = titanic[["Pclass", "Age", "Sex", "Embarked", "Cabin"]].copy()
+    for column in ("Sex", "Embarked", "Cabin"):  # fixed levels, as TypedFrame gives them
+        X[column] = X[column].astype("category")
+    y = titanic["Survived" if task == "binary" else "Fare"].to_numpy()
+    train = np.arange(len(X)) < 500  # the other rows hold Cabin levels the fit never saw, and missing values
+    family = registry.get("model_family", "hist_gradient_boosting")
+    model = family.build(family.defaults[0], _context(task, X, 2)).fit(X[train], y[train])
+    plain = (HistGradientBoostingClassifier if task == "binary" else HistGradientBoostingRegressor)(
+        **model.get_params()).fit(X[train], y[train])
+
+    assert model.category_lookup_ is not None
+    unseen = ~X["Cabin"].isin(X.loc[train, "Cabin"].dropna()) & X["Cabin"].notna()
+    assert unseen.sum() > 50 and X["Embarked"].isna().sum() == 2
+    output = "predict_proba" if task == "binary" else "predict"
+    np.testing.assert_array_equal(getattr(model, output)(X), getattr(plain, output)(X))
+    np.testing.assert_array_equal(model.predict(X), plain.predict(X))
+    # another dtype than the fitted one (levels in another order) takes scikit-learn's path, for the same output
+    reordered = X.assign(Sex=X["Sex"].cat.reorder_categories(["male", "female"]))
+    assert not model.category_lookup_.applies_to(reordered)
+    np.testing.assert_array_equal(getattr(model, output)(reordered), getattr(plain, output)(reordered))

@@ -1,4 +1,5 @@
-"""HistGradientBoosting that also fits on a column with (almost) no values.
+"""HistGradientBoosting that also fits on a column with (almost) no values, and encodes
+``category`` columns at predict by table lookup.
 
 Imported when a model is built, like the rest of scikit-learn.
 """
@@ -39,17 +40,99 @@ def unsplittable_as_constant(X, min_values: int):
     return values
 
 
-class EmptySafeHistGradientBoostingClassifier(HistGradientBoostingClassifier):
+class CategoryLookup:
+    """What a fitted HistGradientBoosting's own preprocessor does to a frame of the same
+    ``category`` dtypes, done with one table lookup per category column.
+
+    With ``categorical_features="from_dtype"`` scikit-learn fits an ``OrdinalEncoder`` on the
+    category columns (each level's rank among the levels seen at fit; missing and unseen
+    levels are NaN) and puts them before the numeric columns. At predict that encoder checks
+    and maps every value in Python: on telco churn's 1,409 test rows and 16 category columns it
+    took 12.5 ms of a default model's 25 ms ``predict_proba``. Here each column's pandas codes
+    index an array holding the encoder's value for each level, for the same output (tested).
+
+    :param frame: the frame the model was fitted on (its columns and dtypes).
+    :param is_categorical: the fitted model's ``is_categorical_``.
+    :param encoder: the fitted model's ``OrdinalEncoder``.
+    """
+
+    def __init__(self, frame: pd.DataFrame, is_categorical: np.ndarray, encoder):
+        self.columns = list(frame.columns)
+        categorical = [c for c, is_cat in zip(self.columns, is_categorical) if is_cat]
+        self.order = categorical + [c for c, is_cat in zip(self.columns, is_categorical) if not is_cat]
+        self.dtypes = {c: frame[c].dtype for c in categorical}
+        self.tables = {}
+        for column, seen in zip(categorical, encoder.categories_):
+            levels = self.dtypes[column].categories
+            seen = [v for v in seen if not pd.isna(v)]
+            table = np.full(len(levels) + 1, np.nan)  # the last entry: code -1, missing
+            table[levels.get_indexer(seen)] = np.arange(len(seen), dtype="float64")
+            self.tables[column] = table
+
+    @classmethod
+    def of(cls, model, frame) -> "CategoryLookup | None":
+        """The lookup for ``model`` fitted on ``frame``, or None where scikit-learn's path must stay
+        (no category column, or a preprocessor of another shape than this was written for)."""
+        preprocessor = getattr(model, "_preprocessor", None)
+        mask = getattr(model, "is_categorical_", None)
+        if preprocessor is None or mask is None or not isinstance(frame, pd.DataFrame):
+            return None
+        encoder = getattr(preprocessor, "named_transformers_", {}).get("encoder")
+        dtypes_match = len(mask) == frame.shape[1] and all(
+            bool(is_cat) == isinstance(t, pd.CategoricalDtype) for is_cat, t in zip(mask, frame.dtypes))
+        if not dtypes_match or not hasattr(encoder, "categories_") or len(encoder.categories_) != mask.sum():
+            return None
+        return cls(frame, mask, encoder)
+
+    def applies_to(self, X) -> bool:
+        """Whether ``X`` has the fitted columns and category levels in the fitted order (else
+        scikit-learn's path). Not dtype equality: pandas calls unordered dtypes equal whatever
+        the order of their levels, and the codes follow that order."""
+        return isinstance(X, pd.DataFrame) and list(X.columns) == self.columns and all(
+            X[c].dtype is t or (isinstance(X[c].dtype, pd.CategoricalDtype) and X[c].cat.categories.equals(t.categories))
+            for c, t in self.dtypes.items())
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        """``X`` as the fitted preprocessor would give it: encoded category columns first."""
+        out = np.empty((len(X), len(self.order)), dtype="float64")
+        for j, column in enumerate(self.order):
+            values = X[column]
+            if column in self.tables:
+                out[:, j] = self.tables[column][values.cat.codes.to_numpy()]
+            else:
+                out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
+        return out
+
+
+class _LookupPredict:
+    """Fits as scikit-learn does; predicts through a :class:`CategoryLookup` where one applies."""
+
+    def _fit_safe(self, fit, X, y, sample_weight):
+        X = unsplittable_as_constant(X, self.min_samples_leaf)
+        fit(X, y, sample_weight=sample_weight)
+        self.category_lookup_ = CategoryLookup.of(self, X)
+        return self
+
+    def _preprocess_X(self, X, *, reset):
+        lookup = getattr(self, "category_lookup_", None)
+        if not reset and lookup is not None and lookup.applies_to(X):
+            return lookup.transform(X)
+        return super()._preprocess_X(X, reset=reset)
+
+
+class EmptySafeHistGradientBoostingClassifier(_LookupPredict, HistGradientBoostingClassifier):
     """scikit-learn's ``HistGradientBoostingClassifier``, fitting also on a column with fewer
-    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`)."""
+    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`), predicting through a
+    :class:`CategoryLookup`."""
 
     def fit(self, X, y, sample_weight=None):
-        return super().fit(unsplittable_as_constant(X, self.min_samples_leaf), y, sample_weight=sample_weight)
+        return self._fit_safe(super().fit, X, y, sample_weight)
 
 
-class EmptySafeHistGradientBoostingRegressor(HistGradientBoostingRegressor):
+class EmptySafeHistGradientBoostingRegressor(_LookupPredict, HistGradientBoostingRegressor):
     """scikit-learn's ``HistGradientBoostingRegressor``, fitting also on a column with fewer
-    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`)."""
+    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`), predicting through a
+    :class:`CategoryLookup`."""
 
     def fit(self, X, y, sample_weight=None):
-        return super().fit(unsplittable_as_constant(X, self.min_samples_leaf), y, sample_weight=sample_weight)
+        return self._fit_safe(super().fit, X, y, sample_weight)
