@@ -117,7 +117,8 @@ def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
     if schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None \
             or schema.coerce or getattr(schema, "parsers", None) or not X.columns.is_unique:
         return False
-    numeric = []
+    numeric, complete = [], []
+    dtypes = X.dtypes
     for name, column in schema.columns.items():
         if name not in X.columns or column.dtype is not None or column.coerce or column.regex \
                 or column.unique or getattr(column, "parsers", None):
@@ -125,13 +126,14 @@ def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
         checks = {check.name for check in column.checks}
         if not checks <= _FAST_CHECKS:
             return False
-        values = X[name]
         if checks:
-            if not pd.api.types.is_numeric_dtype(values):  # booleans are numeric to pandas
+            if not pd.api.types.is_numeric_dtype(dtypes[name]):  # booleans are numeric to pandas
                 return False
             numeric.append(name)
-        if not column.nullable and values.isna().any():
-            return False
+        if not column.nullable:
+            complete.append(name)
+    if complete and X[complete].isna().to_numpy().any():  # one pass per block, not one per column
+        return False
     if numeric:
         block = X[numeric].to_numpy(dtype="float64", na_value=np.nan)
         return not np.isinf(block).any()
