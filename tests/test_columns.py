@@ -56,3 +56,29 @@ def test_a_datetime_override_with_unparseable_values_is_named(dataset):
     broken.loc[7, "dteday"] = "2011-13-45"
     with pytest.raises(DataError, match=r"'dteday' is datetime, but 2 of its 500 values.*'someday'"):
         plan_columns(broken, {"dteday": "datetime"})
+
+
+def test_typed_frame_codes_strings_numbers_and_mixed_values_by_their_text(dataset):
+    frame, _, _ = dataset("titanic")
+    plan = plan_columns(frame[["Embarked", "Sex"]], {"Embarked": "categorical", "Sex": "categorical"})
+    train = pd.DataFrame({"Embarked": frame["Embarked"], "Sex": frame["Sex"]})
+    train["Pclass"] = frame["Pclass"]  # numbers made categorical: their levels are "1", "2", "3"
+    typed = TypedFrame(plan_columns(train, {"Pclass": "categorical"})).fit(train)
+    rows = 8
+    X = pd.DataFrame({
+        "Embarked": pd.Series(["S", "C", None, np.nan, "Q", "X", "S", "C"], dtype=object),  # X unseen
+        "Sex": pd.Series(["male", pd.NA, "female", "female", "male", "other", "male", "female"], dtype="string"),
+        "Pclass": pd.Series([1, "2", 3.0, None, "3", 7, 2, 1], dtype=object),  # mixed objects
+    })
+    out = typed.transform(X)
+
+    for column in X.columns:
+        levels = pd.Index(typed.categories_[column], dtype=object)
+        expected = levels.get_indexer(X[column].astype(str))  # the levels' own making: by text
+        expected[X[column].isna().to_numpy()] = -1
+        assert out[column].cat.codes.tolist() == expected.tolist(), column
+        assert list(out[column].cat.categories) == typed.categories_[column]
+    assert out["Embarked"].isna().tolist() == [False, False, True, True, False, True, False, False]
+    assert out["Pclass"].isna().tolist() == [False, False, True, True, False, True, False, False]  # "3.0", 7: unseen
+    assert out["Sex"].isna().tolist() == [False, True, False, False, False, True, False, False]
+    assert len(out) == rows
