@@ -49,6 +49,15 @@ def boosted(titanic, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def histogram(titanic, tmp_path_factory):
+    """HistGradientBoosting on category columns: it predicts through a category lookup, which
+    skops must be able to write (a pickled one was refused at load for scikit-learn's check_array)."""
+    frame, target = titanic
+    model = AutoML(time_budget=10, max_trials=2, families=["hist_gradient_boosting"], seed=0).fit(frame, target=target)
+    return model, package.save(model, tmp_path_factory.mktemp("pkg") / "histogram")
+
+
+@pytest.fixture(scope="module")
 def regression(dataset, tmp_path_factory):
     frame, target, _ = dataset("auto_mpg", rows=200)
     model = AutoML(time_budget=8, max_trials=2, families=["linear"], seed=0).fit(frame, target=target)
@@ -69,7 +78,7 @@ def _copy(path, tmp_path):
     return shutil.copytree(path, tmp_path / path.name)
 
 
-@pytest.mark.parametrize("fixture", ["forest", "boosted"])
+@pytest.mark.parametrize("fixture", ["forest", "boosted", "histogram"])
 def test_classification_round_trip_gives_identical_predictions(fixture, titanic, request):
     model, path = request.getfixturevalue(fixture)
     frame, target = titanic
@@ -83,6 +92,15 @@ def test_classification_round_trip_gives_identical_predictions(fixture, titanic,
     pd.testing.assert_frame_equal(loaded.reference_.reset_index(drop=True), model.reference_.reset_index(drop=True))
     assert loaded.leaderboard_[["rank", "family", "state"]].equals(model.leaderboard_[["rank", "family", "state"]])
     assert loaded.best_config_ == model.best_config_ and loaded.top_configs_ == model.top_configs_
+
+
+def test_histogram_boosting_is_written_by_skops_and_keeps_its_lookup(histogram, titanic):
+    model, path = histogram
+    assert sorted(p.name for p in path.glob("pipeline-*")) == ["pipeline-0.skops"]
+    frame, _ = titanic
+    estimator = package.load(path).model_.models[0].steps[-1][1]
+    features = model.model_.models[0][:-1].transform(model._features(frame))
+    assert estimator.category_lookup_.applies_to(features)
 
 
 def test_regression_round_trip(regression):

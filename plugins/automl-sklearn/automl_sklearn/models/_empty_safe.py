@@ -60,10 +60,12 @@ class CategoryLookup:
         self.columns = list(frame.columns)
         categorical = [c for c, is_cat in zip(self.columns, is_categorical) if is_cat]
         self.order = categorical + [c for c, is_cat in zip(self.columns, is_categorical) if not is_cat]
-        self.dtypes = {c: frame[c].dtype for c in categorical}
+        # Plain lists, not pandas dtypes: skops writes these (a dtype would send the whole
+        # pipeline to the pickle fallback, whose policy refuses HistGradientBoosting's check_array).
+        self.levels = {c: frame[c].cat.categories.tolist() for c in categorical}
         self.tables = {}
         for column, seen in zip(categorical, encoder.categories_):
-            levels = self.dtypes[column].categories
+            levels = pd.Index(self.levels[column])
             seen = [v for v in seen if not pd.isna(v)]
             table = np.full(len(levels) + 1, np.nan)  # the last entry: code -1, missing
             table[levels.get_indexer(seen)] = np.arange(len(seen), dtype="float64")
@@ -88,9 +90,20 @@ class CategoryLookup:
         """Whether ``X`` has the fitted columns and category levels in the fitted order (else
         scikit-learn's path). Not dtype equality: pandas calls unordered dtypes equal whatever
         the order of their levels, and the codes follow that order."""
-        return isinstance(X, pd.DataFrame) and list(X.columns) == self.columns and all(
-            X[c].dtype is t or (isinstance(X[c].dtype, pd.CategoricalDtype) and X[c].cat.categories.equals(t.categories))
-            for c, t in self.dtypes.items())
+        if not (isinstance(X, pd.DataFrame) and list(X.columns) == self.columns):
+            return False
+        indexes = self.__dict__.get("_indexes")
+        if indexes is None:
+            if "levels" not in self.__dict__:
+                return False  # written before levels were kept as lists (trusted pickles only)
+            indexes = self.__dict__["_indexes"] = {c: pd.Index(levels) for c, levels in self.levels.items()}
+        return all(isinstance(X[c].dtype, pd.CategoricalDtype) and X[c].cat.categories.equals(index)
+                   for c, index in indexes.items())
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_indexes", None)  # derived from ``levels``; rebuilt on first use
+        return state
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         """``X`` as the fitted preprocessor would give it: encoded category columns first."""
