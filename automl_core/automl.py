@@ -17,6 +17,7 @@ from .components import BuildContext
 from .errors import DataError, UnknownComponentError
 from .evaluation import labels_of, make_splits, score, tune_threshold
 from .manager import build_plugin_manager
+from .numeric_text import convert_numeric_text, read_numeric_text
 from .pipeline import IMBALANCE_SHARE, SearchSpace
 from .prepare import check_columns, drop_missing_target, split_target, to_frame
 from .registry import Registry
@@ -153,6 +154,9 @@ class AutoML(BaseEstimator):
             X = load_with_manager(pm, X, load_options)
         frame = to_frame(X, "X")
         features, target_series, name = split_target(frame, y, target, "the training data")
+        typed = {c for c, kind in (self.column_types or {}).items() if kind != "numeric"}
+        features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
+        self.numeric_text_ = {c["column"]: c["blanks_as_missing"] for c in conversions}
         check_columns(features, "the training data")
         features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
         self.target_name_ = name
@@ -166,7 +170,8 @@ class AutoML(BaseEstimator):
         self.metric_ = self.metric or DEFAULT_METRICS[self.task_]
         self.evaluators_ = registry.all("evaluator", self.task_)
         evaluator = registry.get("evaluator", self.metric_, self.task_)
-        self.column_plan_ = plan_columns(X, self.column_types)
+        self.column_plan_ = plan_columns(X, self.column_types).with_notes(
+            {c: f"numbers written as text; {n} blank value(s) read as missing" for c, n in self.numeric_text_.items()})
         kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]
         builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]
         if not builders:  # nothing can use dates or free text: drop them, saying so
@@ -256,7 +261,7 @@ class AutoML(BaseEstimator):
 
     # ------------------------------------------------------------------ predict
     def _features(self, X: Any) -> pd.DataFrame:
-        frame = to_frame(X, "X")
+        frame = read_numeric_text(to_frame(X, "X"), getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)
         return frame[kept]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .errors import DataError
 from .evaluation import labels_of
+from .numeric_text import as_numbers, blanks_as_missing
 
 CSV_SUFFIXES = (".csv", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -78,10 +79,8 @@ def align_numeric(chunk: pd.DataFrame, numeric: list[str]) -> pd.DataFrame:
     for column in numeric:
         if column not in chunk or chunk[column].dtype != object:
             continue
-        values = chunk[column].map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
-        values = values.mask(values.eq(""))
-        parsed = pd.to_numeric(values, errors="coerce")
-        if not (parsed.isna() & values.notna()).any():
+        parsed = as_numbers(blanks_as_missing(chunk[column], all_text=False))
+        if parsed is not None:
             chunk[column] = parsed
     return chunk
 

@@ -42,6 +42,10 @@ class ColumnPlan:
         notes = {c: (f"{self.kinds[c]}: {note}" if self.kinds[c] in kinds else n) for c, n in self.notes.items()}
         return ColumnPlan(new_kinds, notes)
 
+    def with_notes(self, notes: Mapping[str, str]) -> "ColumnPlan":
+        """The same plan with ``notes`` replacing those of their columns."""
+        return ColumnPlan(self.kinds, {**self.notes, **notes}) if notes else self
+
     def summary(self) -> pd.DataFrame:
         rows = [{"column": c, "type": k, "note": self.notes.get(c, "")} for c, k in self.kinds.items()]
         return pd.DataFrame(rows, columns=["column", "type", "note"])

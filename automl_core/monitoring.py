@@ -24,6 +24,7 @@ from .levels import group_rare_levels
 from ._jsonable import plain as _plain
 from .components import Monitor
 from .errors import DataError, PluginError, SchemaError
+from .numeric_text import read_numeric_text
 from .prepare import to_frame
 
 #: The column of model predictions (and of labels) in the frames a monitor receives.
@@ -203,6 +204,7 @@ def check_current(model: Any, frame: pd.DataFrame, what: str = "the current data
 
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(f"{what} is empty ({frame.shape[0]} rows, {frame.shape[1]} columns)")
+    frame = read_numeric_text(frame, getattr(model, "numeric_text_", {}), what)
     required, known = list(model.schema_.columns), {str(c) for c in model.feature_names_in_}
     missing = [c for c in required if c not in frame.columns]
     extra = [str(c) for c in frame.columns if str(c) not in known]
