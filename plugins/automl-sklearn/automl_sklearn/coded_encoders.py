@@ -41,6 +41,7 @@ class _LevelPlan:
         self.index = pd.Index(levels[~present], dtype=object)
         self.position = np.asarray(position, dtype="int64")[~present]
         self.missing = int(np.asarray(position)[present][0]) if present.any() else -1
+        self.memo: list = [None]  # see recode; a refit makes new plans
 
     def codes(self, column: pd.Series) -> np.ndarray:
         """The output code of each row of ``column`` (-1: a level unseen at fit)."""
@@ -50,7 +51,7 @@ class _LevelPlan:
                 return found  # all -1: no level but the missing one was seen at fit
             return np.where(found >= 0, self.position[np.maximum(found, 0)], -1)
 
-        return recode(column, mapping_of, self.missing)
+        return recode(column, mapping_of, self.missing, self.memo)
 
 
 class _CodedTransform:

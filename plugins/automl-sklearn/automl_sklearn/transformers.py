@@ -57,16 +57,28 @@ class _FrameTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return state
 
 
-def recode(values: pd.Series, mapping_of, missing: int) -> np.ndarray:
+def recode(values: pd.Series, mapping_of, missing: int, memo: list | None = None) -> np.ndarray:
     """The codes of ``values`` recoded level by level.
 
     ``mapping_of(categories)`` gives, for each of the column's categories, its new code (or
     -1); missing values get ``missing``. A column that is not of ``category`` dtype is made one
     first (its distinct values become its categories).
+
+    ``memo``, a one-slot list the caller keeps per column, holds the last categories and their
+    mapping: the engine's typing step hands every batch the same categories object (pandas
+    indexes are immutable), so the mapping is made once, not on every call (on german credit's
+    one-row predict, 39 such mappings took 3.8 ms of 46). Callers clear it when they refit.
     """
     if not isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype("category")
-    mapping = np.append(np.asarray(mapping_of(values.cat.categories), dtype="int64"), missing)
+        values, memo = values.astype("category"), None  # new categories on every call
+    categories = values.cat.categories
+    last = memo[0] if memo else None
+    if last is not None and last[0] is categories:
+        mapping = last[1]
+    else:
+        mapping = np.append(np.asarray(mapping_of(categories), dtype="int64"), missing)
+        if memo is not None:
+            memo[0] = (categories, mapping)  # one assignment: a concurrent reader sees a whole pair
     return mapping[values.cat.codes.to_numpy()]  # code -1 (missing) takes the appended entry
 
 
@@ -117,7 +129,8 @@ class NativeCategoryEncoder(_FrameTransformer):
                     codes[categories.isin(infrequent)] = index.get_loc(OTHER)
                 return codes
 
-            out[column] = pd.Categorical.from_codes(recode(X[column], mapping_of, -1), dtype=dtype)
+            codes = recode(X[column], mapping_of, -1, self._derived(("memo", column), lambda: [None]))
+            out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)
 
 
@@ -153,7 +166,7 @@ class OrdinalCodeEncoder(_FrameTransformer):
         out = {}
         for column, levels in self.categories_.items():
             index = self._derived(column, lambda: pd.Index(levels, dtype=object))
-            codes = recode(X[column], index.get_indexer, -1)
+            codes = recode(X[column], index.get_indexer, -1, self._derived(("memo", column), lambda: [None]))
             column_out = codes.astype("float64")
             column_out[codes < 0] = self.missing_value
             out[column] = column_out
@@ -206,7 +219,8 @@ class CategoricalImputer(_FrameTransformer):
                 codes[codes < 0] = fill  # unseen at fit: filled like a missing value
                 return codes
 
-            out[column] = pd.Categorical.from_codes(recode(X[column], mapping_of, fill), dtype=dtype)
+            codes = recode(X[column], mapping_of, fill, self._derived(("memo", column), lambda: [None]))
+            out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)
 
 

@@ -1,13 +1,18 @@
 """The plugin's own transformers on real data: native categories, categorical imputation, clipping."""
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 
-from automl_sklearn.transformers import OTHER, CategoricalImputer, NativeCategoryEncoder, QuantileClipper
+from automl_sklearn.coded_encoders import CodedOneHotEncoder
+from automl_sklearn.encoders_extra import RareLevelGrouper
+from automl_sklearn.transformers import (OTHER, CategoricalImputer, NativeCategoryEncoder, OrdinalCodeEncoder,
+                                         QuantileClipper, recode)
 
 
 def test_native_encoder_fixes_categories_at_fit_and_turns_unseen_levels_into_nan(titanic):
@@ -154,3 +159,40 @@ def test_category_columns_are_recoded_level_by_level_with_the_same_result_as_row
 
     for batch in (new, fixed):  # new: every level of the data set as a category, unseen ones included
         pd.testing.assert_frame_equal(transformer.transform(batch), transformer.transform(batch.astype(object)))
+
+
+def test_recode_reuses_a_mapping_for_the_same_categories_only():
+    made = []
+
+    def mapping_of(categories):
+        made.append(list(categories))
+        return np.arange(len(categories))[::-1]
+
+    memo = [None]
+    first = pd.Series(pd.Categorical(["x", "y", None], categories=["x", "y"]))
+    again = pd.Series(pd.Categorical.from_codes([1, 1, 0], dtype=first.dtype))  # the same categories object
+    reordered = pd.Series(pd.Categorical(["x", "y"], categories=["y", "x"]))
+    assert recode(first, mapping_of, 9, memo).tolist() == [1, 0, 9]
+    assert recode(again, mapping_of, 9, memo).tolist() == [0, 0, 1] and len(made) == 1
+    assert recode(reordered, mapping_of, 9, memo).tolist() == [0, 1] and made[-1] == ["y", "x"]
+    assert recode(first.astype(object), mapping_of, 9, memo).tolist() == [1, 0, 9] and len(made) == 3
+
+
+@pytest.mark.parametrize("make", [NativeCategoryEncoder, CategoricalImputer, RareLevelGrouper, OrdinalCodeEncoder,
+                                  lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False)])
+def test_a_second_batch_of_the_same_types_gives_what_a_fresh_transformer_gives(titanic, make):
+    """The typing step hands every batch the same categories object; the remembered mapping of
+    the first batch must give the second exactly what an unpickled copy (no memory) gives."""
+    frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
+    dtypes = {c: frame[c].dtype for c in frame.columns}
+    batch = lambda rows: pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+    transformer = make().fit(batch(slice(0, 600)))
+    fresh = pickle.loads(pickle.dumps(transformer))
+    transformer.transform(batch(slice(600, 700)))
+    second = batch(slice(700, None))
+    assert second["Cabin"].cat.categories is batch(slice(0, 5))["Cabin"].cat.categories
+    remembered, made_now = transformer.transform(second), fresh.transform(second)
+    if isinstance(remembered, pd.DataFrame):
+        pd.testing.assert_frame_equal(remembered, made_now)
+    else:
+        np.testing.assert_array_equal(remembered, made_now)

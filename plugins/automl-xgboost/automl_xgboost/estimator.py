@@ -85,14 +85,43 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         self.categories_ = {c: dtype for c, dtype in categorical.items() if c not in self.empty_categories_}
         return _as_missing(X, self.empty_categories_)
 
-    def _prepare(self, X: Any) -> Any:
-        """Recast categorical columns to the categories seen at fit (unseen levels become NaN)."""
+    def _prepare(self, X: Any) -> np.ndarray:
+        """The float matrix XGBoost predicts from: numeric columns as they are, a categorical
+        column as the code of its level among the categories seen at fit (missing and unseen
+        levels NaN), columns in the order seen at fit.
+
+        The same codes XGBoost gives a frame of those categories, without its per-call pandas
+        conversion: on german credit it cost 8.4 ms of a one-row ``predict_proba`` (0.5 ms
+        from the matrix), 12 of 200 rows' (2.3); outputs are equal (tested).
+        """
         check_is_fitted(self, "model_")
         if not isinstance(X, pd.DataFrame):
             return np.asarray(X, dtype=float)
-        recast = {c: X[c].astype(dtype) for c, dtype in self.categories_.items() if X[c].dtype != dtype}
-        X = _as_missing(X, getattr(self, "empty_categories_", ()))  # absent from models saved before it
-        return X.assign(**recast) if recast else X
+        names = list(self.feature_names_in_)
+        if list(X.columns) != names:
+            X = X[names]
+        empty = set(getattr(self, "empty_categories_", ()))  # absent from models saved before it
+        out = np.empty((len(X), len(names)), dtype="float64")
+        for j, column in enumerate(names):
+            values = X[column]
+            if column in empty:
+                out[:, j] = np.nan
+            elif column in self.categories_:
+                out[:, j] = _codes(values, self.categories_[column].categories)
+            else:
+                out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
+        return out
+
+
+def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
+    """The codes of ``values`` among ``categories`` as floats, NaN for missing and unseen levels.
+    (Not ``astype(dtype)``: pandas calls unordered dtypes with the same levels in another order
+    equal, and leaves the codes as they are.)"""
+    if not isinstance(values.dtype, pd.CategoricalDtype) or not values.cat.categories.equals(categories):
+        values = values.astype("category").cat.set_categories(categories)
+    codes = values.cat.codes.to_numpy().astype("float64")
+    codes[codes < 0] = np.nan
+    return codes
 
 
 def _as_missing(X: pd.DataFrame, columns) -> pd.DataFrame:

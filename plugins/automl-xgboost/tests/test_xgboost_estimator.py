@@ -48,6 +48,30 @@ def test_unseen_category_at_predict_is_missing_not_an_error():
     assert list(model.classes_) == sorted(y.unique())
 
 
+@pytest.mark.parametrize(("name", "estimator"), [("adult_income", XGBoostEarlyStoppingClassifier),
+                                               ("penguins", XGBoostEarlyStoppingClassifier),
+                                               ("diamonds", XGBoostEarlyStoppingRegressor)])
+def test_the_code_matrix_predicts_what_xgboost_gives_the_frame(name, estimator):
+    """predict hands XGBoost a float matrix of codes instead of the frame: the same outputs,
+    also for levels in another order, unseen levels, missing values and reordered columns."""
+    X, y = sample(name, 1000 if name != "penguins" else 300)
+    if name == "adult_income":
+        y = (y == ">50K").astype(int)
+    fit_rows, new = X.iloc[:700], X.iloc[700:].copy()
+    model = estimator(params=DEFAULTS[0], n_jobs=1).fit(fit_rows, y.iloc[:700])
+    categorical = list(model.categories_)
+    first = categorical[0]
+    levels = list(new[first].cat.categories)
+    new[first] = new[first].cat.set_categories(levels[::-1] + ["never seen"])  # same levels, reversed, one more
+    new.loc[new.index[:5], first] = "never seen"
+    new.loc[new.index[5:10], first] = None
+    frame = new.assign(**{c: new[c].cat.set_categories(model.categories_[c].categories) for c in categorical})
+    output = model.predict_proba if hasattr(model, "predict_proba") else model.predict
+    reference = getattr(model.model_, output.__name__)(frame)  # XGBoost's own pandas path
+    np.testing.assert_array_equal(output(new), reference)
+    np.testing.assert_array_equal(output(new[new.columns[::-1]]), reference)
+
+
 def test_a_category_column_without_categories_fits_and_predicts_as_missing():
     # what a fold gives when a column's only levels all fall in its validation rows
     X, y = sample("adult_income", 1500)
