@@ -154,10 +154,12 @@ class AutoML(BaseEstimator):
             X = load_with_manager(pm, X, load_options)
         frame = to_frame(X, "X")
         features, target_series, name = split_target(frame, y, target, "the training data")
+        check_columns(features, "the training data")
         typed = {c for c, kind in (self.column_types or {}).items() if kind != "numeric"}
         features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
         self.numeric_text_ = {c["column"]: c["blanks_as_missing"] for c in conversions}
-        check_columns(features, "the training data")
+        if conversions:  # "inf" written as text is infinite too
+            check_columns(features[list(self.numeric_text_)], "the training data")
         features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
         self.target_name_ = name
         return features, target_series

@@ -103,3 +103,9 @@ def test_a_fitted_model_reads_telcos_total_charges_as_numbers(dataset, tmp_path)
     garbage = test.assign(TotalCharges=test["TotalCharges"].where(test.index != test.index[5], "unknown"))
     with pytest.raises(DataError, match=r"column 'TotalCharges' of the input .* 'unknown'"):
         loaded.predict(garbage)
+
+
+def test_infinity_written_as_text_is_refused_at_fit_like_any_infinity():
+    frame = pd.DataFrame({"charges": ["1", " ", "inf"] * 20, "y": [0, 1] * 30})
+    with pytest.raises(DataError, match=r"infinite values in column\(s\) \['charges'\]"):
+        AutoML(time_budget=5, max_trials=1, families=["linear"]).fit(frame, target="y")

@@ -7,7 +7,10 @@ LightGBM then predicts with the best iteration. On data too small to split, a fi
 of rounds scaled to the learning rate is trained instead.
 
 Categorical columns arrive as pandas ``category`` dtype and go to LightGBM natively; LightGBM
-remembers their categories and maps a level unseen at fit to missing at predict.
+remembers their categories and maps a level unseen at fit to missing at predict. At predict
+the estimator hands LightGBM's booster the frame as a matrix of those categories' codes
+(:func:`automl_core.code_matrix`): the same outputs, without the per-call conversion of a
+frame (6.9 of a one-row ``predict_proba``'s ms on german credit).
 """
 from __future__ import annotations
 
@@ -16,11 +19,12 @@ from typing import Any, Mapping
 
 import lightgbm
 import numpy as np
+import pandas as pd
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl_core import EarlyStoppingEstimator
+from automl_core import EarlyStoppingEstimator, code_matrix
 
 #: Rounds times learning rate when the data are too small to split: 100 rounds at 0.1.
 SHRINKAGE_WITHOUT_VALIDATION = 10.0
@@ -63,6 +67,17 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
         self.n_features_in_ = self.model_.n_features_in_
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            self.categorical_ = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+
+    def _raw(self, X: Any) -> np.ndarray:
+        """The booster's output on ``X`` (probabilities of the positive class for binary
+        classification), from the matrix of codes of the categories LightGBM kept at fit."""
+        check_is_fitted(self, "model_")
+        categorical = getattr(self, "categorical_", None)  # None: fitted on an array
+        booster = self.model_.booster_
+        if categorical is not None and hasattr(X, "columns"):
+            X = code_matrix(X, list(self.feature_names_in_), dict(zip(categorical, booster.pandas_categorical or [])))
+        return booster.predict(X, num_threads=self.n_jobs)
 
 
 class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):
@@ -84,8 +99,8 @@ class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``."""
-        check_is_fitted(self, "model_")
-        return self.model_.predict_proba(X)
+        output = self._raw(X)
+        return output if output.ndim == 2 else np.column_stack([1.0 - output, output])
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class label of each row."""
@@ -108,5 +123,4 @@ class LightGBMEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingLightGBM):
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted values."""
-        check_is_fitted(self, "model_")
-        return self.model_.predict(X)
+        return self._raw(X)

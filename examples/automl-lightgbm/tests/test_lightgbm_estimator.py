@@ -37,6 +37,30 @@ def test_the_entry_point_loads_the_plugin_without_importing_lightgbm():
 
 
 @needs_data
+@pytest.mark.parametrize(("name", "estimator"), [("adult_income", LightGBMEarlyStoppingClassifier),
+                                               ("penguins", LightGBMEarlyStoppingClassifier),
+                                               ("diamonds", LightGBMEarlyStoppingRegressor)])
+def test_the_code_matrix_predicts_what_lightgbm_gives_the_frame(name, estimator):
+    """predict hands the booster a matrix of category codes instead of the frame: the same
+    outputs as LightGBM's own path, also for levels in another order, unseen levels, missing
+    values and reordered columns."""
+    X, y = sample(name, 1000 if name != "penguins" else 300)
+    cut = int(0.7 * len(X))
+    fit_rows, new = X.iloc[:cut], X.iloc[cut:].copy()
+    model = estimator(params=DEFAULTS[0]).fit(fit_rows, y.iloc[:cut])
+    first = model.categorical_[0]
+    levels = list(new[first].cat.categories)
+    new[first] = new[first].cat.set_categories(levels[::-1] + ["never seen"])  # same levels, reversed, one more
+    new.loc[new.index[:5], first] = "never seen"
+    new.loc[new.index[5:10], first] = None
+    wrapped = model.model_  # LightGBM's own sklearn estimator, which converts the frame itself
+    reference = wrapped.predict_proba(new) if hasattr(wrapped, "predict_proba") else wrapped.predict(new)
+    output = model.predict_proba if hasattr(model, "predict_proba") else model.predict
+    np.testing.assert_array_equal(output(new), reference)
+    np.testing.assert_array_equal(output(new[new.columns[::-1]]), reference)
+
+
+@needs_data
 def test_classifier_stops_early_and_beats_the_prior_on_adult_income():
     X, y = sample("adult_income", 2000)
     y = (y == ">50K").to_numpy().astype(int)

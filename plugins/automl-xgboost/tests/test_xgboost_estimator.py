@@ -57,8 +57,9 @@ def test_the_code_matrix_predicts_what_xgboost_gives_the_frame(name, estimator):
     X, y = sample(name, 1000 if name != "penguins" else 300)
     if name == "adult_income":
         y = (y == ">50K").astype(int)
-    fit_rows, new = X.iloc[:700], X.iloc[700:].copy()
-    model = estimator(params=DEFAULTS[0], n_jobs=1).fit(fit_rows, y.iloc[:700])
+    cut = int(0.7 * len(X))
+    fit_rows, new = X.iloc[:cut], X.iloc[cut:].copy()
+    model = estimator(params=DEFAULTS[0], n_jobs=1).fit(fit_rows, y.iloc[:cut])
     categorical = list(model.categories_)
     first = categorical[0]
     levels = list(new[first].cat.categories)
