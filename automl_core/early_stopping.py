@@ -119,6 +119,6 @@ def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
     equal, and leaves the codes as they are.)"""
     if not isinstance(values.dtype, pd.CategoricalDtype) or not values.cat.categories.equals(categories):
         values = values.astype("category").cat.set_categories(categories)
-    codes = values.cat.codes.to_numpy().astype("float64")
+    codes = np.asarray(values.array.codes, dtype="float64")  # not .cat.codes: a Series per call, 20 times slower
     codes[codes < 0] = np.nan
     return codes

@@ -44,7 +44,7 @@ def _codes(column: pd.Series, levels: list) -> np.ndarray:
     """Integer codes of ``column`` among ``levels``; -1 for missing and unseen levels."""
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.tolist() == levels:
-        return column.cat.codes.to_numpy()  # the engine's columns: categories fixed at fit
+        return np.asarray(column.array.codes)  # the engine's columns: categories fixed at fit
     return pd.Categorical(column, categories=levels).codes
 
 

@@ -79,7 +79,8 @@ def recode(values: pd.Series, mapping_of, missing: int, memo: list | None = None
         mapping = np.append(np.asarray(mapping_of(categories), dtype="int64"), missing)
         if memo is not None:
             memo[0] = (categories, mapping)  # one assignment: a concurrent reader sees a whole pair
-    return mapping[values.cat.codes.to_numpy()]  # code -1 (missing) takes the appended entry
+    return mapping[values.array.codes]  # code -1 (missing) takes the appended entry; .array.codes, not
+    # .cat.codes, which makes a Series on every call (42 against 2 µs)
 
 
 class NativeCategoryEncoder(_FrameTransformer):

@@ -111,7 +111,7 @@ class CategoryLookup:
         for j, column in enumerate(self.order):
             values = X[column]
             if column in self.tables:
-                out[:, j] = self.tables[column][values.cat.codes.to_numpy()]
+                out[:, j] = self.tables[column][values.array.codes]
             else:
                 out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
         return out
