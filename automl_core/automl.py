@@ -17,7 +17,7 @@ from .components import BuildContext
 from .errors import DataError, UnknownComponentError
 from .evaluation import labels_of, make_splits, score, tune_threshold
 from .manager import build_plugin_manager
-from .numeric_text import convert_numeric_text, read_numeric_text
+from .numeric_text import REPORT_KEY, convert_numeric_text, read_numeric_text
 from .pipeline import IMBALANCE_SHARE, SearchSpace
 from .prepare import check_columns, drop_missing_target, split_target, to_frame
 from .registry import Registry
@@ -157,7 +157,10 @@ class AutoML(BaseEstimator):
         check_columns(features, "the training data")
         typed = {c for c, kind in (self.column_types or {}).items() if kind != "numeric"}
         features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
-        self.numeric_text_ = {c["column"]: c["blanks_as_missing"] for c in conversions}
+        report = frame.attrs.get(REPORT_KEY)  # what a loader converted: read the same way at predict
+        loaded = report.get("conversions", []) if isinstance(report, Mapping) else []
+        self.numeric_text_ = {c["column"]: c["blanks_as_missing"] for c in [*loaded, *conversions]
+                              if c["column"] in features.columns}
         if conversions:  # "inf" written as text is infinite too
             check_columns(features[list(self.numeric_text_)], "the training data")
         features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
@@ -172,7 +175,9 @@ class AutoML(BaseEstimator):
         self.metric_ = self.metric or DEFAULT_METRICS[self.task_]
         self.evaluators_ = registry.all("evaluator", self.task_)
         evaluator = registry.get("evaluator", self.metric_, self.task_)
-        self.column_plan_ = plan_columns(X, self.column_types).with_notes(
+        plan = plan_columns(X, self.column_types)
+        self.numeric_text_ = {c: n for c, n in self.numeric_text_.items() if plan.kinds.get(c) == "numeric"}
+        self.column_plan_ = plan.with_notes(
             {c: f"numbers written as text; {n} blank value(s) read as missing" for c, n in self.numeric_text_.items()})
         kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]
         builders = [b for b in registry.all("feature_builder", self.task_) if b.applies(X[kept])]

@@ -43,8 +43,11 @@ class ColumnPlan:
         return ColumnPlan(new_kinds, notes)
 
     def with_notes(self, notes: Mapping[str, str]) -> "ColumnPlan":
-        """The same plan with ``notes`` replacing those of their columns."""
-        return ColumnPlan(self.kinds, {**self.notes, **notes}) if notes else self
+        """The same plan with ``notes`` added to those of their columns."""
+        if not notes:
+            return self
+        joined = {c: "; ".join(n for n in (self.notes.get(c, ""), note) if n) for c, note in notes.items()}
+        return ColumnPlan(self.kinds, {**self.notes, **joined})
 
     def summary(self) -> pd.DataFrame:
         rows = [{"column": c, "type": k, "note": self.notes.get(c, "")} for c, k in self.kinds.items()]

@@ -109,7 +109,10 @@ def code_matrix(X: pd.DataFrame, names: Sequence[str], categories: Mapping[str, 
             levels = categories[column]
             out[:, j] = _codes(values, levels if isinstance(levels, pd.Index) else pd.Index(levels))
         else:
-            out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
+            try:
+                out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"column {column!r} does not hold numbers ({values.dtype}): {exc}") from None
     return out
 
 

@@ -19,6 +19,9 @@ import pandas as pd
 
 from .errors import DataError
 
+#: The key of ``DataFrame.attrs`` under which loaders leave what they did to the data read, with
+#: the numeric text they converted under ``"conversions"`` (which a model then reads the same way).
+REPORT_KEY = "automl_load_report"
 #: What ``pandas.api.types.infer_dtype`` says of columns that may hold numbers written as text.
 _CANDIDATE_KINDS = ("string", "integer", "floating", "mixed-integer-float", "mixed-integer", "mixed")
 #: Offending values named in an error message.
@@ -68,6 +71,8 @@ def numeric_text(series: pd.Series) -> tuple[pd.Series, int] | None:
     parsed = as_numbers(stripped)
     if parsed is None or parsed.isna().all():
         return None
+    if isinstance(parsed.dtype, pd.api.extensions.ExtensionDtype):  # Float64/Int64 from pandas strings
+        parsed = parsed.astype("float64")
     return parsed, int((series.notna() & stripped.isna()).sum())
 
 
@@ -97,6 +102,9 @@ def read_numeric_text(frame: pd.DataFrame, columns: Collection[str], what: str) 
 
     :raises DataError: naming the column, values that are not numbers and their rows.
     """
+    repeated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]} & {str(c) for c in columns})
+    if repeated:
+        raise DataError(f"{what} has duplicate column names: {repeated}")
     converted = {}
     for column in columns:
         if column not in frame.columns or not is_text_column(frame[column]):
@@ -125,4 +133,4 @@ def _with_columns(frame: pd.DataFrame, columns: Mapping[str, pd.Series]) -> pd.D
     return out
 
 
-__all__ = ["as_numbers", "blanks_as_missing", "convert_numeric_text", "is_text_column", "numeric_text", "read_numeric_text"]
+__all__ = ["REPORT_KEY", "as_numbers", "blanks_as_missing", "convert_numeric_text", "is_text_column", "numeric_text", "read_numeric_text"]

@@ -104,8 +104,34 @@ def test_a_fitted_model_reads_telcos_total_charges_as_numbers(dataset, tmp_path)
     with pytest.raises(DataError, match=r"column 'TotalCharges' of the input .* 'unknown'"):
         loaded.predict(garbage)
 
+    # fitted from a file, which the CSV loader converts as it reads: predict reads text the same way
+    train.to_csv(tmp_path / "train.csv", index=False)
+    from_file = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(tmp_path / "train.csv", target=target)
+    assert from_file.numeric_text_ == {"TotalCharges": 8}
+    assert np.array_equal(from_file.predict_proba(test), from_file.predict_proba(as_numbers))
+
+    # a column the user types as categorical stays text
+    kept = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0,
+                  column_types={"TotalCharges": "categorical"}).fit(train, target=target)
+    assert kept.numeric_text_ == {} and kept.column_plan_.kinds["TotalCharges"] == "categorical"
+
 
 def test_infinity_written_as_text_is_refused_at_fit_like_any_infinity():
     frame = pd.DataFrame({"charges": ["1", " ", "inf"] * 20, "y": [0, 1] * 30})
     with pytest.raises(DataError, match=r"infinite values in column\(s\) \['charges'\]"):
         AutoML(time_budget=5, max_trials=1, families=["linear"]).fit(frame, target="y")
+
+
+@pytest.mark.parametrize("dtype", ["string", "string[pyarrow]"])
+def test_pandas_strings_become_float64_as_object_text_does(dtype):
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"charges": pd.array(["1.5", " ", "3"], dtype=dtype)})
+    out, conversions = convert_numeric_text(frame, blanks_required=True)
+    assert out["charges"].dtype == np.float64 and conversions[0]["to"] == "float64"
+    assert read_numeric_text(frame, {"charges": 1}, "the input")["charges"].dtype == np.float64
+
+
+def test_a_duplicated_column_name_at_predict_is_named():
+    frame = pd.DataFrame([["1", "2"]], columns=["charges", "charges"])
+    with pytest.raises(DataError, match=r"the input has duplicate column names: \['charges'\]"):
+        read_numeric_text(frame, {"charges": 0}, "the input")

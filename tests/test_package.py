@@ -96,7 +96,8 @@ def test_classification_round_trip_gives_identical_predictions(fixture, titanic,
 
 def test_histogram_boosting_is_written_by_skops_and_keeps_its_lookup(histogram, titanic):
     model, path = histogram
-    assert sorted(p.name for p in path.glob("pipeline-*")) == ["pipeline-0.skops"]
+    files = [p.name for p in path.glob("pipeline-*")]
+    assert files and all(name.endswith(".skops") for name in files)
     frame, _ = titanic
     estimator = package.load(path).model_.models[0].steps[-1][1]
     features = model.model_.models[0][:-1].transform(model._features(frame))

@@ -65,9 +65,13 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
             )
         self.best_iteration_ = self.model_.best_iteration_ or self.model_.n_estimators
         self.n_features_in_ = self.model_.n_features_in_
+        self.__dict__.pop("_levels", None)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
             self.categorical_ = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+        else:  # fitted on an array: no names, columns by position
+            self.__dict__.pop("feature_names_in_", None)
+            self.__dict__.pop("categorical_", None)
 
     def _raw(self, X: Any) -> np.ndarray:
         """The booster's output on ``X`` (probabilities of the positive class for binary
@@ -76,8 +80,17 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
         categorical = getattr(self, "categorical_", None)  # None: fitted on an array
         booster = self.model_.booster_
         if categorical is not None and hasattr(X, "columns"):
-            X = code_matrix(X, list(self.feature_names_in_), dict(zip(categorical, booster.pandas_categorical or [])))
+            levels = self.__dict__.get("_levels")
+            if levels is None:  # the fitted categories as indexes, made once (not pickled)
+                levels = self.__dict__["_levels"] = {
+                    c: pd.Index(v) for c, v in zip(categorical, booster.pandas_categorical or [])}
+            X = code_matrix(X, list(self.feature_names_in_), levels)
         return booster.predict(X, num_threads=self.n_jobs)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_levels", None)
+        return state
 
 
 class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):

@@ -13,12 +13,9 @@ from typing import Any, Collection, Mapping
 
 import pandas as pd
 
-from automl_core.numeric_text import convert_numeric_text
+from automl_core.numeric_text import REPORT_KEY, convert_numeric_text
 
 logger = logging.getLogger("automl.loaders")
-
-#: The key of ``DataFrame.attrs`` under which loaders leave their report.
-REPORT_KEY = "automl_load_report"
 
 
 def explicit_dtype_columns(options: Mapping[str, Any], columns: Collection[str]) -> set[str]:

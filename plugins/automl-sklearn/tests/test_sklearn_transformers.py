@@ -196,3 +196,22 @@ def test_a_second_batch_of_the_same_types_gives_what_a_fresh_transformer_gives(t
         pd.testing.assert_frame_equal(remembered, made_now)
     else:
         np.testing.assert_array_equal(remembered, made_now)
+
+
+
+@pytest.mark.parametrize("make", [NativeCategoryEncoder, CategoricalImputer, RareLevelGrouper, OrdinalCodeEncoder,
+                                  lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False)])
+def test_a_refit_forgets_the_mappings_of_the_last_fit(titanic, make):
+    """The same categories object after a refit on other rows: the mapping must be the new fit's."""
+    frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
+    dtypes = {c: frame[c].dtype for c in frame.columns}
+    batch = lambda rows: pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+    transformer = make().fit(batch(slice(0, 300)))
+    transformer.transform(batch(slice(600, None)))
+    transformer.fit(batch(slice(300, 600)))
+    refitted, fresh = transformer.transform(batch(slice(600, None))), pickle.loads(pickle.dumps(transformer))
+    expected = fresh.transform(batch(slice(600, None)))
+    if isinstance(refitted, pd.DataFrame):
+        pd.testing.assert_frame_equal(refitted, expected)
+    else:
+        np.testing.assert_array_equal(refitted, expected)

@@ -6,8 +6,9 @@ loss no longer improves, and keep the model at its best iteration. On data too s
 useful split they train a fixed number of rounds scaled to the learning rate instead.
 
 Categorical columns (pandas ``category`` dtype) go to XGBoost natively. The categories seen
-at fit are remembered, and at predict every categorical column is recast to them, so a level
-never seen at fit becomes missing (NaN) instead of being silently given a code of its own.
+at fit are remembered, and at predict every categorical column becomes the codes of its values
+among them (:func:`automl_core.code_matrix`), so a level never seen at fit is missing (NaN)
+instead of being silently given a code of its own.
 """
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
             X = np.asarray(X, dtype=float)
             self.n_features_in_ = X.shape[1]
             self.categories_ = {}
+            self.__dict__.pop("feature_names_in_", None)  # from an earlier fit on a frame
             return X
         self.n_features_in_ = X.shape[1]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
@@ -91,8 +93,8 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         seen at fit (missing and unseen levels NaN), in the order seen at fit. Equal outputs to
         XGBoost's own conversion of the frame (tested), without its per-call cost."""
         check_is_fitted(self, "model_")
-        if not isinstance(X, pd.DataFrame):
-            return np.asarray(X, dtype=float)
+        if not isinstance(X, pd.DataFrame) or not hasattr(self, "feature_names_in_"):
+            return np.asarray(X, dtype=float)  # fitted on an array: columns by position
         X = _as_missing(X, getattr(self, "empty_categories_", ()))  # absent from models saved before it
         return code_matrix(X, list(self.feature_names_in_), {c: t.categories for c, t in self.categories_.items()})
 

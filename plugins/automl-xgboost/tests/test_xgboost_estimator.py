@@ -73,6 +73,15 @@ def test_the_code_matrix_predicts_what_xgboost_gives_the_frame(name, estimator):
     np.testing.assert_array_equal(output(new[new.columns[::-1]]), reference)
 
 
+def test_a_refit_on_an_array_predicts_by_position():
+    X, y = sample("california_housing", 600)
+    numbers = X.select_dtypes("number")
+    model = XGBoostEarlyStoppingRegressor(params=DEFAULTS[0], n_jobs=1).fit(numbers, y)
+    model.fit(numbers.to_numpy(), y)  # names from the first fit must not outlive it
+    assert not hasattr(model, "feature_names_in_")
+    np.testing.assert_array_equal(model.predict(numbers), model.predict(numbers.to_numpy()))
+
+
 def test_a_category_column_without_categories_fits_and_predicts_as_missing():
     # what a fold gives when a column's only levels all fall in its validation rows
     X, y = sample("adult_income", 1500)
