@@ -1,0 +1,33 @@
+"""The search's cost model: what a trial of each state tells it about its family's cost."""
+from __future__ import annotations
+
+import pytest
+
+from automl_core.pipeline import PipelineConfig
+from automl_core.search import CostModel, TrialResult, trial_cost
+
+CONFIG = PipelineConfig(family="catboost", preprocessing={}, builders=(), params={})
+
+
+@pytest.mark.parametrize(("state", "fit_seconds", "folds_fitted", "expected"), [
+    ("complete", 10.0, 5, 10.0),
+    ("timeout", 24.0, 3, 24.0),  # it ran out of time: at least what it took
+    ("pruned", 8.0, 2, 20.0),  # two of five folds in 8 s: a whole trial is 20 s
+    ("pruned", 0.5, 0, None),  # pruned before a fold was fitted: says nothing
+    ("failed", 3.0, 1, None),
+])
+def test_trial_cost_counts_pruned_trials_by_their_folds(state, fit_seconds, folds_fitted, expected):
+    result = TrialResult(0, CONFIG, state, fit_seconds=fit_seconds, folds_fitted=folds_fitted)
+    assert trial_cost(result, n_folds=5) == expected
+
+
+def test_a_trial_without_a_configuration_has_no_cost():
+    assert trial_cost(TrialResult(0, None, "failed"), n_folds=5) is None
+
+
+def test_the_cost_model_estimates_a_family_by_the_median_of_its_trials():
+    costs = CostModel()
+    assert costs.estimate("catboost") is None
+    for seconds in (20.0, 2.0, 8.0):
+        costs.observe("catboost", seconds)
+    assert costs.estimate("catboost") == 8.0
