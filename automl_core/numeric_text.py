@@ -102,6 +102,8 @@ def read_numeric_text(frame: pd.DataFrame, columns: Collection[str], what: str) 
 
     :raises DataError: naming the column, values that are not numbers and their rows.
     """
+    if not columns:
+        return frame  # most models: no work on the predict path
     repeated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]} & {str(c) for c in columns})
     if repeated:
         raise DataError(f"{what} has duplicate column names: {repeated}")

@@ -55,6 +55,6 @@ class RareLevelGrouper(_FrameTransformer):
                 codes[codes < 0] = rare  # rare, or unseen at fit
                 return codes
 
-            codes = recode(X[column], mapping_of, missing, self._derived(("memo", column), lambda: [None]))
+            codes = self._recode(X[column], column, mapping_of, missing)
             out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)

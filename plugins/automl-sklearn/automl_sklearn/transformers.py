@@ -51,6 +51,10 @@ class _FrameTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             cache[column] = make()
         return cache[column]
 
+    def _recode(self, values: pd.Series, column, mapping_of, missing: int) -> np.ndarray:
+        """:func:`recode` of a fitted column, with the column's mapping remembered between calls."""
+        return recode(values, mapping_of, missing, self._derived(("memo", column), lambda: [None]))
+
     def __getstate__(self):
         state = super().__getstate__()
         state.pop("_derived_cache", None)
@@ -130,7 +134,7 @@ class NativeCategoryEncoder(_FrameTransformer):
                     codes[categories.isin(infrequent)] = index.get_loc(OTHER)
                 return codes
 
-            codes = recode(X[column], mapping_of, -1, self._derived(("memo", column), lambda: [None]))
+            codes = self._recode(X[column], column, mapping_of, -1)
             out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)
 
@@ -167,7 +171,7 @@ class OrdinalCodeEncoder(_FrameTransformer):
         out = {}
         for column, levels in self.categories_.items():
             index = self._derived(column, lambda: pd.Index(levels, dtype=object))
-            codes = recode(X[column], index.get_indexer, -1, self._derived(("memo", column), lambda: [None]))
+            codes = self._recode(X[column], column, index.get_indexer, -1)
             column_out = codes.astype("float64")
             column_out[codes < 0] = self.missing_value
             out[column] = column_out
@@ -220,7 +224,7 @@ class CategoricalImputer(_FrameTransformer):
                 codes[codes < 0] = fill  # unseen at fit: filled like a missing value
                 return codes
 
-            codes = recode(X[column], mapping_of, fill, self._derived(("memo", column), lambda: [None]))
+            codes = self._recode(X[column], column, mapping_of, fill)
             out[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return pd.DataFrame(out, index=X.index)
 

@@ -95,8 +95,10 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         check_is_fitted(self, "model_")
         if not isinstance(X, pd.DataFrame) or not hasattr(self, "feature_names_in_"):
             return np.asarray(X, dtype=float)  # fitted on an array: columns by position
-        X = _as_missing(X, getattr(self, "empty_categories_", ()))  # absent from models saved before it
-        return code_matrix(X, list(self.feature_names_in_), {c: t.categories for c, t in self.categories_.items()})
+        categories = {c: t.categories for c, t in self.categories_.items()}
+        # a column without categories at fit went in as missing values: no level has a code
+        categories.update({c: pd.Index([]) for c in getattr(self, "empty_categories_", ())})  # absent from older models
+        return code_matrix(X, list(self.feature_names_in_), categories)
 
 
 def _as_missing(X: pd.DataFrame, columns) -> pd.DataFrame:
