@@ -62,6 +62,7 @@ __all__ = [
     "TASKS",
     "UnknownComponentError",
     "build_plugin_manager",
+    "category_codes",
     "code_matrix",
     "hookimpl",
     "inner_split",
@@ -93,7 +94,11 @@ def __getattr__(name: str):
         from . import monitoring
 
         return getattr(monitoring, name)
-    if name in ("inner_split", "EarlyStoppingEstimator", "code_matrix"):  # scikit-learn: imported when asked for
+    if name in ("category_codes", "code_matrix"):
+        from . import codes
+
+        return getattr(codes, name)
+    if name in ("inner_split", "EarlyStoppingEstimator"):  # scikit-learn: imported when asked for
         from . import early_stopping
 
         return getattr(early_stopping, name)

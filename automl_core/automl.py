@@ -119,8 +119,8 @@ class AutoML(BaseEstimator):
         if self.exclude:
             registry = registry.without(_names(self.exclude))
         try:
-            X, y = self._read_input(pm, X, y, target, load_options)
-            data, space, context = self._prepare(registry, X, y, deadline)
+            X, y, numeric_text = self._read_input(pm, X, y, target, load_options)
+            data, space, context = self._prepare(registry, X, y, numeric_text, deadline)
             pm.notify("before_fit", estimator=self, X=X, y=y, settings=self._settings(data, space))
             self._search_and_refit(pm, data, space, context, deadline)
         except Exception as exc:
@@ -147,7 +147,9 @@ class AutoML(BaseEstimator):
             self._pm = build_plugin_manager(self.plugins, self.block_plugins, self.autoload_plugins)
         return self._pm
 
-    def _read_input(self, pm, X, y, target, load_options):
+    def _read_input(self, pm, X, y, target, load_options) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
+        """The features and target, and the columns of numbers written as text (read as
+        numbers here or by the loader) with their count of blanks read as missing."""
         if not isinstance(X, (pd.DataFrame, np.ndarray, list, tuple, Mapping)) or load_options:
             from .data import load_with_manager
 
@@ -159,15 +161,16 @@ class AutoML(BaseEstimator):
         features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
         report = frame.attrs.get(REPORT_KEY)  # what a loader converted: read the same way at predict
         loaded = report.get("conversions", []) if isinstance(report, Mapping) else []
-        self.numeric_text_ = {c["column"]: c["blanks_as_missing"] for c in [*loaded, *conversions]
-                              if c["column"] in features.columns}
+        numeric_text = {c["column"]: c["blanks_as_missing"] for c in [*loaded, *conversions]
+                        if c["column"] in features.columns}
         if conversions:  # "inf" written as text is infinite too
-            check_columns(features[list(self.numeric_text_)], "the training data")
+            check_columns(features[list(numeric_text)], "the training data")
         features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
         self.target_name_ = name
-        return features, target_series
+        return features, target_series, numeric_text
 
-    def _prepare(self, registry: Registry, X: pd.DataFrame, y: pd.Series, deadline: Deadline):
+    def _prepare(self, registry: Registry, X: pd.DataFrame, y: pd.Series, numeric_text: dict[str, int],
+                 deadline: Deadline):
         self.task_ = check_target(y, self.task, self.target_name_)
         y_enc, classes = encode_target(y, self.task_)
         self.classes_ = classes
@@ -176,7 +179,8 @@ class AutoML(BaseEstimator):
         self.evaluators_ = registry.all("evaluator", self.task_)
         evaluator = registry.get("evaluator", self.metric_, self.task_)
         plan = plan_columns(X, self.column_types)
-        self.numeric_text_ = {c: n for c, n in self.numeric_text_.items() if plan.kinds.get(c) == "numeric"}
+        # read the same way at predict: the columns of numbers written as text that stay numbers
+        self.numeric_text_ = {c: n for c, n in numeric_text.items() if plan.kinds.get(c) == "numeric"}
         self.column_plan_ = plan.with_notes(
             {c: f"numbers written as text; {n} blank value(s) read as missing" for c, n in self.numeric_text_.items()})
         kept = [c for c, k in self.column_plan_.kinds.items() if k not in ("drop", "identifier")]

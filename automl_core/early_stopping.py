@@ -3,14 +3,13 @@
 The engine hands a model family's estimator the rows of one trial and nothing else; a
 boosting family that stops early carves its validation rows out of those (XGBoost, CatBoost
 and the LightGBM example do). One split for all of them, so that they stop on the same terms,
-and one base class (:class:`EarlyStoppingEstimator`) for their constructor; and
-:func:`code_matrix`, the float matrix such libraries predict from fastest. Plugins import
+and one base class (:class:`EarlyStoppingEstimator`) for their constructor. Plugins import
 this module when they build an estimator, never at load: it imports scikit-learn.
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -88,40 +87,3 @@ class EarlyStoppingEstimator(BaseEstimator):
     def _inner_split(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """:func:`inner_split` of ``y`` with this estimator's settings."""
         return inner_split(y, self._stratify, self.validation_fraction, self.min_validation_rows, self.random_state)
-
-
-def code_matrix(X: pd.DataFrame, names: Sequence[str], categories: Mapping[str, Sequence]) -> np.ndarray:
-    """``X`` as a float64 matrix, columns in the order of ``names``: a column of ``categories``
-    as the code of each value among that column's categories (NaN for missing values and
-    levels not among them), any other column as numbers (NaN for missing).
-
-    What a boosting library does to a frame of ``category`` columns before it predicts, done
-    once by the estimator: XGBoost and LightGBM give a matrix of the codes of their fitted
-    categories the same outputs as the frame, and XGBoost's conversion of a frame cost 8.4 ms
-    of a one-row ``predict_proba`` on german credit (0.5 ms from the matrix).
-    """
-    if list(X.columns) != list(names):
-        X = X[list(names)]
-    out = np.empty((len(X), len(names)), dtype="float64")
-    for j, column in enumerate(names):
-        values = X[column]
-        if column in categories:
-            levels = categories[column]
-            out[:, j] = _codes(values, levels if isinstance(levels, pd.Index) else pd.Index(levels))
-        else:
-            try:
-                out[:, j] = values.to_numpy(dtype="float64", na_value=np.nan)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"column {column!r} does not hold numbers ({values.dtype}): {exc}") from None
-    return out
-
-
-def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
-    """The codes of ``values`` among ``categories`` as floats, NaN for missing and other levels.
-    (Not ``astype(dtype)``: pandas calls unordered dtypes with the same levels in another order
-    equal, and leaves the codes as they are.)"""
-    if not isinstance(values.dtype, pd.CategoricalDtype) or not values.cat.categories.equals(categories):
-        values = values.astype("category").cat.set_categories(categories)
-    codes = np.asarray(values.array.codes, dtype="float64")  # not .cat.codes: a Series per call, 20 times slower
-    codes[codes < 0] = np.nan
-    return codes

@@ -32,20 +32,12 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl_core import EarlyStoppingEstimator
+from automl_core import EarlyStoppingEstimator, category_codes
 
 #: Rounds times learning rate when no validation split is possible: 100 rounds at 0.1.
 _SHRINKAGE_WITHOUT_VALIDATION = 10.0
 #: The learning rate assumed for that count when ``params`` names none.
 _DEFAULT_LEARNING_RATE = 0.1
-
-
-def _codes(column: pd.Series, levels: list) -> np.ndarray:
-    """Integer codes of ``column`` among ``levels``; -1 for missing and unseen levels."""
-    dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.tolist() == levels:
-        return np.asarray(column.array.codes)  # the engine's columns: categories fixed at fit
-    return pd.Categorical(column, categories=levels).codes
 
 
 @functools.lru_cache(maxsize=16)
@@ -131,7 +123,7 @@ class _EarlyStoppingCatBoost(EarlyStoppingEstimator):
         numeric = X[self.numeric_].to_numpy(np.float32) if self.numeric_ or not self.categories_ else None
         if not self.categories_:
             return numeric, None
-        codes = np.column_stack([_codes(X[c], levels) for c, levels in self.categories_.items()])
+        codes = np.column_stack([category_codes(X[c], levels) for c, levels in self.categories_.items()])
         return numeric, _code_text(max(len(levels) for levels in self.categories_.values()))[codes + 1]
 
     def _prepare(self, X: Any) -> Any:
