@@ -115,3 +115,18 @@ def test_fit_reads_a_sqlite_table(dataset, tmp_path):
     model = AutoML(time_budget=10, max_trials=2, families=["linear"]).fit(f"sqlite:///{tmp_path / 'zoo.db'}", target=target, table="penguins")
     assert model.task_ == "multiclass" and len(model.predict(frame.head(3))) == 3
     assert all(type(c) is str for c in model.feature_names_in_)
+
+
+#: Column names that XGBoost ("[", "]", "<") or LightGBM (JSON's special characters) refuse.
+AWKWARD_NAMES = {"Fare": 'fare [GBP], "paid"', "Age": "age<18?", "Sex": "sex {m: f}", "Pclass": "class: 1st..3rd"}
+
+
+@pytest.mark.parametrize("family", ["xgboost", "lightgbm", "catboost", "hist_gradient_boosting"])
+def test_boosting_families_take_any_column_name(dataset, family):
+    train, test, target = split(dataset, "titanic", rows=400)
+    train, test = train.rename(columns=AWKWARD_NAMES), test.rename(columns=AWKWARD_NAMES)
+    model = AutoML(time_budget=20, max_trials=1, families=[family], ensemble=False, seed=0).fit(train, target=target)
+    assert model.leaderboard_["state"].tolist() == ["complete"], model.leaderboard_.get("error")
+    proba = model.predict_proba(test.drop(columns=[target]))
+    assert roc_auc_score(test[target], proba[:, 1]) > 0.75
+    assert list(model.feature_names_in_) == [c for c in train.columns if c != target]

@@ -51,6 +51,9 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
 
     def _fit_model(self, X: Any, y: np.ndarray) -> None:
         params = {**(self.params or {}), "random_state": self.random_state, "n_jobs": self.n_jobs, "verbosity": -1}
+        names = X.columns if hasattr(X, "columns") else None
+        if names is not None:  # LightGBM refuses names with JSON's special characters ('a,b', 'x: y'): f0, f1...
+            X = X.set_axis([f"f{i}" for i in range(X.shape[1])], axis=1)
         split = self._inner_split(y)
         if split is None:
             rounds = math.ceil(SHRINKAGE_WITHOUT_VALIDATION / params.get("learning_rate", 0.1))
@@ -66,9 +69,9 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
         self.best_iteration_ = self.model_.best_iteration_ or self.model_.n_estimators
         self.n_features_in_ = self.model_.n_features_in_
         self.__dict__.pop("_levels", None)
-        if hasattr(X, "columns"):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-            self.categorical_ = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+        if names is not None:
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+            self.categorical_ = [c for c, dtype in zip(names, X.dtypes) if isinstance(dtype, pd.CategoricalDtype)]
         else:  # fitted on an array: no names, columns by position
             self.__dict__.pop("feature_names_in_", None)
             self.__dict__.pop("categorical_", None)

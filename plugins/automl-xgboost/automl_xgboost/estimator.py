@@ -85,7 +85,9 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         # numeric column of missing values, here and at predict
         self.empty_categories_ = [c for c, dtype in categorical.items() if len(dtype.categories) == 0]
         self.categories_ = {c: dtype for c, dtype in categorical.items() if c not in self.empty_categories_}
-        return _as_missing(X, self.empty_categories_)
+        # XGBoost refuses names with "[", "]" or "<" ("price [USD]"): it gets f0, f1... (the
+        # names are remembered here; predict hands it a matrix, by position)
+        return _as_missing(X, self.empty_categories_).set_axis([f"f{i}" for i in range(X.shape[1])], axis=1)
 
     def _prepare(self, X: Any) -> np.ndarray:
         """The float matrix XGBoost predicts from (:func:`automl_core.code_matrix`): numeric
