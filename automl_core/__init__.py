@@ -26,6 +26,7 @@ from .components import (
 from .errors import (
     AutoMLError,
     BudgetError,
+    FitError,
     DataError,
     DuplicateComponentError,
     PluginError,
@@ -41,6 +42,7 @@ __all__ = [
     "AutoML",
     "AutoMLError",
     "BudgetError",
+    "FitError",
     "BuildContext",
     "DataError",
     "DuplicateComponentError",

@@ -283,6 +283,8 @@ class AutoML(BaseEstimator):
         try:
             features = self._features(X)
             pm.notify("before_predict", estimator=self, X=features)
+            if len(features) == 0:  # no rows: some transformers (scikit-learn's imputers) refuse them
+                return features, np.empty((0,) if self.task_ == "regression" else (0, len(self.classes_)))
             with thread_limit(self._threads()):
                 return features, self.model_.output(features)
         except Exception as exc:

@@ -24,6 +24,14 @@ IDENTIFIER_UNIQUE_SHARE = 0.95
 IDENTIFIER_MIN_ROWS = 50
 #: A string column whose values average this many characters and mostly differ is free text.
 TEXT_MEAN_LENGTH = 25
+#: What pandas infers for an object column whose values are all numbers (Python's, numpy's, or
+#: ``Decimal`` as SQL drivers give them): such a column is numeric, not a set of levels.
+NUMBER_OBJECT_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
+
+
+def holds_numbers(s: pd.Series) -> bool:
+    """Whether ``s`` is an object column of numbers (and missing values)."""
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in NUMBER_OBJECT_KINDS
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,8 @@ def infer_kind(s: pd.Series) -> tuple[str, str]:
         return "datetime", ""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return "categorical", f"{s.nunique()} levels"
+    if holds_numbers(s):
+        return "numeric", "numbers in an object column"
     return _kind_of_strings(s)
 
 

@@ -46,6 +46,11 @@ class BudgetError(AutoMLError):
     """The time budget ran out before any pipeline could be fitted."""
 
 
+class FitError(AutoMLError):
+    """Every trial of the search failed with an error (not for lack of time): the message
+    quotes the first errors, each with its trial and model family."""
+
+
 class PredictTimeWarning(RuntimeWarning):
     """No pipeline of the search predicts within ``AutoML(predict_time_limit=...)``: the
     fastest is kept."""

@@ -9,7 +9,7 @@ import pandas as pd
 from .budget import Deadline, thread_limit, time_limit
 from .components import BuildContext
 from .ensemble import ENSEMBLE_CANDIDATES, FoldBag, WeightedEnsemble, select_ensemble
-from .errors import BudgetError, PredictTimeWarning, TrialTimeout
+from .errors import BudgetError, FitError, PredictTimeWarning, TrialTimeout
 from .evaluation import Splits, better, make_splits, score
 from .pipeline import SearchSpace, fit_pipeline
 from .search import Search, SearchData, TrialResult, best_first
@@ -65,7 +65,10 @@ def ensemble_weights(search: Search, data: SearchData, use_ensemble: bool,
     """Trial number to weight: a Caruana ensemble without its negligible members, or the best
     trial alone; with ``predict_time_limit`` (seconds per row), within that predict cost."""
     if search.best is None:
-        raise BudgetError(_no_model_message(search.results))
+        ran = [r for r in search.results if r.state != "skipped"]
+        if ran and all(r.state == "failed" for r in ran):
+            raise FitError(f"every trial failed, none for lack of time; {_trial_errors(ran)}")
+        raise BudgetError(f"no pipeline could be fitted within the time budget; {_trial_errors(search.results)}")
     ranked = best_first(search.results, data.metric.greater_is_better)
     cost = predict_costs(ranked, len(data.splits.validated_rows))
     if predict_time_limit is not None:
@@ -218,10 +221,10 @@ def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: n
     return float(diffs.std(ddof=1) / np.sqrt(len(diffs)))
 
 
-def _no_model_message(results: list[TrialResult]) -> str:
+def _trial_errors(results: list[TrialResult]) -> str:
+    """What the first trials did: number, family, state and error."""
     errors = [f"trial {r.number} ({r.config.family if r.config else '?'}): {r.state} {r.error or ''}" for r in results[:8]]
-    detail = "; ".join(errors) or "no trial could start"
-    return f"no pipeline could be fitted within the time budget; {detail}"
+    return "; ".join(errors) or "no trial could start"
 
 
 def refit_final(search: Search, space: SearchSpace, data: SearchData, weights: dict[int, float],

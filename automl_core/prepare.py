@@ -7,11 +7,21 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .columns import holds_numbers
 from .errors import DataError
 
 
 def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
-    """A DataFrame from a DataFrame, a mapping of columns, records or a 2-d array."""
+    """A DataFrame from a DataFrame, a mapping of columns (or of one record's values), records
+    or a 2-d array. Column names are strings: others (a frame made from an array has 0, 1...)
+    become their text, the same at fit and at predict."""
+    frame = _frame(X, what)
+    if not all(isinstance(c, str) for c in frame.columns):
+        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
+    return frame
+
+
+def _frame(X: Any, what: str) -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
     if isinstance(X, pd.Series):
@@ -19,6 +29,8 @@ def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
     if isinstance(X, (list, tuple)) and X and isinstance(X[0], Mapping):
         return pd.DataFrame.from_records(X)
     if isinstance(X, Mapping):
+        if X and all(np.ndim(v) == 0 for v in X.values()):  # {"age": 30, "sex": "f"}: one record
+            return pd.DataFrame([X])
         return pd.DataFrame(X)
     array = np.asarray(X)
     if array.ndim != 2:
@@ -33,7 +45,8 @@ def check_columns(X: pd.DataFrame, what: str) -> None:
     duplicates = sorted(str(c) for c, n in Counter(X.columns).items() if n > 1)
     if duplicates:
         raise DataError(f"{what} has duplicate column names: {duplicates}")
-    infinite = [str(c) for c in X.select_dtypes("number").columns if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
+    numbers = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c].dtype) or holds_numbers(X[c])]
+    infinite = [str(c) for c in numbers if np.isinf(pd.to_numeric(X[c]).to_numpy(dtype="float64", na_value=np.nan)).any()]
     if infinite:
         raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
 

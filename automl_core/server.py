@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Union
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from .errors import DataError, SchemaError
@@ -33,7 +33,9 @@ class PredictRequest(BaseModel):
     """The body of ``POST /predict``."""
 
     model_config = ConfigDict(extra="forbid")
-    records: list[dict[str, Any]] = Field(min_length=1, description="one mapping of column to value per row")
+    records: list[dict[str, Union[StrictStr, StrictInt, StrictFloat, StrictBool, None]]] = Field(
+        min_length=1, description="one mapping of column to value per row; a value is a string, a number, "
+                                  "a boolean or null")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

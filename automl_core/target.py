@@ -31,11 +31,14 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
         raise DataError(f"target {name!r} has no non-missing value")
     if task is not None and task not in TASKS:
         raise DataError(f"unknown task {task!r}; tasks are {TASKS}")
+    if y.nunique() < 2:
+        what = f"task {task!r} but " if task else ""
+        raise DataError(f"{what}target {name!r} is constant ({_plain(y.iloc[0])!r} in every row): there is nothing to learn")
     task = task or infer_task(y)
-    if task != "regression" and y.nunique() < 2:
-        raise DataError(f"target {name!r} has a single class ({y.iloc[0]!r}); classification needs at least two")
     if task == "binary" and y.nunique() != 2:
         raise DataError(f"task 'binary' but target {name!r} has {y.nunique()} classes")
+    if task != "regression":
+        _check_classes(y, task, name)
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
             example = y[pd.to_numeric(y, errors="coerce").isna()].iloc[:1].tolist()
@@ -45,6 +48,32 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
         if y.nunique() < 2:
             raise DataError(f"target {name!r} is constant ({y.iloc[0]!r}); there is nothing to learn")
     return task
+
+
+#: A binary target's rarer class needs at least this many rows: with one, no validation split
+#: can hold it both in the rows a model learns from and in the rows it is scored on.
+MIN_BINARY_CLASS_ROWS = 2
+
+
+def _check_classes(y: pd.Series, task: str, name: str) -> None:
+    """Classes that can be ordered (not numbers mixed with text) and, for a binary target,
+    enough rows of each."""
+    types = sorted({type(v).__name__ for v in y.dropna().tolist()})
+    try:
+        np.unique(y.to_numpy())
+    except TypeError:
+        examples = {t: next(v for v in y.tolist() if type(v).__name__ == t) for t in types}
+        raise DataError(f"target {name!r} mixes values of types {', '.join(types)} (e.g. "
+                        f"{', '.join(repr(v) for v in examples.values())}); make its classes one type") from None
+    counts = y.value_counts()
+    if task == "binary" and counts.min() < MIN_BINARY_CLASS_ROWS:
+        raise DataError(f"class {_plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
+                        f"target needs at least {MIN_BINARY_CLASS_ROWS} to be learned and validated")
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds (``5.0``, not ``np.float64(5.0)``, in messages)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def encode_target(y: pd.Series, task: str) -> tuple[np.ndarray, np.ndarray | None]:

@@ -11,6 +11,7 @@ seen are fine.
 """
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Iterable
 
@@ -32,7 +33,8 @@ MAX_FAILURES_SHOWN = 12
 
 
 def _is_number(value) -> bool:
-    return value is None or (isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)))
+    """Missing, or a number: Python's, numpy's, ``Decimal``, or a boolean (typed as 0 or 1)."""
+    return value is None or isinstance(value, (numbers.Number, np.bool_))
 
 
 @extensions.register_check_method(check_type="vectorized")
@@ -46,8 +48,8 @@ def automl_numeric(series: pd.Series):
 @extensions.register_check_method(check_type="vectorized")
 def automl_finite(series: pd.Series):
     """Numeric values are not infinite."""
-    numbers = pd.to_numeric(series, errors="coerce").astype("float64")
-    return ~np.isinf(numbers)
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    return ~np.isinf(values)
 
 
 @extensions.register_check_method(statistics=["levels"], check_type="vectorized")

@@ -130,3 +130,47 @@ def test_boosting_families_take_any_column_name(dataset, family):
     proba = model.predict_proba(test.drop(columns=[target]))
     assert roc_auc_score(test[target], proba[:, 1]) > 0.75
     assert list(model.feature_names_in_) == [c for c in train.columns if c != target]
+
+
+def test_column_names_that_are_not_strings_become_their_text_at_fit_predict_and_monitor(dataset):
+    train, test, target = split(dataset, "insurance_charges", rows=400)
+    as_numbers = lambda frame: frame.set_axis(range(frame.shape[1]), axis=1)  # 0, 1...: a frame from an array
+    X = as_numbers(train.drop(columns=[target]))
+    model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(X, train[target])
+    assert list(model.feature_names_in_) == [str(i) for i in range(X.shape[1])]
+    new = as_numbers(test.drop(columns=[target]))
+    np.testing.assert_allclose(model.predict(new), model.predict(new.set_axis(model.feature_names_in_, axis=1)))
+    report = model.monitor(new)  # the evidently monitor failed with KeyError: '0'
+    assert report.to_dict()
+
+
+def test_one_record_as_a_mapping_and_no_rows_at_all(titanic_model):
+    model, test, target = titanic_model
+    X = test.drop(columns=[target])
+    record = X.iloc[0].to_dict()  # {"Pclass": 3, "Name": "...", ...}: one row's values
+    np.testing.assert_allclose(model.predict_proba(record), model.predict_proba(X.head(1)))
+    assert model.predict_proba(X.head(0)).shape == (0, 2) and model.predict(X.head(0)).shape == (0,)
+
+
+def test_object_columns_of_numbers_are_numeric_and_checked_for_infinity(dataset):
+    import decimal
+
+    from automl_core import DataError
+    from automl_core.columns import plan_columns
+
+    frame, target, _ = dataset("insurance_charges", 300)
+    as_objects = frame.assign(bmi=frame["bmi"].astype(object), age=[decimal.Decimal(int(a)) for a in frame["age"]])
+    plan = plan_columns(as_objects.drop(columns=[target]))
+    assert plan.kinds["bmi"] == "numeric" and plan.kinds["age"] == "numeric"  # were 215 and 47 levels
+    model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(as_objects, target=target)
+    np.testing.assert_allclose(model.predict(as_objects.head(20)), model.predict(frame.head(20)))
+    with pytest.raises(DataError, match=r"infinite values in column\(s\) \['bmi'\]"):
+        AutoML(time_budget=5).fit(as_objects.assign(bmi=as_objects["bmi"].where(frame.index != 3, np.inf)), target=target)
+
+
+def test_a_nullable_boolean_column_takes_missing_values_beside_true_and_false(dataset):
+    frame, target, _ = dataset("insurance_charges", 300)
+    flagged = frame.assign(smoker=(frame["smoker"] == "yes").astype("boolean").where(frame.index % 7 != 0, pd.NA))
+    model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(flagged, target=target)
+    rows = flagged.drop(columns=[target]).head(3).assign(smoker=pd.Series([True, None, False], dtype=object))
+    assert model.predict(rows).shape == (3,)  # was a SchemaError: column 'smoker' failed numeric: True

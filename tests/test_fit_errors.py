@@ -40,8 +40,22 @@ def test_target_all_missing(penguins):
 
 def test_single_class(penguins):
     frame, target = penguins
-    with pytest.raises(DataError, match="single class"):
+    with pytest.raises(DataError, match="'species' is constant \\('Adelie' in every row\\)"):
         fit(frame[frame[target] == "Adelie"], target=target)
+
+
+def test_a_binary_class_of_one_row_is_named(dataset):
+    frame, target, _ = dataset("titanic")
+    one_survivor = frame.drop(frame.index[frame[target] == 1][1:])
+    with pytest.raises(DataError, match="class 1 of target 'Survived' has 1 row"):
+        fit(one_survivor, target=target)
+
+
+def test_a_target_of_numbers_and_text_is_named(penguins):
+    frame, target = penguins
+    mixed = frame.assign(**{target: frame[target].where(frame[target] != "Gentoo", 3).astype(object)})
+    with pytest.raises(DataError, match="'species' mixes values of types int, str"):
+        fit(mixed, target=target)
 
 
 def test_fewer_rows_than_folds(penguins):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from automl_core import AutoML, BudgetError, DataError, ModelFamily, UnknownComponentError, hookimpl
+from automl_core import AutoML, BudgetError, DataError, FitError, ModelFamily, UnknownComponentError, hookimpl
 
 
 
@@ -124,6 +124,12 @@ def test_a_raising_plugin_fails_its_trial_not_the_search(penguins):
     broken = model.leaderboard_[model.leaderboard_.family == "broken"]
     assert (broken.state == "failed").all() and broken.error.str.contains("licence server unreachable").all()
     assert model.best_config_.family == "linear"
+
+
+def test_every_trial_failing_is_a_fit_error_quoting_them_not_a_budget_error(penguins):
+    frame, target = penguins
+    with pytest.raises(FitError, match=r"every trial failed.*trial 0 \(broken\): failed .*licence server unreachable"):
+        AutoML(time_budget=6, max_trials=2, families=["broken"], plugins=[Misbehaving()]).fit(frame, target=target)
 
 
 def test_nothing_fitted_in_time_is_a_budget_error(penguins):

@@ -113,6 +113,8 @@ def test_records_that_break_the_schema_get_422_listing_the_failures(server, tita
     b'{"records": []}',
     b'{"records": [1, 2]}',
     b"[]",
+    b'{"records": [{"Age": [1, 2]}]}',  # a value that is not a scalar: was a 500
+    b'{"records": [{"Age": {"years": 3}}]}',
 ])
 def test_malformed_bodies_get_422_and_the_server_keeps_serving(server, body):
     base, _, _ = server

@@ -22,7 +22,11 @@ def test_encode_target_gives_sorted_classes_and_indices():
 
 
 @pytest.mark.parametrize("y, task, message", [
-    (pd.Series(["a", "a", "a"]), None, "single class"),
+    (pd.Series(["a", "a", "a"]), None, "constant"),
+    (pd.Series([5.0] * 4), None, r"'label' is constant \(5.0 in every row\)"),  # not "a single class"
+    (pd.Series([5.0] * 4), "regression", "task 'regression' but target 'label' is constant"),
+    (pd.Series(["a", "b", "b", "b"]), None, "class 'a' of target 'label' has 1 row"),
+    (pd.Series([1, "b", "b", 2], dtype=object), None, "mixes values of types int, str"),
     (pd.Series(["a", "b", "c"]), "regression", "numeric target"),
     (pd.Series([1.0, np.inf, 2.0, 3.0]), "regression", "infinite"),
     (pd.Series([1, 2, 3]), "binary", "3 classes"),
