@@ -117,6 +117,55 @@ def test_a_column_with_one_value_fails_no_boosting_trial(datasets_dir):
     assert set(model.leaderboard_["state"]) == {"complete"}, model.leaderboard_["error"].dropna().tolist()
 
 
+def test_a_species_of_two_penguins_fails_no_boosting_trial(dataset):
+    """A fold's training rows then hold one Chinstrap: scikit-learn's stratified early-stopping
+    split refused it, and every trial failed."""
+    from automl_core import AutoML
+
+    frame, target, _ = dataset("penguins")
+    rare = frame[target] == "Chinstrap"
+    frame = pd.concat([frame[~rare], frame[rare].head(2)], ignore_index=True)
+    model = AutoML(time_budget=10, max_trials=2, families="hist_gradient_boosting", seed=0).fit(frame, target=target)
+
+    assert set(model.leaderboard_["state"]) == {"complete"}, model.leaderboard_["error"].dropna().tolist()
+    assert model.predict_proba(frame.drop(columns=target)).shape == (len(frame), 3)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_boosting_stops_early_where_a_class_has_one_row(registry, titanic, weighted):
+    """One survivor among 300 passengers: the validation rows are the engine's inner split, the
+    survivor kept for training; sample weights (balanced classes) are split alike."""
+    survivor = titanic.index[titanic["Survived"] == 1][0]
+    rows = titanic[titanic["Survived"] == 0].index[:300].append(pd.Index([survivor]))
+    X, y = titanic.loc[rows, ["Pclass", "Age", "Sex", "Fare", "Embarked"]], titanic.loc[rows, "Survived"].to_numpy()
+    weight = np.where(y == 1, len(y) / 2, len(y) / (2 * (len(y) - 1))) if weighted else None
+    family = registry.get("model_family", "hist_gradient_boosting")
+    model = family.build(family.defaults[0], _context("binary", X, 2))
+    assert model.early_stopping is True
+    model.fit(X, y, sample_weight=weight)
+
+    assert list(model.classes_) == [0, 1] and len(model.validation_score_) > 1
+    assert model.n_iter_ < boosting.MAX_ITER  # it stopped early
+    assert model.predict_proba(X).shape == (len(X), 2)
+
+
+def test_boosting_boosts_a_fixed_number_of_iterations_without_room_for_a_split(registry, dataset):
+    """Nine income brackets in a fold of 80 rows: 8 validation rows cannot hold one per class."""
+    frame, target, _ = dataset("marketing_income", 100)
+    X, y = frame.drop(columns=target), frame[target].astype("category").cat.codes.to_numpy()
+    X = X.astype({c: "category" for c in X.columns if X[c].dtype == object})  # as the engine types them
+    family = registry.get("model_family", "hist_gradient_boosting")
+    params = family.defaults[0]
+    model = family.build(params, _context("multiclass", X, 9))  # 100 rows: early stopping on
+    fold = np.arange(len(X)) < 80
+    assert len(np.unique(y[fold])) == 9
+    model.fit(X[fold], y[fold])
+
+    assert model.n_iter_ == np.ceil(10.0 / params["learning_rate"])
+    assert model.get_params()["early_stopping"] is True and model.get_params()["max_iter"] == boosting.MAX_ITER
+    assert model.predict_proba(X).shape == (len(X), 9)
+
+
 @pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
 def test_forests_take_nan_exactly_when_the_installed_trees_do(registry, titanic, family_name):
     family = registry.get("model_family", family_name)

@@ -1,13 +1,24 @@
-"""HistGradientBoosting that also fits on a column with (almost) no values, and encodes
-``category`` columns at predict by table lookup.
+"""HistGradientBoosting that also fits on a column with (almost) no values, whose classifier
+also stops early when a class has too few rows for scikit-learn's stratified split, and that
+encodes ``category`` columns at predict by table lookup.
 
 Imported when a model is built, like the rest of scikit-learn.
 """
 from __future__ import annotations
 
+import math
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.utils import _safe_indexing
+
+from automl_core import inner_split
+
+#: Without any validation split, a classifier boosts ``ceil(SHRINKAGE_WITHOUT_VALIDATION /
+#: learning_rate)`` iterations (at most ``max_iter``), as the XGBoost and CatBoost plugins do.
+SHRINKAGE_WITHOUT_VALIDATION = 10.0
 
 
 def unsplittable_as_constant(X, min_values: int):
@@ -121,6 +132,7 @@ class _LookupPredict:
     """Fits as scikit-learn does; predicts through a :class:`CategoryLookup` where one applies."""
 
     def _fit_safe(self, fit, X, y, sample_weight):
+        self.__dict__.pop("category_lookup_", None)  # an earlier fit's: not for this fit's X_val
         X = unsplittable_as_constant(X, self.min_samples_leaf)
         fit(X, y, sample_weight=sample_weight)
         self.category_lookup_ = CategoryLookup.of(self, X)
@@ -135,11 +147,56 @@ class _LookupPredict:
 
 class EmptySafeHistGradientBoostingClassifier(_LookupPredict, HistGradientBoostingClassifier):
     """scikit-learn's ``HistGradientBoostingClassifier``, fitting also on a column with fewer
-    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`), predicting through a
-    :class:`CategoryLookup`."""
+    values than ``min_samples_leaf`` (:func:`unsplittable_as_constant`) and on classes too
+    small for its stratified early-stopping split (:meth:`_fit_rare_classes`), predicting
+    through a :class:`CategoryLookup`."""
 
     def fit(self, X, y, sample_weight=None):
-        return self._fit_safe(super().fit, X, y, sample_weight)
+        return self._fit_safe(self._fit_rare_classes, X, y, sample_weight)
+
+    def _fit_rare_classes(self, X, y, sample_weight=None):
+        """scikit-learn's fit, also where its stratified early-stopping split is impossible.
+
+        scikit-learn holds out ``validation_fraction`` of the rows, stratified by class, and
+        fails when a class has a single row ("The least populated classes in y have only 1
+        member") or when either part has fewer rows than there are classes: every trial of the
+        family failed so on data with a class of one or two rows (in a fold's training rows,
+        one). Then the engine's :func:`automl_core.inner_split` chooses the validation rows
+        (stratified, rows of a class seen once kept for training), passed as ``X_val``; where
+        even that split is impossible, the fit boosts a fixed number of iterations
+        (:data:`SHRINKAGE_WITHOUT_VALIDATION`) without early stopping. Any other fit is
+        scikit-learn's own, with its own split.
+        """
+        y = np.asarray(y)
+        n_valid = self._validation_rows(len(y))
+        counts = np.unique(y, return_counts=True)[1]
+        if n_valid is None or (counts.min() >= 2 and min(n_valid, len(y) - n_valid) >= len(counts)):
+            return super().fit(X, y, sample_weight=sample_weight)
+        split = inner_split(y, True, n_valid / len(y), 1, self.random_state)
+        if split is not None:
+            train, valid = split
+            weight = None if sample_weight is None else np.asarray(sample_weight, dtype="float64")
+            return super().fit(_safe_indexing(X, train), y[train],
+                               sample_weight=None if weight is None else weight[train],
+                               X_val=_safe_indexing(X, valid), y_val=y[valid],
+                               sample_weight_val=None if weight is None else weight[valid])
+        early_stopping, max_iter = self.early_stopping, self.max_iter
+        rounds = min(max_iter, math.ceil(SHRINKAGE_WITHOUT_VALIDATION / self.learning_rate))
+        self.set_params(early_stopping=False, max_iter=rounds)
+        try:
+            return super().fit(X, y, sample_weight=sample_weight)
+        finally:  # the parameters stay those given, for get_params and clone
+            self.set_params(early_stopping=early_stopping, max_iter=max_iter)
+
+    def _validation_rows(self, n_rows: int) -> int | None:
+        """The rows scikit-learn's fit holds out to stop early on, or None when it holds none out."""
+        # "auto" stops early above 10,000 rows: scikit-learn's own rule
+        stops = self.early_stopping is True or (self.early_stopping == "auto" and n_rows > 10_000)
+        if not stops or self.validation_fraction is None:
+            return None
+        if isinstance(self.validation_fraction, Integral):
+            return int(self.validation_fraction)
+        return math.ceil(self.validation_fraction * n_rows)
 
 
 class EmptySafeHistGradientBoostingRegressor(_LookupPredict, HistGradientBoostingRegressor):

@@ -4,7 +4,10 @@ Categorical columns come as pandas ``category`` columns (encoding ``native``; th
 reads them with ``categorical_features="from_dtype"``), as ordinal codes or as target means.
 Native categorical splits accept at most 255 categories per feature (``max_bins``): the
 plugin's ``native`` encoder groups the rarer levels of a wider column into one, so the family
-never receives more. Boosting stops early on a 10% validation split of its own.
+never receives more. Boosting stops early on a 10% validation split of its own, stratified for
+classification; where a class has too few rows for scikit-learn's stratified split (one row in
+a fold), the classifier stops on the engine's inner split instead, or boosts a fixed number of
+iterations where no split can hold every class (``_empty_safe``).
 """
 from __future__ import annotations
 
