@@ -5,7 +5,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.metrics import root_mean_squared_error
 
-from automl_core import BuildContext
+from automl_core import AutoML, BuildContext
 from automl_core.testing import check_feature_builder
 from automl_sklearn.features import FEATURE_BUILDERS
 
@@ -44,6 +44,32 @@ def test_unparseable_dates_at_predict_become_missing_parts(bike):
     parts = out.filter(like="dteday__")
     assert parts.iloc[:3].isna().all().all()
     assert out.loc[new.index[3], "dteday__dayofyear"] == pd.Timestamp("2012-06-30").dayofyear
+
+
+def test_a_part_named_like_a_users_column_takes_the_first_free_suffix(bike):
+    X, _ = bike
+    X = X.assign(dteday__year=X["hr"] % 7, dteday__year_2=X["hr"] % 5)  # the user's, not dates
+    fitted = _build().fit(X)
+    out = fitted.transform(X.tail(50))
+    names = list(fitted.get_feature_names_out())
+
+    assert list(out.columns) == names and len(set(names)) == len(names)
+    assert names[: X.shape[1] - 1] == [c for c in X.columns if c != "dteday"]
+    assert (out["dteday__year"] == X["hr"].tail(50) % 7).all() and (out["dteday__year_2"] == X["hr"].tail(50) % 5).all()
+    assert (out["dteday__year_3"] == 2011 + X["yr"].tail(50)).all()
+    assert (out["dteday__month"] == X["mnth"].tail(50)).all()
+
+
+def test_automl_fits_and_predicts_beside_a_users_column_named_like_a_part(dataset):
+    """Every trial failed on the clash before, and the fit ended in a BudgetError."""
+    frame, target, _ = dataset("bike_sharing_hourly", rows=300)
+    frame["dteday__year"] = frame["hr"] % 7
+    model = AutoML(time_budget=10, max_trials=2, families="linear", seed=0).fit(frame, target=target)
+
+    assert set(model.leaderboard_["state"]) == {"complete"}, model.leaderboard_["error"].dropna().tolist()
+    names = list(model.best_pipeline_.named_steps["builder_datetime_parts"].get_feature_names_out())
+    assert len(set(names)) == len(names) and {"dteday__year", "dteday__year_2"} <= set(names)
+    assert np.isfinite(model.predict(frame.drop(columns=[target]).head(5))).all()
 
 
 def test_applies_only_where_a_column_holds_dates(bike, dataset):

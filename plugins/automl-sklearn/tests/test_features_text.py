@@ -61,6 +61,19 @@ def test_missing_and_unseen_text_at_predict(titanic):
     assert out.shape == (3, 10) and np.isfinite(out.to_numpy()).all()
 
 
+def test_a_component_named_like_a_users_column_takes_the_first_free_suffix(titanic):
+    X, _ = titanic
+    X = X.assign(Name__svd0=X["Fare"] * 2)  # the user's own column
+    fitted = BUILDER.build(PARAMS, BuildContext(task="binary")).fit(X)
+    out = fitted.transform(X.head(20))
+    names = list(fitted.get_feature_names_out())
+
+    assert list(out.columns) == names and len(set(names)) == len(names)
+    assert names[-10:] == ["Name__svd0_2"] + [f"Name__svd{i}" for i in range(1, 10)]
+    assert (out["Name__svd0"] == X["Fare"].head(20) * 2).all()
+    np.testing.assert_array_equal(out[names[-10:]].to_numpy(), fitted.encoders_["Name"].transform(X["Name"].head(20)))
+
+
 def test_applies_only_to_free_text(titanic, dataset):
     X, _ = titanic
     assert BUILDER.applies(X) is True

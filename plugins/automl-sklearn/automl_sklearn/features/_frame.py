@@ -31,11 +31,30 @@ class FrameBuilder(TransformerMixin, BaseEstimator):
         return X
 
     def _set_names_out(self, kept: list, added: list) -> None:
-        """Record the output columns; a derived name that clashes with a kept column is an error."""
-        clashes = sorted(set(map(str, kept)) & set(added))
-        if clashes:
-            raise ValueError(f"{type(self).__name__}: derived column(s) {clashes} clash with existing columns")
-        self.feature_names_out_ = list(kept) + list(added)
+        """Record the output columns: the ``kept`` input columns, then the ``added`` derived ones.
+
+        A derived name already taken, by a kept column (a user's ``dteday__year`` beside the
+        date column ``dteday``) or by an earlier derived column, takes the first free suffix
+        among ``_2``, ``_3``... (``dteday__year_2``). The names depend on the columns at fit
+        only, so every transform gives the same columns; it names the derived ones through
+        :meth:`_join`.
+        """
+        taken, unique = set(kept), []
+        for name in added:
+            free, suffix = name, 2
+            while free in taken:
+                free, suffix = f"{name}_{suffix}", suffix + 1
+            taken.add(free)
+            unique.append(free)
+        self.feature_names_out_ = list(kept) + unique
+
+    def _join(self, X: pd.DataFrame, derived: list) -> pd.DataFrame:
+        """The output frame: the kept columns of ``X``, then the ``derived`` values (Series or
+        arrays, in the order of the names given to :meth:`_set_names_out`) under their output names."""
+        n_kept = len(self.feature_names_out_) - len(derived)
+        names = self.feature_names_out_[n_kept:]
+        added = pd.DataFrame(dict(zip(names, derived, strict=True)), index=X.index)
+        return pd.concat([X[self.feature_names_out_[:n_kept]], added], axis=1)
 
     def get_feature_names_out(self, input_features=None):
         """The output columns: the kept input columns, then the derived ones."""

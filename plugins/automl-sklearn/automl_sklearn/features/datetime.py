@@ -89,7 +89,9 @@ class DateParts(FrameBuilder):
     For a column ``c``: ``c__year``, ``c__month``, ``c__day``, ``c__dayofweek``,
     ``c__dayofyear``, ``c__hour`` (only when times vary at fit), the sine and cosine of month,
     day of week and hour, and ``c__elapsed_days`` since the earliest value at fit. All are
-    float64, NaN where the value is missing or does not parse. Other columns pass unchanged.
+    float64, NaN where the value is missing or does not parse. Other columns pass unchanged. A
+    part's name already taken by another column gets the first free suffix ``_2``, ``_3``...
+    (``c__year_2`` beside a column ``c__year``).
     """
 
     def fit(self, X, y=None):
@@ -112,9 +114,7 @@ class DateParts(FrameBuilder):
     def transform(self, X):
         """Return ``X`` with each date column replaced by its parts."""
         X = self._check_frame(X)
-        out = X.drop(columns=list(self.formats_))
-        derived = {}
+        derived = []
         for name, fmt in self.formats_.items():
-            parts = _parts(_parse(X[name], fmt), pd.Timestamp(self.origins_[name]), self.with_hour_[name])
-            derived.update({f"{name}__{part}": values for part, values in parts.items()})
-        return pd.concat([out, pd.DataFrame(derived, index=X.index)], axis=1)[self.feature_names_out_]
+            derived += _parts(_parse(X[name], fmt), pd.Timestamp(self.origins_[name]), self.with_hour_[name]).values()
+        return self._join(X, derived)

@@ -2,10 +2,11 @@
 
 A column is free text when it holds strings, at least :data:`MIN_DISTINCT_SHARE` of them
 distinct, that are mostly multi-word or long (titanic's ``Name``), and that are not dates.
-Each such column becomes ``n_components`` float columns ``<column>__svd<i>``: the leading
-directions of its TF-IDF matrix (word 1-2 grams or character trigrams within words), which
-carry what a bag of words would (a passenger's title, a product's brand) in a dense form every
-model accepts. To stay fast on tens of thousands of rows, the vocabulary is capped at
+Each such column becomes ``n_components`` float columns ``<column>__svd<i>`` (a name already
+taken by another column gets the first free suffix ``_2``, ``_3``...): the leading directions
+of its TF-IDF matrix (word 1-2 grams or character trigrams within words), which carry what a
+bag of words would (a passenger's title, a product's brand) in a dense form every model
+accepts. To stay fast on tens of thousands of rows, the vocabulary is capped at
 :data:`MAX_TERMS` terms and learnt, with the SVD, on at most :data:`FIT_ROWS` rows (about 4 s
 for 50,000 rows on one core).
 """
@@ -111,9 +112,7 @@ class TextSVD(FrameBuilder):
     def transform(self, X):
         """Return ``X`` with each text column replaced by its SVD components."""
         X = self._check_frame(X)
-        out = X.drop(columns=list(self.encoders_))
-        derived = {}
+        derived = []
         for name, encoder in self.encoders_.items():
-            values = encoder.transform(_documents(X[name])).astype("float64")
-            derived.update({f"{name}__svd{i}": values[:, i] for i in range(values.shape[1])})
-        return pd.concat([out, pd.DataFrame(derived, index=X.index)], axis=1)[self.feature_names_out_]
+            derived += list(encoder.transform(_documents(X[name])).astype("float64").T)
+        return self._join(X, derived)
