@@ -5,7 +5,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.metrics import root_mean_squared_error
 
-from automl_core import AutoML, BuildContext
+from automl_core import AutoML, BuildContext, DataError
 from automl_core.testing import check_feature_builder
 from automl_sklearn.features import FEATURE_BUILDERS
 
@@ -44,6 +44,22 @@ def test_unparseable_dates_at_predict_become_missing_parts(bike):
     parts = out.filter(like="dteday__")
     assert parts.iloc[:3].isna().all().all()
     assert out.loc[new.index[3], "dteday__dayofyear"] == pd.Timestamp("2012-06-30").dayofyear
+
+
+@pytest.mark.parametrize("written", [
+    lambda when: when.dt.strftime("%d/%m/%Y"),  # another format than at fit
+    lambda when: when.astype("int64") // 10**6,  # epoch milliseconds
+    lambda when: pd.Series("notadate", index=when.index),
+])
+def test_a_batch_where_no_date_parses_is_an_error_naming_the_column(bike, written):
+    X, _ = bike
+    fitted = _build().fit(X)
+    new = X.head(3).copy()
+    new["dteday"] = written(pd.to_datetime(new["dteday"]))
+    with pytest.raises(DataError, match=r"column 'dteday': none of its 3 value\(s\) reads as a date in the format "
+                                        r"'%Y-%m-%d' \(e.g. .* at row 0\)"):
+        fitted.transform(new)
+    assert fitted.transform(new.assign(dteday=None)).filter(like="dteday__").isna().all().all()  # missing: no error
 
 
 def test_a_part_named_like_a_users_column_takes_the_first_free_suffix(bike):

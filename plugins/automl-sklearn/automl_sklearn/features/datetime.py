@@ -4,7 +4,9 @@ A column is a date column when its dtype is datetime64, or when it holds strings
 least :data:`MIN_PARSED_SHARE` parse with one date format (``"2011-01-01"``, ``"01/02/2011"``,
 ``"Jan 5, 2020"``, ISO 8601 with a time and an offset). The format is guessed from a sample at
 fit and kept, so every later parse is the same strict, vectorised one; a value that does not
-parse at predict becomes missing parts, never an error. Time zones are converted to UTC.
+parse becomes missing parts, as at fit, but a batch in which no given value of a date column
+parses is a ``DataError`` naming the column and a value (dates written another way than at
+fit). Time zones are converted to UTC.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import warnings
 import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
+
+from automl_core import DataError
 
 from ._frame import FrameBuilder
 
@@ -56,6 +60,19 @@ def date_format(column: pd.Series) -> str | None:
     shares = {fmt: _parse(values, fmt).notna().mean() for fmt in sorted(filter(_is_date_format, guessed))}
     best = max(shares, key=shares.get, default=None)
     return best if best is not None and shares[best] >= MIN_PARSED_SHARE else None
+
+
+def _check_parsed(values: pd.Series, when: pd.Series, name: str, fmt: str | None) -> None:
+    """A batch whose given values of a date column all fail to parse is an error, not a batch
+    of missing dates: dates written another way than at fit ("29/11/2026" for "2026-11-29",
+    epoch numbers for dates) would otherwise be predicted as if every date were unknown."""
+    given = values.notna().to_numpy()
+    if given.any() and when.isna().to_numpy()[given].all():
+        row = int(np.flatnonzero(given)[0])
+        value, label = values.iloc[row], values.index[row]
+        value, label = (v.item() if isinstance(v, np.generic) else v for v in (value, label))  # 5, not np.int64(5)
+        raise DataError(f"column {name!r}: none of its {int(given.sum())} value(s) reads as a date "
+                        f"{'in the format ' + repr(fmt) if fmt else 'as at fit'} (e.g. {value!r} at row {label!r})")
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, str | None]:
@@ -116,5 +133,7 @@ class DateParts(FrameBuilder):
         X = self._check_frame(X)
         derived = []
         for name, fmt in self.formats_.items():
-            derived += _parts(_parse(X[name], fmt), pd.Timestamp(self.origins_[name]), self.with_hour_[name]).values()
+            when = _parse(X[name], fmt)
+            _check_parsed(X[name], when, name, fmt)
+            derived += _parts(when, pd.Timestamp(self.origins_[name]), self.with_hour_[name]).values()
         return self._join(X, derived)
