@@ -44,6 +44,25 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks 
 ModelPath = Annotated[Path, typer.Argument(metavar="MODEL", help="A model package directory written by [bold]automl fit[/].")]
 Trust = Annotated[Optional[List[str]], typer.Option(
     "--trust", help="Also accept this type in the model file (repeatable; only for files you trust).")]
+LoadOption = Annotated[Optional[List[str]], typer.Option(
+    "--load-option", "-L", metavar="KEY=VALUE",
+    help="An option for the loader reading DATA (repeatable): -L sep=';' -L encoding=latin-1, -L table=sales.")]
+
+
+def _load_options(given: Optional[List[str]]) -> dict:
+    """``KEY=VALUE`` options as a mapping; each value read as YAML (``0``, ``true``, ``';'``)."""
+    import yaml
+
+    options = {}
+    for item in given or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--load-option {item!r} is not KEY=VALUE")
+        try:
+            options[key.strip()] = yaml.safe_load(value) if value.strip() else value
+        except yaml.YAMLError:
+            options[key.strip()] = value
+    return options
 
 
 def _is_input_error(exc: BaseException) -> bool:
@@ -100,6 +119,7 @@ def fit(
     config: Annotated[Optional[Path], typer.Option(
         "--config", "-c", help="YAML file with any of these settings; flags win.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing package at --out.")] = False,
+    load_option: LoadOption = None,
     verbose: Verbose = False,
 ) -> None:
     """Search pipelines on DATA within the time budget and save the best as a model package.
@@ -110,6 +130,9 @@ def fit(
 
     with reported(verbose):
         settings = load_config(config) if config else AutoMLConfig()
+        options = _load_options(load_option)
+        if options:
+            settings = with_overrides(settings, {"load_options": {**settings.load_options, **options}})
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
                  "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out,
                  "predict_time_limit": predict_time_limit}
@@ -128,6 +151,7 @@ def predict(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file, .csv or .parquet.")] = Path("predictions.csv"),
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and predicted at a time.")] = 100_000,
     trust: Trust = None,
+    load_option: LoadOption = None,
     verbose: Verbose = False,
 ) -> None:
     """Write predictions (and class probabilities) for every row of DATA.
@@ -137,7 +161,7 @@ def predict(
     from .cli_predict import predict_file
 
     with reported(verbose):
-        rows = predict_file(_load(model, trust), data, out, chunk_rows, {})
+        rows = predict_file(_load(model, trust), data, out, chunk_rows, _load_options(load_option))
         console.print(f"{rows} predictions written to [bold]{out}[/]")
 
 
@@ -147,6 +171,7 @@ def evaluate(
     data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
     trust: Trust = None,
+    load_option: LoadOption = None,
     verbose: Verbose = False,
 ) -> None:
     """Score the model on labelled DATA with every metric installed for its task.
@@ -158,7 +183,7 @@ def evaluate(
 
     with reported(verbose):
         fitted = _load(model, trust)
-        frame = load_data(data)
+        frame = load_data(data, **_load_options(load_option))
         name = target or fitted.target_name_
         if name not in frame.columns:
             raise DataError(f"{data} has no target column {name!r}; name it with --target")
@@ -213,13 +238,15 @@ def monitor(
     monitor_name: Annotated[Optional[str], typer.Option(
         "--monitor", help="Monitor to use (default: evidently if installed).")] = None,
     trust: Trust = None,
+    load_option: LoadOption = None,
     verbose: Verbose = False,
 ) -> None:
     """Compare recent DATA with the training sample kept in the package: drift per column, quality."""
     from .cli_plugins import run_monitor
 
     with reported(verbose):
-        run_monitor(_load(model, trust), data, console, html=html, json_out=json_out, name=monitor_name)
+        run_monitor(_load(model, trust), data, console, html=html, json_out=json_out, name=monitor_name,
+                    options=_load_options(load_option))
 
 
 def main() -> None:

@@ -51,8 +51,14 @@ def iter_chunks(model: Any, source: str, chunk_rows: int, options: dict) -> Iter
 
         chunks = iter([load_data(source, **options)])
     numeric = model.column_plan_.of("numeric")
-    for chunk in chunks:
-        yield align_numeric(chunk, numeric)
+    try:
+        for chunk in chunks:
+            yield align_numeric(chunk, numeric)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        if kind != "csv":
+            raise
+        raise DataError(f"{path} cannot be read as CSV ({type(exc).__name__}: {str(exc).strip()}); a file with another "
+                        f"separator or encoding needs --load-option, e.g. -L sep=';' -L encoding=latin-1") from None
 
 
 def _features(model: Any) -> list[dict]:

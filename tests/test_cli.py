@@ -102,6 +102,27 @@ def test_predict_reads_blank_numbers_as_missing_like_the_loader(fitted, files, t
     assert len(pd.read_csv(tmp_path / "p.csv")) == len(rows)
 
 
+def test_files_written_another_way_are_read_with_load_options_by_every_command(fitted, files, tmp_path):
+    where, frame, target = files
+    semicolons = tmp_path / "semicolons.csv"  # and decimal commas, as European spreadsheets write them
+    frame.to_csv(semicolons, index=False, sep=";", decimal=",")
+    options = ["-L", "sep=;", "--load-option", "decimal=,"]
+    model = tmp_path / "model"
+    fit = run("fit", semicolons, "--target", target, "--time-budget", 8, "--max-trials", 2, "--families", "linear",
+              "--out", model, *options)
+    assert fit.exit_code == EXIT_OK, fit.stderr
+    plain = run("predict", fitted[1], where / "train.csv", "--out", tmp_path / "plain.csv")
+    read = run("predict", fitted[1], semicolons, "--out", tmp_path / "read.csv", *options)
+    assert plain.exit_code == read.exit_code == EXIT_OK, read.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "read.csv"), pd.read_csv(tmp_path / "plain.csv"))
+    assert run("evaluate", model, semicolons, *options).exit_code == EXIT_OK
+    unread = run("predict", model, semicolons, "--out", tmp_path / "p.csv")  # ParserError from pandas before
+    assert unread.exit_code == EXIT_USAGE and "semicolons.csv cannot be read as CSV" in unread.stderr
+    assert "-L sep=';'" in unread.stderr and not (tmp_path / "p.csv").exists()
+    bad = run("predict", model, semicolons, "--out", tmp_path / "p.csv", "-L", "sep")
+    assert bad.exit_code == EXIT_USAGE and "--load-option 'sep' is not KEY=VALUE" in bad.stderr
+
+
 def test_predict_rejects_rows_that_break_the_schema_with_one_line(fitted, files, tmp_path):
     where, frame, target = files
     frame.drop(columns=[target]).assign(Fare="cheap").to_csv(tmp_path / "bad.csv", index=False)
