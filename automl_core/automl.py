@@ -272,6 +272,8 @@ class AutoML(BaseEstimator):
 
     # ------------------------------------------------------------------ predict
     def _features(self, X: Any) -> pd.DataFrame:
+        if isinstance(X, pd.Series) and set(self.feature_names_in_) <= set(map(str, X.index)):
+            X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
         frame = read_numeric_text(to_frame(X, "X"), getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)

@@ -52,7 +52,9 @@ def check_columns(X: pd.DataFrame, what: str) -> None:
 
 
 def split_target(frame: pd.DataFrame, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series, str]:
-    """Features and target, from ``fit(df, target=...)`` or ``fit(X, y)``."""
+    """Features and target, from ``fit(df, target=...)`` or ``fit(X, y)``. A ``y`` Series whose
+    index holds the rows' labels in another order is aligned to them; any other ``y`` is read by
+    position."""
     if target is not None:
         if y is not None:
             raise DataError("give either y or target=, not both")
@@ -64,8 +66,20 @@ def split_target(frame: pd.DataFrame, y: Any, target: str | None, what: str) -> 
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel(), index=frame.index)
     if len(series) != len(frame):
         raise DataError(f"y has {len(series)} values but X has {len(frame)} rows")
-    series = series.set_axis(frame.index)
+    if _same_labels_in_another_order(series.index, frame.index):
+        series = series.reindex(frame.index)  # the rows the labels name, as pandas aligns them
+    series = series.set_axis(frame.index)  # otherwise by position, as scikit-learn reads y
     return frame, series, str(series.name) if series.name is not None else "y"
+
+
+def _same_labels_in_another_order(first: pd.Index, second: pd.Index) -> bool:
+    """Whether two indexes of unique labels hold the same labels, not in the same order."""
+    if not (first.is_unique and second.is_unique and len(first) == len(second)) or first.equals(second):
+        return False
+    try:
+        return first.sort_values().equals(second.sort_values())
+    except TypeError:  # labels that do not sort together: not the same labels
+        return False
 
 
 def drop_missing_target(X: pd.DataFrame, y: pd.Series, name: str) -> tuple[pd.DataFrame, pd.Series, int]:

@@ -149,6 +149,7 @@ def test_one_record_as_a_mapping_and_no_rows_at_all(titanic_model):
     X = test.drop(columns=[target])
     record = X.iloc[0].to_dict()  # {"Pclass": 3, "Name": "...", ...}: one row's values
     np.testing.assert_allclose(model.predict_proba(record), model.predict_proba(X.head(1)))
+    np.testing.assert_allclose(model.predict_proba(X.iloc[0]), model.predict_proba(X.head(1)))  # a row as a Series
     assert model.predict_proba(X.head(0)).shape == (0, 2) and model.predict(X.head(0)).shape == (0,)
 
 
@@ -174,3 +175,14 @@ def test_a_nullable_boolean_column_takes_missing_values_beside_true_and_false(da
     model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(flagged, target=target)
     rows = flagged.drop(columns=[target]).head(3).assign(smoker=pd.Series([True, None, False], dtype=object))
     assert model.predict(rows).shape == (3,)  # was a SchemaError: column 'smoker' failed numeric: True
+
+
+def test_a_target_series_in_another_row_order_is_aligned_by_its_labels(dataset):
+    train, test, target = split(dataset, "insurance_charges", rows=400)
+    X, y = train.drop(columns=[target]), train[target]
+    settings = dict(time_budget=10, max_trials=1, families=["linear"], ensemble=False, seed=0)
+    aligned = AutoML(**settings).fit(X, y).predict(test)
+    shuffled = AutoML(**settings).fit(X, y.sample(frac=1, random_state=0)).predict(test)  # was read by position
+    np.testing.assert_allclose(shuffled, aligned)
+    by_position = AutoML(**settings).fit(X, y.to_numpy()[::-1]).predict(test)  # no labels: by position
+    assert not np.allclose(by_position, aligned)
