@@ -17,9 +17,9 @@ from .components import BuildContext
 from .errors import DataError, UnknownComponentError
 from .evaluation import labels_of, make_splits, score, tune_threshold
 from .manager import build_plugin_manager
-from .numeric_text import REPORT_KEY, convert_numeric_text, read_numeric_text
+from .numeric_text import read_numeric_text
 from .pipeline import IMBALANCE_SHARE, SearchSpace
-from .prepare import check_columns, drop_missing_target, split_target, to_frame
+from .prepare import as_fitted_columns, split_target, to_frame, training_data
 from .registry import Registry
 from .search import Search, SearchData
 from .target import check_target, encode_target
@@ -154,18 +154,8 @@ class AutoML(BaseEstimator):
             from .data import load_with_manager
 
             X = load_with_manager(pm, X, load_options)
-        frame = to_frame(X, "X")
-        features, target_series, name = split_target(frame, y, target, "the training data")
-        check_columns(features, "the training data")
-        typed = {c for c, kind in (self.column_types or {}).items() if kind != "numeric"}
-        features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
-        report = frame.attrs.get(REPORT_KEY)  # what a loader converted: read the same way at predict
-        loaded = report.get("conversions", []) if isinstance(report, Mapping) else []
-        numeric_text = {c["column"]: c["blanks_as_missing"] for c in [*loaded, *conversions]
-                        if c["column"] in features.columns}
-        if conversions:  # "inf" written as text is infinite too
-            check_columns(features[list(numeric_text)], "the training data")
-        features, target_series, self.dropped_target_rows_ = drop_missing_target(features, target_series, name)
+        features, target_series, name, numeric_text, self.dropped_target_rows_ = training_data(
+            to_frame(X, "X"), y, target, self._column_types())
         self.target_name_ = name
         return features, target_series, numeric_text
 
@@ -178,7 +168,7 @@ class AutoML(BaseEstimator):
         self.metric_ = self.metric or DEFAULT_METRICS[self.task_]
         self.evaluators_ = registry.all("evaluator", self.task_)
         evaluator = registry.get("evaluator", self.metric_, self.task_)
-        plan = plan_columns(X, self.column_types)
+        plan = plan_columns(X, self._column_types())
         # read the same way at predict: the columns of numbers written as text that stay numbers
         self.numeric_text_ = {c: n for c, n in numeric_text.items() if plan.kinds.get(c) == "numeric"}
         self.column_plan_ = plan.with_notes(
@@ -202,6 +192,9 @@ class AutoML(BaseEstimator):
         self._training_features = X
         self._registry_owners = {name: registry.owner(kind, name) for kind, name in registry.owners}
         return data, space, context
+
+    def _column_types(self) -> dict[str, str]:
+        return {str(column): kind for column, kind in (self.column_types or {}).items()}
 
     def _context(self, X: pd.DataFrame, n_classes: int) -> BuildContext:
         plan = self.column_plan_
@@ -274,7 +267,8 @@ class AutoML(BaseEstimator):
     def _features(self, X: Any) -> pd.DataFrame:
         if isinstance(X, pd.Series) and set(self.feature_names_in_) <= set(map(str, X.index)):
             X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
-        frame = read_numeric_text(to_frame(X, "X"), getattr(self, "numeric_text_", {}), "the input")
+        frame = as_fitted_columns(to_frame(X, "X"), self.feature_names_in_)
+        frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)
         return frame[kept]
@@ -318,7 +312,7 @@ class AutoML(BaseEstimator):
     def evaluate(self, X: Any, y: Any = None, *, target: str | None = None) -> pd.DataFrame:
         """Every installed metric for this task on labelled data, as a table."""
         check_is_fitted(self, "model_")
-        frame = to_frame(X, "X")
+        frame = as_fitted_columns(to_frame(X, "X"), self.feature_names_in_)
         if target is None and y is None and self.target_name_ in frame.columns:
             target = self.target_name_
         features, labels, _ = split_target(frame, y, target, "the evaluation data")

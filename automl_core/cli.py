@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,7 +51,9 @@ LoadOption = Annotated[Optional[List[str]], typer.Option(
 
 
 def _load_options(given: Optional[List[str]]) -> dict:
-    """``KEY=VALUE`` options as a mapping; each value read as YAML (``0``, ``true``, ``';'``)."""
+    """``KEY=VALUE`` options as a mapping. A value is text (``sep=|``, ``comment=#``, ``sep=;``)
+    unless it is a number or ``true``/``false``; a YAML list or mapping (``[yes, 1]``) holds
+    such values (``["yes", 1]``)."""
     import yaml
 
     options = {}
@@ -59,10 +62,26 @@ def _load_options(given: Optional[List[str]]) -> dict:
         if not sep or not key.strip():
             raise ConfigError(f"--load-option {item!r} is not KEY=VALUE")
         try:
-            options[key.strip()] = yaml.safe_load(value) if value.strip() else value
+            raw = yaml.load(value, Loader=yaml.BaseLoader) if value.strip()[:1] in ("[", "{") else value
         except yaml.YAMLError:
-            options[key.strip()] = value
+            raw = value
+        options[key.strip()] = _option_value(raw)
     return options
+
+
+def _option_value(raw):
+    """A loader option's text as a number, a boolean or text (in lists and mappings too)."""
+    if isinstance(raw, list):
+        return [_option_value(v) for v in raw]
+    if isinstance(raw, dict):
+        return {k: _option_value(v) for k, v in raw.items()}
+    if raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"
+    if re.fullmatch(r"[+-]?\d+", raw.strip()):
+        return int(raw)
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", raw.strip()):
+        return float(raw)
+    return raw
 
 
 def _is_input_error(exc: BaseException) -> bool:

@@ -40,25 +40,28 @@ def iter_chunks(model: Any, source: str, chunk_rows: int, options: dict) -> Iter
     kind = _format(path) if "://" not in source else None
     if kind is not None and not path.is_file():
         raise DataError(f"file not found: {path.resolve()}")
-    if kind == "csv":
-        text = {f["name"]: "object" for f in _features(model) if f["dtype"] in ("object", "string", "category")}
-        opts = {"sep": "\t"} if ".tsv" in [s.lower() for s in path.suffixes] else {}
-        chunks = pd.read_csv(path, chunksize=chunk_rows, dtype=text, **{**opts, **options})
-    elif kind == "parquet":
-        chunks = _parquet_chunks(path, chunk_rows)
-    else:
-        from .data import load_data
-
-        chunks = iter([load_data(source, **options)])
     numeric = model.column_plan_.of("numeric")
     try:
-        for chunk in chunks:
+        for chunk in _chunks(model, source, path, kind, chunk_rows, options):
             yield align_numeric(chunk, numeric)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         if kind != "csv":
             raise
         raise DataError(f"{path} cannot be read as CSV ({type(exc).__name__}: {str(exc).strip()}); a file with another "
                         f"separator or encoding needs --load-option, e.g. -L sep=';' -L encoding=latin-1") from None
+
+
+def _chunks(model: Any, source: str, path: Path, kind: str | None, chunk_rows: int, options: dict) -> Iterator[pd.DataFrame]:
+    if kind == "csv":
+        text = {f["name"]: "object" for f in _features(model) if f["dtype"] in ("object", "string", "category")}
+        opts = {"sep": "\t"} if ".tsv" in [s.lower() for s in path.suffixes] else {}
+        yield from pd.read_csv(path, chunksize=chunk_rows, dtype=text, **{**opts, **options})
+    elif kind == "parquet":
+        yield from _parquet_chunks(path, chunk_rows)
+    else:
+        from .data import load_data
+
+        yield load_data(source, **options)
 
 
 def _features(model: Any) -> list[dict]:

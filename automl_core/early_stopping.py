@@ -16,6 +16,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 
+from .codes import code_matrix  # noqa: F401 - its home until automl_core.codes: plugins may import it from here
+
 
 def inner_split(
     y: np.ndarray, stratify: bool, fraction: float, min_rows: int, seed: int

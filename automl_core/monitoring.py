@@ -25,7 +25,8 @@ from ._jsonable import plain as _plain
 from .components import Monitor
 from .errors import DataError, PluginError, SchemaError
 from .numeric_text import read_numeric_text
-from .prepare import to_frame
+from .columns import holds_numbers
+from .prepare import as_fitted_columns, to_frame
 
 #: The column of model predictions (and of labels) in the frames a monitor receives.
 PREDICTION, TARGET = "__prediction__", "__target__"
@@ -187,7 +188,7 @@ def prediction_kind(reference: pd.DataFrame, current: pd.DataFrame, context: Map
 
 # --------------------------------------------------------------------------- input checks
 def _family(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series) or holds_numbers(series):
         return "numeric"
     if pd.api.types.is_datetime64_any_dtype(series):
         return "datetime"
@@ -326,7 +327,7 @@ def _frames(model: Any, features: pd.DataFrame, labels: pd.Series | None, refere
         current.insert(len(watched), PREDICTION, predictions(model, features))
         return baseline.assign(**{PREDICTION: _as_prediction(model, held_out, baseline.index)}), current
     what = "the reference data"
-    baseline = check_current(model, _labels(model, to_frame(reference, what), None)[0], what)
+    baseline = check_current(model, _labels(model, as_fitted_columns(to_frame(reference, what), model.feature_names_in_), None)[0], what)
     context["prediction"] = "categorical" if model.task_ == "multiclass" else "numeric"
     current.insert(len(watched), PREDICTION, predictions(model, features))
     return baseline[watched].assign(**{PREDICTION: predictions(model, baseline)}), current
@@ -364,7 +365,7 @@ def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model, "model_")
-    frame, labels = _labels(model, to_frame(current, "the current data"), y_true)
+    frame, labels = _labels(model, as_fitted_columns(to_frame(current, "the current data"), model.feature_names_in_), y_true)
     features = check_current(model, frame)
     chosen, owner = find_monitor(model, monitor)
     quality = measure_quality(model, features, labels, quality_tolerance) if labels is not None else None

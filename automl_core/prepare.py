@@ -9,19 +9,27 @@ import pandas as pd
 
 from .columns import holds_numbers
 from .errors import DataError
+from .numeric_text import REPORT_KEY, convert_numeric_text
+
+
+def with_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column name as text (a frame made from an array has 0, 1...): the
+    names a model is fitted with."""
+    if all(isinstance(c, str) for c in frame.columns):
+        return frame
+    return frame.set_axis([str(c) for c in frame.columns], axis=1)
+
+
+def as_fitted_columns(frame: pd.DataFrame, fitted_names) -> pd.DataFrame:
+    """``frame`` named as the model was fitted: names as text for a model fitted with text
+    names (every model since names are made text at fit), others as they are (older packages
+    fitted with numbers as names expect numbers)."""
+    return with_string_columns(frame) if all(isinstance(c, str) for c in fitted_names) else frame
 
 
 def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
     """A DataFrame from a DataFrame, a mapping of columns (or of one record's values), records
-    or a 2-d array. Column names are strings: others (a frame made from an array has 0, 1...)
-    become their text, the same at fit and at predict."""
-    frame = _frame(X, what)
-    if not all(isinstance(c, str) for c in frame.columns):
-        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
-    return frame
-
-
-def _frame(X: Any, what: str) -> pd.DataFrame:
+    or a 2-d array."""
     if isinstance(X, pd.DataFrame):
         return X
     if isinstance(X, pd.Series):
@@ -45,8 +53,7 @@ def check_columns(X: pd.DataFrame, what: str) -> None:
     duplicates = sorted(str(c) for c, n in Counter(X.columns).items() if n > 1)
     if duplicates:
         raise DataError(f"{what} has duplicate column names: {duplicates}")
-    numbers = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c].dtype) or holds_numbers(X[c])]
-    infinite = [str(c) for c in numbers if np.isinf(pd.to_numeric(X[c]).to_numpy(dtype="float64", na_value=np.nan)).any()]
+    infinite = [str(c) for c in X.select_dtypes("number").columns if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
     if infinite:
         raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
 
@@ -88,3 +95,31 @@ def drop_missing_target(X: pd.DataFrame, y: pd.Series, name: str) -> tuple[pd.Da
     if missing.all():
         raise DataError(f"target {name!r} is missing in every row")
     return X.loc[~missing], y.loc[~missing], int(missing.sum())
+
+
+def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mapping[str, str]
+                  ) -> tuple[pd.DataFrame, pd.Series, str, dict[str, int], int]:
+    """What ``fit`` learns from: the features and the target (its missing rows dropped), the
+    target's name, the columns of numbers written as text (read as numbers here or by the
+    loader) with their count of blanks read as missing, and the number of rows dropped.
+
+    Column names become text (a target or column type named ``6`` is the column ``"6"``), and
+    object columns of numbers (Python's, numpy's, ``Decimal``) become float64, as the typing
+    step reads them, unless ``column_types`` types them otherwise.
+    """
+    report = frame.attrs.get(REPORT_KEY)  # what a loader converted: read the same way at predict
+    frame = with_string_columns(frame)
+    features, target_series, name = split_target(frame, y, None if target is None else str(target), "the training data")
+    typed = {c for c, kind in column_types.items() if kind != "numeric"}
+    check_columns(features, "the training data")
+    numbers = [c for c in features.columns if c not in typed and holds_numbers(features[c])]
+    if numbers:
+        features = features.assign(**{c: pd.to_numeric(features[c]).astype("float64") for c in numbers})
+        check_columns(features[numbers], "the training data")  # infinity among the objects
+    features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
+    loaded = report.get("conversions", []) if isinstance(report, Mapping) else []
+    numeric_text = {c["column"]: c["blanks_as_missing"] for c in [*loaded, *conversions] if c["column"] in features.columns}
+    if conversions:  # "inf" written as text is infinite too
+        check_columns(features[list(numeric_text)], "the training data")
+    features, target_series, dropped = drop_missing_target(features, target_series, name)
+    return features, target_series, name, numeric_text, dropped

@@ -86,7 +86,10 @@ def _schema_failure(exc: SchemaError) -> JSONResponse:
 def create_app(model: Any, metadata: dict, *, max_rows: int = DEFAULT_MAX_ROWS,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """The FastAPI application serving a fitted model; ``metadata`` is what ``GET /metadata`` returns."""
-    model.predict(model.reference_.head(1))  # warm up: the plugin manager is built before any request
+    try:  # warm up: the plugin manager is built before any request
+        model.predict(model.reference_.head(1))
+    except Exception:  # noqa: BLE001 - a warm-up only: each request reports its own failure
+        pass
     app = FastAPI(title="automl model", version=str(metadata.get("versions", {}).get("automl-core", "")),
                   description=f"{metadata.get('task')} model predicting {metadata.get('target')!r}")
     body_schema = {"content": {"application/json": {"schema": PredictRequest.model_json_schema()}}, "required": True}

@@ -15,7 +15,7 @@ import pandas as pd
 from ._jsonable import plain
 from .errors import DataError
 from .monitoring import DRIFT_SHARE, QUALITY_TOLERANCE, MonitorReport, _labels, monitor
-from .prepare import to_frame
+from .prepare import as_fitted_columns, to_frame
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class UpdateDecision:
 
 def _labelled(model: Any, data: Any, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series]:
     """Features and labels, from the target column or from ``y``."""
-    frame, name = to_frame(data, what), target or model.target_name_
+    frame, name = as_fitted_columns(to_frame(data, what), model.feature_names_in_), target or model.target_name_
     if name in frame.columns and y is None:
         return frame.drop(columns=[name]), frame[name]
     if y is None:

@@ -32,17 +32,30 @@ from .errors import SchemaError
 MAX_FAILURES_SHOWN = 12
 
 
-def _is_number(value) -> bool:
-    """Missing, or a number: Python's, numpy's, ``Decimal``, or a boolean (typed as 0 or 1)."""
-    return value is None or isinstance(value, (numbers.Number, np.bool_))
+def _is_number(value, booleans: bool = False) -> bool:
+    """Missing, or a number (Python's, numpy's, ``Decimal``); a boolean only if ``booleans``."""
+    if isinstance(value, (bool, np.bool_)):
+        return booleans
+    return value is None or isinstance(value, numbers.Number)
+
+
+def _numbers(series: pd.Series, booleans: bool) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return pd.Series(True, index=series.index)
+    return series.map(lambda v: _is_number(v, booleans) or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
 
 
 @extensions.register_check_method(check_type="vectorized")
 def automl_numeric(series: pd.Series):
-    """Values are numbers (or missing): a numeric dtype, or Python numbers in an object column."""
-    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        return pd.Series(True, index=series.index)
-    return series.map(lambda v: _is_number(v) or (isinstance(v, float) and np.isnan(v)))
+    """Values are numbers (or missing): a numeric dtype, or numbers in an object column. A
+    boolean in an object column is not one (``True`` for an age)."""
+    return _numbers(series, booleans=False)
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_boolean(series: pd.Series):
+    """Values of a column that was boolean at fit: booleans or numbers (or missing)."""
+    return _numbers(series, booleans=True)
 
 
 @extensions.register_check_method(check_type="vectorized")
@@ -73,7 +86,8 @@ def infer_schema(
         nullable = bool(X[col].isna().any()) or not strict_missing
         checks = []
         if kind == "numeric":
-            checks = [pa.Check.automl_numeric(), pa.Check.automl_finite()]
+            was_boolean = pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
+            checks = [pa.Check.automl_boolean() if was_boolean else pa.Check.automl_numeric(), pa.Check.automl_finite()]
         elif kind == "categorical" and unseen == "error":
             levels = sorted(X[col].dropna().astype(str).unique().tolist())
             checks = [pa.Check.automl_known_level(levels=levels)]
@@ -106,7 +120,7 @@ def _failure_table(exc: Exception) -> pd.DataFrame:
 
 
 #: The checks :func:`_surely_valid` can decide without pandera.
-_FAST_CHECKS = {"automl_numeric", "automl_finite"}
+_FAST_CHECKS = {"automl_numeric", "automl_boolean", "automl_finite"}
 
 
 def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:

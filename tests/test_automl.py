@@ -7,7 +7,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import log_loss, mean_squared_error, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from automl_core import AutoML
+from automl_core import AutoML, SchemaError
 
 
 pytestmark = pytest.mark.slow
@@ -142,6 +142,12 @@ def test_column_names_that_are_not_strings_become_their_text_at_fit_predict_and_
     np.testing.assert_allclose(model.predict(new), model.predict(new.set_axis(model.feature_names_in_, axis=1)))
     report = model.monitor(new)  # the evidently monitor failed with KeyError: '0'
     assert report.to_dict()
+    with_target = as_numbers(train)  # the target and column types named by number, as the frame names them
+    target_at = list(train.columns).index(target)
+    sex_at = list(train.columns).index("sex")
+    named = AutoML(time_budget=10, max_trials=1, families=["linear"], column_types={sex_at: "categorical"},
+                   seed=0).fit(with_target, target=target_at)
+    assert named.target_name_ == str(target_at) and named.column_plan_.kinds[str(sex_at)] == "categorical"
 
 
 def test_one_record_as_a_mapping_and_no_rows_at_all(titanic_model):
@@ -165,6 +171,9 @@ def test_object_columns_of_numbers_are_numeric_and_checked_for_infinity(dataset)
     assert plan.kinds["bmi"] == "numeric" and plan.kinds["age"] == "numeric"  # were 215 and 47 levels
     model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(as_objects, target=target)
     np.testing.assert_allclose(model.predict(as_objects.head(20)), model.predict(frame.head(20)))
+    assert model.reference_["bmi"].dtype == "float64"
+    for current in (frame, as_objects):  # floats or objects: the same numbers (monitor refused both ways)
+        assert model.monitor(current.drop(columns=[target])).n_current == len(frame)
     with pytest.raises(DataError, match=r"infinite values in column\(s\) \['bmi'\]"):
         AutoML(time_budget=5).fit(as_objects.assign(bmi=as_objects["bmi"].where(frame.index != 3, np.inf)), target=target)
 
@@ -175,6 +184,8 @@ def test_a_nullable_boolean_column_takes_missing_values_beside_true_and_false(da
     model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(flagged, target=target)
     rows = flagged.drop(columns=[target]).head(3).assign(smoker=pd.Series([True, None, False], dtype=object))
     assert model.predict(rows).shape == (3,)  # was a SchemaError: column 'smoker' failed numeric: True
+    with pytest.raises(SchemaError, match="column 'age' failed numeric: True"):  # not boolean at fit: no booleans
+        model.predict(rows.assign(age=pd.Series([True, 30, 40], dtype=object)))
 
 
 def test_a_target_series_in_another_row_order_is_aligned_by_its_labels(dataset):

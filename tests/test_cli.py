@@ -123,6 +123,23 @@ def test_files_written_another_way_are_read_with_load_options_by_every_command(f
     assert bad.exit_code == EXIT_USAGE and "--load-option 'sep' is not KEY=VALUE" in bad.stderr
 
 
+@pytest.mark.parametrize("content, error", [(b"", "EmptyDataError"), ("Nom;\u00c2ge\n".encode("latin-1"), "UnicodeDecodeError")])
+def test_a_csv_that_pandas_cannot_read_is_an_input_error_naming_the_file(fitted, tmp_path, content, error):
+    (tmp_path / "odd.csv").write_bytes(content)
+    result = run("predict", fitted[1], tmp_path / "odd.csv", "--out", tmp_path / "p.csv")
+    assert result.exit_code == EXIT_USAGE and "odd.csv cannot be read as CSV" in result.stderr and error in result.stderr
+
+
+def test_load_option_values_are_text_unless_numbers_or_booleans():
+    from automl_core.cli import _load_options
+
+    given = ["sep=|", "comment=#", "decimal=,", "header=0", "thousands= ", "skipfooter=2", "keep_default_na=false",
+             "true_values=[yes, 1]", "na_values=nan", "x=1.5e3"]
+    assert _load_options(given) == {"sep": "|", "comment": "#", "decimal": ",", "header": 0, "thousands": " ",
+                                    "skipfooter": 2, "keep_default_na": False, "true_values": ["yes", 1],
+                                    "na_values": "nan", "x": 1500.0}
+
+
 def test_predict_rejects_rows_that_break_the_schema_with_one_line(fitted, files, tmp_path):
     where, frame, target = files
     frame.drop(columns=[target]).assign(Fare="cheap").to_csv(tmp_path / "bad.csv", index=False)

@@ -60,6 +60,18 @@ def test_a_batch_where_no_date_parses_is_an_error_naming_the_column(bike, writte
                                         r"'%Y-%m-%d' \(e.g. .* at row 0\)"):
         fitted.transform(new)
     assert fitted.transform(new.assign(dteday=None)).filter(like="dteday__").isna().all().all()  # missing: no error
+    with pytest.raises(DataError, match="none of its 1 value"):  # one row too, when every date parsed at fit
+        fitted.transform(new.head(1))
+
+
+def test_unreadable_rows_as_rare_as_at_fit_are_missing_more_are_an_error(bike):
+    X, _ = bike
+    noisy = X.assign(dteday=X["dteday"].where(X.index % 50 != 0, "unknown"))  # 2% unreadable at fit
+    fitted = _build().fit(noisy)
+    for rows in (1, 3):  # 0.02 ** 3 is not unlikely enough to say the format changed
+        assert fitted.transform(noisy.head(rows).assign(dteday="unknown")).filter(like="dteday__").isna().all().all()
+    with pytest.raises(DataError, match="none of its 4 value"):
+        fitted.transform(noisy.head(4).assign(dteday="unknown"))
 
 
 def test_a_part_named_like_a_users_column_takes_the_first_free_suffix(bike):

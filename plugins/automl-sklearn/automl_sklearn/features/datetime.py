@@ -5,8 +5,8 @@ least :data:`MIN_PARSED_SHARE` parse with one date format (``"2011-01-01"``, ``"
 ``"Jan 5, 2020"``, ISO 8601 with a time and an offset). The format is guessed from a sample at
 fit and kept, so every later parse is the same strict, vectorised one; a value that does not
 parse becomes missing parts, as at fit, but a batch in which no given value of a date column
-parses is a ``DataError`` naming the column and a value (dates written another way than at
-fit). Time zones are converted to UTC.
+parses, where the values seen at fit make that unlikely, is a ``DataError`` naming the column
+and a value (dates written another way than at fit). Time zones are converted to UTC.
 """
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ MIN_PARSED_SHARE = 0.95
 SAMPLE_SIZE = 500
 #: Sampled values whose format is guessed (the candidate formats are then tried on the sample).
 GUESSED_VALUES = 20
+#: A batch in which no date parses is an error when, at the share of values that did not parse
+#: at fit, so many unreadable values in a row would be rarer than this.
+UNLIKELY = 1e-6
 #: Cyclic parts and their periods: each also gets a sine and a cosine column.
 PERIODS = {"month": 12, "dayofweek": 7, "hour": 24}
 
@@ -62,12 +65,16 @@ def date_format(column: pd.Series) -> str | None:
     return best if best is not None and shares[best] >= MIN_PARSED_SHARE else None
 
 
-def _check_parsed(values: pd.Series, when: pd.Series, name: str, fmt: str | None) -> None:
+def _check_parsed(values: pd.Series, when: pd.Series, name: str, fmt: str | None, share_at_fit: float) -> None:
     """A batch whose given values of a date column all fail to parse is an error, not a batch
-    of missing dates: dates written another way than at fit ("29/11/2026" for "2026-11-29",
-    epoch numbers for dates) would otherwise be predicted as if every date were unknown."""
+    of missing dates, unless the values that did not parse at fit (``share_at_fit`` of them)
+    make such a batch likely (:data:`UNLIKELY`): dates written another way than at fit
+    ("29/11/2026" for "2026-11-29", epoch numbers for dates) would otherwise be predicted as if
+    every date were unknown. A column that parsed whole at fit allows no such batch, one row
+    included; with 2% unparsed at fit, one or three unreadable rows pass, four do not."""
     given = values.notna().to_numpy()
-    if given.any() and when.isna().to_numpy()[given].all():
+    n = int(given.sum())
+    if n and share_at_fit ** n < UNLIKELY and when.isna().to_numpy()[given].all():
         row = int(np.flatnonzero(given)[0])
         value, label = values.iloc[row], values.index[row]
         value, label = (v.item() if isinstance(v, np.generic) else v for v in (value, label))  # 5, not np.int64(5)
@@ -115,9 +122,12 @@ class DateParts(FrameBuilder):
         """Find the date columns, their formats, earliest values and whether times vary."""
         X = self._start_fit(X)
         self.formats_ = date_columns(X)
-        self.origins_, self.with_hour_ = {}, {}
+        self.origins_, self.with_hour_, self.unparsed_share_ = {}, {}, {}
         for name, fmt in self.formats_.items():
-            when = _parse(X[name], fmt).dropna()
+            when = _parse(X[name], fmt)
+            given = int(X[name].notna().sum())
+            self.unparsed_share_[name] = float((X[name].notna() & when.isna()).sum() / given) if given else 0.0
+            when = when.dropna()
             self.origins_[name] = str(when.min())  # a string: skops stores it as data
             self.with_hour_[name] = bool(((when.dt.hour != 0) | (when.dt.minute != 0)).any())
         kept = [c for c in X.columns if c not in self.formats_]
@@ -134,6 +144,6 @@ class DateParts(FrameBuilder):
         derived = []
         for name, fmt in self.formats_.items():
             when = _parse(X[name], fmt)
-            _check_parsed(X[name], when, name, fmt)
+            _check_parsed(X[name], when, name, fmt, getattr(self, "unparsed_share_", {}).get(name, 0.0))
             derived += _parts(when, pd.Timestamp(self.origins_[name]), self.with_hour_[name]).values()
         return self._join(X, derived)
