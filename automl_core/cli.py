@@ -169,6 +169,7 @@ def predict(
     data: Annotated[str, typer.Argument(metavar="DATA", help="Rows to predict: CSV and Parquet files are streamed in chunks.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file, .csv or .parquet.")] = Path("predictions.csv"),
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and predicted at a time.")] = 100_000,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file at --out.")] = False,
     trust: Trust = None,
     load_option: LoadOption = None,
     verbose: Verbose = False,
@@ -180,7 +181,7 @@ def predict(
     from .cli_predict import predict_file
 
     with reported(verbose):
-        rows = predict_file(_load(model, trust), data, out, chunk_rows, _load_options(load_option))
+        rows = predict_file(_load(model, trust), data, out, chunk_rows, _load_options(load_option), overwrite)
         console.print(f"{rows} predictions written to [bold]{out}[/]")
 
 

@@ -94,11 +94,16 @@ def read_training_data(config: AutoMLConfig) -> pd.DataFrame:
 def run_fit(config: AutoMLConfig, console: Console, overwrite: bool) -> Path:
     """Fit with a live display, print the leaderboard top and save the package; returns its path."""
     from .automl import AutoML
-    from .package import save
+    from .package import PackageError, check_replaceable, save
 
-    out = Path(config.out or "model")
+    out = Path(config.out or "model").expanduser().resolve()
     if out.exists() and not overwrite:
         raise ConfigError(f"{out} already exists; pass --overwrite to replace it or choose another --out")
+    if out.exists():
+        try:
+            check_replaceable(out)  # before the fit, not after it
+        except PackageError as exc:
+            raise ConfigError(f"--out {exc}") from None
     frame = read_training_data(config)
     progress = FitProgress(console)
     params = config.estimator_params()

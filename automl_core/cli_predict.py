@@ -138,9 +138,15 @@ class _Writer:
             self.partial.unlink()
 
 
-def predict_file(model: Any, source: str, out: str | os.PathLike, chunk_rows: int, options: dict) -> int:
-    """Predict every row of ``source`` into ``out`` (CSV or Parquet by suffix); returns the row count."""
-    out = Path(out)
+def predict_file(model: Any, source: str, out: str | os.PathLike, chunk_rows: int, options: dict,
+                 overwrite: bool = False) -> int:
+    """Predict every row of ``source`` into ``out`` (CSV or Parquet by suffix); returns the row
+    count. An existing ``out`` is replaced only with ``overwrite``, and never when it is ``source``."""
+    out = Path(out).expanduser()
+    if "://" not in source and Path(source).expanduser().exists() and out.resolve() == Path(source).expanduser().resolve():
+        raise DataError(f"--out {out} is the input file; write the predictions elsewhere")
+    if out.exists() and not overwrite:
+        raise DataError(f"{out} already exists; pass --overwrite to replace it or choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
     writer = _Writer(out)
     complete = False

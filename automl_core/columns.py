@@ -107,7 +107,14 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
                 _check_dates(X[col], col)
             kinds[col], notes[col] = overrides[col], "set by the user"
         else:
-            kinds[col], notes[col] = infer_kind(X[col])
+            try:
+                kinds[col], notes[col] = infer_kind(X[col])
+            except TypeError:  # pandas cannot count dicts or lists (nested JSON)
+                nested = next((v for v in X[col] if isinstance(v, (dict, list, set))), None)
+                if nested is None:
+                    raise
+                raise DataError(f"column {col!r} holds nested values such as {str(nested)[:60]!r}, not numbers or "
+                                f"text: flatten them into columns of their own, or drop the column") from None
     return ColumnPlan(kinds, notes)
 
 

@@ -101,14 +101,14 @@ class MonitorReport:
         return json.dumps(self.to_dict(), indent=indent)
 
     def save_json(self, path: str | Path) -> Path:
-        """Write :meth:`to_json` to ``path``; returns the path."""
-        path = Path(path)
+        """Write :meth:`to_json` to ``path`` (its folder made if missing); returns the path."""
+        path = _writable(path)
         path.write_text(self.to_json(), encoding="utf-8")
         return path
 
     def save_html(self, path: str | Path) -> Path:
         """Write one self-contained page: the verdicts first, then the monitor's own report."""
-        path = Path(path)
+        path = _writable(path)
         summary = summary_html(self)
         page = self.render_html() if self.render_html is not None else None
         if page is None:
@@ -134,6 +134,12 @@ def _rows(entries: Sequence[Mapping[str, Any]]) -> str:
         values = [_number(e.get(c)) if c in ("score", "threshold") else str(e.get(c, "")) for c in cells]
         out.append(f"<tr{style}>" + "".join(f"<td>{html.escape(v)}</td>" for v in values) + "</tr>")
     return "\n".join(out)
+
+
+def _writable(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _quality_line(quality: Mapping[str, Any] | None) -> str:
@@ -297,7 +303,8 @@ def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series,
     loss = at_fit - now if greater else now - at_fit
     drop = loss / abs(at_fit) if at_fit else loss
     return {"metric": model.metric_, "greater_is_better": greater, "at_fit": at_fit, "now": now,
-            "relative_drop": drop, "tolerance": tolerance, "verdict": "degraded" if drop > tolerance else "ok",
+            "relative_drop": drop, "tolerance": tolerance,  # "unknown": the metric is not defined on these labels
+            "verdict": "unknown" if not np.isfinite(drop) else "degraded" if drop > tolerance else "ok",
             "metrics": dict(zip(table["metric"], table["value"].astype(float))), "n_labels": len(labels)}
 
 

@@ -43,12 +43,13 @@ import pandas as pd
 from ._jsonable import plain as _plain
 from .errors import AutoMLError, PackageError, PackageNotFoundError  # noqa: F401  (importable from here too)
 from .manager import ENTRY_POINT_GROUP  # noqa: F401  (importable from here, as before)
+from .package_files import (  # noqa: F401  (importable from here, as before)
+    LEADERBOARD, MANIFEST, METADATA, SCHEMA, _fsync_dir, _move_into_place, _sha256, _write_file, check_replaceable, verify)
 from .package_trust import (  # noqa: F401  (what moved there stays importable from here)
     BASE_DISTRIBUTIONS, RECONSTRUCTORS, SAFE_STDLIB, TrustPolicy, _components_used, _estimators, _installed_version,
     _normal, _plugins_used, _read_object, _requirements, _RestrictedUnpickler, pickle_names, skops_names)
 
 FORMAT, FORMAT_VERSION = "automl-package", 1
-METADATA, MANIFEST, SCHEMA, LEADERBOARD = "metadata.json", "manifest.json", "schema.yaml", "leaderboard.json"
 #: Library versions always recorded (others are recorded when the model holds their types).
 KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "pandera", "skops", "pyarrow")
 
@@ -71,9 +72,11 @@ def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: 
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model, "model_")
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise PackageError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
+    target = Path(path).expanduser().resolve()  # "." and "~/m" name real directories
+    if target.exists():
+        if not overwrite:
+            raise PackageError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
+        check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
     staging.mkdir()  # unlike mkdtemp's 0700, the package gets the permissions the umask gives
@@ -103,35 +106,6 @@ def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None) -> N
     manifest = {p.name: _sha256(p) for p in sorted(directory.iterdir())}
     _write_file(directory / MANIFEST, json.dumps({"sha256": manifest}, indent=1).encode())
     _fsync_dir(directory)
-
-
-def _write_file(path: Path, content: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _move_into_place(staging: Path, target: Path, overwrite: bool) -> None:
-    """Rename the finished package onto ``target``; an old package is moved aside, then removed."""
-    if target.exists():
-        if not overwrite:
-            raise PackageError(f"{target} appeared while saving; pass overwrite=True to replace it")
-        old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
-        os.rename(target, old)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staging, target)
-    _fsync_dir(target.parent)
 
 
 #: Fitted attributes written in files of their own, or rebuilt from the plugins at load.
@@ -192,14 +166,6 @@ def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
         name, content = "reference.csv", reference.to_csv(index=False).encode()
     _write_file(directory / name, content)
     return name
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fingerprint(frame: pd.DataFrame) -> str:
@@ -275,7 +241,7 @@ def load(path: str | os.PathLike, *, trusted: Iterable[str] = ()) -> Any:
 
 def load_with_metadata(path: str | os.PathLike, *, trusted: Iterable[str] = ()) -> tuple[Any, dict]:
     """:func:`load`, also returning the package's metadata."""
-    directory = Path(path)
+    directory = Path(path).expanduser()
     meta = read_metadata(directory)
     check_versions(meta)
     policy = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]], trusted)
@@ -289,7 +255,7 @@ def load_with_metadata(path: str | os.PathLike, *, trusted: Iterable[str] = ()) 
 
 def read_metadata(path: str | os.PathLike) -> dict:
     """The metadata of the package at ``path``, after checking every file against the manifest."""
-    directory = Path(path)
+    directory = Path(path).expanduser()
     if not directory.is_dir():
         raise PackageNotFoundError(f"no model package at {directory}: not a directory")
     verify(directory)
@@ -297,23 +263,6 @@ def read_metadata(path: str | os.PathLike) -> dict:
     if meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
         raise PackageError(f"{directory / METADATA}: not an {FORMAT} of version {FORMAT_VERSION} or older")
     return meta
-
-
-def verify(directory: Path) -> None:
-    """Check the SHA-256 of every file listed in the manifest; a mismatch names the file."""
-    manifest_path = directory / MANIFEST
-    if not manifest_path.is_file():
-        raise PackageError(f"{directory} is not a complete model package: {MANIFEST} is missing")
-    expected = json.loads(manifest_path.read_text())["sha256"]
-    for required in (METADATA, SCHEMA):
-        if required not in expected:
-            raise PackageError(f"{manifest_path} does not list {required}")
-    for name, digest in expected.items():
-        file = directory / name
-        if Path(name).name != name or not file.is_file():
-            raise PackageError(f"{directory}: file {name} listed in the manifest is missing")
-        if _sha256(file) != digest:
-            raise PackageError(f"{file} was modified after the package was written (SHA-256 mismatch); refusing it")
 
 
 def check_versions(meta: dict) -> None:

@@ -69,6 +69,9 @@ def _predict(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     import pandas as pd
 
     frame = pd.DataFrame.from_records(records)
+    absent = [c for c in model.feature_names_in_ if c not in frame.columns]  # a key no record has: missing values
+    if absent:
+        frame = frame.assign(**{c: None for c in absent})
     if model.task_ == "regression":
         return {"predictions": model.predict(frame).tolist()}
     proba = model.predict_proba(frame)

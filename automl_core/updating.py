@@ -8,7 +8,7 @@ and why.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -24,7 +24,9 @@ class UpdatePolicy:
 
     It retrains when at least ``drift_share`` of the feature columns drifted, or when the
     search metric on the new rows is worse than the validation score at fit by
-    ``quality_drop`` (relative); None turns a trigger off. The new model trains on ``data``:
+    ``quality_drop`` (relative); None turns a trigger off. Labels of classes the model never saw
+    always retrain it, and the retrained model is kept (the old one cannot predict them, so it is
+    not scored). The new model trains on ``data``:
     the ``"new"`` rows, or ``"combined"`` with the labelled ``history`` given to :func:`update`.
     The last ``holdout`` share of the new rows (the most recent: rows are in arrival order) is
     never trained on; both models are scored there and the new one is kept only when it is
@@ -86,8 +88,10 @@ def _labelled(model: Any, data: Any, y: Any, target: str | None, what: str) -> t
     return _labels(model, frame, y)
 
 
-def _triggers(report: MonitorReport, policy: UpdatePolicy) -> list[str]:
-    out, drop = [], report.quality["relative_drop"]
+def _triggers(report: MonitorReport, policy: UpdatePolicy, new_classes: list) -> list[str]:
+    out, drop = [], report.quality["relative_drop"] if report.quality else float("nan")
+    if new_classes:
+        out.append(f"new classes: {new_classes} were not among the classes at fit")
     if policy.drift_share is not None and report.share_drifted >= policy.drift_share:
         out.append(f"drift: {report.share_drifted:.2f} of the columns drifted "
                    f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}")
@@ -95,6 +99,13 @@ def _triggers(report: MonitorReport, policy: UpdatePolicy) -> list[str]:
         out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, "
                    f"at least {policy.quality_drop:.1%}")
     return out
+
+
+def _no_quality(model: Any) -> dict:
+    """The quality fields of a decision made without scoring the model (labels of new classes)."""
+    greater = next(e.greater_is_better for e in model.evaluators_ if e.name == model.metric_)
+    return {"metric": model.metric_, "greater_is_better": greater, "at_fit": float(model.validation_score_),
+            "now": float("nan"), "relative_drop": float("nan")}
 
 
 def _search_score(model: Any, X: pd.DataFrame, y: pd.Series) -> float:
@@ -132,13 +143,14 @@ def update(model: Any, new_data: Any, y: Any = None, *, target: str | None = Non
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model, "model_")
-    policy = policy or UpdatePolicy()
+    policy = UpdatePolicy(**policy) if isinstance(policy, Mapping) else policy or UpdatePolicy()
     X, labels = _labelled(model, new_data, y, target, "the new data")
     earlier = _labelled(model, history, None, target, "the history") if history is not None else None
     if policy.data == "combined" and earlier is None:
         raise DataError("UpdatePolicy(data='combined') trains on earlier rows too: pass history= (labelled data)")
-    report = monitor(model, X, labels, monitor=policy.monitor)
-    quality, triggers = report.quality, _triggers(report, policy)
+    new_classes = [] if model.task_ == "regression" else sorted(set(labels.tolist()) - set(model.classes_.tolist()), key=str)
+    report = monitor(model, X, None if new_classes else labels, monitor=policy.monitor)  # no score on unknown classes
+    quality, triggers = report.quality or _no_quality(model), _triggers(report, policy, new_classes)
     decision = UpdateDecision(
         retrained=bool(triggers), kept="old", reason="; ".join(triggers) or "no trigger of the policy fired",
         triggers=[t.split(":")[0] for t in triggers], metric=quality["metric"],
@@ -155,9 +167,13 @@ def _compare(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdateP
         raise DataError(f"{len(X)} new rows are too few to retrain and keep a {policy.holdout:.0%} holdout")
     cut = len(X) - n_holdout
     candidate = _retrain(model, X.iloc[:cut], y.iloc[:cut], history, policy)
-    old, new = (_search_score(m, X.iloc[cut:], y.iloc[cut:]) for m in (model, candidate))
-    keep_new = (new - old if decision.greater_is_better else old - new) > policy.min_gain
-    verdict = "the new model is better" if keep_new else "the old model is as good or better"
+    new = _search_score(candidate, X.iloc[cut:], y.iloc[cut:])
+    if "new classes" in decision.triggers:  # the old model cannot predict them: it cannot be scored
+        old, keep_new, verdict = float("nan"), True, "only the new model knows every class"
+    else:
+        old = _search_score(model, X.iloc[cut:], y.iloc[cut:])
+        keep_new = (new - old if decision.greater_is_better else old - new) > policy.min_gain
+        verdict = "the new model is better" if keep_new else "the old model is as good or better"
     decision = replace(decision, kept="new" if keep_new else "old", holdout_score_old=old, holdout_score_new=new,
                        train_rows=cut + (len(history[0]) if policy.data == "combined" else 0), holdout_rows=n_holdout,
                        reason=f"{decision.reason}; on the {n_holdout} most recent rows {verdict} "

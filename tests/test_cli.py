@@ -140,6 +140,25 @@ def test_load_option_values_are_text_unless_numbers_or_booleans():
                                     "na_values": "nan", "x": 1500.0}
 
 
+def test_outputs_never_replace_what_they_should_not(fitted, files, tmp_path):
+    where, frame, target = files
+    project = tmp_path / "project"
+    project.mkdir()
+    frame.to_csv(project / "data.csv", index=False)
+    refused = run("fit", project / "data.csv", "--target", target, "--out", project, "--overwrite")  # deleted data.csv
+    assert refused.exit_code == EXIT_USAGE and "refusing to replace it" in refused.stderr
+    assert (project / "data.csv").is_file()
+    rows = tmp_path / "rows.csv"
+    frame.drop(columns=[target]).to_csv(rows, index=False)
+    same = run("predict", fitted[1], rows, "--out", rows, "--overwrite")  # replaced the input by predictions
+    assert same.exit_code == EXIT_USAGE and "is the input file" in same.stderr
+    assert len(pd.read_csv(rows).columns) == frame.shape[1] - 1
+    assert run("predict", fitted[1], rows, "--out", tmp_path / "p.csv").exit_code == EXIT_OK
+    again = run("predict", fitted[1], rows, "--out", tmp_path / "p.csv")
+    assert again.exit_code == EXIT_USAGE and "already exists; pass --overwrite" in again.stderr
+    assert run("predict", fitted[1], rows, "--out", tmp_path / "p.csv", "--overwrite").exit_code == EXIT_OK
+
+
 def test_predict_rejects_rows_that_break_the_schema_with_one_line(fitted, files, tmp_path):
     where, frame, target = files
     frame.drop(columns=[target]).assign(Fare="cheap").to_csv(tmp_path / "bad.csv", index=False)

@@ -58,6 +58,13 @@ def test_a_datetime_override_with_unparseable_values_is_named(dataset):
         plan_columns(broken, {"dteday": "datetime"})
 
 
+def test_nested_values_are_named_with_their_column(dataset):
+    frame, _, _ = dataset("titanic", rows=50)
+    nested = frame.assign(meta=[{"deck": c} for c in frame["Cabin"]])  # JSON lines with objects as values
+    with pytest.raises(DataError, match=r"column 'meta' holds nested values such as \"{'deck'"):
+        plan_columns(nested)
+
+
 def test_typed_frame_codes_strings_numbers_and_mixed_values_by_their_text(dataset):
     frame, _, _ = dataset("titanic")
     plan = plan_columns(frame[["Embarked", "Sex"]], {"Embarked": "categorical", "Sex": "categorical"})

@@ -145,6 +145,15 @@ def test_quality_holds_on_true_labels_and_drops_on_shuffled_ones(adult):
     assert bad.quality["verdict"] == "degraded"
     assert bad.quality["now"] < 0.6 < good.quality["now"]
     assert bad.quality["relative_drop"] > bad.quality["tolerance"]
+    one_class = fresh[fresh[target] == fresh[target].iloc[0]].head(50)  # AUC undefined: not "ok"
+    assert monitoring.monitor(model, one_class, monitor="psi").quality["verdict"] == "unknown"
+
+
+def test_reports_are_written_into_folders_made_for_them(diamonds, tmp_path):
+    model, _, _, fresh = diamonds
+    report = monitoring.monitor(model, fresh, monitor="psi")
+    assert report.save_html(tmp_path / "new" / "drift.html").is_file()
+    assert report.save_json(tmp_path / "other" / "deep" / "drift.json").is_file()
 
 
 # --------------------------------------------------------------------------- bad input
@@ -219,8 +228,8 @@ def test_a_monitor_receives_typed_columns_and_the_context(diamonds):
 # --------------------------------------------------------------------------- update
 def test_update_declines_on_data_that_did_not_drift(diamonds):
     model, target, _, fresh = diamonds
-    kept, decision = monitoring.update(model, fresh, policy=UpdatePolicy(monitor="psi"))
-    assert kept is model
+    kept, decision = monitoring.update(model, fresh, policy={"monitor": "psi"})  # a mapping of the policy's fields
+    assert kept is model and decision.policy["monitor"] == "psi"
     assert not decision.retrained and decision.kept == "old" and decision.triggers == []
     assert decision.share_drifted == 0.0 and decision.holdout_score_new is None
     assert json.dumps(decision.to_dict())
@@ -259,3 +268,15 @@ def test_update_needs_labels_and_a_fitted_model(diamonds):
         monitoring.update(AutoML(), fresh)
     with pytest.raises(ValueError, match="holdout"):
         UpdatePolicy(holdout=1.5)
+
+
+def test_update_learns_classes_the_model_never_saw(dataset):
+    frame, target, _ = dataset("penguins")
+    frame = frame.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    two = frame[frame[target] != "Chinstrap"]
+    model = AutoML(time_budget=5, max_trials=2, families=["linear"], seed=0).fit(two, target=target)
+    new_rows = frame.iloc[-150:]  # all three species: was "labels ['Chinstrap'] were not among the classes"
+    kept, decision = monitoring.update(model, new_rows, policy=UpdatePolicy(monitor="psi", time_budget=5))
+    assert decision.retrained and decision.kept == "new" and "new classes" in decision.triggers
+    assert "Chinstrap" in decision.reason and list(kept.classes_) == ["Adelie", "Chinstrap", "Gentoo"]
+    assert np.isnan(decision.quality_now) and json.dumps(decision.to_dict())

@@ -3,6 +3,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -338,3 +339,28 @@ def test_a_save_killed_midway_keeps_the_old_package(forest, tmp_path):
     assert done.returncode == -signal.SIGKILL
     assert package.read_metadata(target) == before
     package.load(target)
+
+
+def test_overwrite_replaces_a_package_or_an_empty_folder_and_nothing_else(forest, tmp_path):
+    model, _ = forest
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.md").write_text("mine")
+    with pytest.raises(PackageError, match="not a model package .* refusing to replace it"):
+        package.save(model, project, overwrite=True)  # it deleted notes.md
+    assert (project / "notes.md").read_text() == "mine"
+    with pytest.raises(PackageError, match="not a directory"):
+        package.save(model, project / "notes.md", overwrite=True)
+    (tmp_path / "empty").mkdir()
+    first = package.save(model, tmp_path / "empty", overwrite=True)
+    assert package.save(model, first, overwrite=True) == first and package.load(first) is not None
+
+
+def test_a_damaged_manifest_is_named(forest, tmp_path):
+    _, path = forest
+    copy = tmp_path / "copy"
+    shutil.copytree(path, copy)
+    for damage in (b'{"sha256": {"model.sko', b"[1, 2]"):
+        (copy / "manifest.json").write_bytes(damage)
+        with pytest.raises(PackageError, match="manifest.json is damaged"):
+            package.load(copy)
