@@ -19,7 +19,7 @@ from .evaluation import labels_of, make_splits, score, tune_threshold
 from .manager import build_plugin_manager
 from .numeric_text import read_numeric_text
 from .pipeline import IMBALANCE_SHARE, SearchSpace
-from .prepare import as_fitted_columns, split_target, to_frame, training_data
+from .prepare import fitted_frame, split_target, to_frame, training_data
 from .registry import Registry
 from .search import Search, SearchData
 from .target import check_target, encode_target
@@ -267,7 +267,7 @@ class AutoML(BaseEstimator):
     def _features(self, X: Any) -> pd.DataFrame:
         if isinstance(X, pd.Series) and set(self.feature_names_in_) <= set(map(str, X.index)):
             X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
-        frame = as_fitted_columns(to_frame(X, "X"), self.feature_names_in_)
+        frame = fitted_frame(X, self)
         frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)
@@ -312,7 +312,7 @@ class AutoML(BaseEstimator):
     def evaluate(self, X: Any, y: Any = None, *, target: str | None = None) -> pd.DataFrame:
         """Every installed metric for this task on labelled data, as a table."""
         check_is_fitted(self, "model_")
-        frame = as_fitted_columns(to_frame(X, "X"), self.feature_names_in_)
+        frame = fitted_frame(X, self)
         if target is None and y is None and self.target_name_ in frame.columns:
             target = self.target_name_
         features, labels, _ = split_target(frame, y, target, "the evaluation data")

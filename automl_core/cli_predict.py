@@ -142,8 +142,8 @@ def predict_file(model: Any, source: str, out: str | os.PathLike, chunk_rows: in
                  overwrite: bool = False) -> int:
     """Predict every row of ``source`` into ``out`` (CSV or Parquet by suffix); returns the row
     count. An existing ``out`` is replaced only with ``overwrite``, and never when it is ``source``."""
-    out = Path(out).expanduser()
-    if "://" not in source and Path(source).expanduser().exists() and out.resolve() == Path(source).expanduser().resolve():
+    out, given = Path(out).expanduser(), Path(source).expanduser()
+    if "://" not in source and given.exists() and out.resolve() == given.resolve():
         raise DataError(f"--out {out} is the input file; write the predictions elsewhere")
     if out.exists() and not overwrite:
         raise DataError(f"{out} already exists; pass --overwrite to replace it or choose another --out")

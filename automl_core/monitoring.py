@@ -26,7 +26,7 @@ from .components import Monitor
 from .errors import DataError, PluginError, SchemaError
 from .numeric_text import read_numeric_text
 from .columns import holds_numbers
-from .prepare import as_fitted_columns, to_frame
+from .prepare import fitted_frame
 
 #: The column of model predictions (and of labels) in the frames a monitor receives.
 PREDICTION, TARGET = "__prediction__", "__target__"
@@ -334,7 +334,7 @@ def _frames(model: Any, features: pd.DataFrame, labels: pd.Series | None, refere
         current.insert(len(watched), PREDICTION, predictions(model, features))
         return baseline.assign(**{PREDICTION: _as_prediction(model, held_out, baseline.index)}), current
     what = "the reference data"
-    baseline = check_current(model, _labels(model, as_fitted_columns(to_frame(reference, what), model.feature_names_in_), None)[0], what)
+    baseline = check_current(model, _labels(model, fitted_frame(reference, model, what), None)[0], what)
     context["prediction"] = "categorical" if model.task_ == "multiclass" else "numeric"
     current.insert(len(watched), PREDICTION, predictions(model, features))
     return baseline[watched].assign(**{PREDICTION: predictions(model, baseline)}), current
@@ -372,7 +372,7 @@ def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model, "model_")
-    frame, labels = _labels(model, as_fitted_columns(to_frame(current, "the current data"), model.feature_names_in_), y_true)
+    frame, labels = _labels(model, fitted_frame(current, model, "the current data"), y_true)
     features = check_current(model, frame)
     chosen, owner = find_monitor(model, monitor)
     quality = measure_quality(model, features, labels, quality_tolerance) if labels is not None else None

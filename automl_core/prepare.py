@@ -20,11 +20,12 @@ def with_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_axis([str(c) for c in frame.columns], axis=1)
 
 
-def as_fitted_columns(frame: pd.DataFrame, fitted_names) -> pd.DataFrame:
-    """``frame`` named as the model was fitted: names as text for a model fitted with text
-    names (every model since names are made text at fit), others as they are (older packages
-    fitted with numbers as names expect numbers)."""
-    return with_string_columns(frame) if all(isinstance(c, str) for c in fitted_names) else frame
+def fitted_frame(X: Any, model: Any, what: str = "X") -> pd.DataFrame:
+    """``X`` as a frame (:func:`to_frame`) named as ``model`` was fitted: names as text for a
+    model fitted with text names (every model since names are made text at fit), others as
+    they are (older packages fitted with numbers as names expect numbers)."""
+    frame = to_frame(X, what)
+    return with_string_columns(frame) if all(isinstance(c, str) for c in model.feature_names_in_) else frame
 
 
 def to_frame(X: Any, what: str = "X") -> pd.DataFrame:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .components import TASKS
+from ._jsonable import plain  # numpy scalars as Python values in messages: 5.0, not np.float64(5.0)
 from .errors import DataError
 
 #: An integer target with at most this many distinct values is read as classes.
@@ -33,7 +34,7 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
         raise DataError(f"unknown task {task!r}; tasks are {TASKS}")
     if y.nunique() < 2:
         what = f"task {task!r} but " if task else ""
-        raise DataError(f"{what}target {name!r} is constant ({_plain(y.iloc[0])!r} in every row): there is nothing to learn")
+        raise DataError(f"{what}target {name!r} is constant ({plain(y.iloc[0])!r} in every row): there is nothing to learn")
     task = task or infer_task(y)
     if task == "binary" and y.nunique() != 2:
         raise DataError(f"task 'binary' but target {name!r} has {y.nunique()} classes")
@@ -67,13 +68,8 @@ def _check_classes(y: pd.Series, task: str, name: str) -> None:
                         f"{', '.join(repr(v) for v in examples.values())}); make its classes one type") from None
     counts = y.value_counts()
     if task == "binary" and counts.min() < MIN_BINARY_CLASS_ROWS:
-        raise DataError(f"class {_plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
+        raise DataError(f"class {plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
                         f"target needs at least {MIN_BINARY_CLASS_ROWS} to be learned and validated")
-
-
-def _plain(value):
-    """A numpy scalar as the Python value it holds (``5.0``, not ``np.float64(5.0)``, in messages)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def encode_target(y: pd.Series, task: str) -> tuple[np.ndarray, np.ndarray | None]:

@@ -15,7 +15,7 @@ import pandas as pd
 from ._jsonable import plain
 from .errors import DataError
 from .monitoring import DRIFT_SHARE, QUALITY_TOLERANCE, MonitorReport, _labels, monitor
-from .prepare import as_fitted_columns, to_frame
+from .prepare import fitted_frame
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class UpdateDecision:
 
 def _labelled(model: Any, data: Any, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series]:
     """Features and labels, from the target column or from ``y``."""
-    frame, name = as_fitted_columns(to_frame(data, what), model.feature_names_in_), target or model.target_name_
+    frame, name = fitted_frame(data, model, what), target or model.target_name_
     if name in frame.columns and y is None:
         return frame.drop(columns=[name]), frame[name]
     if y is None:

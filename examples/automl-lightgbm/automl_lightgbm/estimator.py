@@ -68,7 +68,6 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
             )
         self.best_iteration_ = self.model_.best_iteration_ or self.model_.n_estimators
         self.n_features_in_ = self.model_.n_features_in_
-        self.__dict__.pop("_levels", None)
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
             self.categorical_ = [c for c, dtype in zip(names, X.dtypes) if isinstance(dtype, pd.CategoricalDtype)]
@@ -83,17 +82,8 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
         categorical = getattr(self, "categorical_", None)  # None: fitted on an array
         booster = self.model_.booster_
         if categorical is not None and hasattr(X, "columns"):
-            levels = self.__dict__.get("_levels")
-            if levels is None:  # the fitted categories as indexes, made once (not pickled)
-                levels = self.__dict__["_levels"] = {
-                    c: pd.Index(v) for c, v in zip(categorical, booster.pandas_categorical or [])}
-            X = code_matrix(X, list(self.feature_names_in_), levels)
+            X = code_matrix(X, list(self.feature_names_in_), dict(zip(categorical, booster.pandas_categorical or [])))
         return booster.predict(X, num_threads=self.n_jobs)
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_levels", None)
-        return state
 
 
 class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):
