@@ -1,14 +1,20 @@
 """automl-core: an AutoML engine whose every loader, transform, model, metric and monitor is a plugin.
 
-The public API is what ``__all__`` lists; everything else is internal.
+The public API is what ``__all__`` lists, and nothing else: the estimator and what users
+meet around it, and everything a plugin may use. Plugins import only from here (and, in
+their tests, from :mod:`automl_core.testing`); a test of the core fails when one imports
+anything else. Heavy names (the estimator, which needs scikit-learn, optuna and pandera) are
+imported on first use, so that ``import automl_core`` stays cheap for plugins and the command
+line.
 """
 from __future__ import annotations
 
 import os as _os
+from importlib import import_module
 
-# Under CPU contention OpenMP's active spin-wait makes histogram boosting fits erratic (1 s
-# becoming 50 s on two cores). The policy is read when the OpenMP runtime loads, so it must be
-# set before scikit-learn or xgboost is imported; a value the user set is kept.
+# Under CPU contention OpenMP's active spin-wait makes histogram boosting fits erratic; the
+# policy is read when the OpenMP runtime loads, so it is set before scikit-learn or xgboost is
+# imported; a value the user set is kept (docs/performance.md).
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from .components import (
@@ -18,6 +24,7 @@ from .components import (
     BuildContext,
     Evaluator,
     FeatureBuilder,
+    LoadedData,
     Loader,
     ModelFamily,
     Monitor,
@@ -26,86 +33,107 @@ from .components import (
 from .errors import (
     AutoMLError,
     BudgetError,
-    FitError,
     DataError,
     DuplicateComponentError,
+    FitError,
+    PackageError,
+    PackageNotFoundError,
     PluginError,
     PredictTimeWarning,
     SchemaError,
     UnknownComponentError,
 )
-from .manager import ENTRY_POINT_GROUP, PluginInfo, build_plugin_manager, hookimpl
+from .plugin import ENTRY_POINT_GROUP, PluginInfo, build_plugin_manager, hookimpl
 
 __version__ = "0.1.0"
+
+#: Names imported on first use, and the module that defines each.
+_LAZY = {
+    # the estimator and its life after fit
+    "AutoML": ".estimator",
+    "load": ".estimator",
+    "load_data": ".data",
+    "PackageWarning": ".package",
+    "MonitorReport": ".monitoring",
+    "UpdatePolicy": ".monitoring",
+    "UpdateDecision": ".monitoring",
+    # for plugin authors: model families
+    "EarlyStoppingEstimator": ".model",
+    "inner_split": ".model",
+    "category_codes": ".model",
+    "code_matrix": ".model",
+    # for plugin authors: loaders
+    "convert_numeric_text": ".data",
+    # for plugin authors: monitors
+    "column_kinds": ".monitoring",
+    "prediction_kind": ".monitoring",
+    "DRIFT": ".monitoring",
+    "NO_DRIFT": ".monitoring",
+    "DRIFT_SHARE": ".monitoring",
+    "PREDICTION": ".monitoring",
+    "TARGET": ".monitoring",
+}
 
 __all__ = [
     "AutoML",
     "AutoMLError",
     "BudgetError",
-    "FitError",
     "BuildContext",
+    "DRIFT",
+    "DRIFT_SHARE",
     "DataError",
     "DuplicateComponentError",
     "ENCODINGS",
-    "EarlyStoppingEstimator",
     "ENTRY_POINT_GROUP",
+    "EarlyStoppingEstimator",
     "Evaluator",
     "FeatureBuilder",
+    "FitError",
+    "LoadedData",
     "Loader",
     "ModelFamily",
     "Monitor",
+    "MonitorReport",
+    "NO_DRIFT",
     "NotFittedError",
+    "PREDICTION",
     "PREPROCESSING_STAGES",
+    "PackageError",
+    "PackageNotFoundError",
+    "PackageWarning",
     "PluginError",
     "PluginInfo",
     "PredictTimeWarning",
     "Preprocessor",
     "SchemaError",
+    "TARGET",
     "TASKS",
     "UnknownComponentError",
+    "UpdateDecision",
+    "UpdatePolicy",
+    "__version__",
     "build_plugin_manager",
     "category_codes",
     "code_matrix",
+    "column_kinds",
+    "convert_numeric_text",
     "hookimpl",
     "inner_split",
     "load",
     "load_data",
-    "MonitorReport",
-    "UpdatePolicy",
-    "UpdateDecision",
-    "__version__",
+    "prediction_kind",
 ]
 
 
 def __getattr__(name: str):
-    # The estimator pulls in scikit-learn model selection and optuna lazily, so that
-    # ``import automl_core`` stays cheap for plugin packages and the command line.
-    if name == "AutoML":
-        from .automl import AutoML
-
-        return AutoML
     if name == "NotFittedError":  # scikit-learn's own, so that its users' handlers catch ours
         from sklearn.exceptions import NotFittedError
 
         return NotFittedError
-    if name == "load":
-        from .package import load
-
-        return load
-    if name in ("MonitorReport", "UpdatePolicy", "UpdateDecision"):
-        from . import monitoring
-
-        return getattr(monitoring, name)
-    if name in ("category_codes", "code_matrix"):
-        from . import codes
-
-        return getattr(codes, name)
-    if name in ("inner_split", "EarlyStoppingEstimator"):  # scikit-learn: imported when asked for
-        from . import early_stopping
-
-        return getattr(early_stopping, name)
-    if name == "load_data":
-        from .data import load_data
-
-        return load_data
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module 'automl_core' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -9,8 +9,8 @@ The engine decides how the pieces combine; a record only describes itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 #: The three tasks the engine knows. ``binary`` and ``multiclass`` are classification.
 TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
@@ -233,9 +233,19 @@ class Loader:
 
     ``can_load(source, options)`` says, cheaply and without reading the data, whether this
     loader reads ``source`` (a path, a connection string, a DataFrame...). ``load(source,
-    options)`` returns a :class:`pandas.DataFrame` or raises an error that names the source.
-    ``options`` are the user's keyword arguments, passed through. Loaders are asked in
-    descending ``priority``, then name order.
+    options)`` returns a :class:`pandas.DataFrame`, or a :class:`LoadedData` holding the frame
+    and what the loader did to it, or raises an error that names the source. ``options`` are
+    the user's keyword arguments, passed through. Loaders are asked in descending
+    ``priority``, then name order.
+
+    ``load_chunks(source, options, chunk_rows, text_columns)``, optional, reads the source as
+    frames of at most ``chunk_rows`` rows, so that ``automl predict`` handles data larger than
+    memory; ``text_columns`` must stay text exactly as written (they held text at fit, and a
+    chunk of digits only must not turn them into numbers). Without it, batch prediction reads
+    the source whole with ``load``.
+
+    .. versionchanged:: 0.2
+       ``load`` may return :class:`LoadedData`; ``load_chunks`` added.
     """
 
     name: str
@@ -243,9 +253,36 @@ class Loader:
     load: Callable[[Any, Mapping[str, Any]], Any]
     priority: int = 0
     description: str = ""
+    load_chunks: Callable[[Any, Mapping[str, Any], int, Sequence[str]], Iterable[Any]] | None = None
 
     def __post_init__(self) -> None:
         _check_name("loader", self.name)
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """What a loader may return instead of a bare DataFrame: the frame, and what it changed
+    while reading that a model must repeat at predict.
+
+    ``numeric_text`` maps each column the loader read as numbers although the source wrote
+    them as text (a CSV column of numbers with blanks) to the count of blank values it read as
+    missing; a model fitted on the frame reads those columns the same way at predict (see
+    :func:`automl_core.convert_numeric_text`). ``notes`` are short remarks for the user;
+    ``report`` is the loader's own account of the read (its name, the source, a separator or
+    table, the files of a glob...), for users and logs: the engine does not read it.
+
+    .. versionadded:: 0.2
+    """
+
+    frame: Any
+    numeric_text: Mapping[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    report: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numeric_text", {str(c): int(n) for c, n in dict(self.numeric_text).items()})
+        object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(self, "report", dict(self.report))
 
 
 #: The component kinds, their record type and the hook that contributes them.
@@ -270,4 +307,5 @@ __all__ = [
     "Evaluator",
     "Monitor",
     "Loader",
+    "LoadedData",
 ]

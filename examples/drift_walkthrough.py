@@ -17,8 +17,7 @@ import pathlib
 
 import pandas as pd
 
-from automl_core import AutoML
-from automl_core.monitoring import UpdatePolicy, monitor, update
+from automl_core import AutoML, UpdatePolicy
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_DATA = pathlib.Path(os.environ.get("AUTOML_DATASETS", REPO.parent / "shared" / "datasets"))
@@ -62,15 +61,15 @@ def main() -> None:
     print(f"fitted: {model.metric_} {model.validation_score_:.4g} at validation")
 
     production = shift(later)
-    report = monitor(model, production.drop(columns="price"), monitor=args.monitor, reference=test)
+    report = model.monitor(production.drop(columns="price"), monitor=args.monitor, reference=test)
     show("shifted batch, against the test set", report)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"\nwrote {report.save_html(args.out / 'drift.html')} and {report.save_json(args.out / 'drift.json')}")
-    show("fresh batch, labelled, against the training sample", monitor(model, later, monitor=args.monitor))
+    show("fresh batch, labelled, against the training sample", model.monitor(later, monitor=args.monitor))
 
     policy = UpdatePolicy(monitor=args.monitor, time_budget=10)
     for name, batch in (("fresh batch", later), ("shifted batch", production)):
-        model_now, decision = update(model, batch, policy=policy)
+        model_now, decision = model.update(batch, policy=policy)
         print(f"\nupdate on the {name}: retrained={decision.retrained}, kept the {decision.kept} model")
         print(f"  {decision.reason}")
 

@@ -163,7 +163,7 @@ def test_object_columns_of_numbers_are_numeric_and_checked_for_infinity(dataset)
     import decimal
 
     from automl_core import DataError
-    from automl_core.columns import plan_columns
+    from automl_core.data import plan_columns
 
     frame, target, _ = dataset("insurance_charges", 300)
     as_objects = frame.assign(bmi=frame["bmi"].astype(object), age=[decimal.Decimal(int(a)) for a in frame["age"]])

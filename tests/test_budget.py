@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from automl_core.budget import Deadline, can_interrupt, time_limit
+from automl_core.search import Deadline, can_interrupt, time_limit
 from automl_core.errors import TrialTimeout
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from automl_core import package
-from automl_core.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, app
+from automl_core import load, package
+from automl_core.cli._app import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, app
 
 pytestmark = pytest.mark.slow
 EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "automl.yaml"
@@ -84,7 +84,7 @@ def test_predict_streams_chunks_into_csv_or_parquet(fitted, files, tmp_path, sou
     result = run("predict", fitted[1], where / source, "--out", out, "--chunk-rows", 64)
     assert result.exit_code == EXIT_OK, result.stderr
     written = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
-    model = package.load(fitted[1])
+    model = load(fitted[1])
     proba = model.predict_proba(frame.drop(columns=[target]))
     assert list(written.columns) == ["prediction", "proba_0", "proba_1"] and len(written) == len(frame)
     assert np.allclose(written[["proba_0", "proba_1"]].to_numpy(), proba)
@@ -131,7 +131,7 @@ def test_a_csv_that_pandas_cannot_read_is_an_input_error_naming_the_file(fitted,
 
 
 def test_load_option_values_are_text_unless_numbers_or_booleans():
-    from automl_core.cli import _load_options
+    from automl_core.cli._app import _load_options
 
     given = ["sep=|", "comment=#", "decimal=,", "header=0", "thousands= ", "skipfooter=2", "keep_default_na=false",
              "true_values=[yes, 1]", "na_values=nan", "x=1.5e3"]
@@ -190,8 +190,7 @@ def test_plugins_lists_every_installed_plugin():
 
 
 def test_monitor_writes_a_report_or_says_no_monitor_is_installed(fitted, files, tmp_path):
-    from automl_core.manager import build_plugin_manager
-    from automl_core.registry import Registry
+    from automl_core.plugin import Registry, build_plugin_manager
 
     html = tmp_path / "drift.html"
     # rows the model never saw: on its own training rows its (in-sample) predictions would

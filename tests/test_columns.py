@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_core.columns import TypedFrame, plan_columns
+from automl_core.data import plan_columns
 from automl_core.errors import DataError
+from automl_core.model import TypedFrame
 
 
 

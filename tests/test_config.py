@@ -5,7 +5,7 @@ import pathlib
 import pytest
 
 from automl_core import AutoML
-from automl_core.config import RUN_KEYS, AutoMLConfig, ConfigError, load_config, validate_config, with_overrides
+from automl_core.cli._config import RUN_KEYS, AutoMLConfig, ConfigError, load_config, validate_config, with_overrides
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "automl.yaml"
 
@@ -96,7 +96,7 @@ def test_flags_override_the_file_and_none_means_not_given(tmp_path):
 
 
 def test_plugins_are_imported_by_path_and_a_bad_path_names_the_key():
-    config = validate_config({"plugins": ["automl_core.hookspecs", "automl_core.config:AutoMLConfig"]})
+    config = validate_config({"plugins": ["automl_core.hookspecs", "automl_core.cli:AutoMLConfig"]})
     import automl_core.hookspecs
 
     assert config.estimator_params()["plugins"] == [automl_core.hookspecs, AutoMLConfig]

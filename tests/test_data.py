@@ -9,7 +9,7 @@ import pytest
 
 from automl_core import DataError, Loader, build_plugin_manager, hookimpl, load_data
 from automl_core.data import load_with_manager
-from automl_core.manager import NO_AUTOLOAD_ENV
+from automl_core.plugin import NO_AUTOLOAD_ENV
 
 
 
@@ -205,15 +205,15 @@ def test_a_bad_result_is_a_data_error_naming_the_source(hermetic, psv, result, m
 
 def test_load_with_an_existing_manager(hermetic, psv):
     pm = build_plugin_manager(plugins=[PipesPlugin()])
-    frame = load_with_manager(pm, psv, {"nrows": 5})
+    frame = load_with_manager(pm, psv, {"nrows": 5}).frame
     assert frame.shape == (5, 20)
 
 
 def test_load_with_the_engines_registry(hermetic, psv):
-    from automl_core.registry import Registry
+    from automl_core.plugin import Registry
 
     pm = build_plugin_manager(plugins=[PipesPlugin()])
     registry = Registry.from_manager(pm)
-    assert load_with_manager(pm, psv, {}, registry=registry).shape == (200, 20)
+    assert load_with_manager(pm, psv, {}, registry=registry).frame.shape == (200, 20)
     with pytest.raises(DataError, match="loaders tried: none"):
         load_with_manager(pm, psv, {}, registry=Registry())

@@ -131,3 +131,16 @@ def test_links_between_pages_resolve(page):
             if anchor not in {slug(h) for h in headings}:
                 broken.append(f"{target} (no such heading)")
     assert not broken, f"docs/{page} has broken links: {broken}"
+
+
+def test_every_module_of_the_core_is_in_the_architecture_map():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    table = text[text.index("## Module map"):text.index("## The fit flow")]
+    mapped = {name.strip("`*/") for name in re.findall(r"^\| (\*{0,2}`[^`]+`\*{0,2})", table, flags=re.M)}
+    core = REPO / "automl_core"
+    modules = {str(f.relative_to(core).with_suffix("")).removesuffix("/__init__") for f in core.rglob("*.py")}
+    modules = {m for m in modules if m != "__init__" and not m.startswith("testing/_")} | {"__init__"}
+    missing = sorted(m for m in modules if m not in mapped)
+    assert not missing, f"docs/architecture.md's module map lacks: {missing}"
+    stale = sorted(m for m in mapped if m not in modules)
+    assert not stale, f"docs/architecture.md's module map names modules that do not exist: {stale}"

@@ -12,11 +12,12 @@ from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 from automl_core.components import Evaluator
-from automl_core.columns import TypedFrame, plan_columns
-from automl_core.evaluation import make_splits, model_output
-from automl_core import fitting
-from automl_core.ensemble import FoldBag, WeightedEnsemble, select_ensemble
-from automl_core.search import TrialResult
+from automl_core.data import plan_columns
+from automl_core.model import TypedFrame, model_output
+from automl_core.search import make_splits
+from automl_core import search as fitting
+from automl_core.model import FoldBag, WeightedEnsemble
+from automl_core.search import TrialResult, select_ensemble
 
 
 def _auc():

@@ -7,8 +7,7 @@ import pytest
 from automl_core import hookimpl
 from automl_core.components import ModelFamily
 from automl_core.errors import DuplicateComponentError, PluginError, UnknownComponentError
-from automl_core.manager import BLOCK_ENV, NO_AUTOLOAD_ENV, PluginLoadWarning, available_plugin_names, build_plugin_manager
-from automl_core.registry import Registry
+from automl_core.plugin import BLOCK_ENV, NO_AUTOLOAD_ENV, PluginLoadWarning, Registry, available_plugin_names, build_plugin_manager
 
 
 def install_distribution(root, dist, version, entry_points, modules):

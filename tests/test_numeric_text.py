@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_core import AutoML, DataError, package
+from automl_core import AutoML, DataError, load, package
 from automl_core.monitoring import check_current
-from automl_core.numeric_text import convert_numeric_text, numeric_text, read_numeric_text
+from automl_core.data import convert_numeric_text, numeric_text, read_numeric_text
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_a_fitted_model_reads_telcos_total_charges_as_numbers(dataset, tmp_path)
     assert np.array_equal(model.predict_proba(test), model.predict_proba(as_numbers))
     assert check_current(model, test)["TotalCharges"].dtype == np.float64
 
-    loaded = package.load(package.save(model, tmp_path / "telco"))
+    loaded = load(package.save(model, tmp_path / "telco"))
     assert np.array_equal(loaded.predict_proba(test), model.predict_proba(test))
     garbage = test.assign(TotalCharges=test["TotalCharges"].where(test.index != test.index[5], "unknown"))
     with pytest.raises(DataError, match=r"column 'TotalCharges' of the input .* 'unknown'"):

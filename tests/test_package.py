@@ -2,6 +2,7 @@
 import hashlib
 import json
 import os
+import pathlib
 import pickle
 import shutil
 import signal
@@ -15,8 +16,9 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import FunctionTransformer
 
-from automl_core import AutoML, package
-from automl_core.package import PackageError, PackageNotFoundError, PackageVersionWarning, PackageWarning
+from automl_core import AutoML, AutoMLError, load, package
+from automl_core.errors import PackageError, PackageNotFoundError
+from automl_core.package import PackageVersionWarning, PackageWarning
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +85,7 @@ def _copy(path, tmp_path):
 def test_classification_round_trip_gives_identical_predictions(fixture, titanic, request):
     model, path = request.getfixturevalue(fixture)
     frame, target = titanic
-    loaded = package.load(path)
+    loaded = load(path)
     assert np.array_equal(loaded.predict_proba(frame), model.predict_proba(frame))
     assert np.array_equal(loaded.predict(frame), model.predict(frame))
     assert loaded.task_ == model.task_ and loaded.metric_ == model.metric_
@@ -100,22 +102,22 @@ def test_histogram_boosting_is_written_by_skops_and_keeps_its_lookup(histogram, 
     files = [p.name for p in path.glob("pipeline-*")]
     assert files and all(name.endswith(".skops") for name in files)
     frame, _ = titanic
-    estimator = package.load(path).model_.models[0].steps[-1][1]
+    estimator = load(path).model_.models[0].steps[-1][1]
     features = model.model_.models[0][:-1].transform(model._features(frame))
     assert estimator.category_lookup_.applies_to(features)
 
 
 def test_regression_round_trip(regression):
     model, path, features = regression
-    loaded = package.load(path)
+    loaded = load(path)
     assert np.array_equal(loaded.predict(features), model.predict(features))
     assert loaded.classes_ is None and json.loads((path / "metadata.json").read_text())["classes"] is None
 
 
 def test_loaded_model_still_validates_its_input(forest, titanic):
     frame, _ = titanic
-    loaded = package.load(forest[1])
-    with pytest.raises(package.AutoMLError, match="Age"):
+    loaded = load(forest[1])
+    with pytest.raises(AutoMLError, match="Age"):
         loaded.predict(frame.assign(Age="old"))
 
 
@@ -165,21 +167,21 @@ def test_a_tampered_file_is_refused_by_name(forest, tmp_path, name):
         handle.seek(10)
         handle.write(bytes([byte[0] ^ 1]))
     with pytest.raises(PackageError, match=f"{name} was modified"):
-        package.load(path)
+        load(path)
 
 
 def test_incomplete_and_absent_packages_are_refused(forest, tmp_path):
     with pytest.raises(PackageNotFoundError, match="no model package"):
-        package.load(tmp_path / "nothing")
+        load(tmp_path / "nothing")
     path = _copy(forest[1], tmp_path)
     (path / "manifest.json").unlink()
     with pytest.raises(PackageError, match="manifest.json is missing"):
-        package.load(path)
+        load(path)
 
 
 def test_an_untrusted_type_is_refused_unless_trusted_by_name(forest, titanic, tmp_path):
     frame, _ = titanic
-    model = package.load(forest[1])
+    model = load(forest[1])
     member = model.model_.models[0]
     pipeline = member.models[0] if hasattr(member, "models") else member  # bagged on small data: a fold's
     pipeline.steps.insert(0, ("spy", FunctionTransformer(_identity).fit(frame)))
@@ -187,8 +189,8 @@ def test_an_untrusted_type_is_refused_unless_trusted_by_name(forest, titanic, tm
     with pytest.warns(PackageWarning, match=f"will need trusted=.*{name}"):
         path = package.save(model, tmp_path / "spied")
     with pytest.raises(PackageError, match=name.replace(".", r"\.")):
-        package.load(path)
-    trusted = package.load(path, trusted=[name])
+        load(path)
+    trusted = load(path, trusted=[name])
     assert np.array_equal(trusted.predict_proba(frame), model.predict_proba(frame))
 
 
@@ -215,16 +217,16 @@ def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path
     marker = tmp_path / "pwned"
     _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(os.system, f"touch {marker}")))
     with pytest.raises(PackageError, match=r"pipeline-0\.pkl holds types or functions .*posix\.system"):
-        package.load(path)
+        load(path)
     assert not marker.exists()
 
 
 def test_a_pickle_calling_an_import_helper_of_automl_core_is_refused(boosted, tmp_path):
     """automl-core is trusted, but a function of it that returns any object could hand over os.system."""
     path = _copy(boosted[1], tmp_path)
-    _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.config", "import_plugin", "os:system"))
-    with pytest.raises(PackageError, match=r"automl_core\.config\.import_plugin"):
-        package.load(path)
+    _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.cli._config", "import_plugin", "os:system"))
+    with pytest.raises(PackageError, match=r"automl_core\.cli\._config\.import_plugin"):
+        load(path)
 
 
 def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path):
@@ -234,7 +236,7 @@ def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path
     (path / "inner.pkl").write_bytes(pickle.dumps(_Payload(os.system, f"touch {marker}")))
     _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(pd.read_pickle, str(path / "inner.pkl"))))
     with pytest.raises(PackageError, match=r"pandas\.io\.pickle\.read_pickle"):
-        package.load(path)
+        load(path)
     assert not marker.exists()
 
 
@@ -244,19 +246,19 @@ def test_a_dotted_global_cannot_walk_out_of_a_trusted_module(boosted, tmp_path):
     assert pickle.loads(_call_global("builtins", "len", "abcd")) == 4  # the hand-written pickle is a real one
     _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.package", "os.system", f"touch {marker}"))
     with pytest.raises(PackageError, match=r"automl_core\.package\.os\.system"):
-        package.load(path)
+        load(path)
     assert not marker.exists()
 
 
 def test_a_mixed_ensemble_keeps_skops_where_it_can(forest, boosted, titanic, tmp_path):
     frame, _ = titanic
-    model = package.load(forest[1])
-    model.model_.models = [*model.model_.models, package.load(boosted[1]).model_.models[0]]
+    model = load(forest[1])
+    model.model_.models = [*model.model_.models, load(boosted[1]).model_.models[0]]
     model.model_.weights = [*model.model_.weights, 1.0]
     path = package.save(model, tmp_path / "mixed")
     names = package.read_metadata(path)["model_files"]["pipelines"]
     assert names[-1].endswith(".pkl") and all(n.endswith(".skops") for n in names[:-1])
-    assert np.array_equal(package.load(path).predict_proba(frame), model.predict_proba(frame))
+    assert np.array_equal(load(path).predict_proba(frame), model.predict_proba(frame))
 
 
 def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
@@ -266,7 +268,7 @@ def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
                             "classes": []})
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
     with pytest.raises(PackageError, match=r"automl-ghost 9\.9 \(plugin 'ghost': ghost\)"):
-        package.load(path)
+        load(path)
 
 
 def test_another_plugin_version_warns_naming_both(forest, tmp_path):
@@ -276,7 +278,7 @@ def test_another_plugin_version_warns_naming_both(forest, tmp_path):
     meta["plugins"][0]["version"] = "0.0.1"
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
     with pytest.warns(PackageVersionWarning, match=f"automl-sklearn 0.0.1 at fit, {installed} installed"):
-        package.load(path)
+        load(path)
 
 
 def test_an_existing_package_is_replaced_only_when_asked(forest, tmp_path):
@@ -291,26 +293,27 @@ def test_an_existing_package_is_replaced_only_when_asked(forest, tmp_path):
 
 
 def test_reference_falls_back_to_csv_when_arrow_cannot_type_it(forest, tmp_path):
-    model = package.load(forest[1])
+    model = load(forest[1])
     model.reference_ = model.reference_.assign(Cabin=[1 if i % 2 else "C85" for i in range(len(model.reference_))])
     path = package.save(model, tmp_path / "mixed")
     assert (path / "reference.csv").exists() and not (path / "reference.parquet").exists()
-    loaded = package.load(path)
+    loaded = load(path)
     assert loaded.reference_["Age"].dtype == "float64" and len(loaded.reference_) == len(model.reference_)
 
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    from automl_core import package
+    from automl_core import load, package
+    from automl_core.package import _save
     source, target, after = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    model = package.load(source)
-    write, written = package._write_file, []
+    model = load(source)
+    write, written = _save._write_file, []
     def write_then_die(path, content):
         write(path, content)
         written.append(path)
         if len(written) == after:
             os.kill(os.getpid(), signal.SIGKILL)
-    package._write_file = write_then_die
+    _save._write_file = write_then_die
     package.save(model, target, overwrite=True)
 """)
 
@@ -325,20 +328,20 @@ def test_a_save_killed_midway_leaves_no_loadable_package(forest, tmp_path, after
     assert done.returncode == -signal.SIGKILL
     assert not target.exists()
     with pytest.raises(PackageNotFoundError):
-        package.load(target)
+        load(target)
     (staging,) = [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     if after < total:  # the manifest, written last, is what makes a directory a package
         with pytest.raises(PackageError, match="not a complete model package"):
-            package.load(staging)
+            load(staging)
 
 
 def test_a_save_killed_midway_keeps_the_old_package(forest, tmp_path):
-    target = package.save(package.load(forest[1]), tmp_path / "model")
+    target = package.save(load(forest[1]), tmp_path / "model")
     before = package.read_metadata(target)
     done = subprocess.run([sys.executable, "-c", KILLER, str(forest[1]), str(target), "4"], timeout=120)
     assert done.returncode == -signal.SIGKILL
     assert package.read_metadata(target) == before
-    package.load(target)
+    load(target)
 
 
 def test_overwrite_replaces_a_package_or_an_empty_folder_and_nothing_else(forest, tmp_path):
@@ -353,7 +356,7 @@ def test_overwrite_replaces_a_package_or_an_empty_folder_and_nothing_else(forest
         package.save(model, project / "notes.md", overwrite=True)
     (tmp_path / "empty").mkdir()
     first = package.save(model, tmp_path / "empty", overwrite=True)
-    assert package.save(model, first, overwrite=True) == first and package.load(first) is not None
+    assert package.save(model, first, overwrite=True) == first and load(first) is not None
 
 
 def test_a_damaged_manifest_is_named(forest, tmp_path):
@@ -363,4 +366,35 @@ def test_a_damaged_manifest_is_named(forest, tmp_path):
     for damage in (b'{"sha256": {"model.sko', b"[1, 2]"):
         (copy / "manifest.json").write_bytes(damage)
         with pytest.raises(PackageError, match="manifest.json is damaged"):
-            package.load(copy)
+            load(copy)
+
+
+# --------------------------------------------------------------------------- packages of earlier versions
+REPO = pathlib.Path(__file__).resolve().parent.parent
+FORMAT_1 = REPO / "tests" / "data" / "packages" / "titanic-format1"
+FORMAT_1_SETTINGS = dict(time_budget=300, max_trials=10, seed=1, families=["linear", "xgboost", "hist_gradient_boosting"])
+
+
+def _format_1_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.read_csv(REPO / "examples" / "data" / "titanic.csv")
+    return frame.iloc[:600], frame.iloc[600:700]
+
+
+def test_a_package_saved_before_the_subpackage_layout_loads_and_predicts_the_same():
+    pytest.importorskip("automl_xgboost")
+    model = load(FORMAT_1)
+    expected = np.load(FORMAT_1.with_name("titanic-format1-proba.npy"))
+    assert json.loads((FORMAT_1 / "metadata.json").read_text())["format_version"] == 1
+    np.testing.assert_array_equal(model.predict_proba(_format_1_rows()[1]), expected)
+    assert model.component_owners_["linear"] == "sklearn"
+
+
+@pytest.mark.slow
+def test_a_seeded_fit_bounded_by_max_trials_predicts_bit_for_bit_as_before_the_move(tmp_path):
+    pytest.importorskip("automl_xgboost")
+    train, test = _format_1_rows()
+    model = AutoML(**FORMAT_1_SETTINGS).fit(train, target="Survived")
+    expected = np.load(FORMAT_1.with_name("titanic-format1-proba.npy"))
+    np.testing.assert_array_equal(model.predict_proba(test), expected)
+    model.save(tmp_path / "again")
+    np.testing.assert_array_equal(load(tmp_path / "again").predict_proba(test), expected)

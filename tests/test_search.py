@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from automl_core.pipeline import PipelineConfig
-from automl_core.search import CostModel, TrialResult, trial_cost
+from automl_core.search import PipelineConfig, TrialResult, trial_cost
+from automl_core.search._study import CostModel
 
 CONFIG = PipelineConfig(family="catboost", preprocessing={}, builders=(), params={})
 

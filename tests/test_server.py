@@ -17,7 +17,7 @@ pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 
 from automl_core import AutoML, package  # noqa: E402
-from automl_core.server import create_app  # noqa: E402
+from automl_core.cli import create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow
 MAX_ROWS, MAX_BODY = 50, 20_000
@@ -56,7 +56,8 @@ def saved(titanic, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(saved):
     """A uvicorn server in a thread serving the package; yields (base url, model, metadata)."""
-    model, metadata = package.load_with_metadata(saved)
+    stored = package.read_package(saved)
+    model, metadata = AutoML.from_fitted(stored.params, stored.learned), stored.metadata
     app = create_app(model, metadata, max_rows=MAX_ROWS, max_body_bytes=MAX_BODY)
     port = _free_port()
     instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

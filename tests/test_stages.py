@@ -9,8 +9,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
 
-from automl_core.columns import TypedFrame, plan_columns
-from automl_core.stages import ColumnStages
+from automl_core.data import plan_columns
+from automl_core.model import ColumnStages, TypedFrame
 
 
 @pytest.fixture(scope="module")

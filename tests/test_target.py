@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from automl_core.errors import DataError
-from automl_core.target import check_target, encode_target, infer_task
+from automl_core.data import check_target, encode_target, infer_task
 
 
 

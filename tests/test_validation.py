@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
 
-from automl_core.columns import plan_columns
+from automl_core.data import infer_schema, plan_columns, schema_from_yaml, schema_to_yaml, validate
 from automl_core.errors import SchemaError
-from automl_core.validation import infer_schema, schema_from_yaml, schema_to_yaml, validate
 
 
 
@@ -84,7 +83,7 @@ def _one_fault_each(X):
 
 
 def test_the_fast_path_passes_clean_data_and_hands_every_fault_to_pandera(titanic):
-    from automl_core.validation import _surely_valid
+    from automl_core.data._schema import _surely_valid
 
     X, plan = titanic
     schema = infer_schema(X, plan)

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..errors import TrialTimeout
 from ._common import ConformanceError
 from ._data import make_dataset, monitor_inputs
 from ._evaluators import check_evaluator
@@ -42,8 +43,41 @@ __all__ = [
     "check_monitor",
     "check_plugin",
     "check_preprocessor",
+    "TrialTimeout",
+    "load_with",
     "make_dataset",
+    "registered",
+    "time_limit",
 ]
+
+
+def time_limit(seconds: float):
+    """The engine's own bound on a trial: a context manager that raises :class:`TrialTimeout`
+    inside the block when it runs longer than ``seconds`` (in the main thread), as it does in a
+    search, so that a plugin can test that its estimator's fit can be interrupted."""
+    from ..search import time_limit as engine_time_limit
+
+    return engine_time_limit(seconds)
+
+
+def load_with(plugins: Any, source: Any, **options: Any) -> Any:
+    """Read ``source`` through the engine with these plugins alone (a plugin, or a list), as a
+    fit would: the :class:`~automl_core.LoadedData` the winning loader handed over."""
+    from ..data import load_with_manager
+    from ..plugin import build_plugin_manager
+
+    plugins = plugins if isinstance(plugins, (list, tuple)) else [plugins]
+    return load_with_manager(build_plugin_manager(plugins=plugins, autoload=False), source, options)
+
+
+def registered(plugin: Any) -> dict[str, dict[str, Any]]:
+    """What ``plugin`` alone registers, by kind (``model_family``, ``preprocessor``,
+    ``feature_builder``, ``evaluator``, ``monitor``, ``loader``) and name: the components
+    the engine would receive from it, for a plugin's own tests."""
+    from ..plugin import Registry, build_plugin_manager
+
+    registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
+    return {kind: dict(items) for kind, items in registry.components.items()}
 
 
 def check_plugin(
@@ -64,8 +98,7 @@ def check_plugin(
     :returns: the names checked, by kind.
     :raises ConformanceError: when the plugin registers nothing, or a component fails its check.
     """
-    from ..manager import build_plugin_manager, plugin_name_of
-    from ..registry import Registry
+    from ..plugin import Registry, build_plugin_manager, plugin_name_of
 
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
     components = {kind: registry.all(kind) for kind in registry.components}

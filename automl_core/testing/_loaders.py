@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..components import Loader
+from ..components import LoadedData, Loader
 from ._common import Checker
 
 
@@ -21,7 +21,8 @@ def check_loader(loader: Loader, source: Any, options: Mapping[str, Any] | None 
     """Check a :class:`~automl_core.Loader` on a ``source`` it should read.
 
     Checks that ``can_load(source, options)`` is True, that ``load`` returns a non-empty
-    DataFrame, and that ``can_load`` answers False (without raising) for a missing file
+    DataFrame (or a :class:`~automl_core.LoadedData` holding one, whose ``numeric_text``
+    names columns of the frame), and that ``can_load`` answers False (without raising) for a missing file
     with an unknown suffix, given as a ``str`` and as a ``pathlib.Path``.
 
     :raises ConformanceError: naming the loader and the failed check.
@@ -37,7 +38,12 @@ def check_loader(loader: Loader, source: Any, options: Mapping[str, Any] | None 
     check.require(answer is True, f"can_load({shown}) returned {answer!r}, expected True")
     with check.step(f"load({shown})"):
         frame = loader.load(source, options)
-    check.require(isinstance(frame, pd.DataFrame), f"load must return a DataFrame, got {type(frame).__name__}")
+    if isinstance(frame, LoadedData):
+        unknown = sorted(set(frame.numeric_text) - {str(c) for c in getattr(frame.frame, "columns", ())})
+        check.require(not unknown, f"load's LoadedData.numeric_text names columns the frame lacks: {unknown}")
+        frame = frame.frame
+    check.require(isinstance(frame, pd.DataFrame),
+                  f"load must return a DataFrame or a LoadedData, got {type(frame).__name__}")
     check.require(frame.shape[0] > 0 and frame.shape[1] > 0, f"load({shown}) returned an empty DataFrame")
     missing = Path(tempfile.gettempdir()) / "automl-conformance-no-such-file.unknown-suffix"
     for alien in (str(missing), missing):

@@ -8,7 +8,7 @@ import numpy as np
 
 import automl_core
 from automl_core import AutoML
-from automl_core.package import PackageWarning
+from automl_core import PackageWarning
 
 
 def test_a_catboost_model_saves_loads_and_predicts_the_same(dataset, tmp_path):

@@ -119,8 +119,7 @@ def test_fit_writes_no_files_and_uses_the_threads_and_seed_it_is_given(sample, t
 def test_the_engines_alarm_stops_a_fit_as_a_trial_timeout_not_a_keyboard_interrupt(sample):
     # automl-core bounds a trial with SIGALRM; CatBoost would turn the handler's exception
     # into KeyboardInterrupt, which would end the whole search instead of the one trial.
-    from automl_core.budget import time_limit
-    from automl_core.errors import TrialTimeout
+    from automl_core.testing import TrialTimeout, time_limit
 
     X, y = sample("adult_income", 2000)
     model = classifier(params={**DEFAULTS[-1], "learning_rate": 0.01}, n_estimators=20000, early_stopping_rounds=20000)

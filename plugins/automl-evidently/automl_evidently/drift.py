@@ -22,8 +22,7 @@ with warnings.catch_warnings():
     from evidently.metrics import ValueDrift
     from evidently.presets import DataDriftPreset
 
-from automl_core.monitoring import (DRIFT, DRIFT_SHARE, NO_DRIFT, PREDICTION, MonitorReport, column_kinds,
-                                   prediction_kind)
+from automl_core import DRIFT, DRIFT_SHARE, NO_DRIFT, PREDICTION, MonitorReport, column_kinds, prediction_kind
 
 #: evidently's method for categorical columns (and for predicted classes).
 CATEGORICAL_METHOD = "jensenshannon"

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_core.monitoring import PREDICTION, MonitorReport
+from automl_core import PREDICTION, MonitorReport
 from automl_core.testing import check_monitor
 from automl_evidently.plugin import EVIDENTLY
 

@@ -4,8 +4,6 @@ Installed, it registers through the ``automl.plugins`` entry point ``loaders`` t
 ``dataframe``, ``csv``, ``parquet``, ``jsonl``, ``glob`` and ``sql``; see
 :mod:`automl_loaders.plugin`.
 """
-from .report import REPORT_KEY
-
 __version__ = "0.1.0"
 
-__all__ = ["REPORT_KEY", "__version__"]
+__all__ = ["__version__"]

@@ -16,9 +16,11 @@ import lzma
 import os
 import zipfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import pandas as pd
+
+from automl_core import LoadedData
 
 from .report import convert_numeric_text, explicit_dtype_columns, finish
 
@@ -102,7 +104,7 @@ def csv_options(path: Path, options: Mapping[str, Any]) -> dict:
     return opts
 
 
-def read_csv(source: Any, options: Mapping[str, Any]) -> pd.DataFrame:
+def read_csv(source: Any, options: Mapping[str, Any]) -> LoadedData:
     """Read a delimited text file; ``.tsv`` and ``.txt`` have their separator sniffed."""
     path = Path(source)
     opts = csv_options(path, options)
@@ -111,13 +113,42 @@ def read_csv(source: Any, options: Mapping[str, Any]) -> pd.DataFrame:
     return finish(frame, str(path), "csv", conversions, sep=opts.get("sep", opts.get("delimiter", ",")))
 
 
-def read_parquet(source: Any, options: Mapping[str, Any]) -> pd.DataFrame:
+def read_csv_chunks(source: Any, options: Mapping[str, Any], chunk_rows: int,
+                    text_columns: Sequence[str]) -> Iterator[pd.DataFrame]:
+    """A delimited text file in frames of at most ``chunk_rows`` rows; ``text_columns`` stay
+    text as written (a chunk of digits only would otherwise read them as numbers)."""
+    path = Path(source)
+    opts = csv_options(path, options)
+    given = opts.pop("dtype", None)
+    dtype = {c: "object" for c in text_columns}
+    if isinstance(given, Mapping):
+        dtype.update(given)
+    elif given is not None:
+        dtype = given
+    yield from pd.read_csv(path, chunksize=chunk_rows, dtype=dtype, **opts)
+
+
+def read_parquet_chunks(source: Any, options: Mapping[str, Any], chunk_rows: int,
+                        text_columns: Sequence[str]) -> Iterator[pd.DataFrame]:
+    """A Parquet file in frames of at most ``chunk_rows`` rows (its types come from the file),
+    each indexed by its rows' positions in the file."""
+    import pyarrow.parquet as pq
+
+    offset = 0
+    for batch in pq.ParquetFile(Path(source)).iter_batches(batch_size=chunk_rows, **options):
+        frame = batch.to_pandas()
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        yield frame
+
+
+def read_parquet(source: Any, options: Mapping[str, Any]) -> LoadedData:
     """Read a Parquet file (types come from the file; nothing is converted)."""
     frame = pd.read_parquet(Path(source), **options)
     return finish(frame, str(source), "parquet", [])
 
 
-def read_jsonl(source: Any, options: Mapping[str, Any]) -> pd.DataFrame:
+def read_jsonl(source: Any, options: Mapping[str, Any]) -> LoadedData:
     """Read JSON lines: one JSON object per line, one row per object."""
     opts = {"lines": True, **options}
     frame = pd.read_json(Path(source), **opts)
@@ -151,7 +182,7 @@ def _read_raw(file: Path, options: Mapping[str, Any]) -> pd.DataFrame:
     return pd.read_csv(file, **csv_options(file, options))
 
 
-def read_glob(source: Any, options: Mapping[str, Any]) -> pd.DataFrame:
+def read_glob(source: Any, options: Mapping[str, Any]) -> LoadedData:
     """Concatenate the CSV/Parquet files of a directory or pattern; their columns must agree."""
     path = Path(source)
     files = glob_files(path)

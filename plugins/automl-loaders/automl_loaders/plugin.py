@@ -38,10 +38,11 @@ def _file_claim(kind: str, source: Any, options: Mapping[str, Any]) -> bool:
 LOADERS = (
     Loader("dataframe", _is_frame, _same_frame, priority=100, description="an in-memory pandas DataFrame, as it is"),
     Loader(
-        "csv", partial(_file_claim, "csv"), files.read_csv, priority=50,
+        "csv", partial(_file_claim, "csv"), files.read_csv, priority=50, load_chunks=files.read_csv_chunks,
         description=".csv, .tsv, .txt (also .gz, .bz2, .zip, .xz); numeric text columns converted and reported",
     ),
-    Loader("parquet", partial(_file_claim, "parquet"), files.read_parquet, priority=50, description=".parquet, .pq"),
+    Loader("parquet", partial(_file_claim, "parquet"), files.read_parquet, priority=50,
+           load_chunks=files.read_parquet_chunks, description=".parquet, .pq"),
     Loader(
         "jsonl", partial(_file_claim, "jsonl"), files.read_jsonl, priority=50,
         description=".jsonl, .ndjson: one JSON object per line (also compressed)",

@@ -3,8 +3,10 @@
 Text formats (CSV, JSON lines) cannot say that a column is numeric. A text column whose
 non-blank values all parse as numbers (telco_churn's ``TotalCharges``, where 11 customers
 have ``" "``) is converted to numbers with the blanks as missing; a single non-numeric value
-keeps the column as text. Each conversion and the final dtypes are recorded in
-``frame.attrs["automl_load_report"]`` and logged on the ``automl.loaders`` logger.
+keeps the column as text. Each conversion is handed to the engine in the loader's
+:class:`automl_core.LoadedData` (a model reads those columns the same way at predict), with a
+report of the read (loader, source, dtypes, conversions...), and logged on the
+``automl.loaders`` logger.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any, Collection, Mapping
 
 import pandas as pd
 
-from automl_core.numeric_text import REPORT_KEY, convert_numeric_text
+from automl_core import LoadedData, convert_numeric_text
 
 logger = logging.getLogger("automl.loaders")
 
@@ -29,8 +31,8 @@ def explicit_dtype_columns(options: Mapping[str, Any], columns: Collection[str])
     return fixed
 
 
-def finish(frame: pd.DataFrame, source: str, loader: str, conversions: list[dict], **extra: Any) -> pd.DataFrame:
-    """Attach the load report to ``frame`` and log it; returns ``frame``."""
+def finish(frame: pd.DataFrame, source: str, loader: str, conversions: list[dict], **extra: Any) -> LoadedData:
+    """The frame with what was converted in reading it and the loader's report, logged."""
     report = {
         "source": source,
         "loader": loader,
@@ -39,7 +41,6 @@ def finish(frame: pd.DataFrame, source: str, loader: str, conversions: list[dict
         "conversions": conversions,
         **extra,
     }
-    frame.attrs[REPORT_KEY] = report
     logger.info("loader %s read %s: %d rows, %d columns", loader, source, frame.shape[0], frame.shape[1])
     for c in conversions:
         logger.info(
@@ -47,4 +48,7 @@ def finish(frame: pd.DataFrame, source: str, loader: str, conversions: list[dict
             loader, c["column"], c["from"], c["to"], c["blanks_as_missing"],
         )
     logger.debug("loader %s dtypes for %s: %s", loader, source, report["dtypes"])
-    return frame
+    notes = tuple(f"column {c['column']!r} held numbers as text; read as numbers, {c['blanks_as_missing']} blank "
+                  f"value(s) as missing" for c in conversions)
+    return LoadedData(frame, numeric_text={c["column"]: c["blanks_as_missing"] for c in conversions}, notes=notes,
+                      report=report)

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 import automl_loaders.plugin
-from automl_core import build_plugin_manager
-from automl_core.data import load_with_manager
+from automl_core.testing import load_with
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -35,10 +34,19 @@ def adult_sample(datasets) -> pd.DataFrame:
 
 
 @pytest.fixture
-def load():
-    """Read a source through the core with the loaders plugin alone (no other installed plugin)."""
-    pm = build_plugin_manager(plugins=[automl_loaders.plugin], autoload=False)
-    return lambda source, **options: load_with_manager(pm, source, options)
+def read():
+    """Read a source through the core with the loaders plugin alone (no other installed plugin):
+    ``(frame, report)``, the loader's report of the read."""
+    def read(source, **options):
+        loaded = load_with([automl_loaders.plugin], source, **options)
+        return loaded.frame, loaded.report
+    return read
+
+
+@pytest.fixture
+def load(read):
+    """Read a source as :func:`read` does: the frame alone."""
+    return lambda source, **options: read(source, **options)[0]
 
 
 def _nan_for_none(frame: pd.DataFrame) -> pd.DataFrame:

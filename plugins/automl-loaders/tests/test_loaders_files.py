@@ -7,16 +7,14 @@ import pandas as pd
 import pytest
 
 from automl_core import DataError
-from automl_loaders import REPORT_KEY
 
 
-def test_telco_total_charges_becomes_numeric_with_blanks_missing(load, datasets, caplog):
+def test_telco_total_charges_becomes_numeric_with_blanks_missing(read, datasets, caplog):
     caplog.set_level(logging.INFO, logger="automl.loaders")
-    frame = load(datasets / "telco_churn.csv")
+    frame, report = read(datasets / "telco_churn.csv")
     assert frame.shape == (7043, 20)
     assert frame["TotalCharges"].dtype == "float64"
     assert frame["TotalCharges"].isna().sum() == 11
-    report = frame.attrs[REPORT_KEY]
     assert report["loader"] == "csv" and report["rows"] == 7043
     assert report["conversions"] == [
         {"column": "TotalCharges", "from": "object", "to": "float64", "blanks_as_missing": 11}
@@ -25,10 +23,10 @@ def test_telco_total_charges_becomes_numeric_with_blanks_missing(load, datasets,
     assert "TotalCharges" in caplog.text and "11 blank" in caplog.text
 
 
-def test_gzipped_csv(load, datasets, adult_sample):
-    frame = load(datasets / "adult_income.csv.gz")
+def test_gzipped_csv(read, datasets, adult_sample):
+    frame, report = read(datasets / "adult_income.csv.gz")
     assert frame.shape == (32561, 15)
-    assert frame.attrs[REPORT_KEY]["conversions"] == []
+    assert report["conversions"] == []
     pd.testing.assert_frame_equal(frame.head(300), adult_sample)
 
 
@@ -40,12 +38,12 @@ def test_other_compressions(load, tmp_path, adult_sample, compression):
 
 
 @pytest.mark.parametrize(("name", "sep"), [("adult.tsv", "\t"), ("adult.txt", ";"), ("adult.tsv.gz", "\t")])
-def test_separator_is_sniffed_and_reported(load, tmp_path, adult_sample, name, sep):
+def test_separator_is_sniffed_and_reported(read, tmp_path, adult_sample, name, sep):
     path = tmp_path / name
     adult_sample.to_csv(path, index=False, sep=sep)
-    frame = load(path)
+    frame, report = read(path)
     pd.testing.assert_frame_equal(frame, adult_sample)
-    assert frame.attrs[REPORT_KEY]["sep"] == sep
+    assert report["sep"] == sep
 
 
 def test_options_reach_pandas(load, datasets):
@@ -53,37 +51,37 @@ def test_options_reach_pandas(load, datasets):
     assert list(frame.columns) == ["tenure", "Churn"] and len(frame) == 50
 
 
-def test_one_garbage_value_keeps_the_column_as_text(load, tmp_path, datasets):
+def test_one_garbage_value_keeps_the_column_as_text(read, tmp_path, datasets):
     raw = pd.read_csv(datasets / "telco_churn.csv", nrows=200, dtype={"TotalCharges": str})
     raw.loc[5, "TotalCharges"] = "n/a?"
     path = tmp_path / "telco.csv"
     raw.to_csv(path, index=False)
-    frame = load(path)
+    frame, report = read(path)
     assert frame["TotalCharges"].dtype == object
     assert frame.loc[5, "TotalCharges"] == "n/a?"
-    assert frame.attrs[REPORT_KEY]["conversions"] == []
+    assert report["conversions"] == []
 
 
-def test_a_dtype_the_user_fixed_is_not_converted(load, datasets):
-    frame = load(datasets / "telco_churn.csv", dtype={"TotalCharges": str}, nrows=100)
+def test_a_dtype_the_user_fixed_is_not_converted(read, datasets):
+    frame, report = read(datasets / "telco_churn.csv", dtype={"TotalCharges": str}, nrows=100)
     assert frame["TotalCharges"].dtype == object
-    assert frame.attrs[REPORT_KEY]["conversions"] == []
+    assert report["conversions"] == []
 
 
-def test_parquet_round_trip(load, tmp_path, adult_sample, assert_same_frame):
+def test_parquet_round_trip(read, tmp_path, adult_sample, assert_same_frame):
     path = tmp_path / "adult.parquet"
     adult_sample.to_parquet(path, index=False)
-    frame = load(path)
+    frame, report = read(path)
     assert_same_frame(adult_sample, frame)
-    assert frame.attrs[REPORT_KEY]["loader"] == "parquet"
+    assert report["loader"] == "parquet"
 
 
-def test_jsonl_round_trip(load, tmp_path, adult_sample, assert_same_frame):
+def test_jsonl_round_trip(read, tmp_path, adult_sample, assert_same_frame):
     path = tmp_path / "adult.ndjson"
     adult_sample.to_json(path, orient="records", lines=True)
-    frame = load(path)
+    frame, report = read(path)
     assert_same_frame(adult_sample, frame)
-    assert frame.attrs[REPORT_KEY]["loader"] == "jsonl"
+    assert report["loader"] == "jsonl"
 
 
 def test_jsonl_numbers_written_as_text_are_converted(load, tmp_path, datasets):
@@ -106,29 +104,29 @@ def _split_sample(tmp_path, sample, kinds=("csv", "parquet", "csv")):
     return folder
 
 
-def test_glob_of_a_directory_concatenates_its_files(load, tmp_path, adult_sample, assert_same_frame):
+def test_glob_of_a_directory_concatenates_its_files(read, tmp_path, adult_sample, assert_same_frame):
     folder = _split_sample(tmp_path, adult_sample)
     (folder / "README.md").write_text("notes, not data")
-    frame = load(folder)
+    frame, report = read(folder)
     assert_same_frame(adult_sample, frame)
-    assert [p.rsplit("/", 1)[1] for p in frame.attrs[REPORT_KEY]["files"]] == ["part0.csv", "part1.parquet", "part2.csv"]
+    assert [p.rsplit("/", 1)[1] for p in report["files"]] == ["part0.csv", "part1.parquet", "part2.csv"]
 
 
-def test_glob_pattern(load, tmp_path, adult_sample):
+def test_glob_pattern(read, tmp_path, adult_sample):
     folder = _split_sample(tmp_path, adult_sample, kinds=("csv", "csv", "parquet"))
-    frame = load(str(folder / "*.csv"))
+    frame, report = read(str(folder / "*.csv"))
     pd.testing.assert_frame_equal(frame, adult_sample.iloc[:200])
-    assert frame.attrs[REPORT_KEY]["loader"] == "glob"
+    assert report["loader"] == "glob"
 
 
-def test_glob_converts_numeric_text_across_files(load, tmp_path, datasets):
+def test_glob_converts_numeric_text_across_files(read, tmp_path, datasets):
     raw = pd.read_csv(datasets / "telco_churn.csv", nrows=600)
     raw.iloc[:400].to_csv(tmp_path / "a.csv", index=False)  # no blank TotalCharges: read as numbers
     raw.iloc[400:].to_csv(tmp_path / "b.csv", index=False)  # row 488 is blank: read as text
-    frame = load(str(tmp_path / "*.csv"))
+    frame, report = read(str(tmp_path / "*.csv"))
     assert frame["TotalCharges"].dtype == "float64"
     assert frame["TotalCharges"].isna().sum() == 1 and pd.isna(frame.loc[488, "TotalCharges"])
-    assert frame.attrs[REPORT_KEY]["conversions"][0]["blanks_as_missing"] == 1
+    assert report["conversions"][0]["blanks_as_missing"] == 1
 
 
 def test_glob_with_mismatched_columns_names_the_file(load, tmp_path, adult_sample):

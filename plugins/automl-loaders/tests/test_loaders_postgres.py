@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from automl_core import DataError
-from automl_loaders import REPORT_KEY
 
 URL = os.environ.get("AUTOML_TEST_POSTGRES_URL")
 
@@ -36,10 +35,9 @@ def _sorted(frame):
     return frame.sort_values(list(frame.columns), na_position="last").reset_index(drop=True)
 
 
-def test_read_a_table(load, table, adult_sample, assert_same_frame):
-    frame = load(URL, table=table)
+def test_read_a_table(read, table, adult_sample, assert_same_frame):
+    frame, report = read(URL, table=table)
     assert_same_frame(_sorted(adult_sample), _sorted(frame))
-    report = frame.attrs[REPORT_KEY]
     assert report["loader"] == "sql" and ":***@" in report["source"]
 
 

@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from automl_core import DataError
-from automl_loaders import REPORT_KEY
 
 
 @pytest.fixture
@@ -22,10 +21,10 @@ def shop(tmp_path, adult_sample) -> str:
     return f"sqlite:///{path}"
 
 
-def test_read_a_table(load, shop, adult_sample, assert_same_frame):
-    frame = load(shop, table="adult")
+def test_read_a_table(read, shop, adult_sample, assert_same_frame):
+    frame, report = read(shop, table="adult")
     assert_same_frame(adult_sample, frame)
-    assert frame.attrs[REPORT_KEY]["loader"] == "sql" and frame.attrs[REPORT_KEY]["table"] == "adult"
+    assert report["loader"] == "sql" and report["table"] == "adult"
 
 
 def test_read_a_query_with_parameters(load, shop, adult_sample, assert_same_frame):

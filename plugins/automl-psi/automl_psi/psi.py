@@ -14,8 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from automl_core.monitoring import (DRIFT, DRIFT_SHARE, NO_DRIFT, PREDICTION, MonitorReport, column_kinds,
-                                   prediction_kind)
+from automl_core import DRIFT, DRIFT_SHARE, NO_DRIFT, PREDICTION, MonitorReport, column_kinds, prediction_kind
 
 #: PSI at or above which a column has drifted.
 THRESHOLD = 0.2

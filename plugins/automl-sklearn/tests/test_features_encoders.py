@@ -8,8 +8,7 @@ from sklearn.pipeline import make_pipeline
 
 import automl_sklearn.plugin
 from automl_core import BuildContext, build_plugin_manager
-from automl_core.registry import Registry
-from automl_core.testing import check_preprocessor
+from automl_core.testing import registered, check_preprocessor
 from automl_sklearn.encoders_extra import MISSING, RARE
 from automl_sklearn.preprocessors_extra import EXTRA_PREPROCESSORS
 
@@ -65,8 +64,8 @@ def test_target_encoding_of_a_regression_target(dataset):
 
 
 def test_families_accept_the_target_encoding_and_a_fixed_model_fits_with_it(adult):
-    registry = Registry.from_manager(build_plugin_manager(plugins=[automl_sklearn.plugin], autoload=False))
-    accepting = {f.name for f in registry.all("model_family") if "target" in f.categorical}
+    registry = registered(automl_sklearn.plugin)
+    accepting = {f.name for f in registry["model_family"].values() if "target" in f.categorical}
     assert accepting == {"linear", "random_forest", "extra_trees", "hist_gradient_boosting"}
     frame, y = adult
     X = _categories(frame, ["native_country", "occupation", "education", "marital_status", "relationship"])

@@ -11,15 +11,15 @@ from sklearn.utils import get_tags
 
 import automl_sklearn.plugin
 from automl_core import BuildContext, build_plugin_manager
-from automl_core.registry import Registry
+from automl_core.testing import registered
 from automl_sklearn.models import boosting, neighbors
 
 FAMILIES = ["linear", "random_forest", "extra_trees", "hist_gradient_boosting", "knn"]
 
 
 @pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry.from_manager(build_plugin_manager(plugins=[automl_sklearn.plugin], autoload=False))
+def registry() -> dict:
+    return registered(automl_sklearn.plugin)
 
 
 def _context(task: str, X: pd.DataFrame, n_classes: int) -> BuildContext:
@@ -29,12 +29,12 @@ def _context(task: str, X: pd.DataFrame, n_classes: int) -> BuildContext:
                         numeric=numeric, categorical=categorical)
 
 
-def engine_pipeline(registry: Registry, family_name: str, context: BuildContext, encoder=None) -> Pipeline:
+def engine_pipeline(registry: dict, family_name: str, context: BuildContext, encoder=None) -> Pipeline:
     """numeric: impute (unless the family handles NaN) -> scale (if wanted); categorical: impute -> encode."""
-    family = registry.get("model_family", family_name)
+    family = registry["model_family"][family_name]
 
     def step(name: str):
-        return registry.get("preprocessor", name).build({}, context)
+        return registry["preprocessor"][name].build({}, context)
 
     numeric = [] if family.handles_missing else [("impute", step("simple_imputer"))]
     numeric += [("scale", step("standard_scaler"))] if family.wants_scaling else []
@@ -64,7 +64,7 @@ def test_every_family_regresses_penguin_body_mass(registry, penguins, family_nam
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
     pipeline = engine_pipeline(registry, family_name, _context("regression", X_train, 0)).fit(X_train, y_train)
 
-    r2 = registry.get("evaluator", "r2").score(y_test, pipeline.predict(X_test))
+    r2 = registry["evaluator"]["r2"].score(y_test, pipeline.predict(X_test))
     assert r2 > 0.7
 
 
@@ -76,7 +76,7 @@ def test_boosting_takes_titanic_tickets_and_names_natively(registry, titanic):
 
     encoded = pipeline.named_steps["columns"].transform(X_test)
     assert len(encoded["Name"].cat.categories) == 255  # 623 names, the rarer grouped into one level
-    assert registry.get("evaluator", "roc_auc").score(y_test, pipeline.predict_proba(X_test)) > 0.8
+    assert registry["evaluator"]["roc_auc"].score(y_test, pipeline.predict_proba(X_test)) > 0.8
     assert pipeline.named_steps["model"].n_iter_ < boosting.MAX_ITER  # it stopped early
 
 
@@ -96,7 +96,7 @@ def test_boosting_fits_on_a_column_of_too_few_values_as_if_it_were_not_there(reg
     X.loc[3, "Unrecorded"] = 7.0  # one value: fewer than any min_samples_leaf, so never split on
     y = titanic["Survived" if task == "binary" else "Fare"].to_numpy()
     X = X.drop(columns="Fare") if task == "regression" else X
-    family = registry.get("model_family", "hist_gradient_boosting")
+    family = registry["model_family"]["hist_gradient_boosting"]
     for params in family.defaults:
         model = family.build(params, _context(task, X, 2)).fit(X, y)
         output = model.predict_proba if task == "binary" else model.predict
@@ -139,7 +139,7 @@ def test_boosting_stops_early_where_a_class_has_one_row(registry, titanic, weigh
     rows = titanic[titanic["Survived"] == 0].index[:300].append(pd.Index([survivor]))
     X, y = titanic.loc[rows, ["Pclass", "Age", "Sex", "Fare", "Embarked"]], titanic.loc[rows, "Survived"].to_numpy()
     weight = np.where(y == 1, len(y) / 2, len(y) / (2 * (len(y) - 1))) if weighted else None
-    family = registry.get("model_family", "hist_gradient_boosting")
+    family = registry["model_family"]["hist_gradient_boosting"]
     model = family.build(family.defaults[0], _context("binary", X, 2))
     assert model.early_stopping is True
     model.fit(X, y, sample_weight=weight)
@@ -154,7 +154,7 @@ def test_boosting_boosts_a_fixed_number_of_iterations_without_room_for_a_split(r
     frame, target, _ = dataset("marketing_income", 100)
     X, y = frame.drop(columns=target), frame[target].astype("category").cat.codes.to_numpy()
     X = X.astype({c: "category" for c in X.columns if X[c].dtype == object})  # as the engine types them
-    family = registry.get("model_family", "hist_gradient_boosting")
+    family = registry["model_family"]["hist_gradient_boosting"]
     params = family.defaults[0]
     model = family.build(params, _context("multiclass", X, 9))  # 100 rows: early stopping on
     fold = np.arange(len(X)) < 80
@@ -168,7 +168,7 @@ def test_boosting_boosts_a_fixed_number_of_iterations_without_room_for_a_split(r
 
 @pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
 def test_forests_take_nan_exactly_when_the_installed_trees_do(registry, titanic, family_name):
-    family = registry.get("model_family", family_name)
+    family = registry["model_family"][family_name]
     X = titanic[["Age", "Fare", "Pclass"]]  # Age is missing for 177 passengers
     model = family.build(family.defaults[0], _context("binary", X, 2))
 
@@ -191,18 +191,18 @@ def test_boosting_stops_early_unless_the_data_is_tiny():
 
 
 def test_the_linear_strength_is_the_penalty_of_both_tasks(registry):
-    family = registry.get("model_family", "linear")
+    family = registry["model_family"]["linear"]
     assert family.build({"strength": 4.0}, BuildContext(task="binary")).C == pytest.approx(0.25)
     assert family.build({"strength": 4.0}, BuildContext(task="regression")).alpha == pytest.approx(4.0)
 
 
 def test_registered_families_describe_what_they_accept(registry):
-    described = {f.name: (f.categorical, f.handles_missing, f.wants_scaling) for f in registry.all("model_family")}
+    described = {f.name: (f.categorical, f.handles_missing, f.wants_scaling) for f in registry["model_family"].values()}
     assert described["linear"] == (("onehot", "target"), False, True)
     assert described["knn"] == (("onehot",), False, True)
     assert described["hist_gradient_boosting"] == (("native", "ordinal", "target"), True, False)
     assert sorted(described) == sorted(FAMILIES)
-    costs = {f.name: f.cost for f in registry.all("model_family")}
+    costs = {f.name: f.cost for f in registry["model_family"].values()}
     assert costs["hist_gradient_boosting"] == 1.0 and costs["linear"] < costs["knn"] < costs["random_forest"]
     assert np.all(np.array(list(costs.values())) > 0)
 
@@ -213,7 +213,7 @@ def test_forests_predict_inline_exactly_as_scikit_learn_does(registry, titanic, 
     """The inline forests sum their trees in the calling thread; the outputs are scikit-learn's."""
     from sklearn import ensemble
 
-    family = registry.get("model_family", family_name)
+    family = registry["model_family"][family_name]
     X = titanic[["Age", "Fare", "Pclass", "SibSp"]]
     y = titanic["Survived"].astype(int) if task == "binary" else titanic["Fare"]
     model = family.build(family.defaults[0], _context(task, X, 2 if task == "binary" else 0)).fit(X, y)
@@ -248,7 +248,7 @@ def test_boosting_predicts_through_its_category_lookup_exactly_as_scikit_learn_d
         X[column] = X[column].astype("category")
     y = titanic["Survived" if task == "binary" else "Fare"].to_numpy()
     train = np.arange(len(X)) < 500  # the other rows hold Cabin levels the fit never saw, and missing values
-    family = registry.get("model_family", "hist_gradient_boosting")
+    family = registry["model_family"]["hist_gradient_boosting"]
     model = family.build(family.defaults[0], _context(task, X, 2)).fit(X[train], y[train])
     plain = (HistGradientBoostingClassifier if task == "binary" else HistGradientBoostingRegressor)(
         **model.get_params()).fit(X[train], y[train])

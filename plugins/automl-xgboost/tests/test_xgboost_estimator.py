@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, mean_squared_error
 
-from automl_core.early_stopping import inner_split
+from automl_core import inner_split
 from automl_xgboost.estimator import XGBoostEarlyStoppingClassifier, XGBoostEarlyStoppingRegressor
 from automl_xgboost.space import DEFAULTS
 
@@ -132,21 +132,3 @@ def test_sample_weights_shift_the_classifier_towards_the_weighted_class(datasets
     weights = np.where(y == 1, (y == 0).sum() / (y == 1).sum(), 1.0)
     weighted = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y, sample_weight=weights)
     assert weighted.predict_proba(X)[:, 1].mean() > 2 * plain.predict_proba(X)[:, 1].mean()
-
-
-def test_engine_output_of_float32_probabilities_sums_to_one_and_scores_without_warning():
-    import warnings
-
-    from automl_core.evaluation import model_output
-
-    X, y = sample("wine_quality_white", 1500)
-    codes = np.unique(y.to_numpy(), return_inverse=True)[1]  # the engine fits on class indices
-    model = XGBoostEarlyStoppingClassifier(params=DEFAULTS[0], n_jobs=1).fit(X, codes)
-    raw = model.predict_proba(X)
-    assert raw.dtype == np.float32  # XGBoost's own output: rows sum to 1 within float32 only
-    output = model_output(model, X, "multiclass", len(model.classes_))
-    assert np.abs(output.sum(axis=1) - 1).max() < 1e-12
-    assert np.abs(output - raw).max() < 1e-6
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # scikit-learn warns when probabilities do not sum to one
-        log_loss(codes, output, labels=np.arange(len(model.classes_)))

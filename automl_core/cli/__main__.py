@@ -1,0 +1,4 @@
+"""``python -m automl_core.cli``: the ``automl`` command line."""
+from . import main
+
+main()

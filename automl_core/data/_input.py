@@ -1,0 +1,139 @@
+"""Turning what the user passed to ``fit`` or ``predict`` into checked features and target."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ._columns import holds_numbers
+from ._numeric_text import convert_numeric_text
+
+
+def with_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column name as text (a frame made from an array has 0, 1...): the
+    names a model is fitted with."""
+    if all(isinstance(c, str) for c in frame.columns):
+        return frame
+    return frame.set_axis([str(c) for c in frame.columns], axis=1)
+
+
+def fitted_frame(X: Any, model: Any, what: str = "X") -> pd.DataFrame:
+    """``X`` as a frame (:func:`to_frame`) named as ``model`` was fitted: names as text for a
+    model fitted with text names (every model since names are made text at fit), others as
+    they are (older packages fitted with numbers as names expect numbers)."""
+    frame = to_frame(X, what)
+    return with_string_columns(frame) if all(isinstance(c, str) for c in model.feature_names_in_) else frame
+
+
+def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
+    """A DataFrame from a DataFrame, a mapping of columns (or of one record's values), records
+    or a 2-d array."""
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    if isinstance(X, (list, tuple)) and X and isinstance(X[0], Mapping):
+        return pd.DataFrame.from_records(X)
+    if isinstance(X, Mapping):
+        if X and all(np.ndim(v) == 0 for v in X.values()):  # {"age": 30, "sex": "f"}: one record
+            return pd.DataFrame([X])
+        return pd.DataFrame(X)
+    array = np.asarray(X)
+    if array.ndim != 2:
+        raise DataError(f"{what} must be a table (a DataFrame or a 2-d array), got {type(X).__name__} of shape {array.shape}")
+    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+
+
+def check_columns(X: pd.DataFrame, what: str) -> None:
+    """Non-empty, unique string column names, no infinite numbers."""
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"{what} is empty ({X.shape[0]} rows, {X.shape[1]} columns)")
+    duplicates = sorted(str(c) for c, n in Counter(X.columns).items() if n > 1)
+    if duplicates:
+        raise DataError(f"{what} has duplicate column names: {duplicates}")
+    infinite = [str(c) for c in X.select_dtypes("number").columns if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
+    if infinite:
+        raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
+
+
+def split_target(frame: pd.DataFrame, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series, str]:
+    """Features and target, from ``fit(df, target=...)`` or ``fit(X, y)``. A ``y`` Series whose
+    index holds the rows' labels in another order is aligned to them; any other ``y`` is read by
+    position."""
+    if target is not None:
+        if y is not None:
+            raise DataError("give either y or target=, not both")
+        if target not in frame.columns:
+            raise DataError(f"target column {target!r} is not in {what}; columns: {list(map(str, frame.columns))}")
+        return frame.drop(columns=[target]), frame[target], str(target)
+    if y is None:
+        raise DataError("fit needs a target: fit(X, y) or fit(df, target='column')")
+    series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel(), index=frame.index)
+    if len(series) != len(frame):
+        raise DataError(f"y has {len(series)} values but X has {len(frame)} rows")
+    if _same_labels_in_another_order(series.index, frame.index):
+        series = series.reindex(frame.index)  # the rows the labels name, as pandas aligns them
+    series = series.set_axis(frame.index)  # otherwise by position, as scikit-learn reads y
+    return frame, series, str(series.name) if series.name is not None else "y"
+
+
+def _same_labels_in_another_order(first: pd.Index, second: pd.Index) -> bool:
+    """Whether two indexes of unique labels hold the same labels, not in the same order."""
+    if not (first.is_unique and second.is_unique and len(first) == len(second)) or first.equals(second):
+        return False
+    try:
+        return first.sort_values().equals(second.sort_values())
+    except TypeError:  # labels that do not sort together: not the same labels
+        return False
+
+
+def drop_missing_target(X: pd.DataFrame, y: pd.Series, name: str) -> tuple[pd.DataFrame, pd.Series, int]:
+    """Rows whose target is missing cannot teach anything: drop them and say how many."""
+    missing = y.isna().to_numpy()
+    if missing.all():
+        raise DataError(f"target {name!r} is missing in every row")
+    return X.loc[~missing], y.loc[~missing], int(missing.sum())
+
+
+def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mapping[str, str],
+                  loaded_numeric_text: Mapping[str, int] | None = None) -> "TrainingData":
+    """What ``fit`` learns from: the features and the target (its missing rows dropped), the
+    target's name, the columns of numbers written as text (read as numbers here or, as
+    ``loaded_numeric_text`` says, by the loader) with their count of blanks read as missing,
+    and the number of rows dropped.
+
+    Column names become text (a target or column type named ``6`` is the column ``"6"``), and
+    object columns of numbers (Python's, numpy's, ``Decimal``) become float64, as the typing
+    step reads them, unless ``column_types`` types them otherwise.
+    """
+    frame = with_string_columns(frame)
+    features, target_series, name = split_target(frame, y, None if target is None else str(target), "the training data")
+    typed = {c for c, kind in column_types.items() if kind != "numeric"}
+    check_columns(features, "the training data")
+    numbers = [c for c in features.columns if c not in typed and holds_numbers(features[c])]
+    if numbers:
+        features = features.assign(**{c: pd.to_numeric(features[c]).astype("float64") for c in numbers})
+        check_columns(features[numbers], "the training data")  # infinity among the objects
+    features, conversions = convert_numeric_text(features, keep=typed, blanks_required=True)
+    numeric_text = {c: n for c, n in (loaded_numeric_text or {}).items() if c in features.columns}
+    numeric_text.update({c["column"]: c["blanks_as_missing"] for c in conversions})
+    if conversions:  # "inf" written as text is infinite too
+        check_columns(features[list(numeric_text)], "the training data")
+    features, target_series, dropped = drop_missing_target(features, target_series, name)
+    return TrainingData(features, target_series, name, numeric_text, dropped)
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """The checked training input: features, target, the target's name, the numeric text
+    columns (column to blanks read as missing) and the rows dropped for a missing target."""
+
+    features: pd.DataFrame
+    target: pd.Series
+    target_name: str
+    numeric_text: Mapping[str, int]
+    dropped_target_rows: int

@@ -1,0 +1,182 @@
+"""Input validation: a pandera schema inferred at fit, checked at predict. The one pandera module.
+
+The schema states, per feature column the model uses, what it must hold: numbers (finite)
+for numeric columns, anything for categorical ones (unseen levels are a policy, not a schema
+failure, unless the policy is ``"error"``), and whether missing values are allowed (only where
+the training data had them, when ``strict_missing``). Checking is lazy: one
+:class:`SchemaError` lists every failure (column, check, offending value, row).
+
+Numbers stored as strings are rejected, never coerced silently; integers where floats were
+seen are fine.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)
+    import pandera.pandas as pa
+    from pandera import extensions
+    from pandera.errors import SchemaError as _PanderaSchemaError
+    from pandera.errors import SchemaErrors as _PanderaSchemaErrors
+
+from ._columns import ColumnPlan
+from ..errors import SchemaError
+
+#: Failures shown in an error message; the full table is on ``SchemaError.failures``.
+MAX_FAILURES_SHOWN = 12
+
+
+def _is_number(value, booleans: bool = False) -> bool:
+    """Missing, or a number (Python's, numpy's, ``Decimal``); a boolean only if ``booleans``."""
+    if isinstance(value, (bool, np.bool_)):
+        return booleans
+    return value is None or isinstance(value, numbers.Number)
+
+
+def _numbers(series: pd.Series, booleans: bool) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return pd.Series(True, index=series.index)
+    return series.map(lambda v: _is_number(v, booleans) or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_numeric(series: pd.Series):
+    """Values are numbers (or missing): a numeric dtype, or numbers in an object column. A
+    boolean in an object column is not one (``True`` for an age)."""
+    return _numbers(series, booleans=False)
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_boolean(series: pd.Series):
+    """Values of a column that was boolean at fit: booleans or numbers (or missing)."""
+    return _numbers(series, booleans=True)
+
+
+@extensions.register_check_method(check_type="vectorized")
+def automl_finite(series: pd.Series):
+    """Numeric values are not infinite."""
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    return ~np.isinf(values)
+
+
+@extensions.register_check_method(statistics=["levels"], check_type="vectorized")
+def automl_known_level(series: pd.Series, *, levels: Iterable[str]):
+    """Categorical values are levels seen at fit (or missing)."""
+    return series.isna() | series.astype(str).isin(set(levels))
+
+
+def infer_schema(
+    X: pd.DataFrame,
+    plan: ColumnPlan,
+    *,
+    strict_missing: bool = True,
+    unseen: str = "missing",
+) -> pa.DataFrameSchema:
+    """The schema of the training features ``X`` for the columns the plan keeps."""
+    columns = {}
+    for col, kind in plan.kinds.items():
+        if kind in ("drop", "identifier"):
+            continue
+        nullable = bool(X[col].isna().any()) or not strict_missing
+        checks = []
+        if kind == "numeric":
+            was_boolean = pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
+            checks = [pa.Check.automl_boolean() if was_boolean else pa.Check.automl_numeric(), pa.Check.automl_finite()]
+        elif kind == "categorical" and unseen == "error":
+            levels = sorted(X[col].dropna().astype(str).unique().tolist())
+            checks = [pa.Check.automl_known_level(levels=levels)]
+        columns[col] = pa.Column(None, checks=checks, nullable=nullable, required=True, coerce=False)
+    return pa.DataFrameSchema(columns, strict=False, name="automl_features")
+
+
+def _describe(failures: pd.DataFrame) -> str:
+    lines = []
+    for row in failures.head(MAX_FAILURES_SHOWN).itertuples(index=False):
+        where = "" if pd.isna(row.index) else f" at row {row.index}"
+        value = "" if pd.isna(row.failure_case) and row.check != "not_nullable" else f": {row.failure_case!r}"
+        lines.append(f"  column {row.column!r} failed {row.check}{value}{where}")
+    more = len(failures) - MAX_FAILURES_SHOWN
+    if more > 0:
+        lines.append(f"  ... and {more} more (see the error's .failures)")
+    return "\n".join(lines)
+
+
+def _failure_table(exc: Exception) -> pd.DataFrame:
+    table = getattr(exc, "failure_cases", None)
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame([{"column": getattr(getattr(exc, "schema", None), "name", None), "check": str(getattr(exc, "check", "")), "failure_case": str(exc), "index": None}])
+    table = table.copy()
+    absent = table["check"].astype(str) == "column_in_dataframe"
+    table.loc[absent, "column"] = table.loc[absent, "failure_case"]
+    table["check"] = table["check"].astype(str).str.replace(r"^automl_", "", regex=True)
+    table["check"] = table["check"].replace({"column_in_dataframe": "column_present"})
+    return table[["column", "check", "failure_case", "index"]].reset_index(drop=True)
+
+
+#: The checks :func:`_surely_valid` can decide without pandera.
+_FAST_CHECKS = {"automl_numeric", "automl_boolean", "automl_finite"}
+
+
+def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
+    """True only when every check of ``schema`` surely passes on ``X``, decided with a few
+    vectorized operations: numeric columns of a numeric dtype without infinities, no missing
+    value where none is allowed, and a schema with nothing else to check. Anything else
+    returns False and goes through pandera, which names each failure. Predicting 179 rows
+    took 7-9 ms in pandera's ``validate`` and takes well under 1 ms here.
+    """
+    if schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None \
+            or schema.coerce or getattr(schema, "parsers", None) or not X.columns.is_unique:
+        return False
+    numeric, complete = [], []
+    dtypes = X.dtypes
+    for name, column in schema.columns.items():
+        if name not in X.columns or column.dtype is not None or column.coerce or column.regex \
+                or column.unique or getattr(column, "parsers", None):
+            return False
+        checks = {check.name for check in column.checks}
+        if not checks <= _FAST_CHECKS:
+            return False
+        if checks:
+            if not pd.api.types.is_numeric_dtype(dtypes[name]):  # booleans are numeric to pandas
+                return False
+            numeric.append(name)
+        if not column.nullable:
+            complete.append(name)
+    if complete and X[complete].isna().to_numpy().any():  # one pass per block, not one per column
+        return False
+    if numeric:
+        block = X[numeric].to_numpy(dtype="float64", na_value=np.nan)
+        return not np.isinf(block).any()
+    return True
+
+
+def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -> None:
+    """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure."""
+    if _surely_valid(schema, X):
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandera's own concat of failure cases
+            schema.validate(X, lazy=True)
+    except (_PanderaSchemaErrors, _PanderaSchemaError) as exc:
+        failures = _failure_table(exc)
+        columns = sorted({str(c) for c in failures["column"].dropna()})
+        message = (
+            f"{what} does not match the schema learned at fit: {len(failures)} failure(s) "
+            f"in column(s) {', '.join(columns)}\n{_describe(failures)}"
+        )
+        raise SchemaError(message, failures) from None
+
+
+def schema_to_yaml(schema: pa.DataFrameSchema) -> str:
+    return schema.to_yaml()
+
+
+def schema_from_yaml(text: str) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema.from_yaml(text)

@@ -1,0 +1,300 @@
+"""The ``AutoML`` estimator: scikit-learn's rules, every component from a plugin."""
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .data import fitted_frame, read_numeric_text, split_target, validate
+from .errors import DataError
+from .fit import FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, threads
+from .model import labels_of, score
+from .plugin import Registry, build_plugin_manager
+from .search import Deadline, thread_limit
+
+#: Share of the time budget kept back from search and refit for the steps after them.
+FINISH_MARGIN = 0.02
+
+
+class AutoML(BaseEstimator):
+    """Searches preprocessing x model family x hyperparameters under a wall-clock budget.
+
+    :param time_budget: seconds for the whole of ``fit``, refit included (a hard bound).
+    :param seed: seeds splits, the sampler and every model.
+    :param task: ``"binary"``, ``"multiclass"`` or ``"regression"``; inferred when None.
+    :param metric: the name of any installed evaluator; per task default when None
+        (ROC AUC, log loss, RMSE).
+    :param families: names of the model families the search may use (all that serve the
+        task when None); one name may be given as a string.
+    :param validation: ``"auto"``, ``"kfold"`` or ``"holdout"``; ``folds`` and ``holdout``
+        size them. ``"auto"`` uses k-fold on small data and a holdout on large data.
+    :param ensemble: combine the best pipelines by greedy ensemble selection.
+    :param column_types: column to type (``numeric``, ``categorical``, ``datetime``, ``text``,
+        ``identifier``, ``drop``), overriding inference.
+    :param unseen: a categorical level not seen at fit is ``"missing"`` (default) or an ``"error"``.
+    :param strict_missing: at predict, a column that had no missing values at fit must have none.
+    :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
+        of) the installed ones. :param block_plugins: plugin names not to load.
+    :param n_jobs: threads per model (default 1: see :data:`automl_core.fit.DEFAULT_THREADS`; raising it pays
+        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE`` before import, on cores nothing else uses).
+    :param exclude: names of model families, preprocessors or feature builders the search must
+        not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
+    :param max_trials: stop after this many trials even if time remains.
+    :param reference_rows: size of the training sample kept for monitoring.
+    :param predict_time_limit: most seconds per row the final model may take to predict, as
+        its members took on the validation rows during the search (e.g. ``1e-5``: 100,000
+        rows a second). Pipelines slower than that alone are left out of the ensemble, and
+        members are dropped, the least useful first, until their summed cost is within it;
+        when no pipeline is fast enough the fastest is kept, with a :class:`PredictTimeWarning`.
+    :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
+        ``top_configs_``) to try first, before the default portfolio.
+    """
+
+    def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
+                 families: Sequence[str] | None = None, validation: str = "auto", folds: int = 5,
+                 holdout: float = 0.2, ensemble: bool = True, column_types: Mapping[str, str] | None = None,
+                 unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
+                 block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
+                 n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
+                 warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
+                 predict_time_limit: float | None = None):
+        self.time_budget = time_budget
+        self.seed = seed
+        self.task = task
+        self.metric = metric
+        self.families = families
+        self.validation = validation
+        self.folds = folds
+        self.holdout = holdout
+        self.ensemble = ensemble
+        self.column_types = column_types
+        self.unseen = unseen
+        self.strict_missing = strict_missing
+        self.plugins = plugins
+        self.block_plugins = block_plugins
+        self.autoload_plugins = autoload_plugins
+        self.n_jobs = n_jobs
+        self.max_trials = max_trials
+        self.reference_rows = reference_rows
+        self.warm_start = warm_start
+        self.exclude = exclude
+        self.predict_time_limit = predict_time_limit
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
+        """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
+
+        ``X`` is a DataFrame (or array) with ``y``, or a frame, what a loader returned
+        (:class:`~automl_core.LoadedData`) or any source a loader plugin reads (a path, a
+        connection string...) with ``target=`` naming the target column; ``load_options`` go
+        to the loader.
+        """
+        settings = FitSettings.from_params(self.get_params(deep=False))
+        started = time.monotonic()
+        # search and refit end a little early: what follows them (ensemble bookkeeping, the
+        # reference sample, observers) must fit in the budget too
+        deadline = Deadline(settings.time_budget * (1 - FINISH_MARGIN), start=started)
+        pm = self._plugin_manager(refresh=True)
+        registry = Registry.from_manager(pm)
+        if settings.exclude:
+            registry = registry.without(settings.exclude)
+        try:
+            training = read_training_input(pm, X, y, target, load_options, settings.column_types)
+            prepared = prepare(registry, training, settings)
+            pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
+                      settings=prepared.summary(settings))
+            outcome = search_and_refit(pm, prepared, settings, deadline)
+            learned = fitted_attributes(training, prepared, outcome, settings)
+        except Exception as exc:
+            pm.notify("on_fit_error", estimator=self, error=exc)
+            raise
+        self._set_fitted(learned)
+        self.fit_seconds_ = time.monotonic() - started
+        pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
+        return self
+
+    @classmethod
+    def from_fitted(cls, params: Mapping[str, Any], learned: Mapping[str, Any]) -> "AutoML":
+        """An estimator with ``params`` (as ``get_params()`` gives them) and the learned
+        attributes of an earlier fit (names ending in ``_``): what a model package restores.
+        The evaluators are taken from the installed plugins again."""
+        model = cls(**params)
+        learned = dict(learned)
+        registry = Registry.from_manager(model._plugin_manager(), kinds=["evaluator"])
+        learned["evaluators_"] = registry.all("evaluator", learned["task_"])
+        model._set_fitted(learned)
+        return model
+
+    def _set_fitted(self, learned: Mapping[str, Any]) -> None:
+        unknown = [name for name in learned if not name.endswith("_") or name.startswith("_")]
+        if unknown:
+            raise ValueError(f"not learned attributes: {unknown}")
+        vars(self).update(learned)
+        self._ready_to_predict()
+
+    def _plugin_manager(self, refresh: bool = False):
+        if refresh or getattr(self, "_pm", None) is None:
+            self._pm = build_plugin_manager(self.plugins, self.block_plugins, self.autoload_plugins)
+        return self._pm
+
+    def _threads(self) -> int:
+        return threads(self.n_jobs)
+
+    def _ready_to_predict(self) -> None:
+        """Do now, after fit and after load, what the first predict would otherwise do: find
+        the members' shared transformer prefixes, scan the thread pools and import what the
+        pipelines import lazily, by predicting two reference rows (no hook is called)."""
+        self.model_.shared_prefixes()  # also without a reference sample, or if the warm-up fails
+        reference = getattr(self, "reference_", None)
+        with thread_limit(self._threads()):
+            if reference is not None and len(reference):
+                try:
+                    self.model_.output(self._features(reference.head(2)))
+                except Exception:  # noqa: BLE001 - a warm-up only: predict itself reports any failure
+                    pass
+
+    # ------------------------------------------------------------------ predict
+    def _features(self, X: Any) -> pd.DataFrame:
+        if isinstance(X, pd.Series) and set(self.feature_names_in_) <= set(map(str, X.index)):
+            X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
+        frame = fitted_frame(X, self)
+        frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
+        validate(self.schema_, frame, "the input")
+        kept = list(self.schema_.columns)
+        return frame[kept]
+
+    def _output(self, X: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        check_is_fitted(self, "model_")
+        pm = self._plugin_manager()
+        try:
+            features = self._features(X)
+            pm.notify("before_predict", estimator=self, X=features)
+            if len(features) == 0:  # no rows: some transformers (scikit-learn's imputers) refuse them
+                return features, np.empty((0,) if self.task_ == "regression" else (0, len(self.classes_)))
+            with thread_limit(self._threads()):
+                return features, self.model_.output(features)
+        except Exception as exc:
+            pm.notify("on_predict_error", estimator=self, error=exc)
+            raise
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (the original ones) or regression values."""
+        features, output = self._output(X)
+        result = output if self.task_ == "regression" else self.labels_from_proba(output)
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=result)
+        return result
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        check_is_fitted(self, "model_")
+        if self.task_ == "regression":
+            raise AttributeError("predict_proba is for classification; this model does regression")
+        features, output = self._output(X)
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=output)
+        return output
+
+    def labels_from_proba(self, proba: np.ndarray) -> np.ndarray:
+        """The class labels ``predict`` gives for these class probabilities (columns in the
+        order of ``classes_``): the tuned decision threshold applied, if any."""
+        check_is_fitted(self, "model_")
+        return self.classes_[labels_of(np.asarray(proba), self.threshold_)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """The search metric on ``(X, y)`` (higher is better: losses are negated, as scikit-learn does)."""
+        value = self._metric_values(X, y, [self.metric_])[self.metric_]
+        evaluator = next(e for e in self.evaluators_ if e.name == self.metric_)
+        return value if evaluator.greater_is_better else -value
+
+    def evaluate(self, X: Any, y: Any = None, *, target: str | None = None) -> pd.DataFrame:
+        """Every installed metric for this task on labelled data, as a table."""
+        check_is_fitted(self, "model_")
+        frame = fitted_frame(X, self)
+        if target is None and y is None and self.target_name_ in frame.columns:
+            target = self.target_name_
+        features, labels, _ = split_target(frame, y, target, "the evaluation data")
+        values = self._metric_values(features, labels, [e.name for e in self.evaluators_])
+        rows = [{"metric": e.name, "value": values[e.name], "greater_is_better": e.greater_is_better,
+                 "search_metric": e.name == self.metric_} for e in self.evaluators_]
+        return pd.DataFrame(rows)
+
+    def _metric_values(self, X: Any, y: Any, names: list[str]) -> dict[str, float]:
+        features, output = self._output(X)
+        y_true = self._encode_labels(pd.Series(np.asarray(y).ravel()))
+        if len(y_true) != len(features):
+            raise DataError(f"y has {len(y_true)} values but X has {len(features)} rows")
+        by_name = {e.name: e for e in self.evaluators_}
+        self._pm.notify("after_predict", estimator=self, X=features, predictions=output)
+        return {n: score(by_name[n], y_true, output, self.threshold_) for n in names}
+
+    def _encode_labels(self, y: pd.Series) -> np.ndarray:
+        if self.task_ == "regression":
+            return y.to_numpy(dtype="float64")
+        index = {c: i for i, c in enumerate(self.classes_)}
+        unknown = sorted({str(v) for v in y if v not in index})
+        if unknown:
+            raise DataError(f"labels {unknown} were not among the classes seen at fit {list(self.classes_)}")
+        return y.map(index).to_numpy(dtype="int64")
+
+    # ------------------------------------------------------------------ life after fit
+    def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None):
+        """Write the model package to ``path`` atomically (see :mod:`automl_core.package`);
+        ``data``, the training frame, is fingerprinted into the metadata when given."""
+        from .package import save
+
+        return save(self, path, overwrite=overwrite, data=data)
+
+    def monitor(self, current: Any, y_true: Any = None, *, monitor: Any = None, **options):
+        """Drift of production data (and, with labels, quality) against the training reference.
+
+        Returns a :class:`automl_core.MonitorReport` from a monitor plugin; ``options``
+        (``reference``, ``drift_share``, ``quality_tolerance``) are those of
+        :func:`automl_core.monitoring.monitor`.
+        """
+        from .monitoring import monitor as monitor_data
+
+        return monitor_data(self, current, y_true, monitor=monitor, **options)
+
+    def update(self, new_data: Any, y: Any = None, *, target: str | None = None, policy: Any = None,
+               history: Any = None) -> tuple["AutoML", Any]:
+        """Retrain on labelled new data when ``policy`` says it is worth it.
+
+        Returns ``(model, decision)``: the better of the old and the retrained model, and a
+        record of what was done and why (see :func:`automl_core.monitoring.update`).
+        """
+        from .monitoring import update as update_model
+
+        return update_model(self, new_data, y, target=target, policy=policy, history=history)
+
+    def __sklearn_clone__(self):
+        # plugins passed in code may be modules, which cannot be deep-copied
+        return type(self)(**self.get_params(deep=False))
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_pm", None)  # plugin managers hold modules; rebuilt on demand after loading
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = True  # wall-clock budgets
+        return tags
+
+
+
+def load(path: Any, *, trusted: Sequence[str] = ()) -> AutoML:
+    """Read a model package written by :meth:`AutoML.save`; returns the fitted estimator.
+
+    Every file is checked against the package's manifest, the plugin distributions the model
+    was built with must be installed (another version only warns), and the files may hold
+    only types those vouch for; ``trusted`` names more types to accept.
+
+    :raises automl_core.PackageError: naming the file, distribution or types at fault.
+    """
+    from .package import read_package
+
+    stored = read_package(path, trusted=trusted)
+    return AutoML.from_fitted(stored.params, stored.learned)

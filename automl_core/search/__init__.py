@@ -1,0 +1,81 @@
+"""How a model is found: the search space of pipelines, validation splits, the optuna study
+under a wall-clock budget the engine keeps itself, ensemble selection and the final refit.
+
+:mod:`automl_core.search._study` is the one module that imports optuna; it is imported on the
+first use of :class:`Search`, so that reading the other names here stays light.
+"""
+from ._budget import Deadline, can_interrupt, thread_limit, time_limit
+from ._ensemble_selection import (
+    ENSEMBLE_CANDIDATES,
+    HOLDOUT_PARTS,
+    PRUNE_STANDARD_ERRORS,
+    PRUNE_TOLERANCE,
+    ensemble_weights,
+    fold_positions,
+    fit_to_limit,
+    predict_costs,
+    prune_members,
+    score_groups,
+    select_ensemble,
+)
+from ._leaderboard import blend_oof, leaderboard, top_configs
+from ._refit import MAX_RESERVE_SHARE, REFIT_MARGIN, REFIT_MEMBERS, final_weights, make_reserve, refit_estimate, refit_final
+from ._space import IMBALANCE_SHARE, NONE, PipelineConfig, ScopedTrial, SearchSpace, fit_pipeline
+from ._splits import Splits, make_splits, resolve_validation
+from ._trial import SearchData, TrialResult, best_first, trial_cost
+
+__all__ = [
+    "ENSEMBLE_CANDIDATES",
+    "HOLDOUT_PARTS",
+    "IMBALANCE_SHARE",
+    "MAX_RESERVE_SHARE",
+    "PRUNE_STANDARD_ERRORS",
+    "PRUNE_TOLERANCE",
+    "REFIT_MARGIN",
+    "REFIT_MEMBERS",
+    "NONE",
+    "Deadline",
+    "PipelineConfig",
+    "ScopedTrial",
+    "Search",
+    "SearchData",
+    "SearchSpace",
+    "Splits",
+    "TrialResult",
+    "best_first",
+    "blend_oof",
+    "can_interrupt",
+    "ensemble_weights",
+    "final_weights",
+    "fit_pipeline",
+    "fit_to_limit",
+    "fold_positions",
+    "leaderboard",
+    "make_reserve",
+    "make_splits",
+    "predict_costs",
+    "prune_members",
+    "refit_estimate",
+    "refit_final",
+    "resolve_validation",
+    "score_groups",
+    "select_ensemble",
+    "thread_limit",
+    "time_limit",
+    "top_configs",
+    "trial_cost",
+]
+
+
+# Model packages name these classes by this public subpackage, not by the private module that
+# defines them, so that a module can move without breaking the packages saved before.
+for _cls in (PipelineConfig,):
+    _cls.__module__ = __name__
+
+
+def __getattr__(name: str):
+    if name == "Search":  # optuna: imported when a search is run, not when a model is loaded
+        from ._study import Search
+
+        return Search
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
