@@ -4,8 +4,13 @@ Each (system, dataset) pair runs in its own subprocess, under the interpreter of
 virtualenv, so that one crash or time-out fails one row. Rows are appended as JSON lines to
 ``results/<date>-<budget>s.jsonl``; the summary is printed and written beside it as markdown.
 
-    python benchmarks/run.py --budget 60
+    AUTOML_DATASETS=PATH/TO/shared/datasets python benchmarks/run.py --budget 60
     python benchmarks/run.py --budget 10 --datasets penguins,titanic --systems hgb,constant
+    python benchmarks/run.py --manifest /tmp/heldout/manifest.json   # other datasets, rows of their own
+
+The shared datasets are the folder named by ``$AUTOML_DATASETS`` (the one holding their
+``manifest.json``), else ``shared/datasets`` beside the repository; ``--manifest`` names
+another manifest in the same format.
 """
 from __future__ import annotations
 
@@ -28,7 +33,10 @@ import summarize
 
 HERE = Path(__file__).resolve().parent
 RUNNERS = HERE / "runners"
-MANIFEST = Path("/work/shared/datasets/manifest.json")
+#: The environment variable naming the shared datasets' folder (the one holding manifest.json).
+DATASETS_ENV = "AUTOML_DATASETS"
+#: Where the shared datasets are looked for when $AUTOML_DATASETS is not set: beside the repository.
+BESIDE = HERE.parent.parent / "shared" / "datasets"
 SYSTEMS = ("ours", "flaml", "autogluon", "hgb", "constant", "ours_basic", "ours_fast")
 PYTHONS = {
     "ours": sys.executable,
@@ -50,7 +58,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--datasets", help="comma-separated names from the manifest (default: all)")
     p.add_argument("--systems", default=",".join(SYSTEMS[:5]), help="comma-separated, from: " + ",".join(SYSTEMS))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--manifest", type=Path, default=MANIFEST)
+    p.add_argument("--manifest", type=Path,
+                   help=f"the datasets' manifest.json (default: the shared datasets': ${DATASETS_ENV}/manifest.json, "
+                        "else shared/datasets/manifest.json beside the repository)")
     p.add_argument("--results", type=Path, default=HERE / "results", help="folder for JSONL, markdown, logs")
     p.add_argument("--python", action="append", default=[], metavar="SYSTEM=PATH",
                    help="interpreter for a system, e.g. flaml=/opt/peers/flaml/bin/python")
@@ -58,7 +68,32 @@ def parse_args(argv=None) -> argparse.Namespace:
     unknown = set(args.systems.split(",")) - set(SYSTEMS)
     if unknown:
         p.error(f"unknown systems: {', '.join(sorted(unknown))}")
+    args.manifest = find_manifest(args.manifest)
     return args
+
+
+def shared_manifest() -> Path | None:
+    """The shared datasets' manifest: in ``$AUTOML_DATASETS`` if set (whether it exists or not),
+    else in ``shared/datasets`` beside the repository if there; otherwise None."""
+    folder = os.environ.get(DATASETS_ENV)
+    if folder:
+        return Path(folder) / "manifest.json"
+    beside = BESIDE / "manifest.json"
+    return beside if beside.is_file() else None
+
+
+def find_manifest(given: Path | None) -> Path:
+    """``--manifest`` if given, else the shared datasets' manifest; an error naming both ways when
+    neither leads to a manifest."""
+    manifest = given or shared_manifest()
+    if manifest is None:
+        raise SystemExit(f"where are the datasets? pass --manifest PATH/manifest.json, or set {DATASETS_ENV} to the "
+                         f"folder of the shared datasets' manifest.json (none in {BESIDE}, beside the repository)")
+    if not manifest.is_file():
+        how = "--manifest" if given else f"{DATASETS_ENV}={os.environ[DATASETS_ENV]}"
+        raise SystemExit(f"no manifest at {manifest} (from {how}); pass --manifest PATH/manifest.json, or set "
+                         f"{DATASETS_ENV} to the folder of the shared datasets' manifest.json")
+    return manifest
 
 
 def select_datasets(manifest: Path, names: str | None) -> list[dict]:
@@ -164,13 +199,14 @@ def _python(system: str, args) -> str:
 
 def result_stem(day: dt.date, args: argparse.Namespace) -> str:
     """The results' file name without suffix: date and budget, then ``-seedN`` for another
-    split and ``-<folder>`` for another manifest (its folder's name). Another split or other
-    datasets are another benchmark: their rows must not replace the shared seed 0's rows,
-    nor mix into their summary."""
+    split and ``-<folder>`` for a manifest other than the shared datasets' (its folder's name).
+    Another split or other datasets are another benchmark: their rows must not replace the
+    shared seed 0's rows, nor mix into their summary."""
     stem = f"{day.isoformat()}-{args.budget:g}s"
     if args.seed:
         stem += f"-seed{args.seed}"
-    if args.manifest.resolve() != MANIFEST.resolve():
+    shared = shared_manifest()
+    if shared is None or args.manifest.resolve() != shared.resolve():
         stem += f"-{args.manifest.resolve().parent.name}"
     return stem
 

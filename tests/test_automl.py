@@ -87,7 +87,7 @@ def test_regression_fit_from_arrays_beats_the_mean(dataset):
 
 
 def test_fit_reads_a_file_through_the_loader_plugins(datasets_dir):
-    model = AutoML(time_budget=8, max_trials=2, families="linear").fit(str(datasets_dir / "auto_mpg.csv"), target="mpg")
+    model = AutoML(time_budget=8, max_trials=2, families="linear").fit(str(datasets_dir / "auto_mpg.csv.gz"), target="mpg")
     assert model.task_ == "regression" and model.n_features_in_ == 8
     assert set(model.leaderboard_["family"]) == {"linear"}  # one family named as a string, not letter by letter
 

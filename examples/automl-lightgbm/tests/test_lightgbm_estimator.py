@@ -14,8 +14,7 @@ from sklearn.metrics import log_loss, mean_squared_error
 from automl_lightgbm import DEFAULTS
 from automl_lightgbm.estimator import LightGBMEarlyStoppingClassifier, LightGBMEarlyStoppingRegressor
 
-DATASETS = Path("/work/shared/datasets")
-needs_data = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"real datasets not found in {DATASETS}")
+DATASETS = Path(__file__).resolve().parents[3] / "tests" / "data"  # the repository's test datasets
 
 
 def sample(name: str, rows: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -36,7 +35,6 @@ def test_the_entry_point_loads_the_plugin_without_importing_lightgbm():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@needs_data
 @pytest.mark.parametrize(("name", "estimator"), [("adult_income", LightGBMEarlyStoppingClassifier),
                                                ("penguins", LightGBMEarlyStoppingClassifier),
                                                ("diamonds", LightGBMEarlyStoppingRegressor)])
@@ -60,7 +58,6 @@ def test_the_code_matrix_predicts_what_lightgbm_gives_the_frame(name, estimator)
     np.testing.assert_array_equal(output(new[new.columns[::-1]]), reference)
 
 
-@needs_data
 def test_classifier_stops_early_and_beats_the_prior_on_adult_income():
     X, y = sample("adult_income", 2000)
     y = (y == ">50K").to_numpy().astype(int)
@@ -70,7 +67,6 @@ def test_classifier_stops_early_and_beats_the_prior_on_adult_income():
     assert log_loss(y[1500:], model.predict_proba(X[1500:])) < 0.8 * log_loss(y[1500:], prior)
 
 
-@needs_data
 def test_unseen_category_at_predict_is_treated_as_missing():
     X, y = sample("adult_income", 2000)
     model = LightGBMEarlyStoppingClassifier(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])
@@ -83,7 +79,6 @@ def test_unseen_category_at_predict_is_treated_as_missing():
     assert set(model.predict(held_out)) <= set(y.unique())
 
 
-@needs_data
 def test_regressor_beats_the_mean_on_california_housing():
     X, y = sample("california_housing", 2000)
     model = LightGBMEarlyStoppingRegressor(params=DEFAULTS[0], n_jobs=1).fit(X[:1500], y[:1500])

@@ -1,7 +1,6 @@
-"""Fixtures of the loaders' tests: the real datasets, small samples of them, a hermetic loader."""
+"""Fixtures of the loaders' tests: the test datasets, small samples of them, a hermetic loader."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -11,20 +10,11 @@ import pytest
 import automl_loaders.plugin
 from automl_core.testing import load_with
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def _datasets_dir() -> Path:
-    """``$AUTOML_DATASETS``, else ``shared/datasets`` beside the repository (as CI lays it out)."""
-    for candidate in (os.environ.get("AUTOML_DATASETS"), REPO.parent / "shared" / "datasets", "/work/shared/datasets"):
-        if candidate and (Path(candidate) / "manifest.json").exists():
-            return Path(candidate)
-    raise RuntimeError("the shared datasets are missing: set AUTOML_DATASETS to their folder")
-
 
 @pytest.fixture(scope="session")
-def datasets() -> Path:
-    return _datasets_dir()
+def datasets(datasets_dir) -> Path:
+    """The repository's ``tests/data`` (the root conftest's ``datasets_dir``)."""
+    return datasets_dir
 
 
 @pytest.fixture(scope="session")

@@ -1,24 +1,11 @@
-"""Fixtures of the scikit-learn plugin's tests: real datasets, shaped as the engine shapes them:
-numbers as float64, strings as pandas ``category``."""
+"""Fixtures of the scikit-learn plugin's tests: real datasets (the test datasets of ``tests/data``),
+shaped as the engine shapes them: numbers as float64, strings as pandas ``category``."""
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import automl_core  # noqa: F401  (sets OMP_WAIT_POLICY before scikit-learn loads OpenMP)
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def _datasets_dir() -> Path:
-    """``$AUTOML_DATASETS``, else ``shared/datasets`` beside the repository."""
-    for candidate in (os.environ.get("AUTOML_DATASETS"), REPO.parent / "shared" / "datasets"):
-        if candidate and (Path(candidate) / "manifest.json").exists():
-            return Path(candidate)
-    raise RuntimeError("the shared datasets are missing: set AUTOML_DATASETS to their folder")
 
 
 def engine_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,13 +20,14 @@ def engine_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture
-def titanic() -> pd.DataFrame:
+def titanic(dataset) -> pd.DataFrame:
     """All 891 passengers: Age and Cabin often missing, Name and Ticket of hundreds of levels."""
-    return engine_frame(pd.read_csv(_datasets_dir() / "titanic.csv"))
+    frame, _, _ = dataset("titanic")
+    return engine_frame(frame)
 
 
 @pytest.fixture
-def penguins() -> pd.DataFrame:
+def penguins(dataset) -> pd.DataFrame:
     """The 344 penguins, less the 2 rows without any measurement; sex missing in 9 rows."""
-    frame = pd.read_csv(_datasets_dir() / "penguins.csv")
+    frame, _, _ = dataset("penguins")
     return engine_frame(frame.dropna(subset=["bill_length_mm"]).reset_index(drop=True))

@@ -110,7 +110,7 @@ def test_boosting_fits_on_a_column_of_too_few_values_as_if_it_were_not_there(reg
 def test_a_column_with_one_value_fails_no_boosting_trial(datasets_dir):
     from automl_core import AutoML
 
-    frame = pd.read_csv(datasets_dir / "german_credit.csv")
+    frame = pd.read_csv(datasets_dir / "german_credit.csv.gz")
     frame["rare_measure"] = np.nan
     frame.loc[5, "rare_measure"] = 1.5  # in one fold's validation rows: the other folds train without a value
     model = AutoML(time_budget=20, max_trials=4, families="hist_gradient_boosting", seed=0).fit(frame, target="default")

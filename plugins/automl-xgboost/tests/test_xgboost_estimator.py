@@ -13,8 +13,7 @@ from automl_core import inner_split
 from automl_xgboost.estimator import XGBoostEarlyStoppingClassifier, XGBoostEarlyStoppingRegressor
 from automl_xgboost.space import DEFAULTS
 
-DATASETS = Path("/work/shared/datasets")
-pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"real datasets not found in {DATASETS}")
+DATASETS = Path(__file__).resolve().parents[3] / "tests" / "data"  # the repository's test datasets
 
 
 def sample(name: str, rows: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -125,7 +124,7 @@ def test_tiny_data_trains_rounds_scaled_to_the_learning_rate():
 
 
 def test_sample_weights_shift_the_classifier_towards_the_weighted_class(datasets_dir):
-    frame = pd.read_csv(datasets_dir / "lending_club.csv").sample(n=3000, random_state=0)
+    frame = pd.read_csv(datasets_dir / "lending_club.csv.gz").sample(n=3000, random_state=0)
     y = (frame.pop("Class") == "bad").astype(int).to_numpy()
     X = frame.select_dtypes("number")
     plain = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y)
