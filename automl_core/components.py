@@ -285,6 +285,61 @@ class LoadedData:
         object.__setattr__(self, "report", dict(self.report))
 
 
+@dataclass(frozen=True)
+class ExecutorContext:
+    """What an executor is given when a search starts.
+
+    ``payload`` is what every trial needs (the data and the search space): ship it to each
+    worker once. ``run(payload, spec)`` runs one trial where it is called and returns its
+    record; ``failed(spec, message)`` makes the record of a trial that could not run (its
+    worker died, the cluster lost it); both are module-level functions of the core, so they
+    pickle by reference. ``n_workers`` is how many trials may run at once (None: as many as the
+    executor's workers can take), ``threads`` how many threads each trial's model may use, and
+    ``options`` the user's ``executor_options``.
+
+    .. versionadded:: 0.2
+    """
+
+    n_workers: int | None
+    threads: int
+    payload: Any
+    run: Callable[[Any, Any], Any]
+    failed: Callable[[Any, str], Any]
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Executor:
+    """Where the trials of a search run: a local process pool, a cluster...
+
+    ``start(context)`` receives an :class:`ExecutorContext` and returns a trial pool, an object
+    with these methods (the engine calls them from one thread, and owns the clock):
+
+    - ``ready() -> int``: how many trials can start now (workers started and idle);
+    - ``submit(spec)``: start one trial (``spec.number`` names it) on an idle worker, calling
+      ``context.run(payload, spec)`` there;
+    - ``wait(timeout) -> list``: the records of trials finished since the last call, waiting at
+      most ``timeout`` seconds for one, or for a worker to become ready (a trial whose worker died comes back as a record with
+      ``state="failed"``, made with ``context.failed(spec, message)``);
+    - ``cancel(number)``: stop a running trial now, even inside a library's C code (ending its
+      worker process if need be, and starting another); its record is not returned;
+    - ``close()``: stop every worker; none may outlive it.
+
+    ``capacity`` (an attribute) is how many trials may run at once. The engine never has more
+    trials in flight than that, runs the observer hooks in its own process in the order trials
+    finish, and stops a trial that runs past its limit with ``cancel``.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    start: Callable[[ExecutorContext], Any]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("executor", self.name)
+
+
 #: The component kinds, their record type and the hook that contributes them.
 KINDS: dict[str, tuple[type, str]] = {
     "model_family": (ModelFamily, "register_model_families"),
@@ -293,6 +348,7 @@ KINDS: dict[str, tuple[type, str]] = {
     "evaluator": (Evaluator, "register_evaluators"),
     "monitor": (Monitor, "register_monitors"),
     "loader": (Loader, "register_loaders"),
+    "executor": (Executor, "register_executors"),
 }
 
 __all__ = [
@@ -308,4 +364,6 @@ __all__ = [
     "Monitor",
     "Loader",
     "LoadedData",
+    "Executor",
+    "ExecutorContext",
 ]

@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .data import fitted_frame, read_numeric_text, split_target, validate
 from .errors import DataError
-from .fit import FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, threads
+from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
+                  threads)
 from .model import labels_of, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
@@ -52,6 +53,18 @@ class AutoML(BaseEstimator):
         when no pipeline is fast enough the fastest is kept, with a :class:`PredictTimeWarning`.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
         ``top_configs_``) to try first, before the default portfolio.
+    :param n_workers: trials run at once, each in a worker process (None: the cores this
+        process may use over ``n_jobs``, never more threads than cores). With 1, trials run one
+        at a time in this process when ``fit`` is called from the main thread, else in one
+        worker process (so that a trial over its limit can still be stopped).
+    :param executor: where the trials run: ``"local"`` (worker processes on this machine, the
+        default) or any installed executor plugin (``"dask"`` with ``automl-dask``).
+    :param executor_options: options for the executor (``start_method`` for ``local``;
+        ``address`` or ``client`` for ``dask``).
+    :param storage: an optuna storage URL (``sqlite:///search.db``, or PostgreSQL for many
+        machines) where each finished trial is written as it finishes, its out-of-fold
+        predictions in a folder beside a SQLite file (or a mapping ``{"url": ..., "artifacts":
+        folder}``); ``fit(..., resume=True)`` then continues a search that was stopped.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -61,7 +74,8 @@ class AutoML(BaseEstimator):
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
-                 predict_time_limit: float | None = None):
+                 predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
+                 executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -83,15 +97,22 @@ class AutoML(BaseEstimator):
         self.warm_start = warm_start
         self.exclude = exclude
         self.predict_time_limit = predict_time_limit
+        self.n_workers = n_workers
+        self.executor = executor
+        self.executor_options = executor_options
+        self.storage = storage
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
+    def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,
+            **load_options) -> "AutoML":
         """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
 
         ``X`` is a DataFrame (or array) with ``y``, or a frame, what a loader returned
         (:class:`~automl_core.LoadedData`) or any source a loader plugin reads (a path, a
         connection string...) with ``target=`` naming the target column; ``load_options`` go
-        to the loader.
+        to the loader. ``resume=True`` continues the search kept in ``storage`` on the same
+        data: no finished trial runs again, and the budget is ``time_budget`` less what the
+        earlier fit spent searching.
         """
         settings = FitSettings.from_params(self.get_params(deep=False))
         started = time.monotonic()
@@ -102,16 +123,21 @@ class AutoML(BaseEstimator):
         registry = Registry.from_manager(pm)
         if settings.exclude:
             registry = registry.without(settings.exclude)
+        workers = None
         try:
+            workers = start_workers(registry, settings)  # they start while the data is read and prepared
             training = read_training_input(pm, X, y, target, load_options, settings.column_types)
             prepared = prepare(registry, training, settings)
             pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
                       settings=prepared.summary(settings))
-            outcome = search_and_refit(pm, prepared, settings, deadline)
+            outcome = search_and_refit(pm, prepared, settings, deadline, workers, resume)
             learned = fitted_attributes(training, prepared, outcome, settings)
         except Exception as exc:
             pm.notify("on_fit_error", estimator=self, error=exc)
             raise
+        finally:
+            if workers is not None:
+                workers.close()
         self._set_fitted(learned)
         self.fit_seconds_ = time.monotonic() - started
         pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)

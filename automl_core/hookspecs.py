@@ -111,6 +111,20 @@ def register_monitors(register: Callable[[Any], None]) -> None:  # pragma: no co
     """
 
 
+@hookspec
+def register_executors(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute executors: where the trials of a search run.
+
+    :param register: call ``register(executor)`` once per :class:`automl_core.Executor`.
+        ``AutoML(executor=name)`` picks one; the core registers ``local`` (a pool of worker
+        processes on this machine), the default.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
 # --------------------------------------------------------------------------- answer once
 @hookspec(firstresult=True)
 def load_data(source: Any, options: Mapping[str, Any]) -> Any:  # pragma: no cover - spec

@@ -31,6 +31,7 @@ def penguins() -> pd.Series:
     return pd.read_csv(entry["path"])["species"]
 
 
+@pytest.mark.slow
 def test_constant_run_writes_a_row_and_a_report(tmp_path):
     run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--results", str(tmp_path)])
     [jsonl] = tmp_path.glob("*-5s.jsonl")
@@ -47,6 +48,7 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
     assert "| penguins |" in jsonl.with_suffix(".md").read_text()
 
 
+@pytest.mark.slow
 def test_another_seed_writes_its_own_files(tmp_path):
     run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)])
     [jsonl] = tmp_path.glob("*-5s-seed3.jsonl")
@@ -64,6 +66,7 @@ def test_split_is_stratified_and_reproducible(tmp_path):
     assert (shares - species.value_counts(normalize=True)).abs().max() < 0.02
 
 
+@pytest.mark.slow
 def test_child_past_its_timeout_is_killed_with_its_own_children(tmp_path):
     pid_file = tmp_path / "grandchild.pid"
     script = ("import subprocess, sys, time; p = subprocess.Popen(['sleep', '60']);"

@@ -18,7 +18,7 @@ import difflib
 import importlib
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -63,6 +63,11 @@ class AutoMLConfig(BaseModel):
     reference_rows: int = Field(1000, ge=1)
     warm_start: Optional[list[dict[str, Any]]] = None
     predict_time_limit: Optional[float] = Field(None, gt=0, description="most predict seconds per row of the final model")
+    n_workers: Optional[int] = Field(None, ge=1, description="trials at once (default: one per core)")
+    executor: Optional[str] = Field(None, description="where trials run: local (default), dask...")
+    executor_options: Optional[dict[str, Any]] = Field(None, description="options of the executor (address: for dask)")
+    storage: Optional[Union[str, dict[str, str]]] = Field(
+        None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)")
 
     def estimator_params(self) -> dict[str, Any]:
         """Keyword arguments for ``AutoML(...)``, with plugin import paths imported."""

@@ -12,7 +12,7 @@ def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict
     """One row per trial, best validation score first."""
     rows = [r.record() for r in results if r.state != "skipped"]
     frame = pd.DataFrame(rows, columns=["trial", "state", "family", "preprocessing", "params", "score",
-                                        "fit_seconds", "predict_seconds", "elapsed", "error"])
+                                        "fit_seconds", "predict_seconds", "elapsed", "error", "fold_scores", "worker"])
     frame["ensemble_weight"] = frame["trial"].map(weights).fillna(0.0)
     frame["final_model"] = frame["trial"].map(how).fillna("")
     frame = frame.sort_values(["score", "trial"], ascending=[not greater_is_better, True], na_position="last")

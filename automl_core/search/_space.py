@@ -44,6 +44,12 @@ class PipelineConfig:
                 "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()},
                 "class_weight": self.class_weight}
 
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any]) -> "PipelineConfig":
+        """The configuration :meth:`to_dict` wrote."""
+        return cls(config["family"], dict(config["preprocessing"]), tuple(config.get("builders", ())),
+                   {k: dict(v) for k, v in config.get("params", {}).items()}, config.get("class_weight", NONE))
+
 
 #: Classification data whose rarest class is below this share of the rows is imbalanced:
 #: the search may then weight classes for families whose models accept sample weights.

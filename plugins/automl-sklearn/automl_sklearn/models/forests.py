@@ -8,6 +8,7 @@ trees): ``handles_missing`` is read from the estimators' own tags, never assumed
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Callable, Mapping
 
 from automl_core import TASKS, BuildContext, ModelFamily
@@ -47,18 +48,20 @@ def _estimator_class(prefix: str, task: str):
     return CLASSES[f"{prefix}{kind}"]
 
 
-def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
-    def build(params: Mapping[str, Any], context: BuildContext):
-        return _estimator_class(prefix, context.task)(
-            n_estimators=params["n_estimators"],
-            max_features=params["max_features"],
-            min_samples_leaf=max(params["min_samples_leaf"], min_leaf_floor(context.n_rows, params["n_estimators"])),
-            n_jobs=context.n_jobs,
-            random_state=context.seed,
-        )
+def _build(prefix: str, params: Mapping[str, Any], context: BuildContext):
+    """A ``prefix`` classifier or regressor with ``params``, seeded and using context.n_jobs threads."""
+    return _estimator_class(prefix, context.task)(
+        n_estimators=params["n_estimators"],
+        max_features=params["max_features"],
+        min_samples_leaf=max(params["min_samples_leaf"], min_leaf_floor(context.n_rows, params["n_estimators"])),
+        n_jobs=context.n_jobs,
+        random_state=context.seed,
+    )
 
-    build.__doc__ = f"A {prefix} classifier or regressor with ``params``, seeded and using context.n_jobs threads."
-    return build
+
+def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
+    """:func:`_build` for one family, picklable (trials run in worker processes)."""
+    return partial(_build, prefix)
 
 
 def _accepts_nan(prefix: str) -> bool:
