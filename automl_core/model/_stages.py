@@ -4,10 +4,8 @@
 to one transformer and its ``category`` columns to another, and puts their outputs side by
 side. That is what scikit-learn's ``ColumnTransformer`` does in general (any column
 selections, sparse output, parallel branches); these two fixed groups need none of that, and
-its generality costs on every predict call. On german credit's 200 test rows, the same fitted
-chains took 11.1 ms inside a ``ColumnTransformer`` and 7.7 ms inside ``ColumnStages``
-(ordinal encoding), 29.8 and 21.4 ms with one-hot encoding. An ensemble pays it once per
-member and batch.
+its generality costs on every predict call, which an ensemble pays once per member and batch
+(docs/performance.md).
 """
 from __future__ import annotations
 
@@ -93,8 +91,8 @@ def _frame(X) -> pd.DataFrame:
 def _transform(chain, X: pd.DataFrame):
     """``chain.transform(X)``; a scikit-learn ``Pipeline``'s steps are run one after the other
     here, which is all its ``transform`` does at predict (no parameters to route; each step was
-    asked for pandas output at fit) and saves its per-call overhead: 0.7 to 0.9 ms a call on one
-    row of penguins and of adult income, paid by each chain of each member for each batch."""
+    asked for pandas output at fit), without its per-call overhead, which each chain of each
+    member would pay for each batch."""
     if type(chain) is not Pipeline:
         return chain.transform(X)
     for _, step in chain.steps:

@@ -34,10 +34,8 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
     It covers the refit of the best :data:`REFIT_MEMBERS` trials (the likely ensemble; the best
     alone with ``ensemble=False``), up to :data:`MAX_RESERVE_SHARE` of the budget, and always
     the best trial's. A member whose refit still does not fit is served by its fold models (k
-    times the predict cost under k-fold), or dropped when they were not kept: reserving only
-    the best's refit dropped two of four members on bike sharing at 60 s, and reserving the
-    best three's left two of four titanic members on fold models (predicting 529 rows/s,
-    against 1,374 with five).
+    times the predict cost under k-fold), or dropped when they were not kept; a reserve for
+    fewer trials left members of likely ensembles so (docs/performance.md).
     """
 
     members = REFIT_MEMBERS if ensemble else 1

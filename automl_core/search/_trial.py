@@ -158,11 +158,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 def trial_cost(result: TrialResult, n_folds: int) -> float | None:
-    """Seconds a trial of this configuration takes in full, for :class:`CostModel`: what a
-    complete or timed-out trial took; for a pruned one, its time per fitted fold times the
-    folds (on penguins, four CatBoost trials pruned after a fold or two took 36 s of a 60 s
-    budget: unobserved, each next one was started as if its family's cost were unknown);
-    None for a failure or a trial that fitted nothing."""
+    """Seconds a trial of this configuration takes in full, for
+    :class:`~automl_core.search._study.CostModel`: what a complete or timed-out trial took;
+    for a pruned one, its time per fitted fold times the folds (left unobserved, every next
+    trial of a slow family would start as if its cost were unknown); None for a failure or a
+    trial that fitted nothing."""
     if result.config is None or result.state not in ("complete", "timeout", "pruned"):
         return None
     if result.state == "pruned":
