@@ -65,6 +65,9 @@ class AutoML(BaseEstimator):
         machines) where each finished trial is written as it finishes, its out-of-fold
         predictions in a folder beside a SQLite file (or a mapping ``{"url": ..., "artifacts":
         folder}``); ``fit(..., resume=True)`` then continues a search that was stopped.
+    :param search_rows: the most rows the search fits its trials on (a stratified sample);
+        None: every row up to 200,000, a sample of 100,000 above. The final refit uses every
+        row; the leaderboard's ``rows`` column says how many the search used.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -75,7 +78,8 @@ class AutoML(BaseEstimator):
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
                  predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
-                 executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None):
+                 executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
+                 search_rows: int | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -101,6 +105,7 @@ class AutoML(BaseEstimator):
         self.executor = executor
         self.executor_options = executor_options
         self.storage = storage
+        self.search_rows = search_rows
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,

@@ -117,7 +117,7 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
     and refit its members on all rows."""
     data, space = prepared.data, prepared.space
     greater = data.metric.greater_is_better
-    reserve = make_reserve(data.splits, len(data.y), settings.ensemble, greater, deadline.seconds)
+    reserve = make_reserve(data.splits, len(prepared.refit[1]), settings.ensemble, greater, deadline.seconds)
     durable = durable_study(settings, prepared, resume)
     pool = None if workers is None else workers.pool(TrialPayload(space, data))
     try:
@@ -136,8 +136,9 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
         warnings.simplefilter("ignore", category=UserWarning)
         weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
         model, best_pipeline, how = refit_final(results, search.best, space, data, weights, deadline,
-                                                prepared.context, fold_models=settings.predict_time_limit is None)
+                                                prepared.refit_context, fold_models=settings.predict_time_limit is None,
+                                                rows=prepared.refit)
     weights = final_weights(weights, how)
     return SearchOutcome(model=model, best_pipeline=best_pipeline, best=search.best, weights=weights,
-                         leaderboard=leaderboard(results, weights, how, greater),
+                         leaderboard=leaderboard(results, weights, how, greater, search_rows=len(data.y)),
                          top_configs=top_configs(results, greater), blend=blend_oof(results, weights))

@@ -40,6 +40,7 @@ class FitSettings:
     executor: str
     executor_options: Mapping[str, Any]
     storage: Any
+    search_rows: int | None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
@@ -58,6 +59,7 @@ class FitSettings:
         return cls(
             n_workers=_workers(params["n_workers"]), executor=_executor(params["executor"]),
             executor_options=dict(params["executor_options"] or {}), storage=params["storage"],
+            search_rows=_rows(params["search_rows"]),
             time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
             families=_names(params["families"]), validation=params["validation"], folds=params["folds"],
             holdout=params["holdout"], ensemble=params["ensemble"],
@@ -75,6 +77,14 @@ def _workers(n_workers: Any) -> int | None:
         raise ValueError(f"n_workers must be a whole number of trials to run at once, 1 or more (or None for one "
                          f"per core), got {n_workers!r}")
     return int(n_workers)
+
+
+def _rows(rows: Any) -> int | None:
+    if rows is None:
+        return None
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or rows < 100:
+        raise ValueError(f"search_rows must be a whole number of rows, 100 or more (or None), got {rows!r}")
+    return int(rows)
 
 
 def _executor(executor: Any) -> str:
