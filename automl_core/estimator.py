@@ -196,7 +196,7 @@ class AutoML(BaseEstimator):
         frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)
-        return frame[kept]
+        return frame if frame.columns.tolist() == kept else frame[kept]  # a selection costs a copy
 
     def _output(self, X: Any) -> tuple[pd.DataFrame, np.ndarray]:
         check_is_fitted(self, "model_")
