@@ -30,6 +30,7 @@ from .components import (
     Loader,
     ModelFamily,
     Monitor,
+    Portfolio,
     Preprocessor,
 )
 from .errors import (
@@ -107,6 +108,7 @@ __all__ = [
     "PackageWarning",
     "PluginError",
     "PluginInfo",
+    "Portfolio",
     "PredictTimeWarning",
     "Preprocessor",
     "SchemaError",

@@ -286,6 +286,37 @@ class LoadedData:
 
 
 @dataclass(frozen=True)
+class Portfolio:
+    """An ordered list of complete configurations the search tries first, before any model
+    proposes one: a zero-shot portfolio, learned across many datasets, strongest per second
+    first.
+
+    ``configs`` are configurations in the form of an earlier model's ``top_configs_``
+    (``family``, ``preprocessing``, ``builders``, ``params``, ``class_weight``). The search uses
+    the portfolio of highest ``priority`` (then the first name) that serves its task; the
+    configurations it cannot run (a family or preprocessor not installed, or excluded) are
+    passed over, and the families' own defaults follow.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    configs: tuple[Mapping[str, Any], ...]
+    tasks: tuple[str, ...] = TASKS
+    priority: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("portfolio", self.name)
+        _check_tasks("portfolio", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        object.__setattr__(self, "configs", tuple(dict(c) for c in self.configs))
+        bad = [i for i, c in enumerate(self.configs) if not isinstance(c.get("family"), str)]
+        if bad:
+            raise ValueError(f"portfolio {self.name!r}: configs {bad} name no family")
+
+
+@dataclass(frozen=True)
 class ExecutorContext:
     """What an executor is given when a search starts.
 
@@ -349,6 +380,7 @@ KINDS: dict[str, tuple[type, str]] = {
     "monitor": (Monitor, "register_monitors"),
     "loader": (Loader, "register_loaders"),
     "executor": (Executor, "register_executors"),
+    "portfolio": (Portfolio, "register_portfolios"),
 }
 
 __all__ = [
@@ -366,4 +398,5 @@ __all__ = [
     "LoadedData",
     "Executor",
     "ExecutorContext",
+    "Portfolio",
 ]

@@ -125,6 +125,20 @@ def register_executors(register: Callable[[Any], None]) -> None:  # pragma: no c
     """
 
 
+@hookspec
+def register_portfolios(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute portfolios: configurations the search tries first, in order.
+
+    :param register: call ``register(portfolio)`` once per :class:`automl_core.Portfolio`.
+        The search uses the portfolio of highest priority that serves its task, then the model
+        families' own defaults, then its sampler's proposals.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
 # --------------------------------------------------------------------------- answer once
 @hookspec(firstresult=True)
 def load_data(source: Any, options: Mapping[str, Any]) -> Any:  # pragma: no cover - spec

@@ -142,7 +142,22 @@ class SearchSpace:
         return PipelineConfig(name, preprocessing, tuple(builders), params, balance)
 
     def portfolio(self) -> list[dict]:
-        """Parameter sets to enqueue first: each family's defaults, preferred preprocessing.
+        """Parameter sets to enqueue first: the configurations of the registered portfolio that
+        serves this task and that this search can run (:meth:`learned_portfolio`), then each
+        family's defaults with its preferred preprocessing (:meth:`default_portfolio`)."""
+        return self.learned_portfolio() + self.default_portfolio()
+
+    def learned_portfolio(self) -> list[dict]:
+        """The configurations of the highest-priority portfolio serving the task, as parameter
+        sets, those naming what this search does not offer passed over."""
+        portfolios = sorted(self.registry.all("portfolio", self.context.task), key=lambda p: (-p.priority, p.name))
+        if not portfolios:
+            return []
+        fixed = (self.fixed_params(config) for config in portfolios[0].configs)
+        return [params for params in fixed if params is not None]
+
+    def default_portfolio(self) -> list[dict]:
+        """Each family's defaults, preferred preprocessing.
 
         Ordered round-robin over the families sorted by cost, so the first defaults of every
         family come before the second default of any. After the first round, each optional

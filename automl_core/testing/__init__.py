@@ -33,6 +33,7 @@ from ._executors import check_executor
 from ._loaders import check_loader
 from ._models import check_model_family
 from ._monitors import check_monitor
+from ._portfolios import check_portfolio
 from ._transforms import check_feature_builder, check_preprocessor
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "check_model_family",
     "check_monitor",
     "check_plugin",
+    "check_portfolio",
     "check_preprocessor",
     "TrialTimeout",
     "load_with",
@@ -127,6 +129,7 @@ def check_plugin(
         "monitor": lambda c: check_monitor(c, *monitor_inputs(seed)),
         "loader": lambda c: check_loader(c, sources[c.name]),
         "executor": lambda c: check_executor(c, (executor_options or {}).get(c.name)),
+        "portfolio": check_portfolio,
     }
     checked: dict[str, list[str]] = {}
     for kind, items in components.items():
