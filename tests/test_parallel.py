@@ -203,3 +203,34 @@ def test_the_command_line_runs_trials_on_workers(dataset, tmp_path):
     from automl_core import load
 
     assert len({w for w in load(tmp_path / "model").leaderboard_["worker"] if w}) == 2
+
+
+def test_a_component_defined_in_the_users_script_reaches_the_workers(dataset, tmp_path):
+    """A model family defined in the script that fits (its functions live in ``__main__``): the
+    workers import the script as spawn does (it guards its fit) and read the payload."""
+    import subprocess
+    import sys
+
+    frame, target, _ = dataset("titanic", rows=300)
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    script = tmp_path / "own_family.py"
+    script.write_text(
+        "from automl_core import AutoML, ModelFamily, hookimpl\n"
+        "def build(params, context):\n"
+        "    from sklearn.dummy import DummyClassifier\n"
+        "    return DummyClassifier(strategy='prior')\n"
+        "def suggest(trial, context):\n"
+        "    return {}\n"
+        "class Mine:\n"
+        "    PLUGIN_NAME = 'mine'\n"
+        "    @hookimpl\n"
+        "    def register_model_families(self, register):\n"
+        "        register(ModelFamily('prior', ('binary',), build, suggest, defaults=({},), handles_missing=True))\n"
+        "if __name__ == '__main__':\n"
+        f"    model = AutoML(time_budget=30, n_workers=2, max_trials=3, families=['prior', 'linear'], plugins=[Mine()])\n"
+        f"    model.fit({str(tmp_path / 'train.csv')!r}, target={target!r})\n"
+        "    board = model.leaderboard_\n"
+        "    print('states', sorted(set(board['state'])), 'families', sorted(set(board['family'])))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "states ['complete']" in done.stdout and "'prior'" in done.stdout

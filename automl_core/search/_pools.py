@@ -98,13 +98,13 @@ class ProcessPool:
 
     def feed(self, context: ExecutorContext) -> "ProcessPool":
         """Send every worker the search's payload (once); returns the pool."""
-        self._context = context
-        self._payload = pickle.dumps(context.payload, protocol=pickle.HIGHEST_PROTOCOL)
-        self._needs_main = b"__main__" in self._payload  # a component of the user's script: see _main_hidden
-        if self._needs_main:  # workers started without the main script cannot read it: start them again
+        payload = pickle.dumps(context.payload, protocol=pickle.HIGHEST_PROTOCOL)
+        if b"__main__" in payload:  # a component of the user's script (see _main_hidden): workers
+            self._needs_main = True  # started without it cannot read it, so they start again
             for worker in self._workers:
                 self._end(worker, at_once=True)
             self._workers = [self._start_worker(i) for i in range(self.capacity)]
+        self._context, self._payload = context, payload  # replacements are fed from now on
         for worker in self._workers:
             worker.feeding = threading.Thread(target=_send, args=(worker.conn, self._payload), daemon=True)
             worker.feeding.start()
