@@ -325,8 +325,10 @@ class ExecutorContext:
     record; ``failed(spec, message)`` makes the record of a trial that could not run (its
     worker died, the cluster lost it); both are module-level functions of the core, so they
     pickle by reference. ``n_workers`` is how many trials may run at once (None: as many as the
-    executor's workers can take), ``threads`` how many threads each trial's model may use, and
-    ``options`` the user's ``executor_options``.
+    executor's workers can take), ``threads`` how many threads each trial's model may use,
+    ``options`` the user's ``executor_options``, and ``max_memory`` the most bytes a trial's
+    worker may hold (``AutoML(max_memory=...)``; an executor that can watch its workers ends
+    a trial that passes it and returns its record with ``state="failed"``, saying so).
 
     .. versionadded:: 0.2
     """
@@ -337,6 +339,7 @@ class ExecutorContext:
     run: Callable[[Any, Any], Any]
     failed: Callable[[Any, str], Any]
     options: Mapping[str, Any] = field(default_factory=dict)
+    max_memory: int | None = None
 
 
 @dataclass(frozen=True)

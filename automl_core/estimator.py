@@ -68,6 +68,9 @@ class AutoML(BaseEstimator):
     :param search_rows: the most rows the search fits its trials on (a stratified sample);
         None: every row up to 200,000, a sample of 100,000 above. The final refit uses every
         row; the leaderboard's ``rows`` column says how many the search used.
+    :param max_memory: the most memory a trial's worker process may hold (bytes, or text such
+        as ``"2GB"``); a trial whose worker passes it is ended and recorded as failed, saying
+        so. With a limit, even ``n_workers=1`` runs its trials in a worker process.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -79,7 +82,7 @@ class AutoML(BaseEstimator):
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
                  predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
                  executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
-                 search_rows: int | None = None):
+                 search_rows: int | None = None, max_memory: int | str | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -106,6 +109,7 @@ class AutoML(BaseEstimator):
         self.executor_options = executor_options
         self.storage = storage
         self.search_rows = search_rows
+        self.max_memory = max_memory
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,

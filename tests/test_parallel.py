@@ -101,11 +101,30 @@ class Hanger(Killer):
         time.sleep(600)
 
 
+def _build_hoarder(params, context):
+    return Hoarder()
+
+
+class Hoarder(Killer):
+    """A model whose fit holds more and more memory, 50 MB at a time."""
+
+    def fit(self, X, y, **kwargs):
+        held = []
+        for _ in range(200):
+            block = bytearray(50 * 2**20)
+            block[::4096] = b"x" * len(block[::4096])  # touched: resident, not only reserved
+            held.append(block)
+            time.sleep(0.05)
+        return self
+
+
 class Troublemakers:
     PLUGIN_NAME = "troublemakers"
 
     @hookimpl
     def register_model_families(self, register):
+        register(ModelFamily("hoarder", ("binary",), _build_hoarder, _no_params, defaults=({},), handles_missing=True,
+                             cost=0.01))
         register(ModelFamily("killer", ("binary",), _build_killer, _no_params, defaults=({},), handles_missing=True,
                              cost=0.01))
         register(ModelFamily("hanger", ("binary",), _build_hanger, _no_params, defaults=({},), handles_missing=True,
@@ -234,3 +253,30 @@ def test_a_component_defined_in_the_users_script_reaches_the_workers(dataset, tm
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "states ['complete']" in done.stdout and "'prior'" in done.stdout
+
+
+def test_a_trial_over_max_memory_is_ended_and_named(dataset):
+    frame, target, _ = dataset("titanic", rows=300)
+    model = AutoML(time_budget=40, n_workers=1, max_memory="600MB", families=["hoarder", "linear"], max_trials=3,
+                   plugins=[Troublemakers()]).fit(frame, target=target)  # one worker: a process, for the limit
+    board = model.leaderboard_
+    hoarded = board[board["family"] == "hoarder"]
+    assert len(hoarded) >= 1 and (hoarded["state"] == "failed").all()
+    assert hoarded["error"].str.contains("over max_memory=600 MB; it was ended").all()
+    assert (board[board["family"] == "linear"]["state"] == "complete").any()
+    assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
+
+
+@pytest.mark.parametrize("given, bytes_", [("2GB", 2 * 2**30), ("512 MB", 512 * 2**20), (10**9, 10**9), (None, None)])
+def test_max_memory_is_read_in_bytes_or_with_a_unit(given, bytes_):
+    from automl_core.fit._settings import memory_bytes
+
+    assert memory_bytes(given) == bytes_
+
+
+@pytest.mark.parametrize("bad", ["lots", "-2GB", 0, -5, True])
+def test_a_bad_max_memory_is_named(bad):
+    from automl_core.fit._settings import memory_bytes
+
+    with pytest.raises(ValueError, match="max_memory"):
+        memory_bytes(bad)

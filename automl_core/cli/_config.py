@@ -66,6 +66,7 @@ class AutoMLConfig(BaseModel):
     n_workers: Optional[int] = Field(None, ge=1, description="trials at once (default: one per core)")
     executor: Optional[str] = Field(None, description="where trials run: local (default), dask...")
     executor_options: Optional[dict[str, Any]] = Field(None, description="options of the executor (address: for dask)")
+    max_memory: Optional[Union[int, str]] = Field(None, description="most memory a trial's worker may hold ('2GB')")
     search_rows: Optional[int] = Field(None, ge=100, description="most rows the search fits on (a sample); the refit uses all")
     storage: Optional[Union[str, dict[str, str]]] = Field(
         None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)")

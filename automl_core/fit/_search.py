@@ -66,12 +66,14 @@ class Workers:
             from ..search._pools import ProcessPool
 
             self.n_workers = settings.n_workers or default_workers(settings.threads)
-            self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options)
+            self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options,
+                                       settings.max_memory)
 
     def pool(self, payload: TrialPayload) -> Any:
         """The trial pool, given what every trial needs."""
         context = ExecutorContext(n_workers=self.n_workers, threads=self.settings.threads, payload=payload,
-                                  run=run_trial, failed=failed_trial, options=self.settings.executor_options)
+                                  run=run_trial, failed=failed_trial, options=self.settings.executor_options,
+                                  max_memory=self.settings.max_memory)
         try:
             self.started = self.started.feed(context) if self.started is not None else self.executor.start(context)
         except AutoMLError:
@@ -93,7 +95,8 @@ def start_workers(registry: Registry, settings: FitSettings) -> Workers | None:
     (elsewhere a trial could not be interrupted: only a worker process can be ended)."""
     if settings.executor == "local":
         n_workers = settings.n_workers or default_workers(settings.threads)
-        if n_workers == 1 and threading.current_thread() is threading.main_thread():
+        in_main = threading.current_thread() is threading.main_thread()
+        if n_workers == 1 and in_main and settings.max_memory is None:  # a memory limit needs a process
             return None
     return Workers(registry, settings)
 

@@ -41,6 +41,7 @@ class FitSettings:
     executor_options: Mapping[str, Any]
     storage: Any
     search_rows: int | None
+    max_memory: int | None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
@@ -59,7 +60,7 @@ class FitSettings:
         return cls(
             n_workers=_workers(params["n_workers"]), executor=_executor(params["executor"]),
             executor_options=dict(params["executor_options"] or {}), storage=params["storage"],
-            search_rows=_rows(params["search_rows"]),
+            search_rows=_rows(params["search_rows"]), max_memory=memory_bytes(params["max_memory"]),
             time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
             families=_names(params["families"]), validation=params["validation"], folds=params["folds"],
             holdout=params["holdout"], ensemble=params["ensemble"],
@@ -77,6 +78,24 @@ def _workers(n_workers: Any) -> int | None:
         raise ValueError(f"n_workers must be a whole number of trials to run at once, 1 or more (or None for one "
                          f"per core), got {n_workers!r}")
     return int(n_workers)
+
+
+_UNITS = {"": 1, "B": 1, "KB": 2**10, "K": 2**10, "MB": 2**20, "M": 2**20, "GB": 2**30, "G": 2**30, "TB": 2**40}
+
+
+def memory_bytes(value: Any) -> int | None:
+    """``max_memory`` in bytes: a number of bytes, or text such as ``"2GB"`` or ``"512 MB"``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().upper().replace(" ", "")
+        number = text.rstrip("KMGTB")
+        unit = text[len(number):]
+        if unit in _UNITS and number.replace(".", "", 1).isdigit():
+            value = float(number) * _UNITS[unit]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:
+        raise ValueError(f"max_memory must be a number of bytes or text such as '2GB', got {value!r}")
+    return int(value)
 
 
 def _rows(rows: Any) -> int | None:

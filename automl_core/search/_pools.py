@@ -78,10 +78,12 @@ class ProcessPool:
     to it, so that a trial's clock starts when it can run; the start-up itself is paid from
     the budget, as everything in a fit is."""
 
-    def __init__(self, n_workers: int, threads: int, options: Mapping[str, Any] | None = None):
+    def __init__(self, n_workers: int, threads: int, options: Mapping[str, Any] | None = None,
+                 max_memory: int | None = None):
         """Start ``n_workers`` processes now: they import the libraries a trial needs while the
-        engine prepares the data, then wait for :meth:`feed`."""
-        self.capacity = n_workers
+        engine prepares the data, then wait for :meth:`feed`. A trial whose worker holds more
+        than ``max_memory`` bytes is ended."""
+        self.capacity, self.max_memory = n_workers, max_memory
         self._mp = multiprocessing.get_context(dict(options or {}).get("start_method", DEFAULT_START_METHOD))
         self._env = _thread_env(threads)
         self._context: ExecutorContext | None = None
@@ -93,7 +95,7 @@ class ProcessPool:
     @classmethod
     def start(cls, context: ExecutorContext) -> "ProcessPool":
         """A pool for ``context``, its workers started and fed at once."""
-        pool = cls(context.n_workers, context.threads, context.options)
+        pool = cls(context.n_workers, context.threads, context.options, context.max_memory)
         return pool.feed(context)
 
     def feed(self, context: ExecutorContext) -> "ProcessPool":
@@ -134,7 +136,21 @@ class ProcessPool:
             result = self._receive(listening[conn])
             if result is not None:
                 done.append(result)
-        return done
+        return done + self._over_memory()
+
+    def _over_memory(self) -> list:
+        """The records of trials whose worker holds more than ``max_memory``, their workers ended."""
+        if self.max_memory is None:
+            return []
+        over = []
+        for worker in [w for w in self._workers if w.spec is not None]:
+            used = resident_bytes(worker.process.pid)
+            if used is not None and used > self.max_memory:
+                spec = worker.spec
+                self._replace(worker)
+                over.append(self._context.failed(spec, f"its worker held {used / 2**20:,.0f} MB, over max_memory="
+                                                       f"{self.max_memory / 2**20:,.0f} MB; it was ended"))
+        return over
 
     def cancel(self, number: int) -> None:
         for worker in self._workers:
@@ -260,6 +276,15 @@ def _exit_reason(code: int | None) -> str:
         except ValueError:
             return f"killed by signal {-code}"
     return f"exit code {code}"
+
+
+def resident_bytes(pid: int) -> int | None:
+    """The resident memory of process ``pid`` (Linux's /proc), or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def wait_for_exit(pids: list[int], seconds: float = 5.0) -> list[int]:
