@@ -107,12 +107,20 @@ class CategoryLookup:
             if "levels" not in self.__dict__:
                 return False  # written before levels were kept as lists (trusted pickles only)
             indexes = self.__dict__["_indexes"] = {c: pd.Index(levels) for c, levels in self.levels.items()}
-        return all(isinstance(X[c].dtype, pd.CategoricalDtype) and X[c].cat.categories.equals(index)
-                   for c, index in indexes.items())
+        verified = self.__dict__.setdefault("_verified", {})  # dtypes already compared, kept alive here
+        for column, index in indexes.items():
+            dtype = X[column].dtype
+            if verified.get(column) is dtype:  # the typing step hands the same dtype object every batch
+                continue
+            if not (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.equals(index)):
+                return False
+            verified[column] = dtype
+        return True
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_indexes", None)  # derived from ``levels``; rebuilt on first use
+        state.pop("_verified", None)
         return state
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
