@@ -24,6 +24,8 @@ import pluggy
 PROJECT = "automl"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
+#: What a plugin marks its hook implementations with (exported as ``automl_core.hookimpl``).
+hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 # --------------------------------------------------------------------------- contribute

@@ -88,7 +88,8 @@ def main(argv=None) -> None:
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args(argv)
     from automl_core.search import failed_trial, run_trial
-    from automl_core.search._pools import InProcessPool, ProcessPool
+    from automl_core.search._pools import InProcessPool
+    from automl_core.workers import ProcessPool
 
     data, config = payload(args.rows, args.columns)
     context = ExecutorContext(n_workers=args.workers, threads=1, payload=data, run=run_trial, failed=failed_trial)

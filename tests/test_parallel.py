@@ -7,12 +7,10 @@ import signal
 import threading
 import time
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from automl_core import AutoML, ModelFamily, hookimpl
-from automl_core.search import _pools
+from automl_core import workers as _pools
 
 pytestmark = pytest.mark.slow
 

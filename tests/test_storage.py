@@ -91,7 +91,7 @@ def test_a_driver_killed_mid_search_loses_no_finished_trial(dataset, tmp_path):
     before = _finished(db)
     assert len(before) >= 4, driver.stderr.read().decode()[-2000:]
     time.sleep(1.5)  # the killed driver's workers notice within half a second and end themselves
-    orphans = subprocess.run(["pgrep", "-f", "automl_core._worker|multiprocessing.spawn"], capture_output=True,
+    orphans = subprocess.run(["pgrep", "-f", "automl_core.workers|multiprocessing.spawn"], capture_output=True,
                              text=True).stdout.split()
     assert not [p for p in orphans if _child_of(int(p), driver.pid)]
     resumed = AutoML(time_budget=600, max_trials=len(before) + 3, seed=0, n_workers=1,

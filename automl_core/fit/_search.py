@@ -63,7 +63,7 @@ class Workers:
         self.n_workers = settings.n_workers
         self.started: Any = None
         if settings.executor == "local":
-            from ..search._pools import ProcessPool
+            from ..workers import ProcessPool
 
             self.n_workers = settings.n_workers or default_workers(settings.threads)
             self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options,
@@ -82,6 +82,14 @@ class Workers:
             raise PluginError(f"executor {self.executor.name!r} (plugin {self.owner!r}) could not start: "
                               f"{type(exc).__name__}: {exc}") from exc
         return self.started
+
+    def stop(self) -> None:
+        """Let the workers go without waiting for them (the refit needs the cores, not their exit)."""
+        stop = getattr(self.started, "stop", None)
+        if stop is not None:
+            stop()
+        elif self.started is not None:
+            self.close()
 
     def close(self) -> None:
         if self.started is not None:
@@ -134,7 +142,7 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
             results = search.run()
     finally:
         if workers is not None:
-            workers.close()  # the refit has the cores to itself
+            workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)

@@ -24,7 +24,7 @@ BLOCK_ENV = "AUTOML_BLOCK_PLUGINS"
 #: Set to 1 to load no entry-point plugin at all (only plugins passed explicitly).
 NO_AUTOLOAD_ENV = "AUTOML_DISABLE_PLUGIN_AUTOLOAD"
 
-hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
+hookimpl = hookspecs.hookimpl
 
 
 class PluginLoadWarning(UserWarning):
@@ -93,10 +93,10 @@ class PluginManager(pluggy.PluginManager):
 
     def add_builtin(self) -> None:
         """Register the core's own plugin (``automl-core``: the ``local`` executor), always."""
-        from . import _builtin
+        from ..workers import _plugin
 
-        self.register(_builtin, name=_builtin.PLUGIN_NAME)
-        self.infos[_builtin.PLUGIN_NAME] = PluginInfo(_builtin.PLUGIN_NAME, "automl-core", _core_version(), "loaded")
+        self.register(_plugin, name=_plugin.PLUGIN_NAME)
+        self.infos[_plugin.PLUGIN_NAME] = PluginInfo(_plugin.PLUGIN_NAME, "automl-core", _core_version(), "loaded")
 
     def add_explicit(self, plugins: Iterable[Any], block: set[str]) -> None:
         """Register plugins passed in code (modules or objects with ``@hookimpl`` methods)."""

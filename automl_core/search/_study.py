@@ -162,15 +162,20 @@ class Search:
 
     def _wait_seconds(self) -> float:
         """How long to wait for a trial to finish before checking the running ones' limits."""
-        ends = [started + spec.window + overdue_grace(spec.window) for _, spec, started in self.running.values()]
+        ends = [self._overdue_at(spec, started) for _, spec, started in self.running.values()]
         return max(0.0, min(min(ends, default=math.inf) - time.monotonic(), WAIT_SECONDS))
+
+    def _overdue_at(self, spec: TrialSpec, started: float) -> float:
+        """When a trial that has not stopped itself is ended: past its window and a grace, but
+        never past the search's deadline (the grace must not eat the refit's time)."""
+        return min(started + spec.window + overdue_grace(spec.window), self.deadline.end)
 
     def _stop_overdue(self, pool: Any) -> None:
         """End the trials that ran past their limit and did not stop themselves (a worker
         busy in a library's C code, or in a thread that cannot be interrupted)."""
         now = time.monotonic()
         for number, (trial, spec, started) in list(self.running.items()):
-            if now - started > spec.window + overdue_grace(spec.window):
+            if now > self._overdue_at(spec, started):
                 pool.cancel(number)
                 self.running.pop(number)
                 result = TrialResult(number, spec.config, "timeout", fit_seconds=now - started,

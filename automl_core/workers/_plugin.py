@@ -7,14 +7,14 @@ manager registers this module. Nothing heavy is imported until a search starts a
 from __future__ import annotations
 
 from ..components import Executor, ExecutorContext
-from ._manager import hookimpl
+from ..hookspecs import hookimpl
 
 PLUGIN_NAME = "automl-core"
 
 
 def start_local(context: ExecutorContext):
-    """A pool of ``context.n_workers`` worker processes (``automl_core.search._pools``)."""
-    from ..search._pools import ProcessPool
+    """A pool of ``context.n_workers`` worker processes."""
+    from ._pool import ProcessPool
 
     return ProcessPool.start(context)
 

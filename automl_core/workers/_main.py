@@ -1,5 +1,5 @@
-"""The main function of a local worker process: receives the search's payload once, then runs
-trials until told to stop.
+"""The main function of a local worker process: receives the search's payload and the function
+that runs a trial once, then runs trials until told to stop.
 
 This module imports nothing heavy at the top: a worker started with ``spawn`` imports it first,
 and sets the thread settings of the numeric libraries before any of them is loaded.
@@ -31,9 +31,7 @@ def worker_main(conn: Any, driver_pid: int, env: Mapping[str, str]) -> None:
     os.environ.update(env)  # before numpy, scikit-learn or a booster loads its thread pools
     _watch(driver_pid)
     try:
-        from .search._trial import run_trial
-
-        payload = pickle.loads(conn.recv_bytes())
+        run_trial, payload = pickle.loads(conn.recv_bytes())  # the engine's run: imported by reference
     except BaseException as exc:  # noqa: BLE001 - said to the driver, which names it
         conn.send_bytes(ERROR + f"{type(exc).__name__}: {exc}".encode())
         return
