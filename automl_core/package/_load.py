@@ -44,12 +44,14 @@ def read_package(path: str | os.PathLike, *, trusted: Iterable[str] | bool = (),
     check_versions(meta)
     policy = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]], trusted)
     version = meta.get("format_version", 1)
-    files = _model_files(meta, directory)
+    files = _model_files(meta, directory)  # every name checked before any file is read
+    reference = _package_file(directory, meta.get("reference_file"), "reference_file")
     state = _legacy.read_object(files["state"], policy, version)
     pipelines = [_legacy.read_object(file, policy, version) for file in files["pipelines"]]
     state["model_"].models = pipelines[: files["members"]]
     state["best_pipeline_"] = pipelines[files["best_pipeline"]]
-    return StoredModel(_params(meta), _learned(meta, _legacy.learned_state(state, version), directory), meta)
+    learned = _learned(meta, _legacy.learned_state(state, version), directory, reference)
+    return StoredModel(_params(meta), learned, meta)
 
 
 def _package_file(directory: Path, name: object, field: str) -> Path:
@@ -89,7 +91,7 @@ def _params(meta: dict) -> dict:
     return params
 
 
-def _learned(meta: dict, state: dict, directory: Path) -> dict:
+def _learned(meta: dict, state: dict, directory: Path, reference: Path) -> dict:
     """The learned attributes: the state file's, and those kept in files of their own."""
     from ..data import schema_from_yaml
 
@@ -97,8 +99,7 @@ def _learned(meta: dict, state: dict, directory: Path) -> dict:
     learned["schema_"] = schema_from_yaml((directory / SCHEMA).read_text())
     learned["leaderboard_"] = pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records",
                                            convert_dates=False)
-    learned["reference_"] = _read_reference(_package_file(directory, meta.get("reference_file"), "reference_file"),
-                                            meta["features"])
+    learned["reference_"] = _read_reference(reference, meta["features"])
     return learned
 
 
