@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from ..errors import PackageError
 from ._pickle import pickle_names, read_pickle
+from ._skops import dumps as skops_dumps
 from ._skops import read_skops, skops_names
 from ._trust import TrustPolicy
 
@@ -23,10 +24,8 @@ def encode_object(obj: Any, stem: str, policy: TrustPolicy) -> tuple[str, bytes,
     returns the file name, its content, the qualified names of the types and functions it holds
     (beyond skops' defaults), and those ``policy`` refuses (a pickle file is among them: loading
     it needs ``trusted=``)."""
-    import skops.io as sio
-
     try:
-        blob = sio.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+        blob = skops_dumps(obj)
     except Exception:  # skops refuses some objects a third-party plugin may hold: pickle this file
         name = f"{stem}.pkl"
         blob = pickle.dumps(obj, protocol=5)

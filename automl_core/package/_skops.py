@@ -110,6 +110,13 @@ def skops_refusals(blob: bytes, policy: TrustPolicy) -> tuple[set[str], list[str
     return names, sorted(set(calls))
 
 
+def dumps(obj: Any) -> bytes:
+    """``obj`` as a compressed skops file (skops raises for what it cannot represent)."""
+    import skops.io as sio
+
+    return sio.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+
+
 def skops_names(blob: bytes, policy: TrustPolicy) -> tuple[set[str], set[str]]:
     """The qualified names of the types a skops file holds beyond skops' defaults, and those
     ``policy`` will refuse (at save: the file is the one just written)."""
@@ -160,4 +167,4 @@ def _renamed_skops(blob: bytes, renames: Mapping[str, str]) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["CONSTRUCTING", "VALUES", "TYPES", "read_skops", "skops_names", "skops_refusals"]
+__all__ = ["CONSTRUCTING", "VALUES", "TYPES", "dumps", "read_skops", "skops_names", "skops_refusals"]
