@@ -106,7 +106,7 @@ HOSTILE_PICKLES = {
                          + _text("w+") + _text("shape") + _int(8) + b"\x85" + b"u\x86R.", r"numpy\.memmap|_new_Index"),
     # a module path to memmap that is not numpy's public one
     "memmap_private_module": (lambda path: b"\x80\x04" + _global("numpy._core.memmap", "memmap") + b"("
-                              + MEMMAP_ARGS(path) + b"tR.", r"memmap"),
+                              + MEMMAP_ARGS(path) + b"tR.", r"numpy\._core\.memmap\.memmap"),
     # getattr(__import__("os"), "system")("...")
     "getattr_chain": (lambda path: b"\x80\x04" + _global("builtins", "getattr") + _global("builtins", "__import__")
                       + _text("os") + b"\x85R" + _text("system") + b"\x86R" + _text(f"truncate -s 0 {path}")
@@ -202,6 +202,12 @@ HOSTILE_SKOPS = {
     "os_system_function": (lambda path: _node("FunctionNode", "os.system"), r"os\.system"),
     "method_node": (lambda path: _node("MethodNode", "pandas.DataFrame", content={"func": "to_csv", "obj": _json(1)}),
                     r"MethodNode"),
+    # a function declared as a type: a transformer could call it with the rows and arguments from the file
+    "function_as_a_type": (lambda path: _node("TypeNode", "numpy.lib._format_impl.write_array"), r"write_array"),
+    "function_as_an_object": (lambda path: _node("ObjectNode", "pandas.read_csv"), r"pandas\.read_csv"),
+    # a private module's name for a denied function: refused by what it is, not by the name used
+    "alias_of_a_denied_function": (lambda path: _node("FunctionNode", "numpy._core.multiarray.fromfile"),
+                                   r"numpy\._core\.multiarray\.fromfile, which is numpy\.fromfile"),
 }
 
 

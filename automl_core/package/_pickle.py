@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..errors import PackageError
-from ._trust import TrustPolicy, qualified_name
+from ._trust import TrustPolicy, denied, never_allowed, qualified_name
 
 def _bit_generator_args(args: tuple) -> bool:
     from numpy.random import BitGenerator
@@ -123,6 +123,9 @@ class RestrictedUnpickler(pickle._Unpickler):
         if not known and ("." in name or not self.policy.allows(qualified)):
             self._refuse(qualified)  # a dotted name could walk from an allowed module to anything
         obj = super().find_class(module, name)
+        real = qualified_name(obj)
+        if not known and denied(real) and self.strict:  # another name for what is never allowed
+            raise never_allowed(self.name, f"{qualified}, which is {real}")
         if not known and not self.policy.allows_object(obj, qualified):
             self._refuse(qualified)
         self._globals[id(obj)] = (obj, qualified)

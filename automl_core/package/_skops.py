@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from ._trust import TrustPolicy, denied
+from ._trust import SAFE_STDLIB, TrustPolicy, denied, never_allowed, qualified_name
 
 #: Loaders that call the class a file names, with arguments from the file: the classes skops writes with each.
 CONSTRUCTING = {
@@ -58,8 +58,8 @@ def _numpy_array_type(qualified: str) -> bool:
             and not issubclass(found, np.memmap))
 
 
-def _function(qualified: str, policy: TrustPolicy) -> Any:
-    """The function ``qualified`` once imported, when its module is one the policy allows (else None)."""
+def _resolve(qualified: str, policy: TrustPolicy) -> Any:
+    """The object ``qualified`` names once imported, when its module is one the policy allows (else None)."""
     import importlib
 
     module, _, name = qualified.rpartition(".")
@@ -69,6 +69,19 @@ def _function(qualified: str, policy: TrustPolicy) -> Any:
         return getattr(importlib.import_module(module), name, None)
     except ImportError:
         return None
+
+
+def _type_allowed(qualified: str, found: Any, policy: TrustPolicy) -> bool:
+    """Whether ``qualified`` (``found`` once imported, None if its module is not a trusted
+    library's) may be a type in the file: allowed by name, and a class (a file may not call a
+    function a type to pass for one)."""
+    if qualified in SAFE_STDLIB:
+        return True
+    if not policy.allows(qualified):
+        return False
+    if found is None:
+        return qualified in policy.trusted  # a trusted type of the caller's own module
+    return isinstance(found, type) or policy.allows_function(qualified, found)
 
 
 def _refusal(node: dict, policy: TrustPolicy) -> tuple[str, str] | None:
@@ -85,10 +98,12 @@ def _refusal(node: dict, policy: TrustPolicy) -> tuple[str, str] | None:
     if loader == "LossNode":
         ok = node.get("__module__") == "sklearn._loss._loss" and str(node.get("__class__")).startswith("Cy")
         return None if ok else (qualified, f"has skops' LossNode call {qualified}")
-    if loader in TYPES:
-        return None if policy.allows(qualified) else (qualified, "")
-    if loader == "FunctionNode":
-        return None if policy.allows_function(qualified, _function(qualified, policy)) else (qualified, "")
+    if loader in TYPES | {"FunctionNode"}:
+        found = _resolve(qualified, policy)
+        if found is not None and denied(qualified_name(found)):  # another name for what is never allowed
+            return qualified, f"names {qualified}, which is {qualified_name(found)}"
+        allowed = _type_allowed(qualified, found, policy) if loader in TYPES else policy.allows_function(qualified, found)
+        return None if allowed else (qualified, "")
     if loader == "PartialNode":
         func = (node.get("content") or {}).get("func")
         ok = isinstance(func, dict) and func.get("__loader__") == "FunctionNode"
@@ -138,6 +153,9 @@ def read_skops(blob: bytes, policy: TrustPolicy, name: str, renames: Mapping[str
     if renames:
         blob = _renamed_skops(blob, renames)
     names, calls = skops_refusals(blob, policy)
+    aliases = [c.removeprefix("names ") for c in calls if c.startswith("names ")]
+    if aliases:
+        raise never_allowed(name, "; ".join(aliases))
     if calls:
         raise PackageError(f"{name} {'; '.join(calls)}, which skops never writes for a model: refusing it")
     untrusted = sio.get_untrusted_types(data=blob)

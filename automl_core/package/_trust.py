@@ -44,7 +44,8 @@ DENIED_NAMES = frozenset({
     "pandas.to_pickle", "pandas.eval",
 })
 #: Module prefixes of trusted libraries with the same reach.
-DENIED_PREFIXES = ("numpy.lib.format", "numpy.lib.npyio", "numpy.lib._npyio", "numpy.lib._datasource",
+DENIED_PREFIXES = ("numpy.lib.format", "numpy.lib._format_impl", "numpy.lib.npyio", "numpy.lib._npyio",
+                   "numpy.lib._datasource",
                    "numpy.ctypeslib", "numpy.f2py", "numpy.distutils", "numpy.testing", "pandas.io", "pandas.read_",
                    "pandas.core.computation", "sklearn.datasets", "sklearn.utils._testing", "scipy.io", "scipy.datasets")
 
@@ -136,6 +137,12 @@ def _requirements(dist: str) -> set[str]:
 
 
 # --------------------------------------------------------------------------- trust
+def never_allowed(file: str, names: str) -> PackageError:
+    """The error for ``names`` in ``file`` that are refused whatever the caller trusts."""
+    return PackageError(f"{file} holds {names}, which reach files, processes or the interpreter: a model package "
+                        f"may never hold them, trusted or not; refusing it")
+
+
 class TrustPolicy:
     """Which types and functions a model file may hold, and whether its pickle files may be read.
 
@@ -196,8 +203,7 @@ class TrustPolicy:
             return
         never = [n for n in refused if denied(n)]
         if never:
-            raise PackageError(f"{file} holds {', '.join(never)}, which reach files, processes or the interpreter: "
-                               f"a model package may never hold them; refusing it")
+            raise never_allowed(file, ", ".join(never))
         raise PackageError(
             f"{file} holds types or functions the package does not vouch for: {', '.join(refused)}. "
             f"No plugin distribution the model records provides them; if you trust this file, load it "
@@ -206,4 +212,4 @@ class TrustPolicy:
 
 
 __all__ = ["TrustPolicy", "BASE_DISTRIBUTIONS", "SAFE_STDLIB", "SAFE_FUNCTIONS", "DENIED_MODULES", "DENIED_NAMES",
-           "denied", "qualified_name"]
+           "denied", "never_allowed", "qualified_name"]
