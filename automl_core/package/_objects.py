@@ -16,7 +16,7 @@ from ._trust import TrustPolicy
 
 #: What reading a damaged or truncated file raises inside skops, zipfile or pickle.
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError, AttributeError,
-           pickle.UnpicklingError)
+           pickle.UnpicklingError, RecursionError)
 
 
 def encode_object(obj: Any, stem: str, policy: TrustPolicy) -> tuple[str, bytes, set[str], set[str]]:

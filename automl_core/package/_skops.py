@@ -67,7 +67,7 @@ def _resolve(qualified: str, policy: TrustPolicy) -> Any:
         return None
     try:
         return getattr(importlib.import_module(module), name, None)
-    except ImportError:
+    except Exception:  # noqa: BLE001 - a module that does not import names nothing the file may use
         return None
 
 
