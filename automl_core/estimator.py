@@ -275,12 +275,13 @@ class AutoML(BaseEstimator):
         return y.map(index).to_numpy(dtype="int64")
 
     # ------------------------------------------------------------------ life after fit
-    def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None):
+    def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None, key: str | bytes | None = None):
         """Write the model package to ``path`` atomically (see :mod:`automl_core.package`);
-        ``data``, the training frame, is fingerprinted into the metadata when given."""
+        ``data``, the training frame, is fingerprinted into the metadata when given; ``key`` (or
+        ``$AUTOML_PACKAGE_KEY``) signs it."""
         from .package import save
 
-        return save(self, path, overwrite=overwrite, data=data)
+        return save(self, path, overwrite=overwrite, data=data, key=key)
 
     def monitor(self, current: Any, y_true: Any = None, *, monitor: Any = None, **options):
         """Drift of production data (and, with labels, quality) against the training reference.
@@ -320,16 +321,18 @@ class AutoML(BaseEstimator):
 
 
 
-def load(path: Any, *, trusted: Sequence[str] = ()) -> AutoML:
+def load(path: Any, *, trusted: Sequence[str] | bool = (), key: str | bytes | None = None) -> AutoML:
     """Read a model package written by :meth:`AutoML.save`; returns the fitted estimator.
 
     Every file is checked against the package's manifest, the plugin distributions the model
     was built with must be installed (another version only warns), and the files may hold
-    only types those vouch for; ``trusted`` names more types to accept.
+    only types those vouch for; ``trusted`` names more types to accept, and the pickle files
+    to read (``"pipeline-1.pkl"``; ``True`` for all of them). With a ``key`` (or
+    ``$AUTOML_PACKAGE_KEY``) the package must be signed with it.
 
     :raises automl_core.PackageError: naming the file, distribution or types at fault.
     """
     from .package import read_package
 
-    stored = read_package(path, trusted=trusted)
+    stored = read_package(path, trusted=trusted, key=key)
     return AutoML.from_fitted(stored.params, stored.learned)

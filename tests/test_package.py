@@ -1,4 +1,5 @@
 """The model package: round trips, metadata, the manifest, the trust policy, atomic writes."""
+import copy
 import hashlib
 import json
 import os
@@ -45,7 +46,7 @@ def forest(titanic, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def boosted(titanic, tmp_path_factory):
-    """An XGBoost model: its pandas dtypes are beyond skops, so it is pickled."""
+    """An XGBoost model (its category levels were pandas dtypes, which skops refused, and it was pickled)."""
     frame, target = titanic
     model = AutoML(time_budget=10, max_trials=2, families=["xgboost"], seed=0).fit(frame, target=target)
     return model, package.save(model, tmp_path_factory.mktemp("pkg") / "boosted")
@@ -79,6 +80,22 @@ def _copy(path, tmp_path):
     import shutil
 
     return shutil.copytree(path, tmp_path / path.name)
+
+
+def _pickled(path, tmp_path):
+    """A copy of the package at ``path`` whose first pipeline is a pickle file (``pipeline-0.pkl``),
+    as an earlier version or a third-party plugin skops cannot write leaves it."""
+    copy = _copy(path, tmp_path)
+    pipeline = load(path).model_.models[0]
+    (copy / "pipeline-0.skops").unlink()
+    meta = json.loads((copy / "metadata.json").read_text())
+    meta["model_files"]["pipelines"][0] = "pipeline-0.pkl"
+    manifest = json.loads((copy / "manifest.json").read_text())
+    del manifest["sha256"]["pipeline-0.skops"]
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    _rewrite(copy, "pipeline-0.pkl", pickle.dumps(pipeline, protocol=5))
+    _rewrite(copy, "metadata.json", json.dumps(meta).encode())
+    return copy
 
 
 @pytest.mark.parametrize("fixture", ["forest", "boosted", "histogram"])
@@ -146,11 +163,12 @@ def test_layout_manifest_and_metadata(forest, titanic):
     assert datetime.fromisoformat(meta["created_at"]).utcoffset().total_seconds() == 0
 
 
-def test_xgboost_pipelines_are_pickled_and_the_rest_is_not(boosted):
+def test_xgboost_pipelines_are_written_by_skops(boosted):
     path = boosted[1]
     meta = json.loads((path / "metadata.json").read_text())
     assert meta["model_files"]["state"] == "model.skops"
-    assert meta["model_files"]["pipelines"] and all(p.endswith(".pkl") for p in meta["model_files"]["pipelines"])
+    assert meta["model_files"]["pipelines"] and all(p.endswith(".skops") for p in meta["model_files"]["pipelines"])
+    assert not list(path.glob("*.pkl"))
     assert "xgboost-cpu" in meta["versions"] or "xgboost" in meta["versions"]
     xgb = next(p for p in meta["plugins"] if p["plugin"] == "xgboost")
     assert xgb["distribution"] == "automl-xgboost" and xgb["components"] == ["xgboost"]
@@ -212,53 +230,75 @@ def _call_global(module: str, name: str, argument: str) -> bytes:
     return b"\x80\x04" + text(module) + text(name) + b"\x93" + text(argument) + b"\x85R."
 
 
+def test_a_pickle_file_loads_only_when_trusted_by_name_or_with_true(boosted, titanic, tmp_path):
+    frame, _ = titanic
+    path = _pickled(boosted[1], tmp_path)
+    with pytest.raises(PackageError, match=r"pipeline-0\.pkl is a pickle file.*trusted=\['pipeline-0\.pkl'\]"):
+        load(path)
+    with pytest.raises(PackageError, match=r"pipeline-0\.pkl is a pickle file"):
+        load(path, trusted=["xgboost.sklearn.XGBClassifier"])  # trusting a type is not trusting the file
+    expected = boosted[0].predict_proba(frame)
+    assert np.array_equal(load(path, trusted=["pipeline-0.pkl"]).predict_proba(frame), expected)
+    assert np.array_equal(load(path, trusted=True).predict_proba(frame), expected)
+
+
 def test_a_pickle_calling_the_system_is_refused_before_it_runs(boosted, tmp_path):
-    path = _copy(boosted[1], tmp_path)
+    path = _pickled(boosted[1], tmp_path)
     marker = tmp_path / "pwned"
     _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(os.system, f"touch {marker}")))
-    with pytest.raises(PackageError, match=r"pipeline-0\.pkl holds types or functions .*posix\.system"):
-        load(path)
+    with pytest.raises(PackageError, match=r"pipeline-0\.pkl holds posix\.system, which reach files"):
+        load(path, trusted=["pipeline-0.pkl"])
+    with pytest.raises(PackageError, match=r"posix\.system"):
+        load(path, trusted=["pipeline-0.pkl", "posix.system"])  # never, even when named
     assert not marker.exists()
 
 
 def test_a_pickle_calling_an_import_helper_of_automl_core_is_refused(boosted, tmp_path):
     """automl-core is trusted, but a function of it that returns any object could hand over os.system."""
-    path = _copy(boosted[1], tmp_path)
+    path = _pickled(boosted[1], tmp_path)
     _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.cli._config", "import_plugin", "os:system"))
     with pytest.raises(PackageError, match=r"automl_core\.cli\._config\.import_plugin"):
-        load(path)
+        load(path, trusted=True)
 
 
 def test_a_pickle_calling_a_trusted_librarys_loader_is_refused(boosted, tmp_path):
     """pandas is a trusted library, but its functions include read_pickle: a pickle may not call them."""
-    path = _copy(boosted[1], tmp_path)
+    path = _pickled(boosted[1], tmp_path)
     marker = tmp_path / "pwned"
     (path / "inner.pkl").write_bytes(pickle.dumps(_Payload(os.system, f"touch {marker}")))
     _rewrite(path, "pipeline-0.pkl", pickle.dumps(_Payload(pd.read_pickle, str(path / "inner.pkl"))))
     with pytest.raises(PackageError, match=r"pandas\.io\.pickle\.read_pickle"):
-        load(path)
+        load(path, trusted=True)
     assert not marker.exists()
 
 
 def test_a_dotted_global_cannot_walk_out_of_a_trusted_module(boosted, tmp_path):
-    path = _copy(boosted[1], tmp_path)
+    path = _pickled(boosted[1], tmp_path)
     marker = tmp_path / "pwned"
     assert pickle.loads(_call_global("builtins", "len", "abcd")) == 4  # the hand-written pickle is a real one
     _rewrite(path, "pipeline-0.pkl", _call_global("automl_core.package", "os.system", f"touch {marker}"))
     with pytest.raises(PackageError, match=r"automl_core\.package\.os\.system"):
-        load(path)
+        load(path, trusted=True)
     assert not marker.exists()
 
 
-def test_a_mixed_ensemble_keeps_skops_where_it_can(forest, boosted, titanic, tmp_path):
+def test_a_mixed_ensemble_keeps_skops_where_it_can_and_its_pickle_needs_trust(forest, titanic, tmp_path):
     frame, _ = titanic
     model = load(forest[1])
-    model.model_.models = [*model.model_.models, load(boosted[1]).model_.models[0]]
+    member = model.model_.models[0]
+    odd = copy.deepcopy(member.models[0] if hasattr(member, "models") else member)
+    odd.steps.insert(0, ("odd", FunctionTransformer().fit(frame)))
+    odd.steps[0][1].levels_ = pd.CategoricalDtype(["a", "b"])  # a third-party plugin's state skops cannot write
+    model.model_.models = [*model.model_.models, odd]
     model.model_.weights = [*model.model_.weights, 1.0]
-    path = package.save(model, tmp_path / "mixed")
+    model.model_.__dict__.pop("_shared", None)
+    with pytest.warns(PackageWarning, match=rf"pipeline-{len(model.model_.models) - 1}\.pkl"):
+        path = package.save(model, tmp_path / "mixed")
     names = package.read_metadata(path)["model_files"]["pipelines"]
     assert names[-1].endswith(".pkl") and all(n.endswith(".skops") for n in names[:-1])
-    assert np.array_equal(load(path).predict_proba(frame), model.predict_proba(frame))
+    with pytest.raises(PackageError, match=rf"{names[-1]} is a pickle file"):
+        load(path)
+    assert np.array_equal(load(path, trusted=[names[-1]]).predict_proba(frame), model.predict_proba(frame))
 
 
 def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
@@ -382,7 +422,7 @@ def _format_1_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_a_package_saved_before_the_subpackage_layout_loads_and_predicts_the_same():
     pytest.importorskip("automl_xgboost")
-    model = load(FORMAT_1)
+    model = load(FORMAT_1, trusted=["pipeline-1.pkl"])  # written by automl-core 0.1.0, whose XGBoost pipelines were pickles
     expected = np.load(FORMAT_1.with_name("titanic-format1-proba.npy"))
     assert json.loads((FORMAT_1 / "metadata.json").read_text())["format_version"] == 1
     np.testing.assert_array_equal(model.predict_proba(_format_1_rows()[1]), expected)

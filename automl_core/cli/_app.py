@@ -31,7 +31,9 @@ app = typer.Typer(
     "[bold]automl fit train.csv --target y --out model[/] searches pipelines for 60 s and saves a model package; "
     "[bold]automl predict model new.csv --out predictions.csv[/] uses it; [bold]automl serve model[/] puts it "
     "behind HTTP. Run [bold]automl COMMAND --help[/] for a command's options.\n\n"
-    "Exit codes: 0 done, 1 runtime failure, 2 usage or input error.",
+    "Exit codes: 0 done, 1 runtime failure, 2 usage or input error.\n\n"
+    "With $AUTOML_PACKAGE_KEY set, fit signs the package it writes and predict, evaluate, monitor and serve "
+    "refuse a package not signed with that key.",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -44,7 +46,8 @@ err_console = Console(stderr=True)
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and the loaders' log.")]
 ModelPath = Annotated[Path, typer.Argument(metavar="MODEL", help="A model package directory written by [bold]automl fit[/].")]
 Trust = Annotated[Optional[List[str]], typer.Option(
-    "--trust", help="Also accept this type in the model file (repeatable; only for files you trust).")]
+    "--trust", help="Also accept this type in the model files, or read this pickle file of the package "
+                    "(pipeline-1.pkl) (repeatable; only for packages you trust).")]
 LoadOption = Annotated[Optional[List[str]], typer.Option(
     "--load-option", "-L", metavar="KEY=VALUE",
     help="An option for the loader reading DATA (repeatable): -L sep=';' -L encoding=latin-1, -L table=sales.")]
@@ -237,17 +240,25 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     max_rows: Annotated[int, typer.Option(min=1, help="Most records per request (more: 413).")] = 10_000,
     max_body_mb: Annotated[float, typer.Option(min=0.001, help="Largest request body in MB (more: 413).")] = 10.0,
+    api_key_env: Annotated[Optional[str], typer.Option(
+        "--api-key-env", metavar="NAME", help="Require the key held in this environment variable: requests send "
+                                              "'Authorization: Bearer KEY' or 'X-API-Key: KEY' (else 401).")] = None,
+    no_metadata: Annotated[bool, typer.Option(
+        "--no-metadata", help="Do not serve GET /metadata (settings, versions, leaderboard, data fingerprint).")] = False,
+    no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not serve /docs, /redoc and /openapi.json.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes, each loading its own copy of the model.")] = 1,
     trust: Trust = None,
     verbose: Verbose = False,
 ) -> None:
-    """Serve the model over HTTP: POST /predict, GET /health, GET /metadata (needs automl-core\\[serve])."""
+    """Serve the model over HTTP: POST /predict, GET /health, GET /metadata, /docs (needs automl-core\\[serve])."""
     with reported(verbose):
         if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
             raise AutoMLError("automl serve needs FastAPI and uvicorn: pip install 'automl-core[serve]'")
         from ._server import serve as run_server
 
         run_server(model, host=host, port=port, max_rows=max_rows, max_body_bytes=int(max_body_mb * 2**20),
-                   trusted=trust or ())
+                   trusted=trust or (), api_key_env=api_key_env, metadata=not no_metadata, docs=not no_docs,
+                   workers=workers)
 
 
 @app.command()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._trust import TrustPolicy, _read_object
+from ._objects import read_object as _read_object
+from ._trust import TrustPolicy
 
 #: Format 1 named classes by the module that defined them; they are named by their public
 #: subpackage since format 2.

@@ -1,4 +1,5 @@
-"""Reading a model package: every file checked against the manifest, the plugins it needs
+"""Reading a model package: its signature checked when a key is given, every file checked
+against the manifest, every file the metadata names inside the package, the plugins it needs
 present, each object read under the trust policy; packages of format 1 (written before the
 subpackage layout) are read through :mod:`automl_core.package._legacy`."""
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from ..errors import PackageError, PackageNotFoundError
 from ..plugin import available_plugin_names
 from . import _legacy
-from ._files import LEADERBOARD, METADATA, SCHEMA, verify
+from ._files import LEADERBOARD, MANIFEST, METADATA, SCHEMA, package_key, verify
 from ._metadata import FORMAT, FORMAT_VERSION
 from ._save import PackageVersionWarning
 from ._trust import TrustPolicy, _installed_version
@@ -32,22 +33,54 @@ class StoredModel:
     metadata: dict
 
 
-def read_package(path: str | os.PathLike, *, trusted: Iterable[str] = ()) -> StoredModel:
+def read_package(path: str | os.PathLike, *, trusted: Iterable[str] | bool = (),
+                 key: str | bytes | None = None) -> StoredModel:
     """Read the package at ``path`` (see :func:`automl_core.load`, which makes it an estimator).
 
     :raises PackageError: naming the file, distribution or types at fault.
     """
     directory = Path(path).expanduser()
-    meta = read_metadata(directory)
+    meta = read_metadata(directory, key=key)
     check_versions(meta)
     policy = TrustPolicy([p["distribution"] for p in meta["plugins"] if p["distribution"]], trusted)
     version = meta.get("format_version", 1)
-    files = meta["model_files"]
-    state = _legacy.read_object(directory / files["state"], policy, version)
-    pipelines = [_legacy.read_object(directory / name, policy, version) for name in files["pipelines"]]
+    files = _model_files(meta, directory)  # every name checked before any file is read
+    reference = _package_file(directory, meta.get("reference_file"), "reference_file")
+    state = _legacy.read_object(files["state"], policy, version)
+    pipelines = [_legacy.read_object(file, policy, version) for file in files["pipelines"]]
     state["model_"].models = pipelines[: files["members"]]
     state["best_pipeline_"] = pipelines[files["best_pipeline"]]
-    return StoredModel(_params(meta), _learned(meta, _legacy.learned_state(state, version), directory), meta)
+    learned = _learned(meta, _legacy.learned_state(state, version), directory, reference)
+    return StoredModel(_params(meta), learned, meta)
+
+
+def _package_file(directory: Path, name: object, field: str) -> Path:
+    """The file ``name`` the metadata's ``field`` gives, refused unless it is a file the manifest
+    lists (so: inside the package directory, and checked) before anything is read from it."""
+    listed = json.loads((directory / MANIFEST).read_text())["sha256"]
+    if not isinstance(name, str) or Path(name).name != name or name in ("", ".", "..") or "\\" in name:
+        raise PackageError(f"{directory / METADATA}: {field} is {name!r}, not the name of a file in the package "
+                           f"directory (an absolute path or one outside it); refusing the package")
+    if name not in listed:
+        raise PackageError(f"{directory / METADATA}: {field} names {name}, which {MANIFEST} does not list"
+                           f"{'' if (directory / name).exists() else ' and the package does not hold'}; refusing it")
+    return directory / name
+
+
+def _model_files(meta: dict, directory: Path) -> dict:
+    """The metadata's ``model_files`` as paths inside the package, each checked (:func:`_package_file`)."""
+    files = meta.get("model_files")
+    pipelines = files.get("pipelines") if isinstance(files, dict) else None
+    if not isinstance(pipelines, list) or not pipelines:
+        raise PackageError(f"{directory / METADATA}: model_files does not list the pipeline files")
+    members, best = files.get("members"), files.get("best_pipeline")
+    if not (isinstance(members, int) and isinstance(best, int) and 0 < members <= len(pipelines)
+            and 0 <= best < len(pipelines)):
+        raise PackageError(f"{directory / METADATA}: model_files' members ({members!r}) and best_pipeline "
+                           f"({best!r}) do not fit its {len(pipelines)} pipeline files")
+    return {"state": _package_file(directory, files.get("state"), "model_files.state"),
+            "pipelines": [_package_file(directory, n, f"model_files.pipelines[{i}]") for i, n in enumerate(pipelines)],
+            "members": members, "best_pipeline": best}
 
 
 def _params(meta: dict) -> dict:
@@ -58,7 +91,7 @@ def _params(meta: dict) -> dict:
     return params
 
 
-def _learned(meta: dict, state: dict, directory: Path) -> dict:
+def _learned(meta: dict, state: dict, directory: Path, reference: Path) -> dict:
     """The learned attributes: the state file's, and those kept in files of their own."""
     from ..data import schema_from_yaml
 
@@ -66,16 +99,17 @@ def _learned(meta: dict, state: dict, directory: Path) -> dict:
     learned["schema_"] = schema_from_yaml((directory / SCHEMA).read_text())
     learned["leaderboard_"] = pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records",
                                            convert_dates=False)
-    learned["reference_"] = _read_reference(directory / meta["reference_file"], meta["features"])
+    learned["reference_"] = _read_reference(reference, meta["features"])
     return learned
 
 
-def read_metadata(path: str | os.PathLike) -> dict:
-    """The metadata of the package at ``path``, after checking every file against the manifest."""
+def read_metadata(path: str | os.PathLike, *, key: str | bytes | None = None) -> dict:
+    """The metadata of the package at ``path``, after checking every file against the manifest
+    and, with a ``key`` (or ``$AUTOML_PACKAGE_KEY``), the manifest against its signature."""
     directory = Path(path).expanduser()
     if not directory.is_dir():
         raise PackageNotFoundError(f"no model package at {directory}: not a directory")
-    verify(directory)
+    verify(directory, package_key(key))
     meta = json.loads((directory / METADATA).read_text())
     if meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
         raise PackageError(f"{directory / METADATA}: not an {FORMAT} of version {FORMAT_VERSION} or older")

@@ -1,20 +1,18 @@
-"""What a model package may hold: the plugin distributions a model is built with, the trust
-policy they make, and the checks of pickle and skops files against it.
+"""What a model package may hold: the plugin distributions a model is built with and the
+trust policy they make (the files are checked against it by ``_skops`` and ``_pickle``).
 
 Loading accepts only the types of automl-core, numpy, pandas, scikit-learn, the plugin
-distributions the model was built with and the libraries those declare; a pickle may moreover
-call no function but numpy ufuncs and numpy's and pandas' own unpickling helpers. Anything
-else is refused by name, before it is imported or called, unless the caller trusts it.
+distributions the model was built with and the libraries those declare; as values, functions
+only when they are numpy ufuncs or :data:`SAFE_FUNCTIONS`. Anything else is refused by name,
+before it is imported or called, unless the caller trusts it; what reaches files, processes or
+the interpreter (:data:`DENIED_MODULES`, :data:`DENIED_NAMES`) is refused even then.
 """
 from __future__ import annotations
 
 import inspect
-import io
-import pickle
 import re
 from importlib import metadata as importlib_metadata
-from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -23,19 +21,48 @@ from ..plugin import ENTRY_POINT_GROUP
 
 #: Distributions whose types a model may always hold.
 BASE_DISTRIBUTIONS = ("automl-core", "numpy", "pandas", "scikit-learn")
-#: Standard-library types a model may hold: containers and partial functions, nothing that runs code.
-SAFE_STDLIB = frozenset({"builtins.slice", "builtins.set", "builtins.frozenset", "builtins.complex",
-                         "builtins.bytearray", "collections.OrderedDict", "functools.partial"})
-#: The functions numpy and pandas pickles call to rebuild their objects (no other of theirs may be called).
-RECONSTRUCTORS = frozenset({
-    "numpy._core.multiarray._reconstruct", "numpy._core.multiarray.scalar", "numpy._core.numeric._frombuffer",
-    "numpy.core.multiarray._reconstruct", "numpy.core.multiarray.scalar", "numpy.core.numeric._frombuffer",
-    "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
-    "numpy.random._pickle.__bit_generator_ctor", "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
-    "pandas._libs.arrays.__pyx_unpickle_NDArrayBacked", "pandas._libs.internals._unpickle_block",
-    "pandas._libs.tslibs.timedeltas._timedelta_unpickle", "pandas._libs.tslibs.timestamps._unpickle_timestamp",
-    "pandas.core.indexes.base._new_Index",
+#: Standard-library types a model may hold: values, containers and partial functions, nothing that runs code.
+SAFE_STDLIB = frozenset({*(f"builtins.{t}" for t in ("slice", "set", "frozenset", "complex", "bytearray", "int", "float",
+                                                     "str", "bool", "bytes", "list", "dict", "tuple", "object")),
+                         "collections.OrderedDict", "collections.defaultdict", "functools.partial"})
+#: Functions a model may hold as values (never called while it is read), beyond numpy ufuncs.
+SAFE_FUNCTIONS = frozenset({"sklearn.utils.validation.check_array"})
+#: Modules nothing is taken from, trusted or not: files, processes, the network, the interpreter.
+DENIED_MODULES = frozenset({
+    "builtins", "os", "posix", "nt", "subprocess", "_posixsubprocess", "sys", "importlib", "runpy", "shutil",
+    "socket", "pickle", "_pickle", "copyreg", "marshal", "ctypes", "code", "codeop", "pty", "io", "_io", "pathlib",
+    "tempfile", "webbrowser", "multiprocessing", "asyncio", "signal", "operator", "types", "inspect", "gc",
+    "threading", "_thread", "urllib", "http", "ftplib", "smtplib", "shelve", "dbm", "sqlite3", "zipimport",
+    "pkgutil", "glob", "fileinput", "mmap", "pydoc", "timeit", "trace", "pdb", "bdb", "cProfile", "profile",
+    "linecache", "joblib", "cloudpickle", "dill",
 })
+#: Types and functions of trusted libraries that read or write files (or fetch data), refused by name.
+DENIED_NAMES = frozenset({
+    "numpy.memmap", "numpy._core.memmap.memmap", "numpy.core.memmap.memmap", "numpy.load", "numpy.save",
+    "numpy.savez", "numpy.savez_compressed", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt", "numpy.fromfile",
+    "numpy.fromregex", "numpy.DataSource", "pandas.HDFStore", "pandas.ExcelWriter", "pandas.ExcelFile",
+    "pandas.to_pickle", "pandas.eval",
+})
+#: Module prefixes of trusted libraries with the same reach.
+DENIED_PREFIXES = ("numpy.lib.format", "numpy.lib._format_impl", "numpy.lib.npyio", "numpy.lib._npyio",
+                   "numpy.lib._datasource",
+                   "numpy.ctypeslib", "numpy.f2py", "numpy.distutils", "numpy.testing", "pandas.io", "pandas.read_",
+                   "pandas.core.computation", "sklearn.datasets", "sklearn.utils._testing", "scipy.io", "scipy.datasets")
+
+
+def denied(qualified: str) -> bool:
+    """Whether ``qualified`` (``module.name``) is refused whatever the caller trusts."""
+    if qualified in SAFE_STDLIB:
+        return False
+    return (qualified.split(".")[0] in DENIED_MODULES or qualified in DENIED_NAMES
+            or any(qualified == p or qualified.startswith(p + ".") or (p.endswith("_") and qualified.startswith(p))
+                   for p in DENIED_PREFIXES))
+
+
+def qualified_name(obj: Any) -> str:
+    """``module.qualname`` of a class or function (of the type, for anything else)."""
+    target = obj if inspect.isclass(obj) or callable(obj) and hasattr(obj, "__qualname__") else type(obj)
+    return f"{getattr(target, '__module__', None) or '?'}.{getattr(target, '__qualname__', repr(target))}"
 
 
 # --------------------------------------------------------------------------- what a model is built with
@@ -110,145 +137,79 @@ def _requirements(dist: str) -> set[str]:
 
 
 # --------------------------------------------------------------------------- trust
+def never_allowed(file: str, names: str) -> PackageError:
+    """The error for ``names`` in ``file`` that are refused whatever the caller trusts."""
+    return PackageError(f"{file} holds {names}, which reach files, processes or the interpreter: a model package "
+                        f"may never hold them, trusted or not; refusing it")
+
+
 class TrustPolicy:
-    """Which types and functions a model file may hold.
+    """Which types and functions a model file may hold, and whether its pickle files may be read.
 
     Types: those of automl-core, numpy, pandas, scikit-learn, the recorded plugin distributions
     (when installed) and the libraries they declare as dependencies, and a few standard-library
-    containers. A pickle may also call functions while it is read, and a function that returns
-    another (an import helper) or reads a file (``pandas.read_pickle``) is a way out: in a pickle
-    only numpy ufuncs and :data:`RECONSTRUCTORS` may appear. ``trusted`` names more, exactly
-    as the refusal spells them.
+    containers. Functions (as values): numpy ufuncs and :data:`SAFE_FUNCTIONS`. ``trusted``
+    names more, exactly as the refusal spells them, and names the pickle files to read
+    (``"pipeline-1.pkl"``); ``trusted=True`` reads every pickle file of the package, under the same
+    rules. :func:`denied` names are refused whatever ``trusted`` says.
     """
 
-    def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] = ()):
+    def __init__(self, plugin_distributions: Iterable[str], trusted: Iterable[str] | bool = ()):
         plugins = {_normal(d) for d in plugin_distributions if _installed_version(d) is not None}
         dists = plugins | {_normal(d) for d in BASE_DISTRIBUTIONS}
         for dist in plugins:
             dists.update(_requirements(dist))
         by_module = importlib_metadata.packages_distributions().items()
         self.modules = {m for m, owners in by_module if any(_normal(o) in dists for o in owners)} | {"automl_core"}
-        self.trusted = set(trusted)
+        self.all_pickles = trusted is True
+        if isinstance(trusted, bool):
+            trusted = ()
+        self.trusted = {trusted} if isinstance(trusted, str) else set(trusted)
 
     def allows(self, qualified: str) -> bool:
+        """Whether the type ``qualified`` may be read (by its name alone)."""
+        if denied(qualified):
+            return False
         return qualified in SAFE_STDLIB or qualified in self.trusted or qualified.split(".")[0] in self.modules
 
+    def allows_function(self, qualified: str, obj: Any = None) -> bool:
+        """Whether the function ``qualified`` (``obj`` once imported) may be held as a value."""
+        if denied(qualified) or (obj is not None and denied(qualified_name(obj))):
+            return False
+        return qualified in self.trusted or qualified in SAFE_FUNCTIONS or isinstance(obj, np.ufunc)
+
     def allows_object(self, obj: Any, qualified: str) -> bool:
-        """Whether a global a pickle asked for, once resolved, is what its name claims and may be used."""
+        """Whether a global a pickle asked for, once resolved, is what its name claims and may be held."""
+        if inspect.ismodule(obj) or denied(qualified_name(obj)):
+            return False
         if qualified in self.trusted:
             return True
-        if inspect.ismodule(obj):
-            return False
         if inspect.isclass(obj):
-            return self.allows(f"{obj.__module__}.{obj.__qualname__}")
-        if isinstance(obj, np.ufunc):
-            return True
+            return self.allows(qualified_name(obj))
         if callable(obj):
-            return qualified in RECONSTRUCTORS
-        return self.allows(f"{type(obj).__module__}.{type(obj).__qualname__}")
+            return self.allows_function(qualified, obj)
+        return self.allows(qualified_name(obj))
+
+    def reads_pickle(self, name: str) -> bool:
+        """Whether the pickle file ``name`` of the package may be read at all."""
+        return self.all_pickles or name in self.trusted
 
     def untrusted(self, names: Iterable[str]) -> list[str]:
         return sorted(n for n in set(names) if not self.allows(n))
 
     def refuse(self, names: Iterable[str], file: str) -> None:
         refused = sorted(set(names))
-        if refused:
-            raise PackageError(
-                f"{file} holds types or functions the package does not vouch for: {', '.join(refused)}. "
-                f"No plugin distribution the model records provides them; if you trust this file, load it "
-                f"with trusted=[...] naming them (automl: --trust NAME)"
-            )
+        if not refused:
+            return
+        never = [n for n in refused if denied(n)]
+        if never:
+            raise never_allowed(file, ", ".join(never))
+        raise PackageError(
+            f"{file} holds types or functions the package does not vouch for: {', '.join(refused)}. "
+            f"No plugin distribution the model records provides them; if you trust this file, load it "
+            f"with trusted=[...] naming them (automl: --trust NAME)"
+        )
 
 
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Unpickles, refusing before importing or calling anything the globals ``policy`` does not
-    allow; with ``strict=False`` (at save) it records them in ``refused`` instead."""
-
-    def __init__(self, file, policy: TrustPolicy, name: str, strict: bool = True,
-                 renames: Mapping[str, str] | None = None):
-        super().__init__(file)
-        self.policy, self.name, self.strict = policy, name, strict
-        self.renames = dict(renames or {})  # qualified names an older layout wrote, to today's
-        self.seen: set[str] = set()
-        self.refused: set[str] = set()
-
-    def _refuse(self, qualified: str) -> None:
-        if self.strict:
-            self.policy.refuse([qualified], self.name)
-        self.refused.add(qualified)
-
-    def find_class(self, module: str, name: str):
-        if f"{module}.{name}" in self.renames:
-            module, _, name = self.renames[f"{module}.{name}"].rpartition(".")
-        qualified = f"{module}.{name}"
-        self.seen.add(qualified)
-        if qualified not in self.policy.trusted and ("." in name or not self.policy.allows(qualified)):
-            self._refuse(qualified)  # a dotted name could walk from an allowed module to anything
-        obj = super().find_class(module, name)
-        if not self.policy.allows_object(obj, qualified):
-            self._refuse(qualified)
-        return obj
-
-
-def pickle_names(blob: bytes, policy: TrustPolicy, name: str) -> tuple[set[str], set[str]]:
-    """The qualified names of the types and functions a pickle calls for, and those ``policy``
-    will refuse when the file ``name`` is loaded (read back without refusing anything)."""
-    unpickler = _RestrictedUnpickler(io.BytesIO(blob), policy, name, strict=False)
-    unpickler.load()
-    return unpickler.seen, unpickler.refused
-
-
-def skops_names(blob: bytes, policy: TrustPolicy) -> tuple[set[str], set[str]]:
-    """The qualified names of the types a skops file holds beyond skops' defaults, and those
-    ``policy`` will refuse."""
-    import skops.io as sio
-
-    found = set(sio.get_untrusted_types(data=blob))
-    return found, set(policy.untrusted(found))
-
-
-def _read_object(file: Path, policy: TrustPolicy, renames: Mapping[str, str] | None = None) -> Any:
-    """The object in a ``.pkl`` or ``.skops`` file, once ``policy`` allows everything it holds;
-    ``renames`` maps qualified class names an older layout wrote to today's.
-
-    :raises PackageError: naming the file and the types or functions refused.
-    """
-    if file.suffix == ".pkl":
-        with open(file, "rb") as handle:
-            return _RestrictedUnpickler(handle, policy, file.name, renames=renames).load()
-    import skops.io as sio
-
-    blob = file.read_bytes()
-    if renames:
-        blob = _renamed_skops(blob, renames)
-    untrusted = sio.get_untrusted_types(data=blob)
-    policy.refuse(policy.untrusted(untrusted), file.name)
-    return sio.loads(blob, trusted=untrusted)
-
-
-def _renamed_skops(blob: bytes, renames: Mapping[str, str]) -> bytes:
-    """A skops file whose schema names classes by ``renames`` (qualified old to new)."""
-    import json
-    import zipfile
-
-    def rename(node: Any) -> Any:
-        if isinstance(node, dict):
-            qualified = f"{node.get('__module__')}.{node.get('__class__')}"
-            if qualified in renames:
-                node["__module__"], _, node["__class__"] = renames[qualified].rpartition(".")
-            return {k: rename(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [rename(v) for v in node]
-        return node
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "schema.json":
-                content = json.dumps(rename(json.loads(content))).encode()
-            target.writestr(item, content)
-    return out.getvalue()
-
-
-__all__ = ["TrustPolicy", "pickle_names", "skops_names", "BASE_DISTRIBUTIONS", "SAFE_STDLIB", "RECONSTRUCTORS"]
+__all__ = ["TrustPolicy", "BASE_DISTRIBUTIONS", "SAFE_STDLIB", "SAFE_FUNCTIONS", "DENIED_MODULES", "DENIED_NAMES",
+           "denied", "never_allowed", "qualified_name"]

@@ -84,7 +84,9 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         # makes XGBoost 3 fail ("cannot call `vectorize` on size 0 inputs"): it goes in as a
         # numeric column of missing values, here and at predict
         self.empty_categories_ = [c for c, dtype in categorical.items() if len(dtype.categories) == 0]
-        self.categories_ = {c: dtype for c, dtype in categorical.items() if c not in self.empty_categories_}
+        # levels as plain lists, not pandas dtypes: skops writes lists, and refuses dtypes
+        self.categories_ = {c: dtype.categories.tolist() for c, dtype in categorical.items()
+                            if c not in self.empty_categories_}
         # XGBoost refuses names with "[", "]" or "<" ("price [USD]"): it gets f0, f1... (the
         # names are remembered here; predict hands it a matrix, by position)
         return _as_missing(X, self.empty_categories_).set_axis([f"f{i}" for i in range(X.shape[1])], axis=1)
@@ -97,7 +99,8 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         check_is_fitted(self, "model_")
         if not isinstance(X, pd.DataFrame) or not hasattr(self, "feature_names_in_"):
             return np.asarray(X, dtype=float)  # fitted on an array: columns by position
-        categories = {c: t.categories for c, t in self.categories_.items()}
+        # a list of levels; a pandas dtype in models saved before the lists
+        categories = {c: getattr(t, "categories", t) for c, t in self.categories_.items()}
         # a column without categories at fit went in as missing values: no level has a code
         categories.update({c: pd.Index([]) for c in getattr(self, "empty_categories_", ())})  # absent from older models
         return code_matrix(X, list(self.feature_names_in_), categories)

@@ -65,7 +65,7 @@ def test_the_code_matrix_predicts_what_xgboost_gives_the_frame(name, estimator):
     new[first] = new[first].cat.set_categories(levels[::-1] + ["never seen"])  # same levels, reversed, one more
     new.loc[new.index[:5], first] = "never seen"
     new.loc[new.index[5:10], first] = None
-    frame = new.assign(**{c: new[c].cat.set_categories(model.categories_[c].categories) for c in categorical})
+    frame = new.assign(**{c: new[c].cat.set_categories(model.categories_[c]) for c in categorical})
     output = model.predict_proba if hasattr(model, "predict_proba") else model.predict
     fitted_names = model.model_.get_booster().feature_names  # f0, f1...: XGBoost refuses some names
     reference = getattr(model.model_, output.__name__)(frame.set_axis(fitted_names, axis=1))  # its own pandas path
