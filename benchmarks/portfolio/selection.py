@@ -1,0 +1,335 @@
+"""Step 4: the ordered portfolio, from the cross-evaluation matrix; and the evidence for it.
+
+Pure functions (tested in ``test_selection.py``) over two tables x candidates arrays:
+
+* :func:`normalize`: per table, 0 = the constant predictor (class priors or the mean, as in the
+  benchmark's normalized score), 1 = the best candidate; below 0 and failures count as 0 (a
+  configuration worse than the constant adds nothing to the best so far).
+* :func:`relative_costs`: each cell's CPU seconds over the table's reference cost (the CPU seconds
+  of the engine's first HistGradientBoosting default there, the unit of ``ModelFamily.cost``).
+* :func:`greedy`: the portfolio, one configuration at a time, each the one with the largest gain
+  in mean best-so-far normalized score per unit of mean relative cost (Streeter and Golovin's
+  greedy for anytime schedules), so that cheap strong configurations come first; when no
+  candidate adds anything, the rest are ordered by the mean normalized score they reach alone.
+* :func:`anytime`: on one table, the best normalized score an order reaches within ``t`` seconds
+  of fit time, the trials run in order under the engine's rules (a window per trial, skips by
+  the family's estimated cost, timeouts).
+* :func:`default_order`: the engine's own portfolio (``SearchSpace.portfolio()``): round-robin
+  over the families by ``(cost, name)``, the cheapest family's optional-builder variant after
+  the first round.
+* :func:`leave_one_out`: for each table, the portfolio learned on the other tables (candidates
+  found by searching that table left out) against the default order, at several time points.
+
+Run ``python benchmarks/portfolio/selection.py`` to write ``portfolio.json`` and
+``results/evaluation.json`` and print the tables of the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Seconds of cumulative fit time at which orders are compared.
+TIME_POINTS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+#: The portfolio's length.
+PORTFOLIO_SIZE = 30
+#: A gain below this (mean normalized score) is no gain.
+EPS = 1e-6
+#: As the engine (``automl_core/search.py``): a trial's share of the budget at most, and the
+#: estimate for a family not measured yet (seconds, share of the budget: the smaller).
+MAX_TRIAL_SHARE = 0.4
+FRESH_ESTIMATE = (1.0, 0.05)
+
+
+# ---------------------------------------------------------------- pure parts
+def normalize(scores: np.ndarray, constant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row (table): ``(s - constant) / (best - constant)`` clipped to [0, 1]; NaN (failed,
+    not evaluated) counts as 0. Returns the matrix and a mask of the tables kept: those where
+    the best candidate beats the constant."""
+    scores = np.asarray(scores, dtype=float)
+    constant = np.asarray(constant, dtype=float)
+    best = np.nanmax(np.where(np.isnan(scores), -np.inf, scores), axis=1)
+    span = best - constant
+    keep = np.isfinite(best) & (span > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (scores - constant[:, None]) / np.where(keep, span, 1.0)[:, None]
+    out = np.clip(np.nan_to_num(out, nan=0.0), 0.0, 1.0)
+    out[~keep] = 0.0
+    return out, keep
+
+
+def relative_costs(costs: np.ndarray, reference: int) -> np.ndarray:
+    """Each cell's cost over its table's cost of candidate column ``reference`` (a missing
+    reference: the table's median cost)."""
+    costs = np.asarray(costs, dtype=float)
+    ref = costs[:, reference].copy()
+    bad = ~(np.isfinite(ref) & (ref > 0))
+    if bad.any():
+        ref[bad] = np.nanmedian(np.where(costs > 0, costs, np.nan)[bad], axis=1)
+    return costs / ref[:, None]
+
+
+def greedy(norm: np.ndarray, cost: np.ndarray, size: int = PORTFOLIO_SIZE, allowed: np.ndarray | None = None,
+           start: np.ndarray | None = None) -> list[int]:
+    """Candidate columns in portfolio order (see the module doc). ``cost`` is per cell (relative
+    cost; NaN counts as the table's largest); ``allowed`` masks the columns that may be chosen;
+    ``start`` is the best-so-far before the portfolio (default 0: the constant)."""
+    norm = np.asarray(norm, dtype=float)
+    n_tables, n_cand = norm.shape
+    if n_tables == 0:  # nothing to learn from: the allowed columns as they come
+        return [int(c) for c in np.flatnonzero(np.ones(n_cand, bool) if allowed is None else allowed)][:size]
+    cost = np.asarray(cost, dtype=float)
+    worst = np.nanmax(np.where(np.isfinite(cost), cost, np.nan), axis=1, keepdims=True)
+    cost = np.where(np.isfinite(cost), cost, np.nan_to_num(worst, nan=1.0))
+    mean_cost = np.maximum(cost.mean(axis=0), 1e-9)
+    left = np.ones(n_cand, bool) if allowed is None else np.asarray(allowed, bool).copy()
+    best = np.zeros(n_tables) if start is None else np.asarray(start, dtype=float).copy()
+    order: list[int] = []
+    while len(order) < size and left.any():
+        gain = np.maximum(norm - best[:, None], 0.0).mean(axis=0)
+        gain[~left] = -np.inf
+        if gain.max() > EPS:
+            ratio = np.where(left, gain / mean_cost, -np.inf)
+            # largest ratio; between equal ratios the cheaper, then the lower column
+            pick = int(np.lexsort((np.arange(n_cand), mean_cost, -ratio))[0])
+        else:  # nothing adds: the strongest alone, cheaper first between equals
+            alone = np.where(left, norm.mean(axis=0), -np.inf)
+            pick = int(np.lexsort((np.arange(n_cand), mean_cost, -alone))[0])
+        order.append(pick)
+        left[pick] = False
+        best = np.maximum(best, norm[:, pick])
+    return order
+
+
+def anytime(order: list[int], norm_row: np.ndarray, seconds_row: np.ndarray, budgets=TIME_POINTS,
+            families: list[str] | None = None) -> list[float]:
+    """Best normalized score of ``order`` on one table within each budget (seconds of fit time),
+    run as the engine runs trials (``automl_core/search.py``): a trial may take at most
+    :data:`MAX_TRIAL_SHARE` of the budget and what is left; it is skipped when its family's
+    estimated cost (the median of that family's trials so far; :data:`FRESH_ESTIMATE` before
+    any) does not fit in that window; a trial longer than its window times out, its time spent
+    and no score won. Without ``families`` every configuration is its own family."""
+    families = families or [str(c) for c in range(len(seconds_row))]
+    out = []
+    for budget in budgets:
+        used, best, seen = 0.0, 0.0, {}
+        for c in order:
+            t = seconds_row[c]
+            if not np.isfinite(t):
+                t = np.inf  # never finishes: it times out
+            window = min(budget - used, MAX_TRIAL_SHARE * budget)
+            if window <= 0:
+                break
+            past = seen.get(families[c])
+            estimate = float(np.median(past)) if past else min(FRESH_ESTIMATE[0], FRESH_ESTIMATE[1] * budget)
+            if estimate > window:
+                continue
+            if t <= window:
+                used += t
+                best = max(best, float(norm_row[c]))
+                seen.setdefault(families[c], []).append(t)
+            else:
+                used += window
+                seen.setdefault(families[c], []).append(window)
+        out.append(best)
+    return out
+
+
+def default_order(entries: list[dict], family_costs: dict[str, float]) -> list[str]:
+    """The engine's default portfolio as candidate ids: ``entries`` are the default candidates
+    (``id``, ``family``, ``default`` index, builder variants have ``+`` in their id)."""
+    by_family: dict[str, dict[int, str]] = {}
+    variants: dict[str, list[str]] = {}
+    for e in entries:
+        if "+" in e["id"]:
+            variants.setdefault(e["family"], []).append(e["id"])
+        else:
+            by_family.setdefault(e["family"], {})[e["default"]] = e["id"]
+    families = sorted(by_family, key=lambda f: (family_costs.get(f, 1.0), f))
+    depth = max((len(v) for v in by_family.values()), default=0)
+    out = []
+    for i in range(depth):
+        for f in families:
+            if i in by_family[f]:
+                out.append(by_family[f][i])
+        if i == 0 and families:
+            out += sorted(variants.get(families[0], []))
+    return out
+
+
+@dataclass
+class Matrix:
+    tables: list[str]
+    tasks: list[str]
+    candidates: list[dict]
+    score: np.ndarray  # tables x candidates, higher is better, NaN = failed or missing
+    seconds: np.ndarray  # CPU seconds of the trial
+    constant: np.ndarray  # per table
+
+    @property
+    def ids(self) -> list[str]:
+        return [c["id"] for c in self.candidates]
+
+
+def leave_one_out(m: Matrix, reference: int, size: int = PORTFOLIO_SIZE, budgets=TIME_POINTS,
+                  baseline: list[int] | None = None, same_task: bool = False) -> dict:
+    """Per table: the portfolio learned without it (and without the candidates found by
+    searching it) and the baseline order, each's anytime normalized score on it. With
+    ``same_task``, the portfolio is learned on the other tables of the same task only."""
+    norm, keep = normalize(m.score, m.constant)
+    rel = relative_costs(m.seconds, reference)
+    families = [c["family"] for c in m.candidates]
+    rows = []
+    for t in np.flatnonzero(keep):
+        train = keep.copy()
+        train[t] = False
+        if same_task:
+            train &= np.array([task == m.tasks[t] for task in m.tasks])
+        allowed = np.array([c.get("table") != m.tables[t] for c in m.candidates])
+        order = greedy(norm[train], rel[train], size, allowed)
+        row = {"table": m.tables[t], "task": m.tasks[t],
+               "learned": anytime(order, norm[t], m.seconds[t], budgets, families),
+               "learned_order": [m.ids[c] for c in order]}
+        if baseline is not None:
+            row["default"] = anytime(baseline, norm[t], m.seconds[t], budgets, families)
+        rows.append(row)
+    return {"budgets": list(budgets), "rows": rows}
+
+
+def summarize_loo(result: dict) -> dict:
+    """Mean anytime score of each order per budget, and tables won/tied/lost by the learned one."""
+    rows = result["rows"]
+    out = {}
+    for i, b in enumerate(result["budgets"]):
+        learned = np.array([r["learned"][i] for r in rows])
+        entry = {"learned": float(learned.mean()), "n": len(rows)}
+        if rows and "default" in rows[0]:
+            default = np.array([r["default"][i] for r in rows])
+            diff = learned - default
+            entry.update({"default": float(default.mean()), "wins": int((diff > 0.002).sum()),
+                          "ties": int((abs(diff) <= 0.002).sum()), "losses": int((diff < -0.002).sum())})
+        out[str(b)] = entry
+    return out
+
+
+# ---------------------------------------------------------------- reading the results
+def load_matrix(candidates: list[dict], matrix_rows: list[dict], tables=None) -> Matrix:
+    """The matrix over the tables that have a cell for every candidate (complete rows only)."""
+    from common import constant_score
+    from tables import TABLES, load
+
+    ids = [c["id"] for c in candidates]
+    col = {cid: j for j, cid in enumerate(ids)}
+    cells: dict[str, dict[str, dict]] = {}
+    for r in matrix_rows:
+        if r["candidate"] in col:
+            cells.setdefault(r["table"], {})[r["candidate"]] = r
+    chosen = [t for t in (tables or TABLES) if len(cells.get(t.name, {})) == len(ids)]
+    score = np.full((len(chosen), len(ids)), np.nan)
+    seconds = np.full((len(chosen), len(ids)), np.nan)
+    constant = np.zeros(len(chosen))
+    for i, t in enumerate(chosen):
+        for cid, r in cells[t.name].items():
+            j = col[cid]
+            if r.get("state") == "complete" and r.get("score") is not None:
+                score[i, j] = r["score"]
+            if r.get("cpu_seconds") is not None and r.get("state") in ("complete", "timeout", "failed", "pruned"):
+                seconds[i, j] = r["cpu_seconds"]
+        frame = load(t)
+        constant[i] = constant_score(frame[t.target], t.task)
+    return Matrix([t.name for t in chosen], [t.task for t in chosen], candidates, score, seconds, constant)
+
+
+def portfolio_entries(m: Matrix, order: list[int], reference: int) -> list[dict]:
+    """``PipelineConfig.to_dict()`` dicts in order, each with a ``stats`` mapping."""
+    norm, keep = normalize(m.score, m.constant)
+    rel = relative_costs(m.seconds, reference)
+    norm, rel, seconds = norm[keep], rel[keep], m.seconds[keep]
+    best = np.zeros(norm.shape[0])
+    out = []
+    top = norm.max(axis=1)
+    for rank, c in enumerate(order):
+        gained = norm[:, c] > best + EPS
+        best = np.maximum(best, norm[:, c])
+        cand = m.candidates[c]
+        entry = dict(cand["config"])
+        entry["stats"] = {
+            "candidate": cand["id"],
+            "expected_relative_cost": round(float(np.nanmedian(rel[:, c])), 3),
+            "mean_relative_cost": round(float(np.nanmean(rel[:, c])), 3),
+            "median_cpu_seconds": round(float(np.nanmedian(seconds[:, c])), 3),
+            "tables_won": int((norm[:, c] >= top - 1e-12).sum()),
+            "tables_within_1pct": int((norm[:, c] >= 0.99).sum()),
+            "tables_improved_at_its_turn": int(gained.sum()),
+            "mean_normalized_score": round(float(norm[:, c].mean()), 4),
+            "mean_best_so_far": round(float(best.mean()), 4),
+            "failed_tables": int(np.isnan(m.score[keep][:, c]).sum()),
+            "n_tables": int(keep.sum()),
+        }
+        if cand.get("table"):
+            entry["stats"]["found_on"] = cand["table"]
+        out.append(entry)
+    return out
+
+
+def main(argv=None) -> None:
+    from candidates import OUT as CANDIDATES
+    from common import HERE, RESULTS, installed_families, read_jsonl
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--candidates", default=str(CANDIDATES))
+    p.add_argument("--matrix", default=str(RESULTS / "matrix.jsonl"))
+    p.add_argument("--size", type=int, default=PORTFOLIO_SIZE)
+    p.add_argument("--out", default=str(HERE / "portfolio.json"))
+    p.add_argument("--evaluation", default=str(RESULTS / "evaluation.json"))
+    args = p.parse_args(argv)
+    candidates = json.loads(open(args.candidates).read())
+    m = load_matrix(candidates, read_jsonl(args.matrix))
+    if not m.tables:
+        raise SystemExit("no table has a cell for every candidate yet")
+    ids = m.ids
+    reference = ids.index("default:hist_gradient_boosting:0")
+    costs = {name: f.cost for name, f in installed_families().items()}
+    baseline = [ids.index(i) for i in default_order([c for c in candidates if c["kind"] == "default"], costs)]
+    norm, keep = normalize(m.score, m.constant)
+    rel = relative_costs(m.seconds, reference)
+    order = greedy(norm[keep], rel[keep], args.size)
+    entries = portfolio_entries(m, order, reference)
+    doc = {"format": 1,
+           "about": "Zero-shot portfolio of the automl_core engine, learned across training tables that are "
+                    "neither shared benchmark nor held-out datasets (benchmarks/portfolio/README.md). Ordered: "
+                    "try first to last. stats.expected_relative_cost is CPU seconds over the engine's first "
+                    "HistGradientBoosting default on the same table (median over tables).",
+           "tables": [t for t, k in zip(m.tables, keep) if k], "n_candidates": len(ids), "configs": entries}
+    with open(args.out, "w") as f:
+        f.write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    loo = leave_one_out(m, reference, args.size, TIME_POINTS, baseline)
+    summary = summarize_loo(loo)
+    by_task = leave_one_out(m, reference, args.size, TIME_POINTS, baseline, same_task=True)
+    summary_by_task = summarize_loo(by_task)
+    with open(args.evaluation, "w") as f:
+        f.write(json.dumps({"summary": summary, "summary_same_task": summary_by_task, **loo,
+                            "rows_same_task": by_task["rows"]}, indent=1) + "\n")
+    print(f"{len(m.tables)} tables with every candidate ({int(keep.sum())} kept), {len(ids)} candidates")
+    print("portfolio:", ", ".join(e["stats"]["candidate"] for e in entries))
+    print("\n| fit seconds | learned (leave-one-table-out) | default order | wins/ties/losses |")
+    print("|---|---|---|---|")
+    for b, e in summary.items():
+        print(f"| {b} | {e['learned']:.4f} | {e['default']:.4f} | {e['wins']}/{e['ties']}/{e['losses']} |")
+    print("\nlearned on the same task's tables only:")
+    print("| fit seconds | learned per task | default order | wins/ties/losses |")
+    print("|---|---|---|---|")
+    for b, e in summary_by_task.items():
+        print(f"| {b} | {e['learned']:.4f} | {e['default']:.4f} | {e['wins']}/{e['ties']}/{e['losses']} |")
+    for task in sorted(set(m.tasks)):
+        rows = [r for r in loo["rows"] if r["task"] == task]
+        if rows:
+            means = [(b, np.mean([r["learned"][i] for r in rows]), np.mean([r["default"][i] for r in rows]))
+                     for i, b in enumerate(loo["budgets"])]
+            print(f"{task} ({len(rows)} tables): " + ", ".join(f"{b} s {l:.3f} vs {d:.3f}" for b, l, d in means))
+
+
+if __name__ == "__main__":
+    main()
