@@ -16,8 +16,10 @@ across four candidates; it does not change any candidate's score (same splits, s
 Candidates that run the same pipeline on a table (they differ only in stages the table does not
 have) are evaluated once; the others get a copy (``same_as``). One JSON line per (table,
 candidate) goes to ``results/matrix.jsonl``; cells already there are skipped, so runs resume.
-A trial that timed out while its wall clock ran far ahead of its CPU time (the process was
-paused) is not recorded, and is retried on the next run.
+Each fit has a budget of :data:`BUDGET` seconds, so a trial may run 12 s: slower cells are
+timeouts (useless to a portfolio for budgets up to 20 s). A trial cut short by its batch's
+earlier trials, or that timed out while its wall clock ran well ahead of its CPU time (the
+process was paused or shared its core), is tried again alone.
 """
 from __future__ import annotations
 
@@ -32,8 +34,13 @@ from tables import by_name, load
 OUT = RESULTS / "matrix.jsonl"
 #: Configurations per engine fit (see the module doc).
 BATCH = 4
-#: The engine's budget per batch: large enough that no trial is cut (a trial may use 40% of it).
-BUDGET = 1800.0
+#: The engine's budget per fit. A trial may use 40% of it: 12 s. A configuration slower than
+#: that on a table is of no use to a portfolio for budgets up to 20 s (whose trials get at most
+#: 8 s), and some found by the searches take minutes (CatBoost at depth 10: 101 s on 506 rows);
+#: such a cell is recorded as a timeout, its cost censored at the window.
+BUDGET = 30.0
+#: The share of the budget one trial may take (``automl_core.search.MAX_TRIAL_SHARE``).
+TRIAL_SHARE = 0.4
 
 
 def table_shapes(collect_rows: list[dict]) -> dict[str, dict]:
@@ -94,14 +101,31 @@ def matches(candidate: dict, trial_config: dict | None, shape: dict | None) -> b
     return True
 
 
-def paused(trial: dict) -> bool:
-    """A timeout whose wall clock ran far ahead of its CPU time: the process was stopped."""
-    return trial.get("state") == "timeout" and trial.get("wall_seconds", 0) > 2 * trial.get("cpu_seconds", 0) + 30
+def contended(trial: dict) -> bool:
+    """A trial whose wall clock ran well ahead of its CPU time: the process was paused or
+    shared its core."""
+    return trial.get("wall_seconds", 0) > 1.5 * trial.get("cpu_seconds", 0) + 2
+
+
+def recordable(trial: dict | None, budget: float, last_try: bool) -> bool:
+    """Whether a trial's outcome is the candidate's own: it completed or failed, or it timed out
+    after a full window (not a window shortened by the batch's earlier trials) and, unless this
+    is the last try, without contention."""
+    if trial is None:
+        return False
+    if trial["state"] in ("complete", "failed"):
+        return True
+    if trial["state"] == "timeout":
+        full = (trial.get("fit_seconds") or 0) >= TRIAL_SHARE * budget * 0.97 - 0.5
+        return full and (last_try or not contended(trial))
+    return False
 
 
 def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None, out, budget: float,
                    batch_size: int = BATCH, frame=None) -> int:
-    """Evaluate on ``table`` the candidates without a cell yet; returns the cells written."""
+    """Evaluate on ``table`` the candidates without a cell yet; returns the cells written.
+    First in batches of ``batch_size``; then, alone, the candidates whose trial was not their
+    own (cut short by the batch's earlier trials, skipped, contended)."""
     todo = [c for c in candidates if (table.name, c["id"]) not in done]
     if not todo:
         return 0
@@ -109,36 +133,40 @@ def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None,
     units: dict[str, list[dict]] = {}
     for c in todo:
         units.setdefault(unit_key(c["config"], shape), []).append(c)
-    keys = list(units)
     written = 0
-    for start in range(0, len(keys), batch_size):
-        batch = keys[start:start + batch_size]
-        leaders = [units[k][0] for k in batch]
-        families = sorted({c["family"] for c in leaders})
-        run = run_automl(frame, table.target, table.task, families=families,
-                         warm_start=[c["config"] for c in leaders], max_trials=len(leaders),
-                         time_budget=budget, seed=0)
-        trials = {t["trial"]: t for t in run["trials"]}
-        for i, key in enumerate(batch):
-            leader = leaders[i]
-            trial = trials.get(i)
-            if trial is not None and paused(trial):
-                continue
-            if trial is None:
-                cell = {"state": "missing", "error": run["error"]}
-            elif not matches(leader["config"], trial["config"], shape):
-                cell = {"state": "mismatch", "error": "the trial ran another pipeline", "ran": trial["config"]}
-            else:
-                cell = {k: trial.get(k) for k in ("state", "score", "cpu_seconds", "fit_seconds", "wall_seconds",
-                                                  "predict_seconds", "error")}
-            for n, c in enumerate(units[key]):
-                row = {"table": table.name, "task": table.task, "candidate": c["id"], "batch": start // batch_size,
-                       **cell}
-                if n:
-                    row["same_as"] = leader["id"]
-                append_jsonl(out, row)
-                done.add((table.name, c["id"]))
-                written += 1
+    keys = list(units)
+    for size, last in ((batch_size, False), (1, True)):
+        keys = [k for k in keys if (table.name, units[k][0]["id"]) not in done]
+        for start in range(0, len(keys), size):
+            batch = keys[start:start + size]
+            leaders = [units[k][0] for k in batch]
+            families = sorted({c["family"] for c in leaders})
+            run = run_automl(frame, table.target, table.task, families=families,
+                             warm_start=[c["config"] for c in leaders], max_trials=len(leaders),
+                             time_budget=budget, seed=0)
+            trials = {t["trial"]: t for t in run["trials"]}
+            for i, key in enumerate(batch):
+                leader = leaders[i]
+                trial = trials.get(i)
+                if trial is not None and not matches(leader["config"], trial["config"], shape):
+                    cell = {"state": "mismatch", "error": "the trial ran another pipeline", "ran": trial["config"]}
+                elif recordable(trial, budget, last):
+                    cell = {k: trial.get(k) for k in ("state", "score", "cpu_seconds", "fit_seconds", "wall_seconds",
+                                                      "predict_seconds", "error")}
+                    cell["contended"] = contended(trial)
+                elif last:
+                    cell = {"state": "missing", "error": run["error"],
+                            "trial_state": None if trial is None else trial["state"]}
+                else:
+                    continue  # tried again alone
+                for n, c in enumerate(units[key]):
+                    row = {"table": table.name, "task": table.task, "candidate": c["id"], "batch_size": size,
+                           "budget": budget, **cell}
+                    if n:
+                        row["same_as"] = leader["id"]
+                    append_jsonl(out, row)
+                    done.add((table.name, c["id"]))
+                    written += 1
     return written
 
 
@@ -164,13 +192,18 @@ def main(argv=None) -> None:
     p.add_argument("--collect", default=str(RESULTS / "collect.jsonl"))
     p.add_argument("--budget", type=float, default=BUDGET)
     p.add_argument("--out", default=str(OUT))
+    p.add_argument("--retry-contended", action="store_true",
+                   help="evaluate again the cells that timed out under contention (or are missing); "
+                        "the latest row of a cell is the one used")
     args = p.parse_args(argv)
     candidates = json.loads(open(args.candidates).read())
     if args.only:
         wanted = set(args.only.split(","))
         candidates = [c for c in candidates if c["id"] in wanted]
     shapes = table_shapes(read_jsonl(args.collect))
-    done = {(r["table"], r["candidate"]) for r in read_jsonl(args.out)}
+    latest = {(r["table"], r["candidate"]): r for r in read_jsonl(args.out)}
+    done = {k for k, r in latest.items()
+            if not (args.retry_contended and r["state"] in ("timeout", "missing") and r.get("contended", True))}
     for table in interleaved(by_name(args.tables.split(",") if args.tables else None)):
         started = time.monotonic()
         n = evaluate_table(table, candidates, done, shapes.get(table.name), args.out, args.budget)

@@ -198,6 +198,16 @@ def leave_one_out(m: Matrix, reference: int, size: int = PORTFOLIO_SIZE, budgets
     return {"budgets": list(budgets), "rows": rows}
 
 
+def summarize_in_sample(m: Matrix, order: list[int], baseline: list[int], budgets=TIME_POINTS) -> dict:
+    """The shipped portfolio on the tables it was learned from (optimistic: for reference only)."""
+    norm, keep = normalize(m.score, m.constant)
+    families = [c["family"] for c in m.candidates]
+    rows = [(anytime(order, norm[t], m.seconds[t], budgets, families),
+             anytime(baseline, norm[t], m.seconds[t], budgets, families)) for t in np.flatnonzero(keep)]
+    return {str(b): {"learned": float(np.mean([r[0][i] for r in rows])),
+                     "default": float(np.mean([r[1][i] for r in rows]))} for i, b in enumerate(budgets)}
+
+
 def summarize_loo(result: dict) -> dict:
     """Mean anytime score of each order per budget, and tables won/tied/lost by the learned one."""
     rows = result["rows"]
@@ -215,8 +225,13 @@ def summarize_loo(result: dict) -> dict:
 
 
 # ---------------------------------------------------------------- reading the results
-def load_matrix(candidates: list[dict], matrix_rows: list[dict], tables=None) -> Matrix:
-    """The matrix over the tables that have a cell for every candidate (complete rows only)."""
+#: A trial longer than this (CPU seconds) is a timeout: the cross-evaluation's trial window.
+CAP_SECONDS = 12.0
+
+
+def load_matrix(candidates: list[dict], matrix_rows: list[dict], tables=None, cap: float = CAP_SECONDS) -> Matrix:
+    """The matrix over the tables that have a cell for every candidate (complete rows only).
+    A timeout, or a trial longer than ``cap``, has no score and costs at least ``cap``."""
     from common import constant_score
     from tables import TABLES, load
 
@@ -233,10 +248,13 @@ def load_matrix(candidates: list[dict], matrix_rows: list[dict], tables=None) ->
     for i, t in enumerate(chosen):
         for cid, r in cells[t.name].items():
             j = col[cid]
-            if r.get("state") == "complete" and r.get("score") is not None:
+            cpu = r.get("cpu_seconds")
+            if r.get("state") == "complete" and r.get("score") is not None and cpu is not None and cpu <= cap:
                 score[i, j] = r["score"]
-            if r.get("cpu_seconds") is not None and r.get("state") in ("complete", "timeout", "failed", "pruned"):
-                seconds[i, j] = r["cpu_seconds"]
+            if cpu is not None and r.get("state") in ("complete", "failed"):
+                seconds[i, j] = cpu
+            elif cpu is not None and r.get("state") == "timeout":
+                seconds[i, j] = max(cpu, cap)
         frame = load(t)
         constant[i] = constant_score(frame[t.target], t.task)
     return Matrix([t.name for t in chosen], [t.task for t in chosen], candidates, score, seconds, constant)
@@ -271,6 +289,42 @@ def portfolio_entries(m: Matrix, order: list[int], reference: int) -> list[dict]
         if cand.get("table"):
             entry["stats"]["found_on"] = cand["table"]
         out.append(entry)
+    return out
+
+
+def candidate_report(m: Matrix, reference: int, baseline: list[int]) -> list[dict]:
+    """Per candidate: mean normalized score, tables where it is the best or within 1% of it,
+    failures, median relative cost, and whether it ever raises the best-so-far in the default
+    order (for the defaults)."""
+    norm, keep = normalize(m.score, m.constant)
+    rel = relative_costs(m.seconds, reference)[keep]
+    norm, score = norm[keep], m.score[keep]
+    top = norm.max(axis=1)
+    raised = {}
+    best = np.zeros(norm.shape[0])
+    for c in baseline:
+        raised[c] = int((norm[:, c] > best + 1e-3).sum())
+        best = np.maximum(best, norm[:, c])
+    out = []
+    for j, cand in enumerate(m.candidates):
+        out.append({"candidate": cand["id"], "family": cand["family"],
+                     "mean_normalized": round(float(norm[:, j].mean()), 4),
+                     "best_on": int((norm[:, j] >= top - 1e-12).sum()),
+                     "within_1pct": int((norm[:, j] >= 0.99).sum()),
+                     "failed": int(np.isnan(score[:, j]).sum()),
+                     "median_relative_cost": round(float(np.nanmedian(rel[:, j])), 3),
+                     "raises_default_order_on": raised.get(j)})
+    return out
+
+
+def family_report(m: Matrix) -> dict[str, float]:
+    """Per family, the mean over tables of its best candidate's normalized score."""
+    norm, keep = normalize(m.score, m.constant)
+    norm = norm[keep]
+    out = {}
+    for family in sorted({c["family"] for c in m.candidates}):
+        cols = [j for j, c in enumerate(m.candidates) if c["family"] == family]
+        out[family] = round(float(norm[:, cols].max(axis=1).mean()), 4)
     return out
 
 
@@ -309,8 +363,12 @@ def main(argv=None) -> None:
     summary = summarize_loo(loo)
     by_task = leave_one_out(m, reference, args.size, TIME_POINTS, baseline, same_task=True)
     summary_by_task = summarize_loo(by_task)
+    report = candidate_report(m, reference, baseline)
+    families = family_report(m)
     with open(args.evaluation, "w") as f:
-        f.write(json.dumps({"summary": summary, "summary_same_task": summary_by_task, **loo,
+        f.write(json.dumps({"summary": summary, "summary_same_task": summary_by_task,
+                            "full_portfolio_in_sample": summarize_in_sample(m, order, baseline),
+                            "families_best_candidate": families, "candidates": report, **loo,
                             "rows_same_task": by_task["rows"]}, indent=1) + "\n")
     print(f"{len(m.tables)} tables with every candidate ({int(keep.sum())} kept), {len(ids)} candidates")
     print("portfolio:", ", ".join(e["stats"]["candidate"] for e in entries))
@@ -323,6 +381,12 @@ def main(argv=None) -> None:
     print("|---|---|---|---|")
     for b, e in summary_by_task.items():
         print(f"| {b} | {e['learned']:.4f} | {e['default']:.4f} | {e['wins']}/{e['ties']}/{e['losses']} |")
+    print("\nper family, mean over tables of its best candidate:", families)
+    print("\n| candidate | mean normalized | best on | within 1% | failed | median rel. cost | raises default order on |")
+    print("|---|---|---|---|---|---|---|")
+    for r in sorted(report, key=lambda r: -r["mean_normalized"]):
+        print(f"| {r['candidate']} | {r['mean_normalized']:.3f} | {r['best_on']} | {r['within_1pct']} | {r['failed']} | "
+              f"{r['median_relative_cost']} | {'' if r['raises_default_order_on'] is None else r['raises_default_order_on']} |")
     for task in sorted(set(m.tasks)):
         rows = [r for r in loo["rows"] if r["task"] == task]
         if rows:
