@@ -163,3 +163,24 @@ def test_tables_exclude_the_shared_and_held_out_sources():
     assert {row[1] for row in heldout_datasets.DATASETS} <= set(EXCLUDED)
     assert {"titanic", "diamonds", "mpg", "Insurance"} <= set(EXCLUDED)
     assert len({t.name for t in TABLES}) == len(TABLES)
+
+
+def test_greedy_simulated_leaves_out_what_cannot_run_in_small_budgets():
+    # candidate 1 is the best but takes 30 s: it can never run within 20 s budgets (window 8 s)
+    norm = np.array([[0.8, 1.0, 0.9], [0.8, 1.0, 0.9]])
+    secs = np.array([[0.1, 30.0, 1.0], [0.1, 30.0, 1.0]])
+    order = selection.greedy_simulated(norm, secs, ["a", "b", "c"], budgets=(2.0, 10.0), size=3)
+    assert order[:2] == [0, 2]
+
+
+def test_greedy_simulated_matches_anytime_on_its_own_order():
+    rng = np.random.default_rng(0)
+    norm = rng.uniform(size=(4, 6))
+    secs = rng.uniform(0.05, 4.0, size=(4, 6))
+    fams = ["a", "a", "b", "c", "c", "d"]
+    order = selection.greedy_simulated(norm, secs, fams, budgets=(2.0, 5.0), size=6)
+    assert sorted(order) == list(range(6))
+
+
+def test_with_defaults_appends_the_baseline_without_repeats():
+    assert selection.with_defaults([5, 2], [1, 2, 3, 4], 4) == [5, 2, 1, 3]
