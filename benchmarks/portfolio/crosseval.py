@@ -19,7 +19,8 @@ candidate) goes to ``results/matrix.jsonl``; cells already there are skipped, so
 Each fit has a budget of :data:`BUDGET` seconds, so a trial may run 12 s: slower cells are
 timeouts (useless to a portfolio for budgets up to 20 s). A trial cut short by its batch's
 earlier trials, or that timed out while its wall clock ran well ahead of its CPU time (the
-process was paused or shared its core), is tried again alone.
+process was paused or shared its core), is tried again alone, with its budget stretched by the
+slowdown it met (see :data:`MAX_SLOWDOWN`), so that its window holds about 12 s of CPU.
 """
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ BATCH = 4
 BUDGET = 30.0
 #: The share of the budget one trial may take (``automl_core.search.MAX_TRIAL_SHARE``).
 TRIAL_SHARE = 0.4
+#: A unit tried again alone gets its budget times the slowdown (wall over CPU time) its first
+#: try met, at most this many times: on a shared machine a nice'd process may get a quarter of
+#: a core, and its trial's 12 s wall window then holds 3 s of CPU.
+MAX_SLOWDOWN = 5.0
 
 
 def table_shapes(collect_rows: list[dict]) -> dict[str, dict]:
@@ -135,22 +140,27 @@ def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None,
         units.setdefault(unit_key(c["config"], shape), []).append(c)
     written = 0
     keys = list(units)
+    slowdown: dict[str, float] = {}  # wall over CPU seconds of a unit's first try
     for size, last in ((batch_size, False), (1, True)):
         keys = [k for k in keys if (table.name, units[k][0]["id"]) not in done]
         for start in range(0, len(keys), size):
             batch = keys[start:start + size]
             leaders = [units[k][0] for k in batch]
             families = sorted({c["family"] for c in leaders})
+            # alone, a unit gets a budget whose window is 12 s of CPU at the slowdown it met
+            fit_budget = budget if not last else budget * min(max(slowdown.get(batch[0], 1.0), 1.0), MAX_SLOWDOWN)
             run = run_automl(frame, table.target, table.task, families=families,
                              warm_start=[c["config"] for c in leaders], max_trials=len(leaders),
-                             time_budget=budget, seed=0)
+                             time_budget=fit_budget, seed=0)
             trials = {t["trial"]: t for t in run["trials"]}
             for i, key in enumerate(batch):
                 leader = leaders[i]
                 trial = trials.get(i)
+                if trial is not None and trial.get("cpu_seconds"):
+                    slowdown[key] = (trial.get("wall_seconds") or 0) / trial["cpu_seconds"]
                 if trial is not None and not matches(leader["config"], trial["config"], shape):
                     cell = {"state": "mismatch", "error": "the trial ran another pipeline", "ran": trial["config"]}
-                elif recordable(trial, budget, last):
+                elif recordable(trial, fit_budget, last):
                     cell = {k: trial.get(k) for k in ("state", "score", "cpu_seconds", "fit_seconds", "wall_seconds",
                                                       "predict_seconds", "error")}
                     cell["contended"] = contended(trial)
@@ -161,7 +171,7 @@ def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None,
                     continue  # tried again alone
                 for n, c in enumerate(units[key]):
                     row = {"table": table.name, "task": table.task, "candidate": c["id"], "batch_size": size,
-                           "budget": budget, **cell}
+                           "budget": round(fit_budget, 1), **cell}
                     if n:
                         row["same_as"] = leader["id"]
                     append_jsonl(out, row)
@@ -192,6 +202,7 @@ def main(argv=None) -> None:
     p.add_argument("--collect", default=str(RESULTS / "collect.jsonl"))
     p.add_argument("--budget", type=float, default=BUDGET)
     p.add_argument("--out", default=str(OUT))
+    p.add_argument("--in-order", action="store_true", help="go over --tables in the order given")
     p.add_argument("--retry-contended", action="store_true",
                    help="evaluate again the cells that timed out under contention (or are missing); "
                         "the latest row of a cell is the one used")
@@ -204,7 +215,9 @@ def main(argv=None) -> None:
     latest = {(r["table"], r["candidate"]): r for r in read_jsonl(args.out)}
     done = {k for k, r in latest.items()
             if not (args.retry_contended and r["state"] in ("timeout", "missing") and r.get("contended", True))}
-    for table in interleaved(by_name(args.tables.split(",") if args.tables else None)):
+    names = args.tables.split(",") if args.tables else None
+    tables = [by_name([n])[0] for n in names] if names and args.in_order else interleaved(by_name(names))
+    for table in tables:
         started = time.monotonic()
         n = evaluate_table(table, candidates, done, shapes.get(table.name), args.out, args.budget)
         if n:
