@@ -63,6 +63,11 @@ def test_fewer_groups_than_folds_is_an_error_that_says_so():
     y = np.arange(40.0)
     with pytest.raises(DataError, match="3 group"):
         make_splits(y, "regression", "kfold", 5, 0.2, 0, groups=np.arange(40) % 3)
+    groups = np.arange(40) % 3  # a holdout needs two groups, stratified or not
+    splits = make_splits(np.arange(40) % 2, "binary", "holdout", 5, 0.2, 0, groups=groups)
+    _assert_groups_apart(splits, groups)
+    with pytest.raises(DataError, match="1 group"):
+        make_splits(np.arange(40) % 2, "binary", "holdout", 5, 0.2, 0, groups=np.zeros(40))
 
 
 # --------------------------------------------------------------------------- time

@@ -85,17 +85,18 @@ def _stratifiable(y: np.ndarray, k: int) -> bool:
 def _group_splits(y: np.ndarray, kind: str, k: int, holdout: float, seed: int, groups: np.ndarray,
                   classification: bool) -> Splits:
     """Splits that keep each group on one side: GroupKFold (StratifiedGroupKFold for
-    classification) for k-fold; for a holdout, GroupShuffleSplit (regression) or the first
-    fold of a StratifiedGroupKFold of ``round(1 / holdout)`` folds (classification, so that
-    every class can reach the holdout)."""
+    classification) for k-fold; for a holdout, GroupShuffleSplit (regression, or fewer groups
+    than folds) or the first fold of a StratifiedGroupKFold of ``round(1 / holdout)`` folds
+    (classification, so that every class can reach the holdout)."""
     from sklearn.model_selection import GroupKFold, GroupShuffleSplit, StratifiedGroupKFold
 
     n, n_groups = len(y), len(np.unique(groups))
     parts = k if kind == "kfold" else max(2, round(1 / holdout))
-    if n_groups < max(parts if kind == "kfold" else 2, 2):
+    needed = parts if kind == "kfold" else 2
+    if n_groups < needed:
         raise DataError(f"the rows form {n_groups} group(s), too few for {kind} validation by group "
-                        f"({parts if kind == 'kfold' else 2} at least)")
-    stratify = classification and _stratifiable(y, parts)
+                        f"({needed} at least)")
+    stratify = classification and n_groups >= parts and _stratifiable(y, parts)
     if stratify:
         splitter = StratifiedGroupKFold(parts, shuffle=True, random_state=seed)
     elif kind == "kfold":
