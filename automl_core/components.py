@@ -190,15 +190,21 @@ class Evaluator:
     indices ``0..k-1``; ``y_out`` is the ``(n, k)`` matrix of class probabilities when
     ``needs == "proba"`` and the ``n`` predicted class indices when ``needs == "label"``.
     For regression both are 1-d float arrays (``needs == "value"``).
-    ``greater_is_better`` tells the search which way to go.
+    ``greater_is_better`` tells the search which way to go. ``weighted`` says that ``score``
+    also takes ``sample_weight=`` (one non-negative weight per row) and computes the weighted
+    metric; a fit given sample weights needs a weighted search metric.
+
+    .. versionchanged:: 0.2
+       ``weighted`` added.
     """
 
     name: str
     tasks: tuple[str, ...]
-    score: Callable[[Any, Any], float]
+    score: Callable[..., float]
     needs: str = "label"
     greater_is_better: bool = True
     description: str = ""
+    weighted: bool = False
 
     def __post_init__(self) -> None:
         _check_name("evaluator", self.name)

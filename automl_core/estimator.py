@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .data import fitted_frame, read_numeric_text, split_target, validate
+from .data import RowRoles, fitted_frame, read_numeric_text, split_target, validate
 from .errors import DataError
 from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
                   threads)
@@ -31,8 +31,10 @@ class AutoML(BaseEstimator):
         (ROC AUC, log loss, RMSE).
     :param families: names of the model families the search may use (all that serve the
         task when None); one name may be given as a string.
-    :param validation: ``"auto"``, ``"kfold"`` or ``"holdout"``; ``folds`` and ``holdout``
-        size them. ``"auto"`` uses k-fold on small data and a holdout on large data.
+    :param validation: ``"auto"``, ``"kfold"``, ``"holdout"`` or ``"time"``; ``folds`` and
+        ``holdout`` size them. ``"auto"`` uses k-fold on small data and a holdout on large data
+        (by group when groups are given), or ``"time"`` when ``time_column`` is given. ``"time"``:
+        ``folds`` forward-chaining splits of the rows ordered by ``time_column``.
     :param ensemble: combine the best pipelines by greedy ensemble selection.
     :param column_types: column to type (``numeric``, ``categorical``, ``datetime``, ``text``,
         ``identifier``, ``drop``), overriding inference.
@@ -71,6 +73,12 @@ class AutoML(BaseEstimator):
     :param max_memory: the most memory a trial's worker process may hold (bytes, or text such
         as ``"2GB"``); a trial whose worker passes it is ended and recorded as failed, saying
         so. With a limit, even ``n_workers=1`` runs its trials in a worker process.
+    :param weight_column: a column of the training data holding each row's sample weight (then
+        not a feature); or give ``fit(..., sample_weight=...)``.
+    :param group_column: a column of the training data naming each row's group (then not a
+        feature): no group has rows on both sides of a validation split; or ``fit(..., groups=...)``.
+    :param time_column: a column of dates or numbers ordering the rows for ``validation="time"``
+        (it stays a feature unless ``column_types`` drops it).
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -82,7 +90,8 @@ class AutoML(BaseEstimator):
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
                  predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
                  executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
-                 search_rows: int | None = None, max_memory: int | str | None = None):
+                 search_rows: int | None = None, max_memory: int | str | None = None,
+                 weight_column: str | None = None, group_column: str | None = None, time_column: str | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -110,10 +119,13 @@ class AutoML(BaseEstimator):
         self.storage = storage
         self.search_rows = search_rows
         self.max_memory = max_memory
+        self.weight_column = weight_column
+        self.group_column = group_column
+        self.time_column = time_column
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,
-            **load_options) -> "AutoML":
+            sample_weight: Any = None, groups: Any = None, **load_options) -> "AutoML":
         """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
 
         ``X`` is a DataFrame (or array) with ``y``, or a frame, what a loader returned
@@ -121,7 +133,9 @@ class AutoML(BaseEstimator):
         connection string...) with ``target=`` naming the target column; ``load_options`` go
         to the loader. ``resume=True`` continues the search kept in ``storage`` on the same
         data: no finished trial runs again, and the budget is ``time_budget`` less what the
-        earlier fit spent searching.
+        earlier fit spent searching. ``sample_weight`` (one non-negative weight per row) weights
+        the models, the metric and the ensemble selection; ``groups`` (one label per row) keeps
+        each group on one side of every validation split. Both are read by position.
         """
         settings = FitSettings.from_params(self.get_params(deep=False))
         started = time.monotonic()
@@ -135,7 +149,8 @@ class AutoML(BaseEstimator):
         workers = None
         try:
             workers = start_workers(registry, settings)  # they start while the data is read and prepared
-            training = read_training_input(pm, X, y, target, load_options, settings.column_types)
+            roles = RowRoles(settings.weight_column, settings.group_column, settings.time_column, sample_weight, groups)
+            training = read_training_input(pm, X, y, target, load_options, settings.column_types, roles)
             prepared = prepare(registry, training, settings)
             pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
                       settings=prepared.summary(settings))

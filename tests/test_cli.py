@@ -76,6 +76,21 @@ def test_fit_with_the_example_config_and_overriding_flags(tmp_path):
     assert meta["target"] == "Survived" and "Name" not in {f["name"] for f in meta["features"] if f["type"] != "drop"}
 
 
+def test_fit_with_weight_and_group_columns_says_how_it_validated(files, tmp_path):
+    _, frame, target = files
+    frame.assign(weight=frame["Pclass"].map({1: 1.0, 2: 2.0, 3: 3.0})).to_csv(tmp_path / "weighted.csv", index=False)
+    out = tmp_path / "weighted-model"
+    result = run("fit", tmp_path / "weighted.csv", "--target", target, "--time-budget", 10, "--max-trials", 2,
+                 "--families", "linear,knn", "--weight-column", "weight", "--group-column", "Ticket", "--out", out)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "by group (column 'Ticket'" in result.stdout and "weighted (column 'weight')" in result.stdout
+    assert "note: knn left out of the search: its model takes no sample_weight" in result.stdout
+    meta = package.read_metadata(out)
+    assert meta["settings"]["weight_column"] == "weight" and meta["settings"]["group_column"] == "Ticket"
+    assert meta["validation"]["groups"]["source"] == "column 'Ticket'"
+    assert {f["name"] for f in meta["features"]}.isdisjoint({"weight", "Ticket"})
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 @pytest.mark.parametrize("source", ["rows.csv", "rows.parquet"])
 def test_predict_streams_chunks_into_csv_or_parquet(fitted, files, tmp_path, source, suffix):

@@ -147,6 +147,12 @@ def fit(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue the search kept in --storage: no finished trial runs again.")] = False,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
+    weight_column: Annotated[Optional[str], typer.Option(
+        help="Column of each row's sample weight (not a feature): weighted models, metric and ensemble.")] = None,
+    group_column: Annotated[Optional[str], typer.Option(
+        help="Column of each row's group (not a feature): no group on both sides of a validation split.")] = None,
+    time_column: Annotated[Optional[str], typer.Option(
+        help="Column of dates or numbers ordering the rows: forward-chaining time validation.")] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
     config: Annotated[Optional[Path], typer.Option(
         "--config", "-c", help="YAML file with any of these settings; flags win.")] = None,
@@ -172,7 +178,8 @@ def fit(
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
                  "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out,
                  "predict_time_limit": predict_time_limit, "n_workers": workers, "executor": executor,
-                 "storage": storage}
+                 "storage": storage, "weight_column": weight_column, "group_column": group_column,
+                 "time_column": time_column}
         run_fit(with_overrides(settings, flags), console, overwrite, resume=resume)
 
 

@@ -48,7 +48,7 @@ class AutoMLConfig(BaseModel):
     metric: Optional[str] = None
     families: Optional[list[str]] = None
     exclude: Optional[list[str]] = Field(None, description="model families, preprocessors or feature builders not to use")
-    validation: Literal["auto", "kfold", "holdout"] = "auto"
+    validation: Literal["auto", "kfold", "holdout", "time"] = "auto"
     folds: int = Field(5, ge=2)
     holdout: float = Field(0.2, gt=0, lt=1)
     ensemble: bool = True
@@ -70,6 +70,9 @@ class AutoMLConfig(BaseModel):
     search_rows: Optional[int] = Field(None, ge=100, description="most rows the search fits on (a sample); the refit uses all")
     storage: Optional[Union[str, dict[str, str]]] = Field(
         None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)")
+    weight_column: Optional[str] = Field(None, description="column of each row's sample weight (not a feature)")
+    group_column: Optional[str] = Field(None, description="column of each row's group (not a feature)")
+    time_column: Optional[str] = Field(None, description="column ordering the rows for validation: time")
 
     def estimator_params(self) -> dict[str, Any]:
         """Keyword arguments for ``AutoML(...)``, with plugin import paths imported."""

@@ -119,6 +119,8 @@ def run_fit(config: AutoMLConfig, console: Console, overwrite: bool, resume: boo
     finally:
         progress.stop()
     console.print(leaderboard_table(model))
+    for note in getattr(model, "validation_", {}).get("notes", []):
+        console.print(f"note: {note}")
     console.print(f"validation {model.metric_}: [bold]{model.validation_score_:.4f}[/] "
                   f"({model.task_}, {model.fit_seconds_:.1f} s)")
     path = save(model, out, overwrite=overwrite, data=loaded.frame)
@@ -127,8 +129,9 @@ def run_fit(config: AutoMLConfig, console: Console, overwrite: bool, resume: boo
 
 
 def leaderboard_table(model: Any, rows: int = LEADERBOARD_ROWS) -> Table:
-    """The best trials of a fit as a rich table."""
-    table = Table(title=f"leaderboard (top {rows}, {model.metric_})")
+    """The best trials of a fit as a rich table, its title saying how they were validated."""
+    validation = getattr(model, "validation_", {}).get("description")
+    table = Table(title=f"leaderboard (top {rows}, {model.metric_}{'; ' + validation if validation else ''})")
     for column in ("rank", "family", "preprocessing", "score", "fit s", "weight"):
         table.add_column(column, justify="right" if column in ("rank", "score", "fit s", "weight") else "left")
     for row in model.leaderboard_.head(rows).itertuples(index=False):

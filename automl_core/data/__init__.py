@@ -17,6 +17,7 @@ from ._input import (
     with_string_columns,
 )
 from ._loading import describe_source, load_data, load_with_manager, mask_password
+from ._roles import RowRoles, RowValues, take_row_roles
 from ._numeric_text import (
     as_numbers,
     blanks_as_missing,
@@ -30,6 +31,8 @@ from ._target import check_target, encode_target, infer_task
 __all__ = [
     "COLUMN_KINDS",
     "ColumnPlan",
+    "RowRoles",
+    "RowValues",
     "TrainingData",
     "as_numbers",
     "blanks_as_missing",
@@ -51,6 +54,7 @@ __all__ = [
     "plan_columns",
     "read_numeric_text",
     "split_target",
+    "take_row_roles",
     "to_frame",
     "training_data",
     "with_string_columns",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import DataError
 from ._columns import holds_numbers
 from ._numeric_text import convert_numeric_text
+from ._roles import RowRoles, RowValues, take_row_roles
 
 
 def with_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,11 +103,13 @@ def drop_missing_target(X: pd.DataFrame, y: pd.Series, name: str) -> tuple[pd.Da
 
 
 def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mapping[str, str],
-                  loaded_numeric_text: Mapping[str, int] | None = None) -> "TrainingData":
+                  loaded_numeric_text: Mapping[str, int] | None = None,
+                  roles: RowRoles | None = None) -> "TrainingData":
     """What ``fit`` learns from: the features and the target (its missing rows dropped), the
     target's name, the columns of numbers written as text (read as numbers here or, as
     ``loaded_numeric_text`` says, by the loader) with their count of blanks read as missing,
-    and the number of rows dropped.
+    the number of rows dropped, and the rows' weights, groups and time as ``roles`` names them
+    (the weight and group columns are not features).
 
     Column names become text (a target or column type named ``6`` is the column ``"6"``), and
     object columns of numbers (Python's, numpy's, ``Decimal``) become float64, as the typing
@@ -114,6 +117,7 @@ def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mappin
     """
     frame = with_string_columns(frame)
     features, target_series, name = split_target(frame, y, None if target is None else str(target), "the training data")
+    features, rows = take_row_roles(features, roles, name)
     typed = {c for c, kind in column_types.items() if kind != "numeric"}
     check_columns(features, "the training data")
     numbers = [c for c in features.columns if c not in typed and holds_numbers(features[c])]
@@ -125,20 +129,23 @@ def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mappin
     numeric_text.update({c["column"]: c["blanks_as_missing"] for c in conversions})
     if conversions:  # "inf" written as text is infinite too
         check_columns(features[list(numeric_text)], "the training data")
+    kept = target_series.notna().to_numpy()
     features, target_series, dropped = drop_missing_target(features, target_series, name)
-    return TrainingData(features, target_series, name, numeric_text, dropped)
+    return TrainingData(features, target_series, name, numeric_text, dropped, rows.take(kept) if dropped else rows)
 
 
 @dataclass(frozen=True)
 class TrainingData:
     """The checked training input: features, target, the target's name, the numeric text
-    columns (column to blanks read as missing) and the rows dropped for a missing target."""
+    columns (column to blanks read as missing), the rows dropped for a missing target, and the
+    weights, groups and time of the rows kept (:class:`RowValues`)."""
 
     features: pd.DataFrame
     target: pd.Series
     target_name: str
     numeric_text: Mapping[str, int]
     dropped_target_rows: int
+    rows: RowValues = field(default_factory=RowValues)
 
 
 def fingerprint(frame: pd.DataFrame) -> str:

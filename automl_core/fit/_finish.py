@@ -18,10 +18,12 @@ def fitted_attributes(training: TrainingData, prepared: Prepared, outcome: Searc
                       settings: FitSettings) -> dict[str, Any]:
     """Every learned attribute of the fitted estimator, by name."""
     data = prepared.data
-    y_val = data.y[data.splits.validated_rows]
-    threshold = None if outcome.blend is None else tune_threshold(data.metric, y_val, outcome.blend)
+    y_val, w_val = data.y[data.splits.validated_rows], data.weights_of(data.splits.validated_rows)
+    threshold = None if outcome.blend is None else tune_threshold(data.metric, y_val, outcome.blend, w_val)
     validation = (float(outcome.best.score) if outcome.blend is None
-                  else score(data.metric, y_val, outcome.blend, threshold))
+                  else score(data.metric, y_val, outcome.blend, threshold, w_val))
+    leaderboard = outcome.leaderboard
+    leaderboard.attrs.update(validation=prepared.validation["description"], notes=list(prepared.validation["notes"]))
     validated = data.splits.validated_rows if prepared.sample is None else prepared.sample[data.splits.validated_rows]
     reference, reference_output = reference_sample(training.features, validated, outcome.blend,
                                                    settings.reference_rows, settings.seed)
@@ -34,8 +36,9 @@ def fitted_attributes(training: TrainingData, prepared: Prepared, outcome: Searc
         "component_owners_": prepared.component_owners,
         "model_": outcome.model, "best_pipeline_": outcome.best_pipeline, "best_config_": outcome.best_config,
         "top_configs_": outcome.top_configs, "best_score_": outcome.best.score, "ensemble_weights_": outcome.weights,
-        "leaderboard_": outcome.leaderboard, "threshold_": threshold, "reference_": reference,
+        "leaderboard_": leaderboard, "threshold_": threshold, "reference_": reference,
         "reference_output_": reference_output, "validation_score_": validation, "search_rows_": len(data.y),
+        "validation_": prepared.validation,
     }
 
 

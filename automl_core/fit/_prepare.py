@@ -3,7 +3,7 @@ the encoded target, the metric, each column's type, the schema inputs will be ch
 against, the validation splits and the search space."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from ..errors import UnknownComponentError
 from ..plugin import Registry
 from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits
 from ._settings import DEFAULT_METRICS, FitSettings
+from ._validation import check_rows, describe_validation, weighted_families
 
 
 #: Above this many rows the search fits its trials on a sample of :data:`SEARCH_ROWS` rows
@@ -42,6 +43,8 @@ class Prepared:
     component_owners: dict[str, str]
     refit: tuple[Any, np.ndarray]
     sample: np.ndarray | None = None
+    refit_weight: np.ndarray | None = None  # the sample weights of ``refit``'s rows
+    validation: dict = field(default_factory=dict)  # describe_validation's account
 
     @property
     def refit_context(self) -> BuildContext:
@@ -62,6 +65,7 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     n_classes = 0 if classes is None else len(classes)
     metric = settings.metric or DEFAULT_METRICS[task]
     evaluator = registry.get("evaluator", metric, task)
+    check_rows(training.rows, evaluator, settings.validation)
     plan, numeric_text = _plan(X, training.numeric_text, settings)
     builders = [b for b in registry.all("feature_builder", task) if b.applies(X[_kept(plan)])]
     if not builders:  # nothing can use dates or free text: drop them, saying so
@@ -70,18 +74,26 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
     sample = search_sample(y_enc, task, settings)
     X_search, y_search = (X, y_enc) if sample is None else (X.iloc[sample], y_enc[sample])
-    splits = make_splits(y_search, task, settings.validation, settings.folds, settings.holdout, settings.seed)
+    rows = training.rows if sample is None else training.rows.take(sample)
+    splits = make_splits(y_search, task, settings.validation, settings.folds, settings.holdout, settings.seed,
+                         groups=rows.groups, time=rows.time)
+    context = build_context(plan, task, settings, len(X_search), n_classes)
+    families, left_out = weighted_families(_families(registry, settings, task), context, rows)
+    imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
+    space = SearchSpace(registry, families, plan, context, builders, imbalanced)
+    data = SearchData(X_search[kept], y_search, task, n_classes, splits, evaluator, rows.sample_weight, rows.groups)
+    return Prepared(task=task, classes=classes, metric=metric, evaluators=registry.all("evaluator", task), plan=plan,
+                    numeric_text=numeric_text, schema=schema, data=data, space=space, context=context,
+                    component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
+                    refit=(X[kept], y_enc), sample=sample, refit_weight=training.rows.sample_weight,
+                    validation=describe_validation(splits, rows, settings.holdout, left_out))
+
+
+def _families(registry: Registry, settings: FitSettings, task: str) -> list:
     families = registry.select("model_family", settings.families, task)
     if not families:
         raise UnknownComponentError(f"no installed model family serves task {task!r}; install a model plugin")
-    context = build_context(plan, task, settings, len(X_search), n_classes)
-    imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
-    space = SearchSpace(registry, families, plan, context, builders, imbalanced)
-    return Prepared(task=task, classes=classes, metric=metric, evaluators=registry.all("evaluator", task), plan=plan,
-                    numeric_text=numeric_text, schema=schema,
-                    data=SearchData(X_search[kept], y_search, task, n_classes, splits, evaluator), space=space,
-                    context=context, component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
-                    refit=(X[kept], y_enc), sample=sample)
+    return families
 
 
 def search_sample(y: np.ndarray, task: str, settings: FitSettings) -> np.ndarray | None:

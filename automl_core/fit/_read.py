@@ -7,18 +7,26 @@ import numpy as np
 import pandas as pd
 
 from ..components import LoadedData
-from ..data import TrainingData, load_with_manager, to_frame, training_data
+from ..data import RowRoles, TrainingData, load_with_manager, to_frame, training_data
 from ..plugin import PluginManager
+
+#: Parameters of ``AutoML`` that a user may pass to ``fit`` by mistake, where they would reach the loader.
+ROLE_PARAMETERS = ("weight_column", "group_column", "time_column")
 
 
 def read_training_input(pm: PluginManager, X: Any, y: Any, target: str | None, load_options: Mapping[str, Any],
-                        column_types: Mapping[str, str]) -> TrainingData:
+                        column_types: Mapping[str, str], roles: RowRoles | None = None) -> TrainingData:
     """The features and target from what ``fit`` was given: a frame, an array, records, what
     a loader returned (:class:`~automl_core.LoadedData`), or any source a loader plugin reads
-    (a path, a connection string...) with ``target=``."""
+    (a path, a connection string...) with ``target=``; with ``roles``, the rows' weights,
+    groups and time."""
+    misplaced = [k for k in ROLE_PARAMETERS if k in load_options]
+    if misplaced:
+        raise TypeError(f"{', '.join(misplaced)} is a parameter of AutoML(...), not of fit: "
+                        f"AutoML({misplaced[0]}={load_options[misplaced[0]]!r}).fit(...)")
     numeric_text: Mapping[str, int] = {}
     if not isinstance(X, (pd.DataFrame, np.ndarray, list, tuple, Mapping, LoadedData)) or load_options:
         X = load_with_manager(pm, X, load_options)
     if isinstance(X, LoadedData):
         X, numeric_text = X.frame, X.numeric_text
-    return training_data(to_frame(X, "X"), y, target, column_types, numeric_text)
+    return training_data(to_frame(X, "X"), y, target, column_types, numeric_text, roles)

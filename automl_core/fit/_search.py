@@ -1,6 +1,7 @@
 """Step 3 of ``fit``: the search, the ensemble of its best trials, and their refit on all rows."""
 from __future__ import annotations
 
+import hashlib
 import threading
 import warnings
 from dataclasses import dataclass
@@ -118,8 +119,16 @@ def durable_study(settings: FitSettings, prepared: Prepared, resume: bool) -> Du
     data = prepared.data
     comparable = {"task": data.task, "metric": data.metric.name, "validation": data.splits.kind,
                   "folds": len(data.splits.folds), "holdout": settings.holdout, "seed": settings.seed,
-                  "rows": len(data.y)}
+                  "rows": len(data.y), "sample_weight": array_fingerprint(data.sample_weight),
+                  "groups": array_fingerprint(data.groups), "time_column": settings.time_column}
     return Durable.from_setting(settings.storage, fingerprint(data.X.assign(__target__=data.y)), comparable, resume)
+
+
+def array_fingerprint(values: np.ndarray | None) -> str | None:
+    """SHA-256 of one value per row (sample weights, group codes), or None when not given."""
+    if values is None:
+        return None
+    return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
 
 
 def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSettings, deadline: Deadline,
@@ -148,7 +157,7 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
         weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
         model, best_pipeline, how = refit_final(results, search.best, space, data, weights, deadline,
                                                 prepared.refit_context, fold_models=settings.predict_time_limit is None,
-                                                rows=prepared.refit)
+                                                rows=prepared.refit, sample_weight=prepared.refit_weight)
     weights = final_weights(weights, how)
     return SearchOutcome(model=model, best_pipeline=best_pipeline, best=search.best, weights=weights,
                          leaderboard=leaderboard(results, weights, how, greater, search_rows=len(data.y)),

@@ -41,7 +41,10 @@ class FitSettings:
     executor_options: Mapping[str, Any]
     storage: Any
     search_rows: int | None
-    max_memory: int | None
+    max_memory: int | None = None
+    weight_column: str | None = None
+    group_column: str | None = None
+    time_column: str | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
@@ -57,18 +60,39 @@ class FitSettings:
         limit = params["predict_time_limit"]
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0):
             raise ValueError(f"predict_time_limit must be a positive number of seconds per row, got {limit!r}")
+        validation, time_column = _validation(params["validation"], params.get("time_column"))
         return cls(
+            weight_column=_column("weight_column", params.get("weight_column")),
+            group_column=_column("group_column", params.get("group_column")), time_column=time_column,
             n_workers=_workers(params["n_workers"]), executor=_executor(params["executor"]),
             executor_options=dict(params["executor_options"] or {}), storage=params["storage"],
             search_rows=_rows(params["search_rows"]), max_memory=memory_bytes(params["max_memory"]),
             time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
-            families=_names(params["families"]), validation=params["validation"], folds=params["folds"],
+            families=_names(params["families"]), validation=validation, folds=params["folds"],
             holdout=params["holdout"], ensemble=params["ensemble"],
             column_types={str(c): kind for c, kind in (params["column_types"] or {}).items()},
             unseen=params["unseen"], strict_missing=params["strict_missing"], threads=threads(params["n_jobs"]),
             max_trials=params["max_trials"], reference_rows=params["reference_rows"],
             warm_start=tuple(params["warm_start"] or ()), exclude=_names(params["exclude"]) or (),
             predict_time_limit=limit)
+
+
+def _column(key: str, name: Any) -> str | None:
+    if name is not None and (not isinstance(name, str) or not name):
+        raise ValueError(f"{key} must be the name of a column of the training data, got {name!r}")
+    return name
+
+
+def _validation(validation: Any, time_column: Any) -> tuple[Any, str | None]:
+    """``validation`` and ``time_column`` together: ``"time"`` needs the column, ``"auto"``
+    with a time column is ``"time"``, and k-fold or a holdout with one is a contradiction."""
+    time_column = _column("time_column", time_column)
+    if validation == "time" and time_column is None:
+        raise ValueError("validation='time' needs time_column=, the column that orders the rows")
+    if time_column is not None and validation in ("kfold", "holdout"):
+        raise ValueError(f"time_column={time_column!r} orders rows for validation='time', but validation is "
+                         f"{validation!r}: use validation='time' (or 'auto'), or leave time_column out")
+    return ("time" if time_column is not None else validation), time_column
 
 
 def _workers(n_workers: Any) -> int | None:

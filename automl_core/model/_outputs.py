@@ -41,17 +41,26 @@ def metric_input(evaluator: Evaluator, output: np.ndarray, threshold: float | No
     return output
 
 
-def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, threshold: float | None = None) -> float:
-    """The metric of ``output`` (probabilities or values) against ``y_true``."""
-    return float(evaluator.score(y_true, metric_input(evaluator, output, threshold)))
+def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, threshold: float | None = None,
+          sample_weight: np.ndarray | None = None) -> float:
+    """The metric of ``output`` (probabilities or values) against ``y_true``, weighted by
+    ``sample_weight`` when given (the evaluator must be ``weighted``)."""
+    y_out = metric_input(evaluator, output, threshold)
+    if sample_weight is None:
+        return float(evaluator.score(y_true, y_out))
+    if not evaluator.weighted:
+        raise ValueError(f"evaluator {evaluator.name!r} takes no sample weights (Evaluator(weighted=False))")
+    return float(evaluator.score(y_true, y_out, sample_weight=sample_weight))
 
 
 #: Candidate decision thresholds tried by :func:`tune_threshold` (quantiles of the scores).
 THRESHOLD_CANDIDATES = 99
 
 
-def tune_threshold(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray) -> float | None:
-    """The decision threshold that maximises a label metric on validation outputs.
+def tune_threshold(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray,
+                   sample_weight: np.ndarray | None = None) -> float | None:
+    """The decision threshold that maximises a label metric on validation outputs (weighted
+    by ``sample_weight`` when given).
 
     Only for two classes and metrics computed on labels (F1, precision, recall, accuracy...);
     None otherwise, and None when no threshold beats the default of the most probable class.
@@ -59,8 +68,8 @@ def tune_threshold(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray)
     if evaluator.needs != "label" or output.ndim != 2 or output.shape[1] != 2:
         return None
     candidates = np.unique(np.quantile(output[:, 1], np.linspace(0.01, 0.99, THRESHOLD_CANDIDATES)))
-    default = score(evaluator, y_true, output)
-    scored = [(score(evaluator, y_true, output, t), -abs(t - 0.5), t) for t in candidates]
+    default = score(evaluator, y_true, output, sample_weight=sample_weight)
+    scored = [(score(evaluator, y_true, output, t, sample_weight), -abs(t - 0.5), t) for t in candidates]
     best_score, _, best = max(scored) if evaluator.greater_is_better else min(scored, key=lambda x: (x[0], -x[1]))
     return float(best) if better(evaluator, best_score, default) else None
 

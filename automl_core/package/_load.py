@@ -99,6 +99,9 @@ def _learned(meta: dict, state: dict, directory: Path, reference: Path) -> dict:
     learned["schema_"] = schema_from_yaml((directory / SCHEMA).read_text())
     learned["leaderboard_"] = pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records",
                                            convert_dates=False)
+    if "validation_" in state:  # the leaderboard's header, as the fit left it
+        learned["leaderboard_"].attrs.update(validation=state["validation_"]["description"],
+                                             notes=list(state["validation_"]["notes"]))
     learned["reference_"] = _read_reference(reference, meta["features"])
     return learned
 

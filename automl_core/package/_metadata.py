@@ -46,6 +46,7 @@ def describe(model: Any, modules: Iterable[str] = (), data: pd.DataFrame | None 
         "fingerprint": {"sha256": fingerprint(source), "of": "training data" if data is not None else "reference sample",
                         "rows": int(len(source)), "columns": int(source.shape[1])},
         "dropped_target_rows": int(getattr(model, "dropped_target_rows_", 0)),
+        "validation": getattr(model, "validation_", None),  # splits, groups, time order, weights
     }
 
 def _number(value: Any) -> float | None:

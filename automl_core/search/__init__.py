@@ -21,7 +21,8 @@ from ._ensemble_selection import (
 from ._leaderboard import blend_oof, leaderboard, top_configs
 from ._refit import MAX_RESERVE_SHARE, REFIT_MARGIN, REFIT_MEMBERS, final_weights, make_reserve, refit_estimate, refit_final
 from ._space import IMBALANCE_SHARE, NONE, PipelineConfig, ScopedTrial, SearchSpace, fit_pipeline
-from ._splits import Splits, make_splits, resolve_validation
+from ._space import _accepts_weights as accepts_weights
+from ._splits import VALIDATIONS, Splits, make_splits, resolve_validation, time_splits
 from ._storage import Durable, StorageError
 from ._pruning import PruneRule, TrialPruned
 from ._trial import SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, trial_cost
@@ -36,6 +37,7 @@ __all__ = [
     "REFIT_MARGIN",
     "REFIT_MEMBERS",
     "NONE",
+    "VALIDATIONS",
     "Deadline",
     "Durable",
     "StorageError",
@@ -50,6 +52,7 @@ __all__ = [
     "TrialPruned",
     "TrialResult",
     "TrialSpec",
+    "accepts_weights",
     "best_first",
     "blend_oof",
     "can_interrupt",
@@ -71,6 +74,7 @@ __all__ = [
     "score_groups",
     "select_ensemble",
     "thread_limit",
+    "time_splits",
     "time_limit",
     "top_configs",
     "trial_cost",

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 
 from ..components import Evaluator
-from ..errors import BudgetError, FitError, PredictTimeWarning
+from ..errors import BudgetError, DataError, FitError, PredictTimeWarning
 from ..model import better, score
 from ._splits import Splits, make_splits
 from ._trial import SearchData, TrialResult, best_first, trial_errors
@@ -19,12 +19,14 @@ ENSEMBLE_CANDIDATES = 12
 ENSEMBLE_ROUNDS = 30
 
 
-def select_ensemble(candidates: list, y_true: np.ndarray, metric: Evaluator) -> dict[int, float]:
+def select_ensemble(candidates: list, y_true: np.ndarray, metric: Evaluator,
+                    sample_weight: np.ndarray | None = None) -> dict[int, float]:
     """Weights (trial number to weight, summing to 1) chosen greedily with replacement.
 
     ``candidates`` are completed trial results with ``oof`` outputs on the same rows. Each
-    round adds the candidate whose addition gives the best score of the averaged outputs;
-    it stops when no addition improves on the best ensemble so far.
+    round adds the candidate whose addition gives the best score of the averaged outputs
+    (weighted by the rows' ``sample_weight`` when given); it stops when no addition improves
+    on the best ensemble so far.
     """
     if not candidates:
         return {}
@@ -32,7 +34,8 @@ def select_ensemble(candidates: list, y_true: np.ndarray, metric: Evaluator) -> 
     total = np.zeros_like(candidates[0].oof)
     best_score = None
     for _ in range(ENSEMBLE_ROUNDS):
-        trial_scores = [(score(metric, y_true, (total + c.oof) / (len(picks) + 1)), i) for i, c in enumerate(candidates)]
+        trial_scores = [(score(metric, y_true, (total + c.oof) / (len(picks) + 1), sample_weight=sample_weight), i)
+                        for i, c in enumerate(candidates)]
         round_score, index = _best(trial_scores, metric)
         if best_score is not None and not better(metric, round_score, best_score):
             break
@@ -86,13 +89,14 @@ def ensemble_weights(results: list[TrialResult], best: TrialResult | None, data:
     first = ranked[0]  # best (the first of equal scores), unless the limit left it out
     if not use_ensemble or len(ranked) < 2:
         return {first.number: 1.0}
-    y_val = data.y[data.splits.validated_rows]
+    validated = data.splits.validated_rows
+    y_val, w_val = data.y[validated], data.weights_of(validated)
     oof = {r.number: r.oof for r in ranked}
-    weights = select_ensemble(ranked, y_val, data.metric) or {first.number: 1.0}
-    groups = score_groups(data.splits, y_val, data.task)
-    weights = prune_members(weights, oof, y_val, data.metric, cost=cost, folds=groups)
+    weights = select_ensemble(ranked, y_val, data.metric, w_val) or {first.number: 1.0}
+    groups = score_groups(data.splits, y_val, data.task, None if data.groups is None else data.groups[validated])
+    weights = prune_members(weights, oof, y_val, data.metric, cost=cost, folds=groups, sample_weight=w_val)
     if predict_time_limit is not None:
-        weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit)
+        weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit, w_val)
     return weights
 
 def predict_costs(results: list[TrialResult], n_rows: int) -> dict[int, float]:
@@ -101,13 +105,14 @@ def predict_costs(results: list[TrialResult], n_rows: int) -> dict[int, float]:
     return {r.number: r.predict_seconds / max(n_rows, 1) for r in results}
 
 def fit_to_limit(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
-                 cost: dict[int, float], limit: float) -> dict[int, float]:
+                 cost: dict[int, float], limit: float, sample_weight: np.ndarray | None = None) -> dict[int, float]:
     """Drop members until their summed predict cost is within ``limit``: first any that exceed
     it alone, then each time the one whose removal leaves the best validation score of the
     renormalized blend (the costlier between equal scores). At least one member remains."""
     kept = {n: v for n, v in weights.items() if cost[n] <= limit} or dict(weights)
     while len(kept) > 1 and sum(cost[n] for n in kept) > limit:
-        options = [(score(metric, y_val, _blend(_without(kept, drop), oof)), drop) for drop in kept]
+        options = [(score(metric, y_val, _blend(_without(kept, drop), oof), sample_weight=sample_weight), drop)
+                   for drop in kept]
         _, drop = max(options, key=lambda t: (t[0] if metric.greater_is_better else -t[0], cost[t[1]]))
         kept.pop(drop)
     return normalized_weights(kept)
@@ -129,22 +134,28 @@ def fold_positions(splits: Splits) -> list[np.ndarray]:
     rows = splits.validated_rows
     return [np.searchsorted(rows, val) for _, val in splits.folds]
 
-def score_groups(splits: Splits, y_val: np.ndarray, task: str) -> list[np.ndarray]:
+def score_groups(splits: Splits, y_val: np.ndarray, task: str, groups: np.ndarray | None = None) -> list[np.ndarray]:
     """Disjoint groups of the validated rows (positions in ``y_val``, the out-of-fold order)
     across which score differences give pruning its standard error: each fold's validation
     rows under k-fold; under holdout validation, :data:`HOLDOUT_PARTS` parts of the holdout,
     split like k-fold folds (stratified for classification, seeded with 0: they measure noise
     and draw nothing a user's seed should vary). The parts share one model per
     trial, so their spread is the holdout's sampling noise alone; they let pruning shrink
-    ensembles under holdout validation too (docs/performance.md)."""
+    ensembles under holdout validation too (docs/performance.md). With ``groups`` (of the
+    validated rows), the parts keep each group whole; none when there are too few groups."""
     if len(splits.folds) > 1:
         return fold_positions(splits)
     if len(y_val) < 2 * HOLDOUT_PARTS:
         return []
-    return [np.sort(val) for _, val in make_splits(y_val, task, "kfold", HOLDOUT_PARTS, 0.2, 0).folds]
+    try:
+        parts = make_splits(y_val, task, "kfold", HOLDOUT_PARTS, 0.2, 0, groups=groups)
+    except DataError:  # fewer groups than parts: no standard error, only the tolerance
+        return []
+    return [np.sort(val) for _, val in parts.folds]
 
 def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
-                  cost: dict[int, float] | None = None, folds: list[np.ndarray] | None = None) -> dict[int, float]:
+                  cost: dict[int, float] | None = None, folds: list[np.ndarray] | None = None,
+                  sample_weight: np.ndarray | None = None) -> dict[int, float]:
     """Drop members, the costliest to predict first, while the renormalized blend's validation
     score stays within reach of the full ensemble's.
 
@@ -157,14 +168,16 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     removal stays within reach, passing over those that must stay; pruning ends when none can
     go. The loss is always measured against the full ensemble, so it never accumulates.
     The standard-error rule, and group-wise rather than bootstrap standard errors, were chosen
-    on replayed benchmark fits (docs/performance.md).
+    on replayed benchmark fits (docs/performance.md). Scores are weighted by ``sample_weight``
+    (one weight per entry of ``y_val``) when given.
     """
     full_output = _blend(weights, oof)
-    full = score(metric, y_val, full_output)
+    full = score(metric, y_val, full_output, sample_weight=sample_weight)
     folds = [f for f in folds or () if len(f)]
 
     def can_go(number: int) -> bool:
-        return _within_reach(metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds)
+        return _within_reach(metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds,
+                             sample_weight)
 
     kept = dict(weights)
     while len(kept) > 1:
@@ -179,24 +192,26 @@ def _costliest_first(weights: dict[int, float], cost: dict[int, float] | None) -
     return sorted(weights, key=lambda n: (-(cost or {}).get(n, 0.0), weights[n], n))
 
 def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: float, output: np.ndarray,
-                  folds: list[np.ndarray]) -> bool:
+                  folds: list[np.ndarray], sample_weight: np.ndarray | None = None) -> bool:
     """Whether ``output`` scores as well as the full blend's ``full_output`` (score ``full``),
     within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` standard errors across ``folds``."""
-    candidate = score(metric, y_val, output)
+    candidate = score(metric, y_val, output, sample_weight=sample_weight)
     if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
         return True
-    standard_error = _fold_standard_error(metric, y_val, full_output, output, folds)
+    standard_error = _fold_standard_error(metric, y_val, full_output, output, folds, sample_weight)
     return standard_error is not None and abs(candidate - full) <= PRUNE_STANDARD_ERRORS * standard_error
 
 def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: np.ndarray,
-                         folds: list[np.ndarray]) -> float | None:
+                         folds: list[np.ndarray], sample_weight: np.ndarray | None = None) -> float | None:
     """The standard error of the group-wise differences between two outputs' scores (``folds``:
     the folds or holdout parts); None with fewer than two, or when the metric is not defined
     on one (a class it lacks)."""
     if len(folds) < 2:
         return None
+    weights = (lambda f: None) if sample_weight is None else (lambda f: sample_weight[f])
     try:
-        diffs = np.array([score(metric, y_val[f], first[f]) - score(metric, y_val[f], second[f]) for f in folds])
+        diffs = np.array([score(metric, y_val[f], first[f], sample_weight=weights(f))
+                          - score(metric, y_val[f], second[f], sample_weight=weights(f)) for f in folds])
     except ValueError:
         return None
     if not np.all(np.isfinite(diffs)):

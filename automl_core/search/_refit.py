@@ -52,10 +52,11 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
 
 def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpace, data: SearchData,
                 weights: dict[int, float], deadline: Deadline, context: BuildContext, fold_models: bool = True,
-                rows: tuple[Any, np.ndarray] | None = None) -> tuple[WeightedEnsemble, object, dict[int, str]]:
+                rows: tuple[Any, np.ndarray] | None = None,
+                sample_weight: np.ndarray | None = None) -> tuple[WeightedEnsemble, object, dict[int, str]]:
     """Refit the chosen pipelines on all rows (``rows``: the features and target of every row
-    when the search fitted on a sample of them, else ``data``'s), heaviest weight first, while
-    time allows.
+    when the search fitted on a sample of them, else ``data``'s; ``sample_weight``: the
+    weights of ``rows``, else ``data``'s), heaviest weight first, while time allows.
 
     Returns the final ensemble, the best single pipeline (the best trial's, else the
     heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
@@ -68,9 +69,10 @@ def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpac
         if result.number not in weights:
             result.models = None
     fitted, how = {}, {}
+    rows, sample_weight = (rows, sample_weight) if rows is not None else ((data.X, data.y), data.sample_weight)
     for number in sorted(weights, key=lambda n: -weights[n]):
         result = by_number[number]
-        model = _refit_one(space, result, data, deadline, context, rows or (data.X, data.y))
+        model = _refit_one(space, result, data, deadline, context, rows, sample_weight)
         how[number] = "refit"
         if model is not None:
             result.models = None  # the refit replaces them; a large forest's are hundreds of MB
@@ -95,13 +97,13 @@ def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, f
     return normalized_weights(kept) if sum(kept.values()) > 0 else dict(weights)
 
 def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext,
-               rows: tuple[Any, np.ndarray]):
+               rows: tuple[Any, np.ndarray], sample_weight: np.ndarray | None = None):
     X, y = rows
     window = deadline.remaining()
     if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(y)) > window):
         return None  # would not finish: the trial's fold models serve instead
     try:
         with time_limit(window), thread_limit(context.n_jobs):
-            return fit_pipeline(space.build(result.config, context), X, y, result.config)
+            return fit_pipeline(space.build(result.config, context), X, y, result.config, sample_weight)
     except TrialTimeout:
         return None

@@ -56,15 +56,19 @@ class PipelineConfig:
 IMBALANCE_SHARE = 0.2
 
 
-def fit_pipeline(pipeline: Pipeline, X, y, config: PipelineConfig) -> Pipeline:
-    """Fit ``pipeline`` on ``(X, y)`` with the class weighting ``config`` asks for."""
+def fit_pipeline(pipeline: Pipeline, X, y, config: PipelineConfig, sample_weight=None) -> Pipeline:
+    """Fit ``pipeline`` on ``(X, y)``, its model with ``sample_weight`` (the user's) times the
+    class weights ``config`` asks for."""
+    weights = sample_weight
     if config.class_weight == "balanced":
         import numpy as np
 
         counts = np.bincount(y)
-        weights = len(y) / (len(counts) * np.maximum(counts, 1))
-        return pipeline.fit(X, y, model__sample_weight=weights[y])
-    return pipeline.fit(X, y)
+        balanced = (len(y) / (len(counts) * np.maximum(counts, 1)))[y]
+        weights = balanced if weights is None else balanced * weights
+    if weights is None:
+        return pipeline.fit(X, y)
+    return pipeline.fit(X, y, model__sample_weight=weights)
 
 
 class ScopedTrial:

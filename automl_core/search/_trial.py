@@ -69,7 +69,8 @@ class TrialResult:
 
 @dataclass
 class SearchData:
-    """What every trial fits on."""
+    """What every trial fits on; ``sample_weight`` (one weight per row) weights the models'
+    fits and the scores, ``groups`` (one code per row) are the groups the splits kept apart."""
 
     X: Any
     y: np.ndarray
@@ -77,6 +78,12 @@ class SearchData:
     n_classes: int
     splits: Splits
     metric: Evaluator
+    sample_weight: np.ndarray | None = None
+    groups: np.ndarray | None = None
+
+    def weights_of(self, rows: np.ndarray) -> np.ndarray | None:
+        """The sample weights of ``rows``, or None when the rows are not weighted."""
+        return None if self.sample_weight is None else self.sample_weight[rows]
 
 
 @dataclass(frozen=True)
@@ -133,21 +140,22 @@ def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> N
     template = payload.space.build(config)
     outputs, models = [], []
     for step, (train, val) in enumerate(data.splits.folds):
-        model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config)
+        model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config, data.weights_of(train))
         started = time.monotonic()
         out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
         result.predict_seconds += time.monotonic() - started
         outputs.append(out)
         models.append(model)
         result.folds_fitted = step + 1
-        result.fold_scores.append(score(data.metric, data.y[val], out))
+        result.fold_scores.append(score(data.metric, data.y[val], out, sample_weight=data.weights_of(val)))
         if len(data.splits.folds) > 1:
             result.intermediate.append(float(np.mean(result.fold_scores)))
             last = step == len(data.splits.folds) - 1
             if not last and spec.prune is not None and spec.prune.should_prune(step, result.intermediate):
                 raise TrialPruned()
     result.oof = assemble_oof(outputs, data.splits)
-    result.score = score(data.metric, data.y[data.splits.validated_rows], result.oof)
+    validated = data.splits.validated_rows
+    result.score = score(data.metric, data.y[validated], result.oof, sample_weight=data.weights_of(validated))
     if not np.isfinite(result.score):
         raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
     result.models = models

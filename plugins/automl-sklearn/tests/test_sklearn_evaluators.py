@@ -75,3 +75,23 @@ def test_directions_and_needs():
     lower_is_better = {e.name for e in EVALUATORS if not e.greater_is_better}
     assert lower_is_better == {"log_loss", "rmse", "mae"}
     assert {e.name for e in EVALUATORS if e.needs == "proba"} == {"roc_auc", "log_loss"}
+
+
+def test_whole_weights_score_as_rows_repeated_that_many_times(penguin_predictions):
+    """Every metric is weighted: a weight of 3 counts its row three times, a weight of 0 not at all."""
+    y_true, y_pred, proba = penguin_predictions
+    weights = np.random.default_rng(0).integers(0, 4, len(y_true))
+    weights[:3] = 1  # every class keeps some weight
+    repeated = np.repeat(np.arange(len(y_true)), weights)
+    for evaluator in EVALUATORS:
+        if "multiclass" not in evaluator.tasks:
+            continue
+        out = proba if evaluator.needs == "proba" else y_pred
+        assert evaluator.weighted
+        weighted = evaluator.score(y_true, out, sample_weight=weights.astype(float))
+        assert weighted == pytest.approx(evaluator.score(y_true[repeated], out[repeated])), evaluator.name
+    values = np.linspace(0.0, 10.0, len(y_true))
+    for name in ("rmse", "mae", "r2"):
+        guess = values + np.sin(values)
+        expected = SCORE[name](values[repeated], guess[repeated])
+        assert SCORE[name](values, guess, sample_weight=weights) == pytest.approx(expected)
