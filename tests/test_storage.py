@@ -20,10 +20,14 @@ pytestmark = pytest.mark.slow
 
 
 def _finished(db) -> list[tuple[int, str]]:
-    """(trial number, state) of the trials a study in ``db`` holds as finished."""
+    """(trial number, state) of the trials a study in ``db`` holds as finished (none while optuna is
+    still creating its tables: the file exists before they do)."""
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("select number, state from trials where state in ('COMPLETE', 'PRUNED', 'FAIL') "
-                            "order by number").fetchall()
+        try:
+            rows = conn.execute("select number, state from trials where state in ('COMPLETE', 'PRUNED', 'FAIL') "
+                                "order by number").fetchall()
+        except sqlite3.OperationalError:
+            return []
     return [(n, s) for n, s in rows]
 
 
