@@ -161,7 +161,7 @@ class AutoML(BaseEstimator):
         unknown = [name for name in learned if not name.endswith("_") or name.startswith("_")]
         if unknown:
             raise ValueError(f"not learned attributes: {unknown}")
-        vars(self).update(learned)
+        self.__dict__.update(learned)
         self._ready_to_predict()
 
     def _plugin_manager(self, refresh: bool = False):

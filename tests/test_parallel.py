@@ -7,8 +7,6 @@ import signal
 import threading
 import time
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from automl_core import AutoML, ModelFamily, hookimpl

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from types import FrameType
 from typing import Mapping
 
 from ..errors import MissingValueWarning
@@ -33,7 +34,8 @@ def warn_missing(counts: Mapping[str, int], what: str = "the input") -> None:
 
 def _user_level() -> int:
     """The ``stacklevel`` of the innermost frame outside this package (as seen from ``warn_missing``'s caller)."""
-    frame, level = sys._getframe(2), 2
+    frame: FrameType | None = sys._getframe(2)
+    level = 2
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     return level

@@ -75,7 +75,7 @@ def _registered(check, **options):
     pickle finds it by module and name, so that a fitted schema (and a fitted ``AutoML``) pickles.
     """
     extensions.register_check_method(check_type="vectorized", **options)(check)
-    statistics = {name: [] for name in options.get("statistics", ())}
+    statistics: dict[str, list] = {name: [] for name in options.get("statistics", ())}
     called = getattr(getattr(pa.Check, check.__name__)(**statistics), "_check_fn", None)
     wrapper = getattr(called, "func", None)
     return wrapper if getattr(wrapper, "__qualname__", None) == check.__qualname__ else check
@@ -219,7 +219,7 @@ def _validate_with_pandera(schema: pa.DataFrameSchema, X: pd.DataFrame, what: st
 
 
 def schema_to_yaml(schema: pa.DataFrameSchema) -> str:
-    return schema.to_yaml()
+    return str(schema.to_yaml())  # text when no stream is given
 
 
 def schema_from_yaml(text: str) -> pa.DataFrameSchema:

@@ -112,7 +112,7 @@ def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict
         pipelines.append(model.best_pipeline_)
         best = len(pipelines) - 1
     state_file, names, refused = _write_object(fitted_state(model), directory, "model", policy)
-    files = {"state": state_file, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
+    files: dict[str, Any] = {"state": state_file, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
     for i, pipeline in enumerate(pipelines):
         name, found, bad = _write_object(pipeline, directory, f"pipeline-{i}", policy)
         files["pipelines"].append(name)
