@@ -38,9 +38,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _absent(module: str) -> bool:
-    from importlib.util import find_spec
+    from importlib import import_module
 
-    return find_spec(module) is None
+    try:
+        import_module(module)  # the command line imports it next anyway
+    except ImportError:
+        return True
+    return False
 
 
 def __getattr__(name: str) -> Any:
