@@ -1,7 +1,7 @@
-"""MkDocs hook (mkdocs.yml ``hooks``): links from a page to files of the repository outside
-``docs/`` (an example plugin, a plugin's README, the benchmarks).
+"""MkDocs hooks (mkdocs.yml ``hooks``).
 
-MkDocs knows only ``docs/``, so it would call such links broken. This hook checks them itself
+Links from a page to files of the repository outside ``docs/`` (an example plugin, a plugin's
+README, the benchmarks): MkDocs knows only ``docs/``, so it would call such links broken; this hook checks them itself
 (a path that does not exist is a warning, which fails ``mkdocs build --strict``) and makes each
 a link into the repository when ``extra.repository`` is set in mkdocs.yml (for example
 ``https://github.com/ORG/automl-core/blob/main``), else the path as code.
@@ -36,3 +36,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return f"`{where}`" if text.strip("`") == where else f"{text} (`{where}` in the repository)"
 
     return LINK.sub(replace, markdown)
+
+
+#: Sphinx roles in docstrings (``:class:`X```): mkdocstrings renders the role's name before the code.
+ROLE = re.compile(r":(?:class|func|meth|attr|data|mod|exc|obj):(?=<code>)")
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return ROLE.sub("", html)
