@@ -76,7 +76,7 @@ def titanic(dataset):
 def test_a_fitted_model_of_each_family_pickles_and_predicts_the_same(family, titanic, tmp_path):
     frame, target = titanic
     model = AutoML(time_budget=30, max_trials=1, ensemble=False, families=[family], seed=0).fit(frame, target=target)
-    assert model.best_config_["family"] == family
+    assert model.best_config_.family == family
     expected = model.predict_proba(frame)
     again = pickle.loads(pickle.dumps(model))
     buffer = io.BytesIO()
