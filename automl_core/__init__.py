@@ -39,6 +39,7 @@ from .errors import (
     DataError,
     DuplicateComponentError,
     FitError,
+    MissingValueWarning,
     PackageError,
     PackageNotFoundError,
     PluginError,
@@ -48,7 +49,7 @@ from .errors import (
 )
 from .plugin import ENTRY_POINT_GROUP, PluginInfo, build_plugin_manager, hookimpl
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Names imported on first use, and the module that defines each.
 _LAZY = {
@@ -96,6 +97,7 @@ __all__ = [
     "FitError",
     "LoadedData",
     "Loader",
+    "MissingValueWarning",
     "ModelFamily",
     "Monitor",
     "MonitorReport",

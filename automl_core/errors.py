@@ -56,6 +56,16 @@ class PredictTimeWarning(RuntimeWarning):
     fastest is kept."""
 
 
+class MissingValueWarning(UserWarning):
+    """Missing values at predict in columns that had none at fit: they are imputed, as the
+    pipelines impute any missing value (``AutoML(strict_missing=True)`` refuses them instead).
+    The message names each column and its number of missing values; ``counts`` maps them."""
+
+    def __init__(self, message: str, counts=None):
+        super().__init__(message)
+        self.counts = dict(counts or {})
+
+
 class TrialTimeout(BaseException):
     """Raised inside a trial that ran past its deadline.
 
@@ -74,5 +84,6 @@ __all__ = [
     "PackageNotFoundError",
     "BudgetError",
     "PredictTimeWarning",
+    "MissingValueWarning",
     "TrialTimeout",
 ]

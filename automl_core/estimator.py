@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .data import RowRoles, fitted_frame, read_numeric_text, split_target, validate
+from .data import RowRoles, fitted_frame, read_numeric_text, split_target, validate, warn_missing
 from .errors import DataError
 from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
                   threads)
@@ -39,7 +39,9 @@ class AutoML(BaseEstimator):
     :param column_types: column to type (``numeric``, ``categorical``, ``datetime``, ``text``,
         ``identifier``, ``drop``), overriding inference.
     :param unseen: a categorical level not seen at fit is ``"missing"`` (default) or an ``"error"``.
-    :param strict_missing: at predict, a column that had no missing values at fit must have none.
+    :param strict_missing: at predict, a column that had no missing values at fit must have
+        none (a :class:`SchemaError`); by default such values are imputed, with a
+        :class:`MissingValueWarning` naming the columns and counts.
     :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
         of) the installed ones. :param block_plugins: plugin names not to load.
     :param n_jobs: threads per model (default 1: see :data:`automl_core.fit.DEFAULT_THREADS`; raising it pays
@@ -84,7 +86,7 @@ class AutoML(BaseEstimator):
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
                  families: Sequence[str] | None = None, validation: str = "auto", folds: int = 5,
                  holdout: float = 0.2, ensemble: bool = True, column_types: Mapping[str, str] | None = None,
-                 unseen: str = "missing", strict_missing: bool = True, plugins: Sequence[Any] | None = None,
+                 unseen: str = "missing", strict_missing: bool = False, plugins: Sequence[Any] | None = None,
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
@@ -183,7 +185,7 @@ class AutoML(BaseEstimator):
         unknown = [name for name in learned if not name.endswith("_") or name.startswith("_")]
         if unknown:
             raise ValueError(f"not learned attributes: {unknown}")
-        vars(self).update(learned)
+        self.__dict__.update(learned)
         self._ready_to_predict()
 
     def _plugin_manager(self, refresh: bool = False):
@@ -213,7 +215,7 @@ class AutoML(BaseEstimator):
             X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
         frame = fitted_frame(X, self)
         frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
-        validate(self.schema_, frame, "the input")
+        warn_missing(validate(self.schema_, frame, "the input", strict_missing=self.strict_missing))
         kept = list(self.schema_.columns)
         return frame if frame.columns.tolist() == kept else frame[kept]  # a selection costs a copy
 
@@ -332,6 +334,7 @@ class AutoML(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = True  # wall-clock budgets
+        tags.input_tags.allow_nan = True  # missing values are imputed (or taken natively by the model)
         return tags
 
 

@@ -134,7 +134,9 @@ def test_boosting_families_take_any_column_name(dataset, family):
 
 def test_column_names_that_are_not_strings_become_their_text_at_fit_predict_and_monitor(dataset):
     train, test, target = split(dataset, "insurance_charges", rows=400)
-    as_numbers = lambda frame: frame.set_axis(range(frame.shape[1]), axis=1)  # 0, 1...: a frame from an array
+    def as_numbers(frame):  # 0, 1...: a frame from an array
+        return frame.set_axis(range(frame.shape[1]), axis=1)
+
     X = as_numbers(train.drop(columns=[target]))
     model = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(X, train[target])
     assert list(model.feature_names_in_) == [str(i) for i in range(X.shape[1])]

@@ -68,7 +68,6 @@ def test_nested_values_are_named_with_their_column(dataset):
 
 def test_typed_frame_codes_strings_numbers_and_mixed_values_by_their_text(dataset):
     frame, _, _ = dataset("titanic")
-    plan = plan_columns(frame[["Embarked", "Sex"]], {"Embarked": "categorical", "Sex": "categorical"})
     train = pd.DataFrame({"Embarked": frame["Embarked"], "Sex": frame["Sex"]})
     train["Pclass"] = frame["Pclass"]  # numbers made categorical: their levels are "1", "2", "3"
     typed = TypedFrame(plan_columns(train, {"Pclass": "categorical"})).fit(train)

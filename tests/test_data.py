@@ -52,7 +52,7 @@ class TakeOverPlugin:
 def _loader_plugin(name, *loaders):
     """A plugin object registering the given loaders."""
     plugin = type(name, (), {"PLUGIN_NAME": name})()
-    plugin.register_loaders = hookimpl(lambda register: [register(l) for l in loaders])
+    plugin.register_loaders = hookimpl(lambda register: [register(loader) for loader in loaders])
     return plugin
 
 

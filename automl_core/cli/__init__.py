@@ -14,11 +14,37 @@ _LAZY = {"AutoMLConfig": "._config", "ConfigError": "._config", "load_config": "
          "validate_config": "._config", "create_app": "._server", "serve": "._server"}
 
 
-def main() -> None:
-    """The ``automl`` console script."""
+#: The modules of the ``cli`` extra, and the distribution that brings each.
+CLI_EXTRA = {"typer": "typer", "rich": "rich", "pydantic": "pydantic"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``automl`` console script. ``--version`` needs no extra; the commands need the ``cli`` extra."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args in (["--version"], ["-V"]):
+        from .. import __version__
+
+        print(f"automl-core {__version__}")
+        return
+    missing = [dist for module, dist in CLI_EXTRA.items() if _absent(module)]
+    if missing:
+        sys.exit(f"automl: the command line needs {', '.join(missing)}, which come with the cli extra: "
+                 "pip install 'automl-core[cli]'")
     from ._app import app
 
-    app()
+    app(args=args, prog_name="automl")
+
+
+def _absent(module: str) -> bool:
+    from importlib import import_module
+
+    try:
+        import_module(module)  # the command line imports it next anyway
+    except ImportError:
+        return True
+    return False
 
 
 def __getattr__(name: str) -> Any:

@@ -87,6 +87,20 @@ def _option_value(raw):
     return raw
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console.print(f"automl-core {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                                help="Show the version of automl-core and exit.")] = False) -> None:
+    """Fit, deploy and watch AutoML models on tables."""
+
+
 def _is_input_error(exc: BaseException) -> bool:
     from ..search import StorageError
 

@@ -54,7 +54,7 @@ class AutoMLConfig(BaseModel):
     ensemble: bool = True
     column_types: Optional[dict[str, ColumnKind]] = None
     unseen: Literal["missing", "error"] = "missing"
-    strict_missing: bool = True
+    strict_missing: bool = False
     plugins: Optional[list[str]] = Field(None, description="plugins to import: 'package.module' or 'package.module:object'")
     block_plugins: Optional[list[str]] = None
     autoload_plugins: bool = True

@@ -34,8 +34,8 @@ class FitProgress:
         self.console = console
         self.live: Live | None = None
         self.started = time.monotonic()
-        self.budget, self.metric, self.families = 0.0, "", []
-        self.done, self.failed, self.best = 0, 0, None
+        self.budget, self.metric, self.families = 0.0, "", []  # type: float, str, list[str]
+        self.done, self.failed, self.best = 0, 0, None  # type: int, int, float | None
         self.finished: float | None = None
 
     @hookimpl

@@ -50,7 +50,7 @@ def _chunks(model: Any, source: str, chunk_rows: int, options: dict) -> Iterator
 
 def _chunk_loader(registry: Registry, source: str, options: dict):
     """The loader that reads ``source`` when it can read in chunks, else None (read whole)."""
-    for loader in sorted(registry.all("loader"), key=lambda l: (-l.priority, l.name)):
+    for loader in sorted(registry.all("loader"), key=lambda ld: (-ld.priority, ld.name)):
         if loader.can_load(source, dict(options)):
             return loader if loader.load_chunks is not None else None
     return None
@@ -94,7 +94,7 @@ class _Writer:
             raise DataError(f"cannot tell the output format of {path}: use a .csv or .parquet suffix")
         self.path, self.kind = path, kind
         self.partial = path.with_name(f".{path.name}.partial")
-        self.parquet = None
+        self.parquet: Any = None
         self.rows = 0
 
     def write(self, frame: pd.DataFrame) -> None:

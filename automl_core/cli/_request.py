@@ -73,8 +73,11 @@ def _no_constants(name: str) -> None:
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        seen = set()
-        duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))
+        seen: set[str] = set()
+        for duplicate, _ in pairs:
+            if duplicate in seen:
+                break
+            seen.add(duplicate)
         raise RequestError(422, f"the key {duplicate[:80]!r} appears twice in one object of the body")
     return result
 

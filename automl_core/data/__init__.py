@@ -16,6 +16,7 @@ from ._input import (
     training_data,
     with_string_columns,
 )
+from ._missing import missing_message, warn_missing
 from ._loading import describe_source, load_data, load_with_manager, mask_password
 from ._roles import RowRoles, RowValues, take_row_roles
 from ._numeric_text import (
@@ -50,6 +51,7 @@ __all__ = [
     "load_data",
     "load_with_manager",
     "mask_password",
+    "missing_message",
     "numeric_text",
     "plan_columns",
     "read_numeric_text",
@@ -57,15 +59,17 @@ __all__ = [
     "take_row_roles",
     "to_frame",
     "training_data",
+    "warn_missing",
     "with_string_columns",
     # from the pandera module, imported on first use
     "infer_schema",
+    "new_missing",
     "schema_from_yaml",
     "schema_to_yaml",
     "validate",
 ]
 
-_SCHEMA_NAMES = ("infer_schema", "schema_from_yaml", "schema_to_yaml", "validate")
+_SCHEMA_NAMES = ("infer_schema", "new_missing", "schema_from_yaml", "schema_to_yaml", "validate")
 
 
 # Model packages name these classes by this public subpackage, not by the private module that

@@ -26,6 +26,11 @@ TEXT_MEAN_LENGTH = 25
 NUMBER_OBJECT_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 
+class NestedValuesError(DataError, TypeError):
+    """A column holds dicts, lists or sets: a :class:`DataError`, and a ``TypeError`` as numpy
+    and scikit-learn raise for such values."""
+
+
 def holds_numbers(s: pd.Series) -> bool:
     """Whether ``s`` is an object column of numbers (and missing values)."""
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in NUMBER_OBJECT_KINDS
@@ -110,8 +115,10 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
                 nested = next((v for v in X[col] if isinstance(v, (dict, list, set))), None)
                 if nested is None:
                     raise
-                raise DataError(f"column {col!r} holds nested values such as {str(nested)[:60]!r}, not numbers or "
-                                f"text: flatten them into columns of their own, or drop the column") from None
+                raise NestedValuesError(
+                    f"column {col!r} holds nested values such as {str(nested)[:60]!r}, which no model takes (an "
+                    f"argument must be a string or a number, not a {type(nested).__name__}): flatten them into "
+                    "columns of their own, or drop the column") from None
     return ColumnPlan(kinds, notes)
 
 

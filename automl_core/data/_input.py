@@ -16,6 +16,10 @@ from ._numeric_text import convert_numeric_text
 from ._roles import RowRoles, RowValues, take_row_roles
 
 
+#: The fewest training rows (with a target) a fit accepts.
+MIN_ROWS = 2
+
+
 def with_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every column name as text (a frame made from an array has 0, 1...): the
     names a model is fitted with."""
@@ -29,12 +33,29 @@ def fitted_frame(X: Any, model: Any, what: str = "X") -> pd.DataFrame:
     model fitted with text names (every model since names are made text at fit), others as
     they are (older packages fitted with numbers as names expect numbers)."""
     frame = to_frame(X, what)
-    return with_string_columns(frame) if all(isinstance(c, str) for c in model.feature_names_in_) else frame
+    names = model.feature_names_in_
+    if _is_array(X):  # no names: the columns are the fitted ones by position, as in scikit-learn
+        if frame.shape[1] != len(names):
+            raise DataError(f"{what} has {frame.shape[1]} features, but {type(model).__name__} is expecting "
+                            f"{len(names)} features as input (columns {_listed(names)})")
+        return frame.set_axis(list(names), axis=1)
+    return with_string_columns(frame) if all(isinstance(c, str) for c in names) else frame
+
+
+def _is_array(X: Any) -> bool:
+    return not isinstance(X, (pd.DataFrame, pd.Series, Mapping)) and not (
+        isinstance(X, (list, tuple)) and X and isinstance(X[0], Mapping))
+
+
+def _listed(names, shown: int = 10) -> str:
+    text = ", ".join(repr(str(n)) for n in list(names)[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
     """A DataFrame from a DataFrame, a mapping of columns (or of one record's values), records
     or a 2-d array."""
+    refuse_sparse(X, what)  # first: a dok_matrix is also a Mapping
     if isinstance(X, pd.DataFrame):
         return X
     if isinstance(X, pd.Series):
@@ -47,17 +68,34 @@ def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
         return pd.DataFrame(X)
     array = np.asarray(X)
     if array.ndim != 2:
-        raise DataError(f"{what} must be a table (a DataFrame or a 2-d array), got {type(X).__name__} of shape {array.shape}")
+        raise DataError(f"{what} must be a table (a DataFrame or a 2-d array), got {type(X).__name__} of shape "
+                        f"{array.shape}. Reshape your data either using array.reshape(-1, 1) if it has a single "
+                        "feature or array.reshape(1, -1) if it is a single sample")
+    if np.iscomplexobj(array):
+        raise DataError(f"{what} holds complex numbers. Complex data not supported by any model: pass the real "
+                        "parts or the magnitudes")
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+
+
+def refuse_sparse(X: Any, what: str = "X") -> None:
+    """A scipy sparse matrix or array is refused, naming what it is and how to pass it."""
+    if type(X).__module__.startswith("scipy.sparse"):
+        raise DataError(f"{what} is a scipy sparse {type(X).__name__}: sparse input is not supported, the engine "
+                        "takes dense tables; pass X.toarray() or a DataFrame")
 
 
 def check_columns(X: pd.DataFrame, what: str) -> None:
     """Non-empty, unique string column names, no infinite numbers."""
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise DataError(f"{what} is empty ({X.shape[0]} rows, {X.shape[1]} columns)")
+    if X.shape[1] == 0:
+        raise DataError(f"{what} is empty: 0 feature(s) (shape=({X.shape[0]}, 0)) while a minimum of 1 is required.")
+    if X.shape[0] == 0:
+        raise DataError(f"{what} is empty: 0 sample(s) (shape=(0, {X.shape[1]})) while a minimum of 2 is required.")
     duplicates = sorted(str(c) for c, n in Counter(X.columns).items() if n > 1)
     if duplicates:
         raise DataError(f"{what} has duplicate column names: {duplicates}")
+    complex_ = [str(c) for c in X.columns if pd.api.types.is_complex_dtype(X[c])]
+    if complex_:
+        raise DataError(f"{what} has complex numbers in column(s) {complex_}. Complex data not supported by any model")
     infinite = [str(c) for c in X.select_dtypes("number").columns if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
     if infinite:
         raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
@@ -75,9 +113,11 @@ def split_target(frame: pd.DataFrame, y: Any, target: str | None, what: str) -> 
         return frame.drop(columns=[target]), frame[target], str(target)
     if y is None:
         raise DataError("fit needs a target: fit(X, y) or fit(df, target='column')")
-    series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel(), index=frame.index)
+    series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel())
     if len(series) != len(frame):
         raise DataError(f"y has {len(series)} values but X has {len(frame)} rows")
+    if not isinstance(y, pd.Series):
+        series.index = frame.index  # read by position
     if _same_labels_in_another_order(series.index, frame.index):
         series = series.reindex(frame.index)  # the rows the labels name, as pandas aligns them
     series = series.set_axis(frame.index)  # otherwise by position, as scikit-learn reads y
@@ -131,6 +171,9 @@ def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mappin
         check_columns(features[list(numeric_text)], "the training data")
     kept = target_series.notna().to_numpy()
     features, target_series, dropped = drop_missing_target(features, target_series, name)
+    if len(features) < MIN_ROWS:
+        raise DataError(f"the training data has {len(features)} sample(s) with a target: a model needs at least "
+                        f"{MIN_ROWS} (1 sample cannot be both fitted and validated)")
     return TrainingData(features, target_series, name, numeric_text, dropped, rows.take(kept) if dropped else rows)
 
 

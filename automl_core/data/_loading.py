@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping
 from ..components import LoadedData
 from ..errors import DataError
 from ..plugin import PluginManager, Registry, build_plugin_manager
+from ._input import refuse_sparse
 
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)\S*@")
 _GLOB_MAGIC = re.compile(r"[*?\[]")
@@ -51,11 +52,12 @@ def load_with_manager(
     :param registry: the registry already built from ``pm``, if any; otherwise only the
         loaders are collected (the other kinds may be costly to register and are not needed).
     """
+    refuse_sparse(source)
     label = describe_source(source)
     loaded = _ask_hook(pm, source, options, label)
     if loaded is None:
         registry = registry if registry is not None else Registry.from_manager(pm, kinds=["loader"])
-        loaders = sorted(registry.all("loader"), key=lambda l: (-l.priority, l.name))
+        loaders = sorted(registry.all("loader"), key=lambda ld: (-ld.priority, ld.name))
         loader = _pick_loader(loaders, source, options, label)
         loaded = _run_loader(loader, source, options, label)
     if not isinstance(loaded, LoadedData):
@@ -115,7 +117,7 @@ def _pick_loader(loaders: list, source: Any, options: Mapping[str, Any], label: 
     missing = _missing_path(source)
     if missing is not None:
         raise DataError(f"file not found: {missing}")
-    tried = ", ".join(l.name for l in loaders) or "none (install automl-loaders)"
+    tried = ", ".join(ld.name for ld in loaders) or "none (install automl-loaders)"
     raise DataError(f"no loader can read {label}; loaders tried: {tried}")
 
 

@@ -41,7 +41,9 @@ class RowValues:
 
     def take(self, rows: np.ndarray) -> "RowValues":
         """The values of ``rows`` (positions or a boolean mask), in that order."""
-        pick = (lambda a: None if a is None else a[rows])
+        def pick(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else values[rows]
+
         return replace(self, sample_weight=pick(self.sample_weight), groups=pick(self.groups), time=pick(self.time))
 
 

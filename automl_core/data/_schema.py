@@ -2,8 +2,9 @@
 
 The schema states, per feature column the model uses, what it must hold: numbers (finite)
 for numeric columns, anything for categorical ones (unseen levels are a policy, not a schema
-failure, unless the policy is ``"error"``), and whether missing values are allowed (only where
-the training data had them, when ``strict_missing``). Checking is lazy: one
+failure, unless the policy is ``"error"``), and whether the column had missing values at fit.
+Missing values in a column that had none are imputed like any other (:func:`validate` returns
+their counts, for a warning) unless ``strict_missing``, where they fail. Checking is lazy: one
 :class:`SchemaError` lists every failure (column, check, offending value, row).
 
 Numbers stored as strings are rejected, never coerced silently; integers where floats were
@@ -46,30 +47,45 @@ def _numbers(series: pd.Series, booleans: bool) -> pd.Series:
     return series.map(lambda v: _is_number(v, booleans) or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
 
 
-@extensions.register_check_method(check_type="vectorized")
 def automl_numeric(series: pd.Series):
     """Values are numbers (or missing): a numeric dtype, or numbers in an object column. A
     boolean in an object column is not one (``True`` for an age)."""
     return _numbers(series, booleans=False)
 
 
-@extensions.register_check_method(check_type="vectorized")
 def automl_boolean(series: pd.Series):
     """Values of a column that was boolean at fit: booleans or numbers (or missing)."""
     return _numbers(series, booleans=True)
 
 
-@extensions.register_check_method(check_type="vectorized")
 def automl_finite(series: pd.Series):
     """Numeric values are not infinite."""
     values = pd.to_numeric(series, errors="coerce").astype("float64")
     return ~np.isinf(values)
 
 
-@extensions.register_check_method(statistics=["levels"], check_type="vectorized")
 def automl_known_level(series: pd.Series, *, levels: Iterable[str]):
     """Categorical values are levels seen at fit (or missing)."""
     return series.isna() | series.astype(str).isin(set(levels))
+
+
+def _registered(check, **options):
+    """Register ``check`` as a pandera check method; returns the function pandera's checks call.
+
+    That function is pandera's wrapper of ``check``, with its name: bound to the same name here,
+    pickle finds it by module and name, so that a fitted schema (and a fitted ``AutoML``) pickles.
+    """
+    extensions.register_check_method(check_type="vectorized", **options)(check)
+    statistics: dict[str, list] = {name: [] for name in options.get("statistics", ())}
+    called = getattr(getattr(pa.Check, check.__name__)(**statistics), "_check_fn", None)
+    wrapper = getattr(called, "func", None)
+    return wrapper if getattr(wrapper, "__qualname__", None) == check.__qualname__ else check
+
+
+automl_numeric = _registered(automl_numeric)
+automl_boolean = _registered(automl_boolean)
+automl_finite = _registered(automl_finite)
+automl_known_level = _registered(automl_known_level, statistics=["levels"])
 
 
 def infer_schema(
@@ -79,12 +95,17 @@ def infer_schema(
     strict_missing: bool = True,
     unseen: str = "missing",
 ) -> pa.DataFrameSchema:
-    """The schema of the training features ``X`` for the columns the plan keeps."""
+    """The schema of the training features ``X`` for the columns the plan keeps.
+
+    A column is ``nullable`` when it had missing values at fit, whatever ``strict_missing``
+    (kept for callers of earlier versions): :func:`validate` decides at predict whether a
+    missing value in a column complete at fit is refused or imputed.
+    """
     columns = {}
     for col, kind in plan.kinds.items():
         if kind in ("drop", "identifier"):
             continue
-        nullable = bool(X[col].isna().any()) or not strict_missing
+        nullable = bool(X[col].isna().any())
         checks = []
         if kind == "numeric":
             was_boolean = pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
@@ -124,10 +145,10 @@ def _failure_table(exc: Exception) -> pd.DataFrame:
 _FAST_CHECKS = {"automl_numeric", "automl_boolean", "automl_finite"}
 
 
-def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
+def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame, strict_missing: bool = True) -> bool:
     """True only when every check of ``schema`` surely passes on ``X``, decided with a few
     vectorized operations: numeric columns of a numeric dtype without infinities, no missing
-    value where none is allowed, and a schema with nothing else to check. Anything else
+    value where none is allowed (when ``strict_missing``), and a schema with nothing else to check. Anything else
     returns False and goes through pandera, which names each failure. It spares the common
     case pandera's ``validate``, a cost every predict call would pay (docs/performance.md).
     """
@@ -143,7 +164,7 @@ def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
         kind = dtypes[position[name]].kind
         if kind not in "fiub" or (kind == "f" and np.isinf(X[name].to_numpy(dtype="float64", na_value=np.nan)).any()):
             return False  # booleans are numbers to pandas; an extension float may hold pd.NA
-    return not complete or not X.isna().to_numpy()[:, [position[c] for c in complete]].any()
+    return not strict_missing or not complete or not X.isna().to_numpy()[:, [position[c] for c in complete]].any()
 
 
 #: Plans by schema, dropped when their schema is (a schema is not hashable: keyed by id).
@@ -178,16 +199,39 @@ def _fast_plan(schema: pa.DataFrameSchema) -> tuple[list, list] | None:
     return plan
 
 
-def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -> None:
-    """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure."""
-    if _surely_valid(schema, X):
-        return
+def new_missing(schema: pa.DataFrameSchema, X: pd.DataFrame) -> dict[str, int]:
+    """Column to its number of missing values in ``X``, for the columns that had none at fit."""
+    complete = [name for name, column in schema.columns.items() if not column.nullable and name in X.columns]
+    if not complete or not X.columns.is_unique:
+        return {}
+    counts = X[complete].isna().sum()
+    return {str(c): int(n) for c, n in counts.items() if n}
+
+
+def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input", *,
+             strict_missing: bool = True) -> dict[str, int]:
+    """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure.
+
+    A missing value in a column that had none at fit is a failure when ``strict_missing``;
+    otherwise it is allowed, and the returned mapping (column to count, empty when strict or
+    when there are none) says where, for the caller to warn or report.
+    """
+    if not _surely_valid(schema, X, strict_missing):
+        _validate_with_pandera(schema, X, what, strict_missing)
+    return {} if strict_missing else new_missing(schema, X)
+
+
+def _validate_with_pandera(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str, strict_missing: bool) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # pandera's own concat of failure cases
             schema.validate(X, lazy=True)
     except (_PanderaSchemaErrors, _PanderaSchemaError) as exc:
         failures = _failure_table(exc)
+        if not strict_missing:
+            failures = failures[failures["check"] != "not_nullable"].reset_index(drop=True)
+            if failures.empty:
+                return
         columns = sorted({str(c) for c in failures["column"].dropna()})
         message = (
             f"{what} does not match the schema learned at fit: {len(failures)} failure(s) "
@@ -197,7 +241,7 @@ def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -
 
 
 def schema_to_yaml(schema: pa.DataFrameSchema) -> str:
-    return schema.to_yaml()
+    return str(schema.to_yaml())  # text when no stream is given
 
 
 def schema_from_yaml(text: str) -> pa.DataFrameSchema:

@@ -4,7 +4,7 @@ against, the validation splits and the search space."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -111,7 +111,7 @@ def search_sample(y: np.ndarray, task: str, settings: FitSettings) -> np.ndarray
     return np.sort(picked)
 
 
-def _plan(X: pd.DataFrame, numeric_text: dict[str, int], settings: FitSettings) -> tuple[ColumnPlan, dict[str, int]]:
+def _plan(X: pd.DataFrame, numeric_text: Mapping[str, int], settings: FitSettings) -> tuple[ColumnPlan, dict[str, int]]:
     """Each column's type, and the columns of numbers written as text that stay numbers (read
     the same way at predict), noted in the plan."""
     plan = plan_columns(X, settings.column_types)

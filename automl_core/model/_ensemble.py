@@ -49,7 +49,7 @@ class WeightedEnsemble(BaseEstimator):
     def output(self, X) -> np.ndarray:
         """Probabilities ``(n, k)`` in class-index order, or regression values ``(n,)``."""
         weights = np.asarray(self.weights, dtype="float64")
-        shared, memo = self.shared_prefixes(), {}
+        shared, memo = self.shared_prefixes(), {}  # type: SharedPrefixes, dict
         outputs = [shared.output(m, X, memo) for m in self.models]
         return np.tensordot(weights / weights.sum(), np.stack(outputs), axes=1)
 

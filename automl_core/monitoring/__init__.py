@@ -8,6 +8,7 @@ input with :func:`column_kinds` and :func:`prediction_kind`; all of these are ex
 :mod:`automl_core`.
 """
 from ._levels import MIN_LEVEL_ROWS, MIN_LEVEL_SHARE, OTHER_LEVEL, group_rare_levels
+from ._missing import MISSING_SHARE_TOLERANCE, MISSING_SHARE_Z, missing_value_drift
 from ._monitor import PREFERRED_MONITOR, check_current, find_monitor, measure_quality, monitor, predictions
 from ._report import (
     DRIFT,
@@ -28,6 +29,8 @@ __all__ = [
     "DRIFT_SHARE",
     "MIN_LEVEL_ROWS",
     "MIN_LEVEL_SHARE",
+    "MISSING_SHARE_TOLERANCE",
+    "MISSING_SHARE_Z",
     "NO_DRIFT",
     "OTHER_LEVEL",
     "PREDICTION",
@@ -42,6 +45,7 @@ __all__ = [
     "find_monitor",
     "group_rare_levels",
     "measure_quality",
+    "missing_value_drift",
     "monitor",
     "prediction_kind",
     "predictions",

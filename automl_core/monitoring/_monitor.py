@@ -7,6 +7,7 @@ quality when labels are given. No monitoring library is imported here: monitors 
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -15,9 +16,10 @@ import pandas as pd
 
 from ..components import Monitor
 from ..data import fitted_frame, holds_numbers, read_numeric_text
-from ..errors import DataError, PluginError, SchemaError
+from ..errors import DataError, MissingValueWarning, PluginError, SchemaError
 from ._levels import group_rare_levels
-from ._report import DRIFT_SHARE, PREDICTION, QUALITY_TOLERANCE, TARGET, MonitorReport
+from ._missing import missing_value_drift
+from ._report import DRIFT, DRIFT_SHARE, PREDICTION, QUALITY_TOLERANCE, TARGET, MonitorReport
 
 #: The monitor used when none is named and it is installed; otherwise the first by name.
 PREFERRED_MONITOR = "evidently"
@@ -58,7 +60,7 @@ def check_current(model: Any, frame: pd.DataFrame, what: str = "the current data
     if changed:
         detail = ", ".join(f"{c!r} was {a} at fit, is {b} now" for c, (a, b) in changed.items())
         raise SchemaError(f"column types of {what} changed since fit: {detail}")
-    validate(model.schema_, frame, what)
+    validate(model.schema_, frame, what, strict_missing=getattr(model, "strict_missing", True))
     return frame[required]
 
 def labelled_frame(model: Any, frame: pd.DataFrame, y_true: Any) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -104,12 +106,14 @@ def find_monitor(model: Any, monitor: str | Monitor | None = None) -> tuple[Moni
 def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
     """What monitors watch of the model's output: the probability of the second class
     (binary), the predicted class (multiclass) or the predicted value (regression)."""
-    if model.task_ == "binary":
-        values = model.predict_proba(features)[:, 1]
-    elif model.task_ == "multiclass":
-        values = np.asarray([str(v) for v in model.predict(features)], dtype=object)
-    else:
-        values = model.predict(features)
+    with warnings.catch_warnings():  # the report's missing values say it, per column
+        warnings.simplefilter("ignore", MissingValueWarning)
+        if model.task_ == "binary":
+            values = model.predict_proba(features)[:, 1]
+        elif model.task_ == "multiclass":
+            values = np.asarray([str(v) for v in model.predict(features)], dtype=object)
+        else:
+            values = model.predict(features)
     return pd.Series(values, index=features.index, name=PREDICTION)
 
 def _as_prediction(model: Any, output: np.ndarray, index) -> pd.Series:
@@ -206,5 +210,8 @@ def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor
     report = _run(chosen, owner, baseline, watched, context)
     checked = reference is not None or getattr(model, "reference_output_", None) is not None
     notes = [] if checked else [UNCHECKED_PREDICTIONS]
+    missing = missing_value_drift(model, features)
+    missing_drift = [e["column"] for e in missing if e["verdict"] == DRIFT]
     return replace(report, quality=quality, n_reference=len(baseline), n_current=len(watched),
-                   notes=list(report.notes) + notes)
+                   notes=list(report.notes) + notes, missing_values=missing, missing_drift=missing_drift,
+                   drift_detected=report.drift_detected or bool(missing_drift))

@@ -37,8 +37,11 @@ class MonitorReport:
     first; ``prediction_drift`` is the same entry for the model's predictions (None when they
     were not compared). The data has drifted (``drift_detected``) when at least ``drift_share``
     of the columns drifted, or the predictions did. ``quality`` (labels given) compares the
-    search metric now with the validation score at fit. ``notes`` say what was not checked,
-    and why. ``render_html``, when a monitor gives one, returns its own full
+    search metric now with the validation score at fit. ``missing_values`` (filled by the
+    engine for every monitor) has one entry per column with missing values now or at fit:
+    ``column``, ``at_fit`` and ``now`` (shares), ``missing_now``, ``complete_at_fit`` and a
+    ``verdict``; ``missing_drift`` names the columns whose share drifted, which makes the
+    report drifted too. ``notes`` say what was not checked, and why. ``render_html``, when a monitor gives one, returns its own full
     HTML page, which :meth:`save_html` places below a summary of the verdicts.
     """
 
@@ -54,6 +57,8 @@ class MonitorReport:
     n_current: int = 0
     notes: list[str] = field(default_factory=list)
     render_html: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    missing_values: list[dict] = field(default_factory=list)
+    missing_drift: list[str] = field(default_factory=list)
 
     @classmethod
     def from_columns(cls, monitor: str, columns: Sequence[Mapping[str, Any]], *, prediction: Mapping | None = None,
@@ -128,6 +133,15 @@ def _quality_line(quality: Mapping[str, Any] | None) -> str:
     return (f"{quality['metric']} {_number(quality['now'])} now against {_number(quality['at_fit'])} at fit "
             f"(relative drop {_number(quality['relative_drop'])}): <b>{html.escape(quality['verdict'])}</b>")
 
+def _missing_line(report: MonitorReport) -> str:
+    if not report.missing_values:
+        return "none now or at fit"
+    drifted = html.escape(", ".join(report.missing_drift) or "none")
+    shares = "; ".join(f"{html.escape(e['column'])} {e['now']:.1%} now, {e['at_fit']:.1%} at fit"
+                       + (" (drift)" if e["verdict"] == DRIFT else "") for e in report.missing_values[:20])
+    return f"share drifted in <b>{drifted}</b> ({shares})"
+
+
 def summary_html(report: MonitorReport) -> str:
     """A short HTML section: the verdicts, then the drifted columns first."""
     verdict = "DRIFT DETECTED" if report.drift_detected else "no drift detected"
@@ -141,7 +155,8 @@ def summary_html(report: MonitorReport) -> str:
         f"({len(report.drifted_columns)} of {len(report.columns)}, share {report.share_drifted:.2f}; "
         f"the data has drifted at {report.drift_share:.2f})</li>"
         f"<li>Prediction drift: <b>{html.escape(prediction)}</b></li>"
-        f"<li>Quality: {_quality_line(report.quality)}</li></ul>"
+        f"<li>Quality: {_quality_line(report.quality)}</li>"
+        f"<li>Missing values: {_missing_line(report)}</li></ul>"
         "<table border='1' cellpadding='4' style='border-collapse:collapse'><tr><th>column</th><th>kind</th>"
         "<th>method</th><th>score</th><th>threshold</th><th>verdict</th></tr>"
         f"{_rows(entries)}</table></section>"

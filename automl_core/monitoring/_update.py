@@ -96,7 +96,7 @@ def _triggers(report: MonitorReport, policy: UpdatePolicy, new_classes: list) ->
     if policy.drift_share is not None and report.share_drifted >= policy.drift_share:
         out.append(f"drift: {report.share_drifted:.2f} of the columns drifted "
                    f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}")
-    if policy.quality_drop is not None and drop >= policy.quality_drop:
+    if policy.quality_drop is not None and report.quality and drop >= policy.quality_drop:
         out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, "
                    f"at least {policy.quality_drop:.1%}")
     return out
@@ -124,7 +124,7 @@ def _retrain(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdateP
             raise DataError(f"the history lacks column(s) {lacking} of the new data")
         X = pd.concat([history[0][list(X.columns)], X], ignore_index=True)
         y = pd.concat([history[1], y], ignore_index=True)
-    settings = {"warm_start": list(model.top_configs_)}
+    settings: dict[str, Any] = {"warm_start": list(model.top_configs_)}
     if policy.time_budget is not None:
         settings["time_budget"] = policy.time_budget
     return clone(model).set_params(**settings).fit(X, y)

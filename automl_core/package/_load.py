@@ -144,7 +144,7 @@ def check_versions(meta: dict) -> None:
 def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
     if file.suffix == ".parquet":
         frame = pd.read_parquet(file)
-        text = frame.columns[frame.dtypes == object]
+        text = frame.columns[frame.dtypes == object]  # noqa: E721 - elementwise, over a Series
         frame[text] = frame[text].where(frame[text].notna(), np.nan)  # Arrow gives None for NaN
         return frame
     frame = pd.read_csv(file)

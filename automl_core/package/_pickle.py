@@ -22,7 +22,7 @@ from ._trust import TrustPolicy, denied, never_allowed, qualified_name
 
 def _bit_generator_args(args: tuple) -> bool:
     from numpy.random import BitGenerator
-    from numpy.random._pickle import __bit_generator_ctor as ctor  # noqa: PLC2701 - what numpy's pickles name
+    from numpy.random._pickle import __bit_generator_ctor as ctor  # what numpy's pickles name
 
     return all(isinstance(a, (str, BitGenerator)) or a is ctor or (isinstance(a, type) and issubclass(a, BitGenerator))
                for a in args)

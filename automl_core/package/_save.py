@@ -120,8 +120,9 @@ def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict
     if best is None:
         pipelines.append(model.best_pipeline_)
         best = len(pipelines) - 1
-    files = {"state": None, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
-    names, refused = set(), set()
+    files: dict[str, Any] = {"state": None, "pipelines": [], "members": len(model.model_.models), "best_pipeline": best}
+    names: set[str] = set()
+    refused: set[str] = set()
     for stem, obj in [("model", fitted_state(model)), *((f"pipeline-{i}", p) for i, p in enumerate(pipelines))]:
         name, blob, found, bad = encode_object(obj, stem, policy)
         _write_file(directory / name, blob)

@@ -105,9 +105,9 @@ def _plugins_used(model: Any) -> list[dict]:
                 entry["classes"].add(f"{type(estimator).__module__}.{type(estimator).__qualname__}")
     rows = []
     for plugin, entry in sorted(used.items()):
-        dist = dists.get(plugin)
-        rows.append({"plugin": plugin, "distribution": dist.metadata["Name"] if dist else None,
-                     "version": dist.version if dist else None, "components": sorted(entry["components"]),
+        found = dists.get(plugin)
+        rows.append({"plugin": plugin, "distribution": found.metadata["Name"] if found else None,
+                     "version": found.version if found else None, "components": sorted(entry["components"]),
                      "classes": sorted(entry["classes"])})
     return rows
 

@@ -48,7 +48,7 @@ class Registry:
 
     def add(self, kind: str, component: Any, plugin: str) -> None:
         """Record one component; a second component of the same kind and name is an error."""
-        expected = KINDS[kind][0]
+        expected: Any = KINDS[kind][0]
         if not isinstance(component, expected):
             raise PluginError(
                 f"plugin {plugin!r} registered {component!r} through {KINDS[kind][1]}, "

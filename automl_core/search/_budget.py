@@ -18,6 +18,7 @@ import contextlib
 import signal
 import sys
 import threading
+from typing import Any
 import time
 from dataclasses import dataclass, field
 
@@ -63,7 +64,7 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-_controller: tuple[int, object] | None = None
+_controller: tuple[int, Any] | None = None
 
 
 def thread_limit(n_jobs: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from typing import cast
 
 import numpy as np
 
@@ -82,7 +83,7 @@ def ensemble_weights(results: list[TrialResult], best: TrialResult | None, data:
             cheapest = min(ranked, key=lambda r: cost[r.number])
             warnings.warn(PredictTimeWarning(
                 f"no pipeline predicts within predict_time_limit={predict_time_limit:.3g} s per row; keeping "
-                f"the fastest, trial {cheapest.number} ({cheapest.config.family}, {cost[cheapest.number]:.3g} s per row)"))
+                f"the fastest, trial {cheapest.number} ({cheapest.config.family}, {cost[cheapest.number]:.3g} s per row)"), stacklevel=1)
             return {cheapest.number: 1.0}
         ranked = within
     ranked = ranked[:ENSEMBLE_CANDIDATES]
@@ -126,7 +127,7 @@ def _without(weights: dict[int, float], number: int) -> dict[int, float]:
 
 def _blend(weights: dict[int, float], oof: dict[int, np.ndarray]) -> np.ndarray:
     """The members' out-of-fold outputs averaged with their weights, renormalized."""
-    return sum(v * oof[n] for n, v in normalized_weights(weights).items())
+    return cast(np.ndarray, sum(v * oof[n] for n, v in normalized_weights(weights).items()))
 
 def fold_positions(splits: Splits) -> list[np.ndarray]:
     """Each fold's validation rows as positions in ``splits.validated_rows``, the order of

@@ -2,6 +2,8 @@
 ensemble's out-of-fold outputs."""
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -33,4 +35,4 @@ def blend_oof(results: list[TrialResult], weights: dict[int, float]) -> np.ndarr
     by_number = {r.number: r for r in results}
     if any(by_number[n].oof is None for n in weights):
         return None
-    return sum(w * by_number[n].oof for n, w in weights.items())
+    return cast(np.ndarray, sum(w * by_number[n].oof for n, w in weights.items()))

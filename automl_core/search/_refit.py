@@ -28,7 +28,7 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take."""
     per_fold = result.fit_seconds / len(splits.folds)
     train_rows = np.mean([len(train) for train, _ in splits.folds])
-    return per_fold * n_rows / train_rows
+    return float(per_fold * n_rows / train_rows)
 
 def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool, budget: float):
     """The time to keep out of the search for the final refit, given the results so far.

@@ -191,7 +191,7 @@ class SearchSpace:
         if family is None:
             return None
         options = self.stage_options(family)
-        fixed = {"family": family.name}
+        fixed: dict[str, Any] = {"family": family.name}
         params = config.get("params", {})
         for stage, choice in config.get("preprocessing", {}).items():
             if choice not in options.get(stage, [choice]):

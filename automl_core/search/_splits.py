@@ -71,11 +71,11 @@ def make_splits(y: np.ndarray, task: str, validation: str, folds: int, holdout: 
         stratify = classification and _stratifiable(y, k)
         splitter = (StratifiedKFold if stratify else KFold)(k, shuffle=True, random_state=seed)
         return Splits("kfold", tuple(splitter.split(np.zeros(n), y)), stratified=stratify)
-    stratify = y if classification and _stratifiable(y, 2) else None
-    train, val = train_test_split(np.arange(n), test_size=holdout, random_state=seed, stratify=stratify)
+    strata = y if classification and _stratifiable(y, 2) else None
+    train, val = train_test_split(np.arange(n), test_size=holdout, random_state=seed, stratify=strata)
     if len(train) < 2 or len(val) < 1:
         raise DataError(f"{n} rows are too few for a {holdout:.0%} holdout")
-    return Splits("holdout", ((np.sort(train), np.sort(val)),), stratified=stratify is not None)
+    return Splits("holdout", ((np.sort(train), np.sort(val)),), stratified=strata is not None)
 
 
 def _stratifiable(y: np.ndarray, k: int) -> bool:

@@ -16,7 +16,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 import numpy as np
 import optuna
@@ -69,7 +69,7 @@ def default_artifacts(url: str) -> str:
     return "automl-artifacts"
 
 
-def open_study(durable: Durable, direction: str, sampler: Any) -> tuple[optuna.Study, float]:
+def open_study(durable: Durable, direction: Literal["maximize", "minimize"], sampler: Any) -> tuple[optuna.Study, float]:
     """The study to search in, and the seconds an earlier search already spent on it.
 
     :raises StorageError: naming the storage (without its password) when it cannot be opened,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import numpy as np
 import optuna
@@ -84,7 +84,7 @@ class Search:
         self.best: TrialResult | None = None
         self.running: dict[int, tuple[Any, TrialSpec, float]] = {}  # number: optuna trial, spec, start
         self.durable, self.spent_before = durable, 0.0
-        direction = "maximize" if data.metric.greater_is_better else "minimize"
+        direction: Literal["maximize", "minimize"] = "maximize" if data.metric.greater_is_better else "minimize"
         sampler = _sampler(seed, parallel=pool is not None and pool.capacity > 1)
         if durable is None:  # trials prune themselves (PruneRule, where they run): no optuna pruner
             self.study = optuna.create_study(direction=direction, sampler=sampler, pruner=optuna.pruners.NopPruner())

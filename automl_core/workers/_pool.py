@@ -66,7 +66,8 @@ class ProcessPool:
     @classmethod
     def start(cls, context: ExecutorContext) -> "ProcessPool":
         """A pool for ``context``, its workers started and fed at once."""
-        pool = cls(context.n_workers, context.threads, context.options, context.max_memory)
+        workers = context.n_workers or max(1, len(os.sched_getaffinity(0)) // max(1, context.threads))
+        pool = cls(workers, context.threads, context.options, context.max_memory)
         return pool.feed(context)
 
     def feed(self, context: ExecutorContext) -> "ProcessPool":
@@ -119,8 +120,8 @@ class ProcessPool:
             if used is not None and used > self.max_memory:
                 spec = worker.spec
                 self._replace(worker)
-                over.append(self._context.failed(spec, f"its worker held {used / 2**20:,.0f} MB, over max_memory="
-                                                       f"{self.max_memory / 2**20:,.0f} MB; it was ended"))
+                over.append(self._failed(spec, f"its worker held {used / 2**20:,.0f} MB, over max_memory="
+                                               f"{self.max_memory / 2**20:,.0f} MB; it was ended"))
         return over
 
     def cancel(self, number: int) -> None:
@@ -194,7 +195,12 @@ class ProcessPool:
                 raise WorkerStartError(f"worker processes of the local executor cannot start: "
                                        f"{error or _exit_reason(code)}")
             return None
-        return self._context.failed(spec, f"its worker process died ({_exit_reason(code)}) while it ran")
+        return self._failed(spec, f"its worker process died ({_exit_reason(code)}) while it ran")
+
+    def _failed(self, spec: Any, reason: str) -> Any:
+        if self._context is None:
+            raise RuntimeError("the pool ran a trial before it was fed a search")
+        return self._context.failed(spec, reason)
 
     def _replace(self, worker: _Worker) -> None:
         self._end(worker, at_once=True)

@@ -287,7 +287,6 @@ def leave_one_out(m: Matrix, reference: int, size: int = PORTFOLIO_SIZE, budgets
     searching it) and the baseline order, each's anytime normalized score on it. With
     ``same_task``, the portfolio is learned on the other tables of the same task only."""
     norm, keep = normalize(m.score, m.constant)
-    rel = relative_costs(m.seconds, reference)
     families = [c["family"] for c in m.candidates]
     rows = []
     for t in np.flatnonzero(keep):
@@ -379,7 +378,7 @@ def portfolio_entries(m: Matrix, order: list[int], reference: int, rows: np.ndar
     best = np.zeros(norm.shape[0])
     out = []
     top = norm.max(axis=1)
-    for rank, c in enumerate(order):
+    for c in order:
         gained = norm[:, c] > best + EPS
         best = np.maximum(best, norm[:, c])
         cand = m.candidates[c]
@@ -537,7 +536,7 @@ def main(argv=None) -> None:
             means = [(b, np.mean([r["learned"][i] for r in sub]), np.mean([r["default"][i] for r in sub]))
                      for i, b in enumerate(TIME_POINTS)]
             out_lines.append(f"{task} ({len(sub)} tables): " +
-                             ", ".join(f"{b} s {l:.3f} vs {d:.3f}" for b, l, d in means))
+                             ", ".join(f"{b} s {learned:.3f} vs {d:.3f}" for b, learned, d in means))
     print("\n".join(out_lines))
 
 

@@ -15,7 +15,7 @@ frame on every call (README, "What it costs").
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any
 
 import lightgbm
 import numpy as np

@@ -6,6 +6,6 @@ or ``{"client": client}`` with a ``distributed.Client`` of your own; see
 :mod:`automl_dask.plugin`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

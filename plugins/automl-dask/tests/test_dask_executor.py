@@ -7,11 +7,11 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client, LocalCluster
 
-from automl_core import AutoML  # noqa: E402
-from automl_core.testing import check_executor, check_plugin  # noqa: E402
-import automl_dask.plugin  # noqa: E402
+from automl_core import AutoML
+from automl_core.testing import check_executor, check_plugin
+import automl_dask.plugin
 
 pytestmark = pytest.mark.slow
 

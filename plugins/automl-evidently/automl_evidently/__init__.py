@@ -4,4 +4,4 @@ The engine finds it through the ``automl.plugins`` entry point ``evidently``, wh
 :mod:`automl_evidently.plugin`. evidently itself is imported only when a monitor runs.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -15,7 +15,7 @@ from typing import Any, Collection, Mapping
 
 import pandas as pd
 
-from automl_core import LoadedData, convert_numeric_text
+from automl_core import LoadedData, convert_numeric_text  # noqa: F401 - files.py imports it from here
 
 logger = logging.getLogger("automl.loaders")
 

@@ -4,4 +4,4 @@ The engine finds it through the ``automl.plugins`` entry point ``psi``, which na
 :mod:`automl_psi.plugin`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

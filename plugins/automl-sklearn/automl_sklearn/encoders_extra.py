@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .transformers import _FrameTransformer, recode
+from .transformers import _FrameTransformer
 
 #: The level that stands for every level rarer than the threshold, and for unseen levels.
 RARE = "__rare__"
@@ -46,11 +46,11 @@ class RareLevelGrouper(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            kept, dtype = self._derived(column, lambda: (
+            kept, dtype = self._derived(column, lambda levels=levels: (
                 pd.Index(levels[:-2], dtype=object), pd.CategoricalDtype(pd.Index(levels, dtype=object))))
             rare, missing = len(levels) - 2, len(levels) - 1
 
-            def mapping_of(categories):
+            def mapping_of(categories, kept=kept, rare=rare):  # bound now: called in this iteration only
                 codes = kept.get_indexer(categories.map(str))
                 codes[codes < 0] = rare  # rare, or unseen at fit
                 return codes

@@ -126,9 +126,9 @@ class NativeCategoryEncoder(_FrameTransformer):
         out = {}
         for column, levels in self.categories_.items():
             infrequent = self.infrequent_.get(column)
-            index, dtype = self._derived(column, lambda: (pd.Index(levels), pd.CategoricalDtype(levels)))
+            index, dtype = self._derived(column, lambda levels=levels: (pd.Index(levels), pd.CategoricalDtype(levels)))
 
-            def mapping_of(categories):
+            def mapping_of(categories, index=index, infrequent=infrequent):  # bound now, as above
                 codes = index.get_indexer(categories)
                 if infrequent:
                     codes[categories.isin(infrequent)] = index.get_loc(OTHER)
@@ -170,7 +170,7 @@ class OrdinalCodeEncoder(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            index = self._derived(column, lambda: pd.Index(levels, dtype=object))
+            index = self._derived(column, lambda levels=levels: pd.Index(levels, dtype=object))
             codes = self._recode(X[column], column, index.get_indexer, -1)
             column_out = codes.astype("float64")
             column_out[codes < 0] = self.missing_value
@@ -217,9 +217,9 @@ class CategoricalImputer(_FrameTransformer):
         out = {}
         for column, levels in self.categories_.items():
             fill = levels.index(self.fill_values_[column])
-            index, dtype = self._derived(column, lambda: (pd.Index(levels), pd.CategoricalDtype(levels)))
+            index, dtype = self._derived(column, lambda levels=levels: (pd.Index(levels), pd.CategoricalDtype(levels)))
 
-            def mapping_of(categories):
+            def mapping_of(categories, index=index, fill=fill):  # bound now, as above
                 codes = index.get_indexer(categories.map(str))
                 codes[codes < 0] = fill  # unseen at fit: filled like a missing value
                 return codes

@@ -7,7 +7,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 import automl_sklearn.plugin
-from automl_core import BuildContext, build_plugin_manager
+from automl_core import BuildContext
 from automl_core.testing import registered, check_preprocessor
 from automl_sklearn.encoders_extra import MISSING, RARE
 from automl_sklearn.preprocessors_extra import EXTRA_PREPROCESSORS

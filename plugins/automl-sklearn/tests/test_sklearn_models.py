@@ -10,7 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 
 import automl_sklearn.plugin
-from automl_core import BuildContext, build_plugin_manager
+from automl_core import BuildContext
 from automl_core.testing import registered
 from automl_sklearn.models import boosting, neighbors
 

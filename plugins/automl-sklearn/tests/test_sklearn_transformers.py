@@ -185,7 +185,9 @@ def test_a_second_batch_of_the_same_types_gives_what_a_fresh_transformer_gives(t
     the first batch must give the second exactly what an unpickled copy (no memory) gives."""
     frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
     dtypes = {c: frame[c].dtype for c in frame.columns}
-    batch = lambda rows: pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+    def batch(rows):
+        return pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+
     transformer = make().fit(batch(slice(0, 600)))
     fresh = pickle.loads(pickle.dumps(transformer))
     transformer.transform(batch(slice(600, 700)))
@@ -205,7 +207,9 @@ def test_a_refit_forgets_the_mappings_of_the_last_fit(titanic, make):
     """The same categories object after a refit on other rows: the mapping must be the new fit's."""
     frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
     dtypes = {c: frame[c].dtype for c in frame.columns}
-    batch = lambda rows: pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+    def batch(rows):
+        return pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
+
     transformer = make().fit(batch(slice(0, 300)))
     transformer.transform(batch(slice(600, None)))
     transformer.fit(batch(slice(300, 600)))

@@ -13,7 +13,7 @@ instead of being silently given a code of its own.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
