@@ -15,6 +15,8 @@ from .fit import FitSettings, fitted_attributes, prepare, read_training_input, s
 from .model import labels_of, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
+from ._progress import FitLog, resolve_verbose
+from ._quiet import quiet_optuna
 
 #: Share of the time budget kept back from search and refit for the steps after them.
 FINISH_MARGIN = 0.02
@@ -52,6 +54,10 @@ class AutoML(BaseEstimator):
         when no pipeline is fast enough the fastest is kept, with a :class:`PredictTimeWarning`.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
         ``top_configs_``) to try first, before the default portfolio.
+    :param verbose: what ``fit`` shows on stderr: 0 nothing, 1 a live progress line (elapsed
+        of the budget, trials, best score and family), 2 one line per trial; ``None`` is 1 in a
+        terminal or a notebook and 0 elsewhere. The same messages go to the ``automl_core``
+        logger whatever the level.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -61,7 +67,7 @@ class AutoML(BaseEstimator):
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
-                 predict_time_limit: float | None = None):
+                 predict_time_limit: float | None = None, verbose: int | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -83,6 +89,7 @@ class AutoML(BaseEstimator):
         self.warm_start = warm_start
         self.exclude = exclude
         self.predict_time_limit = predict_time_limit
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
@@ -93,12 +100,15 @@ class AutoML(BaseEstimator):
         connection string...) with ``target=`` naming the target column; ``load_options`` go
         to the loader.
         """
-        settings = FitSettings.from_params(self.get_params(deep=False))
+        params = self.get_params(deep=False)
+        progress = FitLog(resolve_verbose(params.pop("verbose")))
+        settings = FitSettings.from_params(params)
         started = time.monotonic()
         # search and refit end a little early: what follows them (ensemble bookkeeping, the
         # reference sample, observers) must fit in the budget too
         deadline = Deadline(settings.time_budget * (1 - FINISH_MARGIN), start=started)
         pm = self._plugin_manager(refresh=True)
+        pm.add_explicit([progress], set())
         registry = Registry.from_manager(pm)
         if settings.exclude:
             registry = registry.without(settings.exclude)
@@ -107,7 +117,8 @@ class AutoML(BaseEstimator):
             prepared = prepare(registry, training, settings)
             pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
                       settings=prepared.summary(settings))
-            outcome = search_and_refit(pm, prepared, settings, deadline)
+            with quiet_optuna():
+                outcome = search_and_refit(pm, prepared, settings, deadline)
             learned = fitted_attributes(training, prepared, outcome, settings)
         except Exception as exc:
             pm.notify("on_fit_error", estimator=self, error=exc)
@@ -238,6 +249,58 @@ class AutoML(BaseEstimator):
         if unknown:
             raise DataError(f"labels {unknown} were not among the classes seen at fit {list(self.classes_)}")
         return y.map(index).to_numpy(dtype="int64")
+
+    # ------------------------------------------------------------------ understanding
+    def feature_importance(self, X: Any, y: Any = None, *, target: str | None = None, metric: str | None = None,
+                           n_repeats: int = 5, max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
+        """Permutation importance of each input column on labelled data, most important first.
+
+        Each column's values are shuffled among the rows ``n_repeats`` times; its
+        ``importance`` is the mean drop of ``metric`` (the search metric by default, in its own
+        units, positive when the column helps), with its ``std``, each repeat's drop, the
+        ``metric`` and its ``baseline`` score. ``max_rows`` measures on a random sample.
+        """
+        from .explain import feature_importance, labelled
+
+        check_is_fitted(self, "model_")
+        data = labelled(self, X, y, target, "the importance data")
+        return feature_importance(self, data, metric=metric, n_repeats=n_repeats, max_rows=max_rows, seed=seed)
+
+    def explain(self, X: Any, *, explainer: str | None = None, background_rows: int = 100, seed: int = 0):
+        """Per-row contributions of each input column to the model's output, from an explainer plugin.
+
+        Returns :class:`~automl_core.Contributions`: ``values`` ``(rows, outputs, columns)``
+        and ``base`` such that ``values.sum(axis=2) + base`` is ``predict_proba(X)`` (or
+        ``predict(X)`` for regression) within 1e-6. Each member of the ensemble is explained
+        by the highest-priority explainer that applies to it (or ``explainer``, by name),
+        against ``background_rows`` of the training sample kept at fit.
+        """
+        from .explain import explain
+
+        check_is_fitted(self, "model_")
+        features = self._features(X)
+        registry = Registry.from_manager(self._plugin_manager(), kinds=["explainer"])
+        return explain(self, features, registry, explainer, background_rows, seed)
+
+    def report(self, X: Any, y: Any = None, *, target: str | None = None, reporter: str | None = None,
+               importance: bool = True, bootstrap: int = 200, seed: int = 0):
+        """An evaluation report on labelled data: :class:`~automl_core.EvaluationReport`.
+
+        Metrics with ``bootstrap`` resamples' confidence intervals, the predictions (ROC,
+        precision-recall, confusion and calibration, or residuals, as the reporter draws
+        them), permutation importance, the leaderboard and search history, the ensemble.
+        ``save_html(path)`` writes it as one self-contained page drawn by a reporter plugin.
+        """
+        from .explain import labelled
+        from .report import build_report, choose_reporter
+
+        check_is_fitted(self, "model_")
+        data = labelled(self, X, y, target, "the report data")
+        content = build_report(self, data, importance, bootstrap, seed)
+        chosen = choose_reporter(Registry.from_manager(self._plugin_manager(), kinds=["reporter"]), reporter)
+        if chosen is not None:
+            content.reporter, content.render = chosen.name, chosen.render
+        return content
 
     # ------------------------------------------------------------------ life after fit
     def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None):

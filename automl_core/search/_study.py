@@ -21,8 +21,6 @@ from ._budget import Deadline, thread_limit, time_limit
 from ._space import PipelineConfig, SearchSpace, fit_pipeline
 from ._trial import SearchData, TrialResult, assemble_oof, best_first, short_error, trial_cost
 
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
 #: Fitted fold models are kept for this many of the best trials.
