@@ -14,7 +14,7 @@ engine will, on small synthetic data, and raise :class:`ConformanceError` (an
 ``check_plugin`` builds a hermetic registry from your plugin alone and runs the matching check
 on every component it registers. The per-kind checks (``check_model_family``,
 ``check_preprocessor``, ``check_feature_builder``, ``check_evaluator``, ``check_loader``,
-``check_monitor``) can also be called directly, for instance to check a component on data of
+``check_monitor``, ``check_explainer``, ``check_reporter``) can also be called directly, for instance to check a component on data of
 your own. Fits are kept tiny (a few hundred rows, one thread) so a check runs in seconds.
 
 This package imports optuna and scikit-learn inside the checks only, so importing it is cheap.
@@ -29,6 +29,7 @@ from ..errors import TrialTimeout
 from ._common import ConformanceError
 from ._data import make_dataset, monitor_inputs
 from ._evaluators import check_evaluator
+from ._explainers import check_explainer, check_reporter
 from ._loaders import check_loader
 from ._models import check_model_family
 from ._monitors import check_monitor
@@ -37,12 +38,14 @@ from ._transforms import check_feature_builder, check_preprocessor
 __all__ = [
     "ConformanceError",
     "check_evaluator",
+    "check_explainer",
     "check_feature_builder",
     "check_loader",
     "check_model_family",
     "check_monitor",
     "check_plugin",
     "check_preprocessor",
+    "check_reporter",
     "TrialTimeout",
     "load_with",
     "make_dataset",
@@ -116,6 +119,8 @@ def check_plugin(
         "evaluator": lambda c: check_evaluator(c, seed=seed),
         "monitor": lambda c: check_monitor(c, *monitor_inputs(seed)),
         "loader": lambda c: check_loader(c, sources[c.name]),
+        "explainer": lambda c: check_explainer(c, seed=seed),
+        "reporter": lambda c: check_reporter(c, seed=seed),
     }
     checked: dict[str, list[str]] = {}
     for kind, items in components.items():
