@@ -73,6 +73,7 @@ def _families(fig, report) -> None:
         ax.barh(counts.index.astype(str), counts[state], left=left, color=PALETTE[i % len(PALETTE)], label=state)
         left += counts[state].to_numpy()
     ax.set(xlabel="trials")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, loc="best")
 
 
@@ -82,5 +83,5 @@ def _members(fig, report) -> None:
         raise NotDrawn("the model has no ensemble member with a weight")
     labels = [f"trial {t}: {f}" for t, f in zip(members["trial"], members["family"])][::-1]
     ax = fig.add_subplot()
-    ax.barh(labels, members["ensemble_weight"].to_numpy()[::-1], color=PALETTE[2])
+    ax.barh(labels, members["ensemble_weight"].to_numpy()[::-1], color=PALETTE[2], height=0.5)
     ax.set(xlabel="weight", xlim=(0, 1))

@@ -12,7 +12,7 @@ from automl_core import AutoML, Explainer, PluginError, hookimpl
 def titanic_model(dataset):
     frame, target, _ = dataset("titanic")
     train, test = frame.iloc[:700], frame.iloc[700:]
-    model = AutoML(time_budget=25, families=["random_forest", "linear"], seed=0).fit(train, target=target)
+    model = AutoML(time_budget=60, max_trials=8, families=["random_forest", "linear"], seed=0).fit(train, target=target)
     return model, test.drop(columns=[target])
 
 
