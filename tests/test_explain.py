@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_core import AutoML, DataError, SchemaError, UnknownComponentError
+from automl_core import AutoML, DataError, Reporter, SchemaError, UnknownComponentError, hookimpl
 from automl_core.model import WeightedEnsemble
 
 
@@ -120,3 +120,26 @@ def test_a_report_holds_intervals_around_the_metrics(fitted):
     assert report.n_rows == len(test) and report.to_dict()["metrics"][0]["metric"] == metrics.index[0]
     with pytest.raises(DataError, match="no target column"):
         model.report(test.drop(columns=[target]))
+
+
+class OneLine:
+    """A reporter plugin of its own: register_reporters, chosen by name."""
+
+    PLUGIN_NAME = "one-line-reporter"
+
+    @hookimpl
+    def register_reporters(self, register):
+        register(Reporter("one_line", render=lambda report: f"<html>{report.metric} {report.n_rows}</html>"))
+
+
+@pytest.mark.slow
+def test_a_reporter_plugin_draws_the_report(fitted):
+    model, test, _ = fitted
+    model.plugins = [OneLine()]
+    model._plugin_manager(refresh=True)
+    try:
+        report = model.report(test.head(40), reporter="one_line", importance=False)
+        assert report.reporter == "one_line" and report.html() == f"<html>{model.metric_} 40</html>"
+    finally:
+        model.plugins = None
+        model._plugin_manager(refresh=True)
