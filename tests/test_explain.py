@@ -143,3 +143,17 @@ def test_a_reporter_plugin_draws_the_report(fitted):
     finally:
         model.plugins = None
         model._plugin_manager(refresh=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["penguins", "insurance_charges"])
+def test_contributions_add_up_per_class_and_for_regression(name, dataset):
+    frame, target, task = dataset(name, rows=300, seed=1)
+    frame = frame.dropna(subset=[c for c in frame.columns if c.endswith("_mm")] or None).reset_index(drop=True)
+    train, test = frame.iloc[:220], frame.iloc[220:].drop(columns=[target])
+    model = AutoML(time_budget=30, max_trials=6, families=["random_forest", "linear"], seed=0).fit(train, target=target)
+    explained = model.explain(test.head(6))
+    expected = model.predict(test.head(6))[:, None] if task == "regression" else model.predict_proba(test.head(6))
+    assert explained.values.shape[1] == (1 if task == "regression" else len(model.classes_))
+    assert np.max(np.abs(explained.output() - expected)) <= 1e-6
+    assert explained.outputs == ([target] if task == "regression" else list(model.classes_))

@@ -149,8 +149,6 @@ def log_model(estimator: Any) -> Any:
     from .pyfunc import PACKAGE, AutoMLModel, requirements
 
     example = estimator.reference_.head(50)
-    # integer columns declared as doubles: a missing value at predict arrives as a float
-    example = example.astype({c: "float64" for c in example.columns if str(example[c].dtype).startswith(("int", "uint"))})
     signature = infer_signature(example, estimator.predict(example))
     with tempfile.TemporaryDirectory(prefix="automl-mlflow-") as folder:
         package = estimator.save(os.path.join(folder, "package"))
