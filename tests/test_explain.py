@@ -2,6 +2,8 @@
 encoded categories), with the automl-shap and automl-sklearn plugins."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -118,6 +120,7 @@ def test_a_report_holds_intervals_around_the_metrics(fitted):
     evaluated = model.evaluate(test).set_index("metric")["value"]
     assert np.allclose(metrics["value"], evaluated.loc[metrics.index])
     assert report.n_rows == len(test) and report.to_dict()["metrics"][0]["metric"] == metrics.index[0]
+    assert json.loads(json.dumps(report.to_dict()))["importance"][0]["column"] == report.importance["column"].iloc[0]
     with pytest.raises(DataError, match="no target column"):
         model.report(test.drop(columns=[target]))
 

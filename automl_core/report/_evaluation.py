@@ -1,7 +1,6 @@
 """What an evaluation report holds, computed without drawing anything, and the reporter that draws it."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -78,10 +77,7 @@ class EvaluationReport:
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict] | None:
-    if frame is None:
-        return None
-    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-            for row in frame.drop(columns=["repeats"], errors="ignore").to_dict("records")]
+    return None if frame is None else frame.drop(columns=["repeats"], errors="ignore").to_dict("records")
 
 
 def build_report(model: Any, data: Any, importance: bool, resamples: int, seed: int) -> EvaluationReport:
@@ -119,8 +115,10 @@ def _importance(model: Any, data: Any, wanted: bool, seed: int, notes: list[str]
 
 def _members(model: Any) -> pd.DataFrame:
     board = model.leaderboard_
-    kept = board[board["ensemble_weight"] > 0]
     columns = ["trial", "family", "preprocessing", "score", "ensemble_weight", "final_model"]
+    if not set(columns) <= set(board.columns):  # a package written before these columns existed
+        return pd.DataFrame(columns=columns)
+    kept = board[board["ensemble_weight"] > 0]
     return kept[columns].sort_values("ensemble_weight", ascending=False).reset_index(drop=True)
 
 

@@ -25,7 +25,7 @@ def _curves(report):
         truth = (report.y_true == position).astype(int)
         if truth.min() == truth.max():
             continue
-        yield str(classes[position]), truth, report.output[:, position]
+        yield f"class {classes[position]}", truth, report.output[:, position]
 
 
 def _checked_curves(report):
