@@ -28,7 +28,7 @@ class _Fit:
     client: Any
     run_id: str
     experiment_id: str
-    previous_uri: str | None
+    previous_uri: str | None | bool
 
 
 class MLflowTracking:
@@ -56,9 +56,11 @@ class MLflowTracking:
             return
         import mlflow
 
-        previous = None
+        previous = False  # False: the tracking URI was not changed
         if self.tracking_uri:
-            previous = mlflow.get_tracking_uri()
+            # mlflow.set_tracking_uri writes MLFLOW_TRACKING_URI into the environment, so the
+            # variable's value (None: unset, MLflow's default) is what is put back after the fit
+            previous = os.environ.get("MLFLOW_TRACKING_URI")
             mlflow.set_tracking_uri(self.tracking_uri)
         parent = mlflow.active_run()
         run = mlflow.start_run(run_name=f"automl {settings['task']} {settings['metric']}",
@@ -136,8 +138,8 @@ class MLflowTracking:
 
     def _close(self, mlflow, fit: _Fit) -> None:
         self._local.fit = None
-        if fit.previous_uri is not None:
-            mlflow.set_tracking_uri(fit.previous_uri)
+        if fit.previous_uri is not False:
+            mlflow.set_tracking_uri(fit.previous_uri)  # None clears the variable again
 
 
 def log_model(estimator: Any) -> Any:
