@@ -286,6 +286,95 @@ class LoadedData:
 
 
 @dataclass(frozen=True)
+class Portfolio:
+    """An ordered list of complete configurations the search tries first, before any model
+    proposes one: a zero-shot portfolio, learned across many datasets, strongest per second
+    first.
+
+    ``configs`` are configurations in the form of an earlier model's ``top_configs_``
+    (``family``, ``preprocessing``, ``builders``, ``params``, ``class_weight``). The search uses
+    the portfolio of highest ``priority`` (then the first name) that serves its task; the
+    configurations it cannot run (a family or preprocessor not installed, or excluded) are
+    passed over, and the families' own defaults follow.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    configs: tuple[Mapping[str, Any], ...]
+    tasks: tuple[str, ...] = TASKS
+    priority: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("portfolio", self.name)
+        _check_tasks("portfolio", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        object.__setattr__(self, "configs", tuple(dict(c) for c in self.configs))
+        bad = [i for i, c in enumerate(self.configs) if not isinstance(c.get("family"), str)]
+        if bad:
+            raise ValueError(f"portfolio {self.name!r}: configs {bad} name no family")
+
+
+@dataclass(frozen=True)
+class ExecutorContext:
+    """What an executor is given when a search starts.
+
+    ``payload`` is what every trial needs (the data and the search space): ship it to each
+    worker once. ``run(payload, spec)`` runs one trial where it is called and returns its
+    record; ``failed(spec, message)`` makes the record of a trial that could not run (its
+    worker died, the cluster lost it); both are module-level functions of the core, so they
+    pickle by reference. ``n_workers`` is how many trials may run at once (None: as many as the
+    executor's workers can take), ``threads`` how many threads each trial's model may use,
+    ``options`` the user's ``executor_options``, and ``max_memory`` the most bytes a trial's
+    worker may hold (``AutoML(max_memory=...)``; an executor that can watch its workers ends
+    a trial that passes it and returns its record with ``state="failed"``, saying so).
+
+    .. versionadded:: 0.2
+    """
+
+    n_workers: int | None
+    threads: int
+    payload: Any
+    run: Callable[[Any, Any], Any]
+    failed: Callable[[Any, str], Any]
+    options: Mapping[str, Any] = field(default_factory=dict)
+    max_memory: int | None = None
+
+
+@dataclass(frozen=True)
+class Executor:
+    """Where the trials of a search run: a local process pool, a cluster...
+
+    ``start(context)`` receives an :class:`ExecutorContext` and returns a trial pool, an object
+    with these methods (the engine calls them from one thread, and owns the clock):
+
+    - ``ready() -> int``: how many trials can start now (workers started and idle);
+    - ``submit(spec)``: start one trial (``spec.number`` names it) on an idle worker, calling
+      ``context.run(payload, spec)`` there;
+    - ``wait(timeout) -> list``: the records of trials finished since the last call, waiting at
+      most ``timeout`` seconds for one, or for a worker to become ready (a trial whose worker died comes back as a record with
+      ``state="failed"``, made with ``context.failed(spec, message)``);
+    - ``cancel(number)``: stop a running trial now, even inside a library's C code (ending its
+      worker process if need be, and starting another); its record is not returned;
+    - ``close()``: stop every worker; none may outlive it.
+
+    ``capacity`` (an attribute) is how many trials may run at once. The engine never has more
+    trials in flight than that, runs the observer hooks in its own process in the order trials
+    finish, and stops a trial that runs past its limit with ``cancel``.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    start: Callable[[ExecutorContext], Any]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("executor", self.name)
+
+
+@dataclass(frozen=True)
 class Explainer:
     """Explains one fitted pipeline of the final model, row by row, as additive contributions.
 
@@ -344,7 +433,6 @@ class Reporter:
     def __post_init__(self) -> None:
         _check_name("reporter", self.name)
 
-
 #: The component kinds, their record type and the hook that contributes them.
 KINDS: dict[str, tuple[type, str]] = {
     "model_family": (ModelFamily, "register_model_families"),
@@ -353,6 +441,8 @@ KINDS: dict[str, tuple[type, str]] = {
     "evaluator": (Evaluator, "register_evaluators"),
     "monitor": (Monitor, "register_monitors"),
     "loader": (Loader, "register_loaders"),
+    "executor": (Executor, "register_executors"),
+    "portfolio": (Portfolio, "register_portfolios"),
     "explainer": (Explainer, "register_explainers"),
     "reporter": (Reporter, "register_reporters"),
 }
@@ -370,6 +460,9 @@ __all__ = [
     "Monitor",
     "Loader",
     "LoadedData",
+    "Executor",
+    "ExecutorContext",
+    "Portfolio",
     "Explainer",
     "Reporter",
 ]

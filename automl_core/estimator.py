@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .data import fitted_frame, read_numeric_text, split_target, validate
 from .errors import DataError
-from .fit import FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, threads
+from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
+                  threads)
 from .model import labels_of, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
@@ -58,6 +59,24 @@ class AutoML(BaseEstimator):
         of the budget, trials, best score and family), 2 one line per trial; ``None`` is 1 in a
         terminal or a notebook and 0 elsewhere. The same messages go to the ``automl_core``
         logger whatever the level.
+    :param n_workers: trials run at once, each in a worker process (None: the cores this
+        process may use over ``n_jobs``, never more threads than cores). With 1, trials run one
+        at a time in this process when ``fit`` is called from the main thread, else in one
+        worker process (so that a trial over its limit can still be stopped).
+    :param executor: where the trials run: ``"local"`` (worker processes on this machine, the
+        default) or any installed executor plugin (``"dask"`` with ``automl-dask``).
+    :param executor_options: options for the executor (``start_method`` for ``local``;
+        ``address`` or ``client`` for ``dask``).
+    :param storage: an optuna storage URL (``sqlite:///search.db``, or PostgreSQL for many
+        machines) where each finished trial is written as it finishes, its out-of-fold
+        predictions in a folder beside a SQLite file (or a mapping ``{"url": ..., "artifacts":
+        folder}``); ``fit(..., resume=True)`` then continues a search that was stopped.
+    :param search_rows: the most rows the search fits its trials on (a stratified sample);
+        None: every row up to 200,000, a sample of 100,000 above. The final refit uses every
+        row; the leaderboard's ``rows`` column says how many the search used.
+    :param max_memory: the most memory a trial's worker process may hold (bytes, or text such
+        as ``"2GB"``); a trial whose worker passes it is ended and recorded as failed, saying
+        so. With a limit, even ``n_workers=1`` runs its trials in a worker process.
     """
 
     def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
@@ -67,7 +86,9 @@ class AutoML(BaseEstimator):
                  block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
                  n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
                  warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
-                 predict_time_limit: float | None = None, verbose: int | None = None):
+                 predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
+                 executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
+                 search_rows: int | None = None, max_memory: int | str | None = None, verbose: int | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -90,15 +111,24 @@ class AutoML(BaseEstimator):
         self.exclude = exclude
         self.predict_time_limit = predict_time_limit
         self.verbose = verbose
+        self.n_workers = n_workers
+        self.executor = executor
+        self.executor_options = executor_options
+        self.storage = storage
+        self.search_rows = search_rows
+        self.max_memory = max_memory
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any = None, *, target: str | None = None, **load_options) -> "AutoML":
+    def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,
+            **load_options) -> "AutoML":
         """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
 
         ``X`` is a DataFrame (or array) with ``y``, or a frame, what a loader returned
         (:class:`~automl_core.LoadedData`) or any source a loader plugin reads (a path, a
         connection string...) with ``target=`` naming the target column; ``load_options`` go
-        to the loader.
+        to the loader. ``resume=True`` continues the search kept in ``storage`` on the same
+        data: no finished trial runs again, and the budget is ``time_budget`` less what the
+        earlier fit spent searching.
         """
         params = self.get_params(deep=False)
         progress = FitLog(resolve_verbose(params.pop("verbose")))
@@ -112,17 +142,22 @@ class AutoML(BaseEstimator):
         registry = Registry.from_manager(pm)
         if settings.exclude:
             registry = registry.without(settings.exclude)
+        workers = None
         try:
+            workers = start_workers(registry, settings)  # they start while the data is read and prepared
             training = read_training_input(pm, X, y, target, load_options, settings.column_types)
             prepared = prepare(registry, training, settings)
             pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
                       settings=prepared.summary(settings))
             with quiet_optuna():
-                outcome = search_and_refit(pm, prepared, settings, deadline)
+                outcome = search_and_refit(pm, prepared, settings, deadline, workers, resume)
             learned = fitted_attributes(training, prepared, outcome, settings)
         except Exception as exc:
             pm.notify("on_fit_error", estimator=self, error=exc)
             raise
+        finally:
+            if workers is not None:
+                workers.close()
         self._set_fitted(learned)
         self.fit_seconds_ = time.monotonic() - started
         pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
@@ -176,7 +211,7 @@ class AutoML(BaseEstimator):
         frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
         validate(self.schema_, frame, "the input")
         kept = list(self.schema_.columns)
-        return frame[kept]
+        return frame if frame.columns.tolist() == kept else frame[kept]  # a selection costs a copy
 
     def _output(self, X: Any) -> tuple[pd.DataFrame, np.ndarray]:
         check_is_fitted(self, "model_")

@@ -112,6 +112,34 @@ def register_monitors(register: Callable[[Any], None]) -> None:  # pragma: no co
 
 
 @hookspec
+def register_executors(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute executors: where the trials of a search run.
+
+    :param register: call ``register(executor)`` once per :class:`automl_core.Executor`.
+        ``AutoML(executor=name)`` picks one; the core registers ``local`` (a pool of worker
+        processes on this machine), the default.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def register_portfolios(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute portfolios: configurations the search tries first, in order.
+
+    :param register: call ``register(portfolio)`` once per :class:`automl_core.Portfolio`.
+        The search uses the portfolio of highest priority that serves its task, then the model
+        families' own defaults, then its sampler's proposals.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
 def register_explainers(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
     """Contribute explainers: per-row contributions of the columns to a fitted pipeline's output.
 

@@ -37,11 +37,13 @@ RUNNERS = HERE / "runners"
 DATASETS_ENV = "AUTOML_DATASETS"
 #: Where the shared datasets are looked for when $AUTOML_DATASETS is not set: beside the repository.
 BESIDE = HERE.parent.parent / "shared" / "datasets"
-SYSTEMS = ("ours", "flaml", "autogluon", "hgb", "constant", "ours_basic", "ours_fast")
+SYSTEMS = ("ours", "flaml", "autogluon", "hgb", "constant", "ours_basic", "ours_fast", "ours_serial", "autogluon_best")
 PYTHONS = {
     "ours": sys.executable,
     "ours_basic": sys.executable,  # ours without the feature-engineering pieces (issue #6)
     "ours_fast": sys.executable,  # ours with a predict time limit (issue #3's throughput trade)
+    "ours_serial": sys.executable,  # ours with one trial at a time (n_workers=1), issue #18's "before"
+    "autogluon_best": "/opt/peers/autogluon/bin/python",  # presets="best_quality" (issue #21)
     "hgb": sys.executable,
     "constant": sys.executable,
     "flaml": "/opt/peers/flaml/bin/python",
@@ -116,21 +118,41 @@ def write_split(entry: dict, seed: int, folder: Path) -> Path:
     return path
 
 
-def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str, float, float]:
-    """Run ``cmd`` in its own process group; return (status, wall seconds, peak RSS MB).
+def group_rss_mb(group: int) -> float:
+    """The summed resident memory, in MB, of the processes of process group ``group`` (Linux)."""
+    total, page = 0, os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                fields = handle.read().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[21]) * page  # rss, in pages
+    return total / 2**20
 
-    The peak comes from ``os.wait4`` (ru_maxrss of the child and the descendants it waited
-    for). Past ``timeout`` the whole group is killed and the status is "timeout".
+
+def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str, float, float, float]:
+    """Run ``cmd`` in its own process group; return (status, wall seconds, peak RSS MB, peak
+    RSS MB of the whole process group).
+
+    The first peak comes from ``os.wait4`` (ru_maxrss: the largest single process among the
+    child and the descendants it waited for); the second is the largest sum over the group's
+    processes (the child and its worker processes), sampled every 0.1 s. Past ``timeout`` the
+    whole group is killed and the status is "timeout".
     """
     start = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    status = "timeout"
+    status, tree_peak = "timeout", 0.0
     while time.monotonic() - start < timeout:
         pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             status = "ok" if os.waitstatus_to_exitcode(wait_status) == 0 else "error"
             break
+        tree_peak = max(tree_peak, group_rss_mb(proc.pid))
         time.sleep(0.1)
     else:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -140,7 +162,7 @@ def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str
         how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exit code {proc.returncode}"
         with log.open("a") as out:
             out.write(f"\n[run.py] the child ended: {how}\n")
-    return status, time.monotonic() - start, usage.ru_maxrss / 1024
+    return status, time.monotonic() - start, usage.ru_maxrss / 1024, max(tree_peak, usage.ru_maxrss / 1024)
 
 
 def child_fields(out: Path, task: str) -> dict:
@@ -171,10 +193,10 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
     log = logs / f"{entry['name']}-{system}.log"
     load_start = os.getloadavg()
     timeout = 3 * args.budget + 60
-    status, wall, peak = run_child(cmd, env, log, timeout)
+    status, wall, peak, tree_peak = run_child(cmd, env, log, timeout)
     row = {"system": system, "dataset": entry["name"], "task": task, "metric": PRIMARY[task],
            "secondary_metric": SECONDARY[task], "budget_s": args.budget, "seed": args.seed,
-           "status": status, "wall_s": wall, "timeout_s": timeout, "peak_mem_mb": peak,
+           "status": status, "wall_s": wall, "timeout_s": timeout, "peak_mem_mb": peak, "peak_tree_mb": tree_peak,
            "loadavg_start": load_start, "loadavg_end": os.getloadavg(), **machine(), "python": cmd[0],
            "omp_wait_policy": env.get("OMP_WAIT_POLICY", "unset"), "finished_at": dt.datetime.now().isoformat()}
     if status == "ok" and out.exists():

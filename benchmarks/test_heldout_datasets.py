@@ -47,6 +47,7 @@ def test_a_missing_target_is_named(tmp_path):
         heldout_datasets.write(tmp_path, (("x", "penguins", "nope", "binary", (), ""),), load_shared)
 
 
+@pytest.mark.slow
 def test_rows_of_another_manifest_go_to_files_of_their_own(tmp_path):
     folder = tmp_path / "heldout"
     heldout_datasets.write(folder, (("species", "penguins", "species", "multiclass", (), "penguins"),), load_shared)

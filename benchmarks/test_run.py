@@ -31,6 +31,7 @@ def penguins() -> pd.Series:
     return pd.read_csv(entry["path"])["species"]
 
 
+@pytest.mark.slow
 def test_constant_run_writes_a_row_and_a_report(tmp_path):
     run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--results", str(tmp_path)])
     [jsonl] = tmp_path.glob("*-5s.jsonl")
@@ -47,6 +48,7 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
     assert "| penguins |" in jsonl.with_suffix(".md").read_text()
 
 
+@pytest.mark.slow
 def test_another_seed_writes_its_own_files(tmp_path):
     run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)])
     [jsonl] = tmp_path.glob("*-5s-seed3.jsonl")
@@ -64,18 +66,19 @@ def test_split_is_stratified_and_reproducible(tmp_path):
     assert (shares - species.value_counts(normalize=True)).abs().max() < 0.02
 
 
+@pytest.mark.slow
 def test_child_past_its_timeout_is_killed_with_its_own_children(tmp_path):
     pid_file = tmp_path / "grandchild.pid"
     script = ("import subprocess, sys, time; p = subprocess.Popen(['sleep', '60']);"
               f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)")
-    status, wall, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 2)
+    status, wall, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 2)
     assert status == "timeout" and wall < 10
     assert not alive(int(pid_file.read_text()))
 
 
 def test_a_child_killed_by_a_signal_is_an_error_that_names_the_signal(tmp_path):
     script = "import os, signal; os.kill(os.getpid(), signal.SIGALRM)"  # the default action: a silent death
-    status, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 30)
+    status, _, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 30)
     assert status == "error"
     assert "killed by SIGALRM" in run.log_tail(tmp_path / "log")
 
@@ -96,9 +99,18 @@ def alive(pid: int, wait: float = 5) -> bool:
 
 def test_crashing_child_is_an_error(tmp_path):
     cmd = [sys.executable, "-c", "raise SystemExit('broken runner')"]
-    status, _, peak = run.run_child(cmd, dict(os.environ), tmp_path / "log", timeout=30)
+    status, _, peak, _ = run.run_child(cmd, dict(os.environ), tmp_path / "log", timeout=30)
     assert status == "error" and peak > 0
     assert "broken runner" in run.log_tail(tmp_path / "log")
+
+
+def test_the_tree_peak_counts_the_childs_own_children(tmp_path):
+    script = ("import subprocess, sys, time\n"
+              "hold = 'import time; b = bytearray(200 * 2**20); b[::4096] = bytes(len(b[::4096])); time.sleep(2)'\n"
+              "kids = [subprocess.Popen([sys.executable, '-c', hold]) for _ in range(2)]\n"
+              "[k.wait() for k in kids]\n")
+    status, _, single, tree = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 60)
+    assert status == "ok" and single >= 200 and tree >= 400  # two grandchildren of 200 MB at once
 
 
 def test_unknown_dataset_is_refused():

@@ -90,3 +90,26 @@ def test_typed_frame_codes_strings_numbers_and_mixed_values_by_their_text(datase
     assert out["Pclass"].isna().tolist() == [False, False, True, True, False, True, False, False]  # "3.0", 7: unseen
     assert out["Sex"].isna().tolist() == [False, True, False, False, False, True, False, False]
     assert len(out) == rows
+
+
+def test_a_few_rows_are_typed_as_a_large_batch_is(dataset, monkeypatch):
+    """The small-batch path (column by column in numpy) gives the frame the block path gives,
+    with unseen levels, missing values of every kind, and numbers in a categorical column."""
+    from automl_core.model import _typed_frame
+
+    frame, target, _ = dataset("adult_income", rows=400)
+    X = frame.drop(columns=[target])
+    X["grade"] = np.where(np.arange(len(X)) % 3 == 0, 1, 2)
+    plan = plan_columns(X, {"grade": "categorical"})
+    typed = TypedFrame(plan).fit(X)
+    odd = X.iloc[:6].copy()
+    odd.loc[odd.index[0], "workclass"] = "never seen"
+    odd.loc[odd.index[1], "workclass"] = None
+    odd.loc[odd.index[2], "occupation"] = np.nan
+    odd.loc[odd.index[3], "age"] = np.nan
+    for batch in [odd] + [X.iloc[i:i + n] for i, n in ((0, 1), (7, 13), (50, 64))]:
+        small = typed._transform_small(batch)
+        monkeypatch.setattr(_typed_frame, "SMALL_BATCH", 0)
+        pd.testing.assert_frame_equal(small, typed.transform(batch))
+        monkeypatch.setattr(_typed_frame, "SMALL_BATCH", 64)
+    assert typed.transform(odd)["workclass"].isna().tolist()[:2] == [True, True]

@@ -119,6 +119,7 @@ def test_file_missing_or_not_a_table(tmp_path):
         fit(str(binary), target="y")
 
 
+@pytest.mark.slow
 def test_predict_input_failures_are_listed_together(penguins):
     frame, target = penguins
     model = fit(frame, target=target)
@@ -130,6 +131,7 @@ def test_predict_input_failures_are_listed_together(penguins):
     assert {"island", "bill_length_mm"} <= set(info.value.failures["column"])
 
 
+@pytest.mark.slow
 def test_unseen_category_is_missing_by_default_or_an_error_by_policy(penguins):
     frame, target = penguins
     new = frame.drop(columns=[target]).dropna().head(4).copy()

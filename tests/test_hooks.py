@@ -60,6 +60,7 @@ def penguins(dataset):
     return frame, target
 
 
+@pytest.mark.slow
 def test_observer_hooks_fire_in_order(penguins):
     frame, target = penguins
     recorder = Recorder()
@@ -107,6 +108,7 @@ class Misbehaving:
                                  suggest=lambda t, c: {}, defaults=({},), cost=0.01))
 
 
+@pytest.mark.slow
 def test_a_stuck_trial_is_stopped_and_the_budget_holds(penguins):
     frame, target = penguins
     started = time.monotonic()
@@ -118,6 +120,7 @@ def test_a_stuck_trial_is_stopped_and_the_budget_holds(penguins):
     assert elapsed < 6 * 1.05 + 0.5
 
 
+@pytest.mark.slow
 def test_a_raising_plugin_fails_its_trial_not_the_search(penguins):
     frame, target = penguins
     model = AutoML(time_budget=6, max_trials=4, families=["broken", "linear"], plugins=[Misbehaving()]).fit(frame, target=target)
@@ -126,18 +129,21 @@ def test_a_raising_plugin_fails_its_trial_not_the_search(penguins):
     assert model.best_config_.family == "linear"
 
 
+@pytest.mark.slow
 def test_every_trial_failing_is_a_fit_error_quoting_them_not_a_budget_error(penguins):
     frame, target = penguins
     with pytest.raises(FitError, match=r"every trial failed.*trial 0 \(broken\): failed .*licence server unreachable"):
         AutoML(time_budget=6, max_trials=2, families=["broken"], plugins=[Misbehaving()]).fit(frame, target=target)
 
 
+@pytest.mark.slow
 def test_nothing_fitted_in_time_is_a_budget_error(penguins):
     frame, target = penguins
     with pytest.raises(BudgetError, match="slow.*timeout"):
         AutoML(time_budget=1.5, families=["slow"], plugins=[Misbehaving()]).fit(frame, target=target)
 
 
+@pytest.mark.slow
 def test_third_party_plugin_is_used_when_installed_and_not_when_blocked(penguins):
     pytest.importorskip("automl_lightgbm", reason="examples/automl-lightgbm is installed by the README's setup")
     frame, target = penguins

@@ -17,6 +17,9 @@ from automl_core.monitoring import MonitorReport, UpdatePolicy
 MONITORS = ["evidently", "psi"]
 
 
+#: every test here uses a fitted model (the module's fixtures run a search)
+pytestmark = pytest.mark.slow
+
 def remix(frame: pd.DataFrame, column: str) -> pd.Series:
     """The column's levels swapped, most frequent with least frequent: new proportions, same levels."""
     levels = frame[column].value_counts().index.tolist()
@@ -36,7 +39,7 @@ def adult(dataset):
     """A binary model on 1,200 rows of adult_income, a test set and 1,000 fresh rows."""
     frame, target, _ = dataset("adult_income", rows=3000, seed=1)
     train, test, fresh = frame.iloc[:1200], frame.iloc[1200:2000], frame.iloc[2000:]
-    model = AutoML(time_budget=5, max_trials=4, seed=0).fit(train, target=target)
+    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(train, target=target)  # max_trials bounds it; the budget only under load
     return model, target, test, fresh.reset_index(drop=True)
 
 
@@ -45,7 +48,7 @@ def diamonds(dataset):
     """A regression model on 1,500 rows of diamonds (nine features) and 1,500 fresh rows."""
     frame, target, _ = dataset("diamonds", rows=3000, seed=2)
     train, fresh = frame.iloc[:1500], frame.iloc[1500:].reset_index(drop=True)
-    model = AutoML(time_budget=5, max_trials=4, seed=0).fit(train, target=target)
+    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(train, target=target)  # max_trials bounds it; the budget only under load
     return model, target, train, fresh
 
 

@@ -73,3 +73,11 @@ def test_bad_input_is_named_and_the_fitted_step_pickles(typed):
         stages.transform(test.to_numpy())
     again = pickle.loads(pickle.dumps(stages))
     pd.testing.assert_frame_equal(again.transform(test), stages.transform(test))
+
+
+def test_few_rows_are_joined_as_a_concat_would_join_them():
+    from automl_core.model._stages import _join
+
+    numbers = pd.DataFrame({"x": [1.0, np.nan], "i": pd.array([1, None], dtype="Int64")}, index=[5, 9])
+    levels = pd.DataFrame({"c": pd.Categorical(["u", None], categories=["u", "v"]), "o": ["s", None]}, index=[5, 9])
+    pd.testing.assert_frame_equal(_join([numbers, levels], numbers.index), pd.concat([numbers, levels], axis=1))

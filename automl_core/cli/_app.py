@@ -85,7 +85,10 @@ def _option_value(raw):
 
 
 def _is_input_error(exc: BaseException) -> bool:
-    return isinstance(exc, (DataError, UnknownComponentError, ConfigError, PackageNotFoundError, FileNotFoundError))
+    from ..search import StorageError
+
+    return isinstance(exc, (DataError, UnknownComponentError, ConfigError, PackageNotFoundError, FileNotFoundError,
+                            StorageError))
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -131,6 +134,15 @@ def fit(
     max_trials: Annotated[Optional[int], typer.Option(help="Stop after this many trials.")] = None,
     predict_time_limit: Annotated[Optional[float], typer.Option(
         help="Most predict seconds per row of the final model (e.g. 1e-5).")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Trials at once, each in a worker process (default: one per core).")] = None,
+    executor: Annotated[Optional[str], typer.Option(help="Where trials run: local (default), dask.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Address of a Dask scheduler (tcp://host:8786); implies --executor dask.")] = None,
+    storage: Annotated[Optional[str], typer.Option(
+        help="Keep each finished trial in this optuna storage (sqlite:///search.db), to --resume later.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the search kept in --storage: no finished trial runs again.")] = False,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
     config: Annotated[Optional[Path], typer.Option(
@@ -150,10 +162,15 @@ def fit(
         options = _load_options(load_option)
         if options:
             settings = with_overrides(settings, {"load_options": {**settings.load_options, **options}})
+        if scheduler is not None:
+            executor = executor or "dask"
+            settings = with_overrides(settings, {"executor_options": {**(settings.executor_options or {}),
+                                                                      "address": scheduler}})
         flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
                  "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out,
-                 "predict_time_limit": predict_time_limit}
-        run_fit(with_overrides(settings, flags), console, overwrite)
+                 "predict_time_limit": predict_time_limit, "n_workers": workers, "executor": executor,
+                 "storage": storage}
+        run_fit(with_overrides(settings, flags), console, overwrite, resume=resume)
 
 
 def _names(text: Optional[str]) -> Optional[list[str]]:

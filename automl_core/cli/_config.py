@@ -18,7 +18,7 @@ import difflib
 import importlib
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -64,6 +64,13 @@ class AutoMLConfig(BaseModel):
     warm_start: Optional[list[dict[str, Any]]] = None
     predict_time_limit: Optional[float] = Field(None, gt=0, description="most predict seconds per row of the final model")
     verbose: Optional[int] = Field(None, ge=0, le=2, description="what a fit in Python shows: 0, 1 or 2 (automl fit has its own display)")
+    n_workers: Optional[int] = Field(None, ge=1, description="trials at once (default: one per core)")
+    executor: Optional[str] = Field(None, description="where trials run: local (default), dask...")
+    executor_options: Optional[dict[str, Any]] = Field(None, description="options of the executor (address: for dask)")
+    max_memory: Optional[Union[int, str]] = Field(None, description="most memory a trial's worker may hold ('2GB')")
+    search_rows: Optional[int] = Field(None, ge=100, description="most rows the search fits on (a sample); the refit uses all")
+    storage: Optional[Union[str, dict[str, str]]] = Field(
+        None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)")
 
     def estimator_params(self) -> dict[str, Any]:
         """Keyword arguments for ``AutoML(...)``, with plugin import paths imported."""

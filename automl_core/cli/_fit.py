@@ -95,7 +95,7 @@ def read_training_data(config: AutoMLConfig) -> LoadedData:
     return load_with_manager(pm, config.data, config.load_options)
 
 
-def run_fit(config: AutoMLConfig, console: Console, overwrite: bool) -> Path:
+def run_fit(config: AutoMLConfig, console: Console, overwrite: bool, resume: bool = False) -> Path:
     """Fit with a live display, print the leaderboard top and save the package; returns its path."""
     from ..errors import PackageError
     from ..estimator import AutoML
@@ -116,7 +116,7 @@ def run_fit(config: AutoMLConfig, console: Console, overwrite: bool) -> Path:
     params["verbose"] = 0  # the command line draws its own display
     model = AutoML(**params)
     try:
-        model.fit(loaded, target=config.target)
+        model.fit(loaded, target=config.target, resume=resume)
     finally:
         progress.stop()
     console.print(leaderboard_table(model))

@@ -9,6 +9,7 @@ from ._columns import ColumnPlan, holds_numbers, infer_kind, plan_columns
 from ._input import (
     TrainingData,
     check_columns,
+    fingerprint,
     fitted_frame,
     split_target,
     to_frame,
@@ -37,6 +38,7 @@ __all__ = [
     "convert_numeric_text",
     "describe_source",
     "encode_target",
+    "fingerprint",
     "fitted_frame",
     "holds_numbers",
     "infer_kind",

@@ -1,6 +1,8 @@
 """Turning what the user passed to ``fit`` or ``predict`` into checked features and target."""
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -137,3 +139,11 @@ class TrainingData:
     target_name: str
     numeric_text: Mapping[str, int]
     dropped_target_rows: int
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """SHA-256 of a frame's column names, dtypes and values (row order matters, the index does not)."""
+    digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 from typing import Iterable
 
 import numpy as np
@@ -127,33 +128,54 @@ def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame) -> bool:
     """True only when every check of ``schema`` surely passes on ``X``, decided with a few
     vectorized operations: numeric columns of a numeric dtype without infinities, no missing
     value where none is allowed, and a schema with nothing else to check. Anything else
-    returns False and goes through pandera, which names each failure. Predicting 179 rows
-    took 7-9 ms in pandera's ``validate`` and takes well under 1 ms here.
+    returns False and goes through pandera, which names each failure. It spares the common
+    case pandera's ``validate``, a cost every predict call would pay (docs/performance.md).
     """
-    if schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None \
-            or schema.coerce or getattr(schema, "parsers", None) or not X.columns.is_unique:
+    plan = _fast_plan(schema)
+    if plan is None or not X.columns.is_unique:
         return False
-    numeric, complete = [], []
-    dtypes = X.dtypes
-    for name, column in schema.columns.items():
-        if name not in X.columns or column.dtype is not None or column.coerce or column.regex \
-                or column.unique or getattr(column, "parsers", None):
-            return False
-        checks = {check.name for check in column.checks}
-        if not checks <= _FAST_CHECKS:
-            return False
-        if checks:
-            if not pd.api.types.is_numeric_dtype(dtypes[name]):  # booleans are numeric to pandas
-                return False
-            numeric.append(name)
-        if not column.nullable:
-            complete.append(name)
-    if complete and X[complete].isna().to_numpy().any():  # one pass per block, not one per column
+    numeric, complete = plan
+    position = {c: i for i, c in enumerate(X.columns)}
+    if any(c not in position for c in numeric) or any(c not in position for c in complete):
         return False
-    if numeric:
-        block = X[numeric].to_numpy(dtype="float64", na_value=np.nan)
-        return not np.isinf(block).any()
-    return True
+    dtypes = X.dtypes.to_numpy()
+    for name in numeric:
+        kind = dtypes[position[name]].kind
+        if kind not in "fiub" or (kind == "f" and np.isinf(X[name].to_numpy(dtype="float64", na_value=np.nan)).any()):
+            return False  # booleans are numbers to pandas; an extension float may hold pd.NA
+    return not complete or not X.isna().to_numpy()[:, [position[c] for c in complete]].any()
+
+
+#: Plans by schema, dropped when their schema is (a schema is not hashable: keyed by id).
+_PLANS: dict[int, tuple[list, list] | None] = {}
+
+
+def _fast_plan(schema: pa.DataFrameSchema) -> tuple[list, list] | None:
+    """The numeric columns and the columns that must be complete, when every check of
+    ``schema`` is one :func:`_surely_valid` decides; None otherwise. Made once per schema."""
+    if id(schema) in _PLANS:
+        return _PLANS[id(schema)]
+    plan = None
+    if not (schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None
+            or schema.coerce or getattr(schema, "parsers", None)):
+        numeric, complete = [], []
+        for name, column in schema.columns.items():
+            checks = {check.name for check in column.checks}
+            if column.dtype is not None or column.coerce or column.regex or column.unique \
+                    or getattr(column, "parsers", None) or not checks <= _FAST_CHECKS:
+                break
+            if checks:
+                numeric.append(name)
+            if not column.nullable:
+                complete.append(name)
+        else:
+            plan = (numeric, complete)
+    try:
+        weakref.finalize(schema, _PLANS.pop, id(schema), None)
+    except TypeError:  # not weak-referenceable: not cached
+        return plan
+    _PLANS[id(schema)] = plan
+    return plan
 
 
 def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input") -> None:

@@ -10,7 +10,7 @@
 from ._finish import fitted_attributes, reference_sample
 from ._prepare import Prepared, build_context, prepare
 from ._read import read_training_input
-from ._search import SearchOutcome, search_and_refit
+from ._search import SearchOutcome, Workers, search_and_refit, start_workers
 from ._settings import DEFAULT_METRICS, DEFAULT_THREADS, FitSettings, threads
 
 __all__ = [
@@ -19,11 +19,13 @@ __all__ = [
     "FitSettings",
     "Prepared",
     "SearchOutcome",
+    "Workers",
     "build_context",
     "fitted_attributes",
     "prepare",
     "read_training_input",
     "reference_sample",
     "search_and_refit",
+    "start_workers",
     "threads",
 ]

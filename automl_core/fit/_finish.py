@@ -22,7 +22,8 @@ def fitted_attributes(training: TrainingData, prepared: Prepared, outcome: Searc
     threshold = None if outcome.blend is None else tune_threshold(data.metric, y_val, outcome.blend)
     validation = (float(outcome.best.score) if outcome.blend is None
                   else score(data.metric, y_val, outcome.blend, threshold))
-    reference, reference_output = reference_sample(training.features, data.splits.validated_rows, outcome.blend,
+    validated = data.splits.validated_rows if prepared.sample is None else prepared.sample[data.splits.validated_rows]
+    reference, reference_output = reference_sample(training.features, validated, outcome.blend,
                                                    settings.reference_rows, settings.seed)
     return {
         "target_name_": training.target_name, "dropped_target_rows_": training.dropped_target_rows,
@@ -34,7 +35,7 @@ def fitted_attributes(training: TrainingData, prepared: Prepared, outcome: Searc
         "model_": outcome.model, "best_pipeline_": outcome.best_pipeline, "best_config_": outcome.best_config,
         "top_configs_": outcome.top_configs, "best_score_": outcome.best.score, "ensemble_weights_": outcome.weights,
         "leaderboard_": outcome.leaderboard, "threshold_": threshold, "reference_": reference,
-        "reference_output_": reference_output, "validation_score_": validation,
+        "reference_output_": reference_output, "validation_score_": validation, "search_rows_": len(data.y),
     }
 
 

@@ -3,7 +3,7 @@ the encoded target, the metric, each column's type, the schema inputs will be ch
 against, the validation splits and the search space."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,9 +17,17 @@ from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits
 from ._settings import DEFAULT_METRICS, FitSettings
 
 
+#: Above this many rows the search fits its trials on a sample of :data:`SEARCH_ROWS` rows
+#: (``AutoML(search_rows=...)`` sets the sample's size); the final refit uses every row.
+SAMPLE_ABOVE = 200_000
+SEARCH_ROWS = 100_000
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """What the search runs on, and what the fitted model keeps of the preparation."""
+    """What the search runs on, and what the fitted model keeps of the preparation. With a
+    large training set, ``data`` is a sample of it (``sample`` holds its rows' positions) and
+    ``refit`` the features and encoded target of every row; otherwise both are the same."""
 
     task: str
     classes: np.ndarray | None
@@ -32,6 +40,13 @@ class Prepared:
     space: SearchSpace
     context: BuildContext
     component_owners: dict[str, str]
+    refit: tuple[Any, np.ndarray]
+    sample: np.ndarray | None = None
+
+    @property
+    def refit_context(self) -> BuildContext:
+        """The build context of the final refit: it sees every row."""
+        return replace(self.context, n_rows=len(self.refit[1]))
 
     def summary(self, settings: FitSettings) -> dict:
         """The resolved settings observers receive in ``before_fit``."""
@@ -53,17 +68,35 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
         plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
     kept = _kept(plan)
     schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
-    splits = make_splits(y_enc, task, settings.validation, settings.folds, settings.holdout, settings.seed)
+    sample = search_sample(y_enc, task, settings)
+    X_search, y_search = (X, y_enc) if sample is None else (X.iloc[sample], y_enc[sample])
+    splits = make_splits(y_search, task, settings.validation, settings.folds, settings.holdout, settings.seed)
     families = registry.select("model_family", settings.families, task)
     if not families:
         raise UnknownComponentError(f"no installed model family serves task {task!r}; install a model plugin")
-    context = build_context(plan, task, settings, len(X), n_classes)
+    context = build_context(plan, task, settings, len(X_search), n_classes)
     imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
     space = SearchSpace(registry, families, plan, context, builders, imbalanced)
     return Prepared(task=task, classes=classes, metric=metric, evaluators=registry.all("evaluator", task), plan=plan,
                     numeric_text=numeric_text, schema=schema,
-                    data=SearchData(X[kept], y_enc, task, n_classes, splits, evaluator), space=space, context=context,
-                    component_owners={name: registry.owner(kind, name) for kind, name in registry.owners})
+                    data=SearchData(X_search[kept], y_search, task, n_classes, splits, evaluator), space=space,
+                    context=context, component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
+                    refit=(X[kept], y_enc), sample=sample)
+
+
+def search_sample(y: np.ndarray, task: str, settings: FitSettings) -> np.ndarray | None:
+    """Positions of the rows the search fits on (sorted), or None for all of them: a sample of
+    ``search_rows`` (default :data:`SEARCH_ROWS` above :data:`SAMPLE_ABOVE` rows), stratified
+    for classification where every class can be, seeded."""
+    size = settings.search_rows or (SEARCH_ROWS if len(y) > SAMPLE_ABOVE else None)
+    if size is None or size >= len(y):
+        return None
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(len(y))
+    stratify = y if task != "regression" and np.bincount(y).min() >= 2 else None
+    picked, _ = train_test_split(rows, train_size=size, random_state=settings.seed, stratify=stratify)
+    return np.sort(picked)
 
 
 def _plan(X: pd.DataFrame, numeric_text: dict[str, int], settings: FitSettings) -> tuple[ColumnPlan, dict[str, int]]:

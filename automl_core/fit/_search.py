@@ -1,6 +1,7 @@
 """Step 3 of ``fit``: the search, the ensemble of its best trials, and their refit on all rows."""
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -8,12 +9,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..plugin import PluginManager
+from ..components import ExecutorContext
+from ..data import fingerprint
+from ..errors import AutoMLError, PluginError
+from ..plugin import PluginManager, Registry
 from ..search import (
     Deadline,
+    Durable,
     PipelineConfig,
     Search,
+    TrialPayload,
     TrialResult,
+    failed_trial,
+    run_trial,
     blend_oof,
     ensemble_weights,
     final_weights,
@@ -23,7 +31,7 @@ from ..search import (
     top_configs,
 )
 from ._prepare import Prepared
-from ._settings import FitSettings
+from ._settings import FitSettings, default_workers
 
 
 @dataclass(frozen=True)
@@ -43,23 +51,97 @@ class SearchOutcome:
         return self.best.config
 
 
-def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSettings, deadline: Deadline) -> SearchOutcome:
+class Workers:
+    """Where the trials of this fit will run, started as early as can be: the local executor's
+    processes at the start of ``fit``, so that they import their libraries while the data is
+    prepared; another executor when the payload exists (:meth:`pool`)."""
+
+    def __init__(self, registry: Registry, settings: FitSettings):
+        self.settings = settings
+        self.executor = registry.get("executor", settings.executor)
+        self.owner = registry.owner("executor", settings.executor)
+        self.n_workers = settings.n_workers
+        self.started: Any = None
+        if settings.executor == "local":
+            from ..search._pools import ProcessPool
+
+            self.n_workers = settings.n_workers or default_workers(settings.threads)
+            self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options,
+                                       settings.max_memory)
+
+    def pool(self, payload: TrialPayload) -> Any:
+        """The trial pool, given what every trial needs."""
+        context = ExecutorContext(n_workers=self.n_workers, threads=self.settings.threads, payload=payload,
+                                  run=run_trial, failed=failed_trial, options=self.settings.executor_options,
+                                  max_memory=self.settings.max_memory)
+        try:
+            self.started = self.started.feed(context) if self.started is not None else self.executor.start(context)
+        except AutoMLError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"executor {self.executor.name!r} (plugin {self.owner!r}) could not start: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        return self.started
+
+    def close(self) -> None:
+        if self.started is not None:
+            self.started.close()
+            self.started = None
+
+
+def start_workers(registry: Registry, settings: FitSettings) -> Workers | None:
+    """The workers of this fit, or None when its trials run in this process: one at a time
+    (``n_workers=1``, or ``AUTOML_N_WORKERS=1``) with the local executor, in the main thread
+    (elsewhere a trial could not be interrupted: only a worker process can be ended)."""
+    if settings.executor == "local":
+        n_workers = settings.n_workers or default_workers(settings.threads)
+        in_main = threading.current_thread() is threading.main_thread()
+        if n_workers == 1 and in_main and settings.max_memory is None:  # a memory limit needs a process
+            return None
+    return Workers(registry, settings)
+
+
+def durable_study(settings: FitSettings, prepared: Prepared, resume: bool) -> Durable | None:
+    """Where the search writes each finished trial (``AutoML(storage=...)``), or None."""
+    if settings.storage is None:
+        if resume:
+            raise ValueError("resume=True continues a search kept in a storage: give AutoML(storage=...) too")
+        return None
+    data = prepared.data
+    comparable = {"task": data.task, "metric": data.metric.name, "validation": data.splits.kind,
+                  "folds": len(data.splits.folds), "holdout": settings.holdout, "seed": settings.seed,
+                  "rows": len(data.y)}
+    return Durable.from_setting(settings.storage, fingerprint(data.X.assign(__target__=data.y)), comparable, resume)
+
+
+def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSettings, deadline: Deadline,
+                     workers: Workers | None = None, resume: bool = False) -> SearchOutcome:
     """Run the search within ``deadline`` (keeping back the refit's share), choose the ensemble
     and refit its members on all rows."""
     data, space = prepared.data, prepared.space
     greater = data.metric.greater_is_better
-    reserve = make_reserve(data.splits, len(data.y), settings.ensemble, greater, deadline.seconds)
-    search = Search(space, data, deadline, seed=settings.seed, max_trials=settings.max_trials, reserve=reserve,
-                    before_trial=lambda **kw: pm.notify("before_trial", **kw),
-                    after_trial=lambda **kw: pm.notify("after_trial", **kw),
-                    warm_start=list(settings.warm_start))
+    reserve = make_reserve(data.splits, len(prepared.refit[1]), settings.ensemble, greater, deadline.seconds)
+    durable = durable_study(settings, prepared, resume)
+    pool = None if workers is None else workers.pool(TrialPayload(space, data))
+    try:
+        search = Search(space, data, deadline, seed=settings.seed, max_trials=settings.max_trials, reserve=reserve,
+                        before_trial=lambda **kw: pm.notify("before_trial", **kw),
+                        after_trial=lambda **kw: pm.notify("after_trial", **kw),
+                        warm_start=list(settings.warm_start), pool=pool, durable=durable)
+        deadline = search.deadline  # less what an earlier search spent, when it resumes one
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
+            results = search.run()
+    finally:
+        if workers is not None:
+            workers.close()  # the refit has the cores to itself
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
-        results = search.run()
+        warnings.simplefilter("ignore", category=UserWarning)
         weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
         model, best_pipeline, how = refit_final(results, search.best, space, data, weights, deadline,
-                                                prepared.context, fold_models=settings.predict_time_limit is None)
+                                                prepared.refit_context, fold_models=settings.predict_time_limit is None,
+                                                rows=prepared.refit)
     weights = final_weights(weights, how)
     return SearchOutcome(model=model, best_pipeline=best_pipeline, best=search.best, weights=weights,
-                         leaderboard=leaderboard(results, weights, how, greater),
+                         leaderboard=leaderboard(results, weights, how, greater, search_rows=len(data.y)),
                          top_configs=top_configs(results, greater), blend=blend_oof(results, weights))

@@ -1,6 +1,7 @@
 """The estimator's parameters, checked once when ``fit`` starts."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -35,6 +36,12 @@ class FitSettings:
     warm_start: tuple[Mapping[str, Any], ...]
     exclude: tuple[str, ...]
     predict_time_limit: float | None
+    n_workers: int | None
+    executor: str
+    executor_options: Mapping[str, Any]
+    storage: Any
+    search_rows: int | None
+    max_memory: int | None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
@@ -51,6 +58,9 @@ class FitSettings:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0):
             raise ValueError(f"predict_time_limit must be a positive number of seconds per row, got {limit!r}")
         return cls(
+            n_workers=_workers(params["n_workers"]), executor=_executor(params["executor"]),
+            executor_options=dict(params["executor_options"] or {}), storage=params["storage"],
+            search_rows=_rows(params["search_rows"]), max_memory=memory_bytes(params["max_memory"]),
             time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
             families=_names(params["families"]), validation=params["validation"], folds=params["folds"],
             holdout=params["holdout"], ensemble=params["ensemble"],
@@ -59,6 +69,69 @@ class FitSettings:
             max_trials=params["max_trials"], reference_rows=params["reference_rows"],
             warm_start=tuple(params["warm_start"] or ()), exclude=_names(params["exclude"]) or (),
             predict_time_limit=limit)
+
+
+def _workers(n_workers: Any) -> int | None:
+    if n_workers is None:
+        return None
+    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
+        raise ValueError(f"n_workers must be a whole number of trials to run at once, 1 or more (or None for one "
+                         f"per core), got {n_workers!r}")
+    return int(n_workers)
+
+
+_UNITS = {"": 1, "B": 1, "KB": 2**10, "K": 2**10, "MB": 2**20, "M": 2**20, "GB": 2**30, "G": 2**30, "TB": 2**40}
+
+
+def memory_bytes(value: Any) -> int | None:
+    """``max_memory`` in bytes: a number of bytes, or text such as ``"2GB"`` or ``"512 MB"``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().upper().replace(" ", "")
+        number = text.rstrip("KMGTB")
+        unit = text[len(number):]
+        if unit in _UNITS and number.replace(".", "", 1).isdigit():
+            value = float(number) * _UNITS[unit]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:
+        raise ValueError(f"max_memory must be a number of bytes or text such as '2GB', got {value!r}")
+    return int(value)
+
+
+def _rows(rows: Any) -> int | None:
+    if rows is None:
+        return None
+    if isinstance(rows, bool) or not isinstance(rows, (int, np.integer)) or rows < 100:
+        raise ValueError(f"search_rows must be a whole number of rows, 100 or more (or None), got {rows!r}")
+    return int(rows)
+
+
+def _executor(executor: Any) -> str:
+    if executor is None:
+        return "local"
+    if not isinstance(executor, str) or not executor:
+        raise ValueError(f"executor must be the name of an installed executor ('local', 'dask'...), got {executor!r}")
+    return executor
+
+
+#: Environment variable that sets the default of ``n_workers`` (a CI machine, a shared host).
+WORKERS_ENV = "AUTOML_N_WORKERS"
+
+
+def default_workers(threads_per_model: int) -> int:
+    """Trials at once on this machine: ``AUTOML_N_WORKERS`` when set, else the cores this
+    process may use over the threads per model, so that there are never more threads than
+    cores."""
+    given = os.environ.get(WORKERS_ENV, "").strip()
+    if given:
+        if not given.isdigit() or int(given) < 1:
+            raise ValueError(f"{WORKERS_ENV}={given!r} must be a whole number of trials to run at once, 1 or more")
+        return int(given)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(1, threads_per_model))
 
 
 def threads(n_jobs: int | None) -> int:

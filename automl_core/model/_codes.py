@@ -3,10 +3,9 @@
 A model family that takes categories natively (XGBoost, CatBoost, LightGBM) remembers the
 levels of each ``category`` column at fit; at predict, every value must get the code of its
 level among exactly those, and a missing value or a level never seen at fit must get none.
-Converting a frame is what these libraries do on every call, and it costs more than the
-prediction on small batches (XGBoost's own conversion took 8.4 ms of a one-row
-``predict_proba`` on german credit, 0.5 ms from :func:`code_matrix`'s matrix). Plugins call
-these two functions from their estimators' predict; this module imports only numpy and pandas.
+Converting a frame is what these libraries do on every call, and on small batches it costs
+more than the prediction itself (docs/performance.md). Plugins call these two functions from
+their estimators' predict; this module imports only numpy and pandas.
 """
 from __future__ import annotations
 
@@ -23,14 +22,14 @@ def category_codes(values: pd.Series, levels: Sequence) -> np.ndarray:
     A ``category`` column whose categories are ``levels`` in the same order (what the engine's
     typing step hands every batch) gives its own codes without a copy; anything else is
     matched by value. ``levels`` may be an index or a plain list (what a saved estimator
-    keeps): a list is compared as it is, not made an index, which cost 35 µs a call at 5
-    levels and 111 µs at 1,000. (Not ``astype(CategoricalDtype(levels))``: pandas calls
+    keeps): a list is compared as it is, since making it an index on every call costs more
+    than the comparison. (Not ``astype(CategoricalDtype(levels))``: pandas calls
     unordered dtypes with the same levels in another order equal and leaves the codes as they are.)
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         current = values.dtype.categories
         if current is levels or (current.equals(levels) if isinstance(levels, pd.Index) else current.tolist() == list(levels)):
-            return np.asarray(values.array.codes)  # not .cat.codes: a Series per call, 20 times slower
+            return np.asarray(values.array.codes)  # not .cat.codes, which makes a Series per call
     return pd.Categorical(values, categories=levels).codes
 
 

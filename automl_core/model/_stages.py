@@ -4,10 +4,8 @@
 to one transformer and its ``category`` columns to another, and puts their outputs side by
 side. That is what scikit-learn's ``ColumnTransformer`` does in general (any column
 selections, sparse output, parallel branches); these two fixed groups need none of that, and
-its generality costs on every predict call. On german credit's 200 test rows, the same fitted
-chains took 11.1 ms inside a ``ColumnTransformer`` and 7.7 ms inside ``ColumnStages``
-(ordinal encoding), 29.8 and 21.4 ms with one-hot encoding. An ensemble pays it once per
-member and batch.
+its generality costs on every predict call, which an ensemble pays once per member and batch
+(docs/performance.md).
 """
 from __future__ import annotations
 
@@ -18,6 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 PASSTHROUGH = "passthrough"
+#: Batches of at most this many rows are joined column by column (what costs least for few rows).
+SMALL_BATCH = 64
 
 
 class ColumnStages(TransformerMixin, BaseEstimator):
@@ -71,7 +71,8 @@ class ColumnStages(TransformerMixin, BaseEstimator):
             raise ValueError(f"columns seen at fit are missing: {missing[:10]}")
         parts = []
         for fitted, columns in self.groups_:
-            part = X[columns] if fitted == PASSTHROUGH else _transform(fitted, X[columns])
+            selected = X.iloc[:, X.columns.get_indexer(columns)]  # by position: half the cost of X[columns]
+            part = selected if fitted == PASSTHROUGH else _transform(fitted, selected)
             parts.append(_frame_like(part, fitted, columns, X.index))
         return _join(parts, X.index)
 
@@ -93,8 +94,8 @@ def _frame(X) -> pd.DataFrame:
 def _transform(chain, X: pd.DataFrame):
     """``chain.transform(X)``; a scikit-learn ``Pipeline``'s steps are run one after the other
     here, which is all its ``transform`` does at predict (no parameters to route; each step was
-    asked for pandas output at fit) and saves its per-call overhead: 0.7 to 0.9 ms a call on one
-    row of penguins and of adult income, paid by each chain of each member for each batch."""
+    asked for pandas output at fit), without its per-call overhead, which each chain of each
+    member would pay for each batch."""
     if type(chain) is not Pipeline:
         return chain.transform(X)
     for _, step in chain.steps:
@@ -125,4 +126,8 @@ def _join(parts: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
         return pd.DataFrame(index=index)
     if len(parts) == 1:
         return parts[0]
+    if len(index) <= SMALL_BATCH:  # a frame of the parts' columns costs half a concat of few rows
+        columns = {name: part[name].array for part in parts for name in part.columns}
+        if len(columns) == sum(part.shape[1] for part in parts):
+            return pd.DataFrame(columns, index=index, copy=False)
     return pd.concat(parts, axis=1)

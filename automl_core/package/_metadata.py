@@ -2,7 +2,6 @@
 and library versions it was built with, and a fingerprint of its training data."""
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from datetime import datetime, timezone
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._jsonable import plain as _plain
+from ..data import fingerprint
 from ._trust import BASE_DISTRIBUTIONS, _normal, _plugins_used
 
 #: What ``metadata.json`` calls the format, and its version (2: classes named by their public
@@ -21,12 +21,6 @@ FORMAT, FORMAT_VERSION = "automl-package", 2
 #: Library versions always recorded (others are recorded when the model holds their types).
 KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "pandera", "skops", "pyarrow")
 
-
-def fingerprint(frame: pd.DataFrame) -> str:
-    """SHA-256 of a frame's column names, dtypes and values (row order matters, the index does not)."""
-    digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
 
 # --------------------------------------------------------------------------- metadata
 def describe(model: Any, modules: Iterable[str] = (), data: pd.DataFrame | None = None) -> dict:

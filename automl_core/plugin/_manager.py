@@ -91,6 +91,13 @@ class PluginManager(pluggy.PluginManager):
                 continue
             self.infos[ep.name] = PluginInfo(ep.name, dist, version, "loaded")
 
+    def add_builtin(self) -> None:
+        """Register the core's own plugin (``automl-core``: the ``local`` executor), always."""
+        from . import _builtin
+
+        self.register(_builtin, name=_builtin.PLUGIN_NAME)
+        self.infos[_builtin.PLUGIN_NAME] = PluginInfo(_builtin.PLUGIN_NAME, "automl-core", _core_version(), "loaded")
+
     def add_explicit(self, plugins: Iterable[Any], block: set[str]) -> None:
         """Register plugins passed in code (modules or objects with ``@hookimpl`` methods)."""
         for plugin in plugins:
@@ -160,6 +167,13 @@ class PluginManager(pluggy.PluginManager):
                               f"{type(exc).__name__}: {exc}", PluginLoadWarning, stacklevel=2)
 
 
+def _core_version() -> str | None:
+    try:
+        return metadata.version("automl-core")
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def available_plugin_names() -> list[str]:
     """Names of every plugin advertised in the entry-point group (nothing is imported)."""
     return sorted({ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)})
@@ -189,6 +203,7 @@ def build_plugin_manager(
             f"installed plugins: {', '.join(sorted(known)) or 'none'}"
         )
     pm = PluginManager()
+    pm.add_builtin()
     if autoload and os.environ.get(NO_AUTOLOAD_ENV, "") not in ("1", "true", "yes"):
         pm.load_entry_points(blocked)
     pm.add_explicit(plugins, blocked)

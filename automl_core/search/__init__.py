@@ -22,7 +22,9 @@ from ._leaderboard import blend_oof, leaderboard, top_configs
 from ._refit import MAX_RESERVE_SHARE, REFIT_MARGIN, REFIT_MEMBERS, final_weights, make_reserve, refit_estimate, refit_final
 from ._space import IMBALANCE_SHARE, NONE, PipelineConfig, ScopedTrial, SearchSpace, fit_pipeline
 from ._splits import Splits, make_splits, resolve_validation
-from ._trial import SearchData, TrialResult, best_first, trial_cost
+from ._storage import Durable, StorageError
+from ._pruning import PruneRule, TrialPruned
+from ._trial import SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, trial_cost
 
 __all__ = [
     "ENSEMBLE_CANDIDATES",
@@ -35,18 +37,25 @@ __all__ = [
     "REFIT_MEMBERS",
     "NONE",
     "Deadline",
+    "Durable",
+    "StorageError",
     "PipelineConfig",
     "ScopedTrial",
     "Search",
     "SearchData",
     "SearchSpace",
+    "PruneRule",
     "Splits",
+    "TrialPayload",
+    "TrialPruned",
     "TrialResult",
+    "TrialSpec",
     "best_first",
     "blend_oof",
     "can_interrupt",
     "ensemble_weights",
     "final_weights",
+    "failed_trial",
     "fit_pipeline",
     "fit_to_limit",
     "fold_positions",
@@ -58,6 +67,7 @@ __all__ = [
     "refit_estimate",
     "refit_final",
     "resolve_validation",
+    "run_trial",
     "score_groups",
     "select_ensemble",
     "thread_limit",

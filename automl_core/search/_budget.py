@@ -1,10 +1,11 @@
 """Wall-clock budgets the user can trust.
 
-optuna's own ``timeout`` never interrupts a running trial (a 20 s budget ran 28.8 s), so the
-engine bounds each step itself: :func:`time_limit` raises :class:`TrialTimeout` inside the
-running code when its deadline passes. It uses ``SIGALRM`` and so works in the main thread
-of a POSIX process; elsewhere (a worker thread, Windows) it cannot interrupt, and the engine
-falls back to not starting what it estimates it cannot finish.
+optuna's own ``timeout`` never interrupts a running trial, so a budget could overrun by a
+whole trial (docs/performance.md); the engine bounds each step itself: :func:`time_limit`
+raises :class:`TrialTimeout` inside the running code when its deadline passes. It uses
+``SIGALRM`` and so works in the main thread of a POSIX process; elsewhere (a worker thread,
+Windows) it cannot interrupt, and the engine falls back to not starting what it estimates it
+cannot finish.
 
 Scikit-learn, XGBoost and LightGBM fits return to Python between iterations, trees or
 chunks, which is where the signal lands; a single long C call is interrupted when it returns.
@@ -68,13 +69,11 @@ _controller: tuple[int, object] | None = None
 def thread_limit(n_jobs: int):
     """Cap the BLAS and OpenMP thread pools (numpy, scipy, scikit-learn) at ``n_jobs``.
 
-    Two cores shared by a search and a refit are not helped by oversubscribed pools: an
-    unlimited BLAS turned a 0.2 s logistic regression into 4 s on a busy machine, and
-    a bike-sharing ensemble of HistGradientBoosting models predicted 1.4 times faster on one
-    thread than on two.
+    Oversubscribed pools do not help a search or a refit on a few shared cores, at fit or at
+    predict (docs/performance.md, "Threads").
 
-    The pools are found by scanning the loaded libraries (5.7 ms, too much for each predict
-    call); the scan is kept until a module is imported, which is when a new pool can appear.
+    The pools are found by scanning the loaded libraries, too slow to repeat on each predict
+    call; the scan is kept until a module is imported, which is when a new pool can appear.
     """
     global _controller
     if _controller is None or _controller[0] != len(sys.modules):

@@ -135,10 +135,8 @@ def score_groups(splits: Splits, y_val: np.ndarray, task: str) -> list[np.ndarra
     rows under k-fold; under holdout validation, :data:`HOLDOUT_PARTS` parts of the holdout,
     split like k-fold folds (stratified for classification, seeded with 0: they measure noise
     and draw nothing a user's seed should vary). The parts share one model per
-    trial, so their spread is the holdout's sampling noise alone. Replayed on the candidates of
-    the benchmark's seven holdout datasets (60 s fits), the parts shrank three ensembles: bank
-    marketing's members predicted 1.77 times faster, diamonds' 1.56, marketing income's 1.24,
-    for normalized test score changes of +0.0029, -0.0004 and -0.0022."""
+    trial, so their spread is the holdout's sampling noise alone; they let pruning shrink
+    ensembles under holdout validation too (docs/performance.md)."""
     if len(splits.folds) > 1:
         return fold_positions(splits)
     if len(y_val) < 2 * HOLDOUT_PARTS:
@@ -158,14 +156,8 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     predict cost; the lightest weight first without costs, or between equal costs) whose
     removal stays within reach, passing over those that must stay; pruning ends when none can
     go. The loss is always measured against the full ensemble, so it never accumulates.
-
-    Replayed on the candidates of 60 s fits of the benchmark's fourteen datasets (out-of-fold
-    and test outputs captured), with the :func:`score_groups` of each, the standard-error rule
-    cut the members' predict time by a median factor of 1.39 (2.4 on titanic, 2.2 on german
-    credit) and moved normalized test scores by +0.0007 on average: from -0.0035 (telco churn)
-    to +0.011 (titanic). Standard errors from a bootstrap over rows (30 resamples) cut about
-    as much but lost 0.019 on lending club, at a cost of seconds on large data; half a
-    bootstrap standard error cut nothing on the median dataset.
+    The standard-error rule, and group-wise rather than bootstrap standard errors, were chosen
+    on replayed benchmark fits (docs/performance.md).
     """
     full_output = _blend(weights, oof)
     full = score(metric, y_val, full_output)

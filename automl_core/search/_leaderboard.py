@@ -8,13 +8,17 @@ import pandas as pd
 from ._trial import TrialResult, best_first
 
 
-def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict[int, str], greater_is_better: bool) -> pd.DataFrame:
-    """One row per trial, best validation score first."""
+def leaderboard(results: list[TrialResult], weights: dict[int, float], how: dict[int, str], greater_is_better: bool,
+                search_rows: int | None = None) -> pd.DataFrame:
+    """One row per trial, best validation score first; ``search_rows``: the rows the search fitted on
+    (fewer than the training set's when it fitted on a sample), in a column of its own."""
     rows = [r.record() for r in results if r.state != "skipped"]
     frame = pd.DataFrame(rows, columns=["trial", "state", "family", "preprocessing", "params", "score",
-                                        "fit_seconds", "predict_seconds", "elapsed", "error"])
+                                        "fit_seconds", "predict_seconds", "elapsed", "error", "fold_scores", "worker"])
     frame["ensemble_weight"] = frame["trial"].map(weights).fillna(0.0)
     frame["final_model"] = frame["trial"].map(how).fillna("")
+    if search_rows is not None:
+        frame["rows"] = search_rows
     frame = frame.sort_values(["score", "trial"], ascending=[not greater_is_better, True], na_position="last")
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame.reset_index(drop=True)

@@ -2,6 +2,8 @@
 all rows while time allows (their fold models standing in for a refit that would not fit)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..components import BuildContext
@@ -34,10 +36,8 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
     It covers the refit of the best :data:`REFIT_MEMBERS` trials (the likely ensemble; the best
     alone with ``ensemble=False``), up to :data:`MAX_RESERVE_SHARE` of the budget, and always
     the best trial's. A member whose refit still does not fit is served by its fold models (k
-    times the predict cost under k-fold), or dropped when they were not kept: reserving only
-    the best's refit dropped two of four members on bike sharing at 60 s, and reserving the
-    best three's left two of four titanic members on fold models (predicting 529 rows/s,
-    against 1,374 with five).
+    times the predict cost under k-fold), or dropped when they were not kept; a reserve for
+    fewer trials left members of likely ensembles so (docs/performance.md).
     """
 
     members = REFIT_MEMBERS if ensemble else 1
@@ -51,10 +51,11 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
     return reserve
 
 def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpace, data: SearchData,
-                weights: dict[int, float],
-                deadline: Deadline, context: BuildContext,
-                fold_models: bool = True) -> tuple[WeightedEnsemble, object, dict[int, str]]:
-    """Refit the chosen pipelines on all rows, heaviest weight first, while time allows.
+                weights: dict[int, float], deadline: Deadline, context: BuildContext, fold_models: bool = True,
+                rows: tuple[Any, np.ndarray] | None = None) -> tuple[WeightedEnsemble, object, dict[int, str]]:
+    """Refit the chosen pipelines on all rows (``rows``: the features and target of every row
+    when the search fitted on a sample of them, else ``data``'s), heaviest weight first, while
+    time allows.
 
     Returns the final ensemble, the best single pipeline (the best trial's, else the
     heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
@@ -69,7 +70,7 @@ def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpac
     fitted, how = {}, {}
     for number in sorted(weights, key=lambda n: -weights[n]):
         result = by_number[number]
-        model = _refit_one(space, result, data, deadline, context)
+        model = _refit_one(space, result, data, deadline, context, rows or (data.X, data.y))
         how[number] = "refit"
         if model is not None:
             result.models = None  # the refit replaces them; a large forest's are hundreds of MB
@@ -93,12 +94,14 @@ def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, f
     kept = {n: w for n, w in weights.items() if how.get(n) != "dropped"}
     return normalized_weights(kept) if sum(kept.values()) > 0 else dict(weights)
 
-def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext):
+def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext,
+               rows: tuple[Any, np.ndarray]):
+    X, y = rows
     window = deadline.remaining()
-    if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(data.y)) > window):
+    if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(y)) > window):
         return None  # would not finish: the trial's fold models serve instead
     try:
         with time_limit(window), thread_limit(context.n_jobs):
-            return fit_pipeline(space.build(result.config, context), data.X, data.y, result.config)
+            return fit_pipeline(space.build(result.config, context), X, y, result.config)
     except TrialTimeout:
         return None

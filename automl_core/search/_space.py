@@ -44,6 +44,12 @@ class PipelineConfig:
                 "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()},
                 "class_weight": self.class_weight}
 
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any]) -> "PipelineConfig":
+        """The configuration :meth:`to_dict` wrote."""
+        return cls(config["family"], dict(config["preprocessing"]), tuple(config.get("builders", ())),
+                   {k: dict(v) for k, v in config.get("params", {}).items()}, config.get("class_weight", NONE))
+
 
 #: Classification data whose rarest class is below this share of the rows is imbalanced:
 #: the search may then weight classes for families whose models accept sample weights.
@@ -136,13 +142,28 @@ class SearchSpace:
         return PipelineConfig(name, preprocessing, tuple(builders), params, balance)
 
     def portfolio(self) -> list[dict]:
-        """Parameter sets to enqueue first: each family's defaults, preferred preprocessing.
+        """Parameter sets to enqueue first: the configurations of the registered portfolio that
+        serves this task and that this search can run (:meth:`learned_portfolio`), then each
+        family's defaults with its preferred preprocessing (:meth:`default_portfolio`)."""
+        return self.learned_portfolio() + self.default_portfolio()
+
+    def learned_portfolio(self) -> list[dict]:
+        """The configurations of the highest-priority portfolio serving the task, as parameter
+        sets, those naming what this search does not offer passed over."""
+        portfolios = sorted(self.registry.all("portfolio", self.context.task), key=lambda p: (-p.priority, p.name))
+        if not portfolios:
+            return []
+        fixed = (self.fixed_params(config) for config in portfolios[0].configs)
+        return [params for params in fixed if params is not None]
+
+    def default_portfolio(self) -> list[dict]:
+        """Each family's defaults, preferred preprocessing.
 
         Ordered round-robin over the families sorted by cost, so the first defaults of every
         family come before the second default of any. After the first round, each optional
         feature builder that applies is tried once, on the cheapest family's first default,
-        so that the search has measured it before TPE weighs it (TF-IDF names lifted logistic
-        regression's titanic AUC by 0.015 and lowered gradient boosting's by 0.008).
+        so that the search has measured it before TPE weighs it: a builder can help one family
+        and hurt another (docs/performance.md).
         """
         queues = [(f, list(f.defaults)) for f in sorted(self.families.values(), key=lambda f: (f.cost, f.name))]
         out = []

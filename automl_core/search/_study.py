@@ -1,25 +1,33 @@
 """The search: optuna over family x preprocessing x hyperparameters, under a hard budget.
 
 The one module that imports optuna. A portfolio of each family's defaults runs first,
-cheapest family first; then TPE proposes. The loop uses optuna's ask/tell interface so that
+cheapest family first; then TPE proposes (with several trials in flight, TPE's constant
+liar keeps it from proposing them again). The loop uses optuna's ask/tell interface so that
 the engine, not optuna, owns time: a trial starts only if its estimated cost fits in what is
-left, and :func:`automl_core.search.time_limit` stops one that runs over. With k-fold
-validation each fold is an optuna step, and a median pruner stops trials that trail.
+left, stops itself when it runs over (:func:`automl_core.search.time_limit`), and is ended
+by the engine when it cannot. Trials run in a trial pool (in this process, in worker
+processes, on a cluster: an executor's); their records come back in the order they finish,
+and the observer hooks run here, in that order. With k-fold validation each fold is an
+optuna step, and a trial prunes itself when it trails (:class:`PruneRule`).
 """
 from __future__ import annotations
 
+import math
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import optuna
-from sklearn.base import clone
 
-from ..errors import TrialTimeout
-from ..model import better, model_output, score
-from ._budget import Deadline, thread_limit, time_limit
-from ._space import PipelineConfig, SearchSpace, fit_pipeline
-from ._trial import SearchData, TrialResult, assemble_oof, best_first, short_error, trial_cost
+from ..components import ExecutorContext
+from ..model import better
+from ._budget import Deadline
+from ._pools import InProcessPool
+from ._pruning import PruneRule
+from ._space import SearchSpace
+from ._storage import Durable, finished_trials, open_study, save_spent, save_trial
+from ._trial import (SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, short_error,
+                     trial_cost)
 
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
@@ -32,6 +40,11 @@ MIN_FRESH_TRIAL_SECONDS = 1.0
 MIN_FRESH_TRIAL_SHARE = 0.05
 #: Do not start a trial with less than this many seconds left.
 MIN_TRIAL_SECONDS = 0.05
+#: A trial that has not stopped itself this long after its window (plus a share of it) is ended.
+OVERDUE_GRACE_SECONDS = 1.0
+OVERDUE_GRACE_SHARE = 0.1
+#: The longest the engine waits for a trial before looking at the running ones' limits again.
+WAIT_SECONDS = 0.25
 
 
 class CostModel:
@@ -52,48 +65,81 @@ class CostModel:
 
 
 class Search:
-    """Runs trials until the budget (minus what the final refit needs) is spent."""
+    """Runs trials until the budget (minus what the final refit needs) is spent, as many at
+    once as ``pool`` takes, observer hooks in the order trials finish."""
 
     def __init__(self, space: SearchSpace, data: SearchData, deadline: Deadline, *, seed: int = 0,
                  max_trials: int | None = None, reserve: Callable[[list], float] = lambda results: 0.0,
-                 before_trial=None, after_trial=None, warm_start: list | None = None):
+                 before_trial=None, after_trial=None, warm_start: list | None = None, pool: Any = None,
+                 durable: Durable | None = None):
         self.space, self.data, self.deadline = space, data, deadline
         self.max_trials, self.reserve = max_trials, reserve
         self.before_trial = before_trial or (lambda **kw: None)
         self.after_trial = after_trial or (lambda **kw: None)
+        self.pool = pool
         self.costs = CostModel()
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None
-        self.study = optuna.create_study(
-            direction="maximize" if data.metric.greater_is_better else "minimize",
-            sampler=_sampler(seed),
-            pruner=optuna.pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=0),
-        )
+        self.running: dict[int, tuple[Any, TrialSpec, float]] = {}  # number: optuna trial, spec, start
+        self.durable, self.spent_before = durable, 0.0
+        direction = "maximize" if data.metric.greater_is_better else "minimize"
+        sampler = _sampler(seed, parallel=pool is not None and pool.capacity > 1)
+        if durable is None:  # trials prune themselves (PruneRule, where they run): no optuna pruner
+            self.study = optuna.create_study(direction=direction, sampler=sampler, pruner=optuna.pruners.NopPruner())
+        else:
+            self.study, self.spent_before = open_study(durable, direction, sampler)
+            # what an earlier search spent is spent: the budget is what was asked for, less that
+            self.deadline = Deadline(deadline.seconds - self.spent_before, start=deadline.start)
+            for result in finished_trials(self.study, durable):
+                self._record(result)
         warm = [space.fixed_params(config) for config in warm_start or []]
         for params in [p for p in warm if p is not None] + space.portfolio():
             self.study.enqueue_trial(params, skip_if_exists=True)
 
     # ---------------------------------------------------------------- loop
     def run(self) -> list[TrialResult]:
+        """Propose and run trials until the budget, ``max_trials`` or the proposals run out."""
+        pool = self.pool or InProcessPool(_in_process_context(self.space, self.data))
         skips = 0
-        while not self._finished(skips):
-            trial = self.study.ask()
-            try:
-                config = self.space.sample(trial)
-            except Exception as exc:  # a plugin's search space is broken: fail that trial only
-                self._tell(trial, TrialResult(trial.number, None, "failed", error=short_error(exc)))
-                continue
-            window = self._trial_window()
-            estimate = self.costs.estimate(config.family)
-            if estimate is None:
-                estimate = min(MIN_FRESH_TRIAL_SECONDS, MIN_FRESH_TRIAL_SHARE * self.deadline.seconds)
-            if estimate > window:
-                skips += 1
-                self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-                continue
-            skips = 0
-            self._tell(trial, self._run_trial(trial, config, window))
-        return self.results
+        while True:
+            while pool.ready() > 0 and not self._finished(skips):
+                skips = self._propose(pool, skips)
+            if not self.running and self._finished(skips):
+                return self.results
+            self._collect(pool, timeout=self._wait_seconds())
+            self._stop_overdue(pool)
+
+    def _collect(self, pool: Any, timeout: float) -> None:
+        for result in pool.wait(timeout=timeout):
+            trial, _, _ = self.running.pop(result.number)
+            self._tell(trial, result)
+
+    def _propose(self, pool: Any, skips: int) -> int:
+        """Ask optuna for the next configuration and start it, or skip it when its estimated
+        cost does not fit in the time left; returns the count of skips in a row."""
+        trial = self.study.ask()
+        try:
+            config = self.space.sample(trial)
+        except Exception as exc:  # a plugin's search space is broken: fail that trial only
+            self._tell(trial, TrialResult(trial.number, None, "failed", error=short_error(exc)))
+            return skips
+        window = self._trial_window()
+        estimate = self.costs.estimate(config.family)
+        if estimate is None:
+            estimate = min(MIN_FRESH_TRIAL_SECONDS, MIN_FRESH_TRIAL_SHARE * self.deadline.seconds)
+        if estimate > window:
+            self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+            return skips + 1
+        spec = TrialSpec(trial.number, config, window, self._prune_rule())
+        self.before_trial(number=trial.number, config=config.to_dict())
+        pool.submit(spec)
+        self.running[trial.number] = (trial, spec, time.monotonic())
+        return 0
+
+    def _prune_rule(self) -> PruneRule:
+        """The completed trials' running fold means: what a trial prunes itself against."""
+        completed = self.study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+        return PruneRule(self.data.metric.greater_is_better, tuple(dict(t.intermediate_values) for t in completed))
 
     def _trial_window(self) -> float:
         """Seconds the next trial may run: what is left, capped at :data:`MAX_TRIAL_SHARE` of
@@ -106,29 +152,56 @@ class Search:
         return window
 
     def _finished(self, skips: int) -> bool:
-        if self.max_trials is not None and len(self.results) >= self.max_trials:
+        if self.max_trials is not None and len(self.results) + len(self.running) >= self.max_trials:
             return True
         if skips >= MAX_CONSECUTIVE_SKIPS:
             return True
         return self.deadline.remaining() - self.reserve(self.results) < MIN_TRIAL_SECONDS
 
+    def _wait_seconds(self) -> float:
+        """How long to wait for a trial to finish before checking the running ones' limits."""
+        ends = [started + spec.window + overdue_grace(spec.window) for _, spec, started in self.running.values()]
+        return max(0.0, min(min(ends, default=math.inf) - time.monotonic(), WAIT_SECONDS))
+
+    def _stop_overdue(self, pool: Any) -> None:
+        """End the trials that ran past their limit and did not stop themselves (a worker
+        busy in a library's C code, or in a thread that cannot be interrupted)."""
+        now = time.monotonic()
+        for number, (trial, spec, started) in list(self.running.items()):
+            if now - started > spec.window + overdue_grace(spec.window):
+                pool.cancel(number)
+                self.running.pop(number)
+                result = TrialResult(number, spec.config, "timeout", fit_seconds=now - started,
+                                     error=f"ran over its {spec.window:.2f} s limit; its worker was stopped")
+                self._tell(trial, result)
+
     def _tell(self, trial, result: TrialResult) -> None:
-        result.elapsed = self.deadline.elapsed()
-        cost = trial_cost(result, len(self.data.splits.folds))
-        if cost is not None:
-            self.costs.observe(result.config.family, cost)
+        result.elapsed = self.spent_before + self.deadline.elapsed()
+        for step, value in enumerate(result.intermediate):
+            trial.report(value, step)  # what the next trials prune against, and TPE weighs
+        if self.durable is not None:
+            save_trial(self.study, self.durable, trial, result)
         if result.state == "complete":
             self.study.tell(trial, result.score)
-            if self.best is None or better(self.data.metric, result.score, self.best.score):
-                self.best = result
         elif result.state == "pruned":
             self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         else:
             self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        self.results.append(result)
-        self._keep_models_of_leaders()
+        if self.durable is not None:
+            save_spent(self.study, result.elapsed)
+        self._record(result)
         self.after_trial(number=result.number, record=result.record(),
                          best_score=None if self.best is None else self.best.score)
+
+    def _record(self, result: TrialResult) -> None:
+        """Count a finished trial: its cost, whether it is the best, its fold models kept or not."""
+        cost = trial_cost(result, len(self.data.splits.folds))
+        if cost is not None:
+            self.costs.observe(result.config.family, cost)
+        if result.state == "complete" and (self.best is None or better(self.data.metric, result.score, self.best.score)):
+            self.best = result
+        self.results.append(result)
+        self._keep_models_of_leaders()
 
     def _keep_models_of_leaders(self) -> None:
         """Keep the fitted fold models of the :data:`KEEP_MODELS` best trials only (memory);
@@ -136,54 +209,24 @@ class Search:
         for result in best_first(self.results, self.data.metric.greater_is_better)[KEEP_MODELS:]:
             result.models = None
 
-    # ---------------------------------------------------------------- one trial
-    def _run_trial(self, trial, config: PipelineConfig, window: float) -> TrialResult:
-        self.before_trial(number=trial.number, config=config.to_dict())
-        started = time.monotonic()
-        result = TrialResult(trial.number, config, "complete")
-        try:
-            with time_limit(window), thread_limit(self.space.context.n_jobs):
-                self._fit_folds(trial, config, result)
-        except TrialTimeout as exc:
-            result.state, result.error = "timeout", str(exc)
-        except optuna.TrialPruned:
-            result.state = "pruned"
-        except Exception as exc:  # principle 6: a plugin that raises fails its trial, not the search
-            result.state, result.error = "failed", short_error(exc)
-        result.fit_seconds = time.monotonic() - started
-        if result.state != "complete":
-            result.oof, result.models = None, None
-        return result
 
-    def _fit_folds(self, trial, config: PipelineConfig, result: TrialResult) -> None:
-        data = self.data
-        template = self.space.build(config)
-        outputs, models, fold_scores = [], [], []
-        for step, (train, val) in enumerate(data.splits.folds):
-            model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config)
-            started = time.monotonic()
-            out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
-            result.predict_seconds += time.monotonic() - started
-            outputs.append(out)
-            models.append(model)
-            result.folds_fitted = step + 1
-            fold_scores.append(score(data.metric, data.y[val], out))
-            if len(data.splits.folds) > 1:
-                trial.report(float(np.mean(fold_scores)), step)
-                if step < len(data.splits.folds) - 1 and trial.should_prune():
-                    raise optuna.TrialPruned()
-        result.oof = assemble_oof(outputs, data.splits)
-        result.score = score(data.metric, data.y[data.splits.validated_rows], result.oof)
-        if not np.isfinite(result.score):
-            raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
-        result.models = models
+def overdue_grace(window: float) -> float:
+    """How long past its window a trial may take to stop itself before its worker is ended."""
+    return OVERDUE_GRACE_SECONDS + OVERDUE_GRACE_SHARE * window
 
 
-def _sampler(seed: int) -> optuna.samplers.BaseSampler:
+def _in_process_context(space: SearchSpace, data: SearchData) -> ExecutorContext:
+    return ExecutorContext(n_workers=1, threads=space.context.n_jobs, payload=TrialPayload(space, data),
+                           run=run_trial, failed=failed_trial)
+
+
+def _sampler(seed: int, parallel: bool = False) -> optuna.samplers.BaseSampler:
     import warnings
 
     with warnings.catch_warnings():
         # multivariate and group are marked experimental in optuna, and are what makes TPE
-        # model the conditional space (family -> its own parameters) jointly
+        # model the conditional space (family -> its own parameters) jointly; with trials in
+        # flight, constant_liar counts them as bad so that TPE does not propose them again
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True, n_startup_trials=8)
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True, n_startup_trials=8,
+                                          constant_liar=parallel)

@@ -1,6 +1,13 @@
-"""The record of one trial and what every trial fits on."""
+"""One trial: what it is asked to do (:class:`TrialSpec`), what every trial fits on
+(:class:`SearchData`, shipped once to each worker with the search space as a
+:class:`TrialPayload`), how it runs (:func:`run_trial`, wherever an executor puts it) and the
+record of what it did (:class:`TrialResult`), which the leaderboard, the observer hooks and the
+durable study all read."""
 from __future__ import annotations
 
+import os
+import socket
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,14 +15,24 @@ from typing import Any
 import numpy as np
 
 from ..components import Evaluator
-from ._space import PipelineConfig
+from ..errors import TrialTimeout
+from ._budget import thread_limit, time_limit
+from ._pruning import PruneRule, TrialPruned
+from ._space import PipelineConfig, SearchSpace, fit_pipeline
 from ._splits import Splits
 
 
 @dataclass
 class TrialResult:
-    """What one trial did. ``oof`` holds validation outputs for ``Splits.validated_rows``;
-    ``predict_seconds`` is the time its fold models took to predict them (its predict cost)."""
+    """What one trial did: the trial record.
+
+    ``fold_scores`` are the metric on each fitted fold and ``intermediate`` the running mean
+    after each (what pruning compares); ``oof`` holds validation outputs for
+    ``Splits.validated_rows``; ``fit_seconds`` is the trial's own time (its cost) and
+    ``predict_seconds`` the time its fold models took to predict the validation rows (its
+    predict cost); ``worker`` names where it ran; ``elapsed`` is when it finished, in seconds
+    since the fit started. ``models`` are the fitted fold models when kept.
+    """
 
     number: int
     config: PipelineConfig | None
@@ -26,10 +43,14 @@ class TrialResult:
     elapsed: float = 0.0
     error: str | None = None
     folds_fitted: int = 0
+    fold_scores: list[float] = field(default_factory=list)
+    intermediate: list[float] = field(default_factory=list)
+    worker: str = ""
     oof: np.ndarray | None = field(default=None, repr=False)
     models: list | None = field(default=None, repr=False)
 
     def record(self) -> dict:
+        """The trial as the leaderboard and the observer hooks see it (JSON-ready)."""
         config = self.config
         return {
             "trial": self.number,
@@ -42,6 +63,8 @@ class TrialResult:
             "predict_seconds": round(self.predict_seconds, 4),
             "elapsed": round(self.elapsed, 3),
             "error": self.error,
+            "fold_scores": [float(s) for s in self.fold_scores],
+            "worker": self.worker,
         }
 
 @dataclass
@@ -55,17 +78,97 @@ class SearchData:
     splits: Splits
     metric: Evaluator
 
+
+@dataclass(frozen=True)
+class TrialPayload:
+    """What a worker receives once, before its first trial: the search space (the registered
+    components, the column plan, the build context) and the data."""
+
+    space: SearchSpace
+    data: SearchData
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    """What one trial is asked to do: fit ``config`` on every fold within ``window`` seconds,
+    stopping early when ``prune`` says it trails; ``keep_models`` asks for the fitted fold
+    models back."""
+
+    number: int
+    config: PipelineConfig
+    window: float
+    prune: PruneRule | None = None
+    keep_models: bool = True
+
+
+def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
+    """Run one trial where it is called (the driver, a worker process, a cluster node): a
+    plugin that raises fails this trial, named, never the search; a trial past its window
+    stops with state ``timeout`` where the thread can be interrupted."""
+    started = time.monotonic()
+    result = TrialResult(spec.number, spec.config, "complete", worker=worker_name())
+    try:
+        with time_limit(spec.window), thread_limit(payload.space.context.n_jobs):
+            _fit_folds(payload, spec, result)
+    except TrialTimeout as exc:
+        result.state, result.error = "timeout", str(exc)
+    except TrialPruned:
+        result.state = "pruned"
+    except Exception as exc:  # principle 6: a plugin that raises fails its trial, not the search
+        result.state, result.error = "failed", short_error(exc)
+    result.fit_seconds = time.monotonic() - started
+    if result.state != "complete":
+        result.oof, result.models = None, None
+    elif not spec.keep_models:
+        result.models = None
+    return result
+
+
+def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> None:
+    from sklearn.base import clone
+
+    from ..model import model_output, score
+
+    data, config = payload.data, spec.config
+    template = payload.space.build(config)
+    outputs, models = [], []
+    for step, (train, val) in enumerate(data.splits.folds):
+        model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config)
+        started = time.monotonic()
+        out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
+        result.predict_seconds += time.monotonic() - started
+        outputs.append(out)
+        models.append(model)
+        result.folds_fitted = step + 1
+        result.fold_scores.append(score(data.metric, data.y[val], out))
+        if len(data.splits.folds) > 1:
+            result.intermediate.append(float(np.mean(result.fold_scores)))
+            last = step == len(data.splits.folds) - 1
+            if not last and spec.prune is not None and spec.prune.should_prune(step, result.intermediate):
+                raise TrialPruned()
+    result.oof = assemble_oof(outputs, data.splits)
+    result.score = score(data.metric, data.y[data.splits.validated_rows], result.oof)
+    if not np.isfinite(result.score):
+        raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
+    result.models = models
+
+
+def worker_name() -> str:
+    """Where this code runs: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
 def trial_cost(result: TrialResult, n_folds: int) -> float | None:
-    """Seconds a trial of this configuration takes in full, for :class:`CostModel`: what a
-    complete or timed-out trial took; for a pruned one, its time per fitted fold times the
-    folds (on penguins, four CatBoost trials pruned after a fold or two took 36 s of a 60 s
-    budget: unobserved, each next one was started as if its family's cost were unknown);
-    None for a failure or a trial that fitted nothing."""
+    """Seconds a trial of this configuration takes in full, for
+    :class:`~automl_core.search._study.CostModel`: what a complete or timed-out trial took;
+    for a pruned one, its time per fitted fold times the folds (left unobserved, every next
+    trial of a slow family would start as if its cost were unknown); None for a failure or a
+    trial that fitted nothing."""
     if result.config is None or result.state not in ("complete", "timeout", "pruned"):
         return None
     if result.state == "pruned":
         return result.fit_seconds * n_folds / result.folds_fitted if result.folds_fitted else None
     return result.fit_seconds
+
 
 def best_first(results: list[TrialResult], greater_is_better: bool) -> list[TrialResult]:
     """The completed trials, best validation score first."""
@@ -89,3 +192,9 @@ def trial_errors(results: list[TrialResult]) -> str:
     """What the first trials did: number, family, state and error."""
     errors = [f"trial {r.number} ({r.config.family if r.config else '?'}): {r.state} {r.error or ''}" for r in results[:8]]
     return "; ".join(errors) or "no trial could start"
+
+
+def failed_trial(spec: TrialSpec, message: str) -> TrialResult:
+    """The record of a trial that could not run to its end outside its own code: its worker
+    process died, or the cluster lost it."""
+    return TrialResult(spec.number, spec.config, "failed", error=message)

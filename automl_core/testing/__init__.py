@@ -14,7 +14,8 @@ engine will, on small synthetic data, and raise :class:`ConformanceError` (an
 ``check_plugin`` builds a hermetic registry from your plugin alone and runs the matching check
 on every component it registers. The per-kind checks (``check_model_family``,
 ``check_preprocessor``, ``check_feature_builder``, ``check_evaluator``, ``check_loader``,
-``check_monitor``, ``check_explainer``, ``check_reporter``) can also be called directly, for instance to check a component on data of
+``check_monitor``, ``check_executor``, ``check_explainer``, ``check_reporter``) can also be called
+directly, for instance to check a component on data of
 your own. Fits are kept tiny (a few hundred rows, one thread) so a check runs in seconds.
 
 This package imports optuna and scikit-learn inside the checks only, so importing it is cheap.
@@ -30,20 +31,24 @@ from ._common import ConformanceError
 from ._data import make_dataset, monitor_inputs
 from ._evaluators import check_evaluator
 from ._explainers import check_explainer, check_reporter
+from ._executors import check_executor
 from ._loaders import check_loader
 from ._models import check_model_family
 from ._monitors import check_monitor
+from ._portfolios import check_portfolio
 from ._transforms import check_feature_builder, check_preprocessor
 
 __all__ = [
     "ConformanceError",
     "check_evaluator",
     "check_explainer",
+    "check_executor",
     "check_feature_builder",
     "check_loader",
     "check_model_family",
     "check_monitor",
     "check_plugin",
+    "check_portfolio",
     "check_preprocessor",
     "check_reporter",
     "TrialTimeout",
@@ -79,8 +84,12 @@ def registered(plugin: Any) -> dict[str, dict[str, Any]]:
     the engine would receive from it, for a plugin's own tests."""
     from ..plugin import Registry, build_plugin_manager
 
+    from ..plugin import plugin_name_of
+
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
-    return {kind: dict(items) for kind, items in registry.components.items()}
+    name = plugin_name_of(plugin)
+    return {kind: {n: c for n, c in items.items() if registry.owner(kind, n) == name}
+            for kind, items in registry.components.items()}
 
 
 def check_plugin(
@@ -88,6 +97,7 @@ def check_plugin(
     *,
     loader_sources: Mapping[str, Any] | None = None,
     builder_frames: Mapping[str, pd.DataFrame] | None = None,
+    executor_options: Mapping[str, Mapping[str, Any]] | None = None,
     seed: int = 0,
 ) -> dict[str, list[str]]:
     """Check every component a plugin registers, in a registry built from that plugin alone.
@@ -97,6 +107,7 @@ def check_plugin(
         without a source are skipped, since only the author knows what they read.
     :param builder_frames: feature builder name to a frame it applies to, for builders that do
         not apply to the default synthetic frame.
+    :param executor_options: executor name to the options it needs (a cluster's address...).
     :param seed: the seed of the synthetic data, the samplers and the built components.
     :returns: the names checked, by kind.
     :raises ConformanceError: when the plugin registers nothing, or a component fails its check.
@@ -104,9 +115,11 @@ def check_plugin(
     from ..plugin import Registry, build_plugin_manager, plugin_name_of
 
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
-    components = {kind: registry.all(kind) for kind in registry.components}
+    name = plugin_name_of(plugin)
+    components = {kind: [c for c in registry.all(kind) if registry.owner(kind, c.name) == name]
+                  for kind in registry.components}
     if not any(components.values()):
-        raise ConformanceError(f"plugin {plugin_name_of(plugin)!r} registers no component")
+        raise ConformanceError(f"plugin {name!r} registers no component")
     sources, frames = dict(loader_sources or {}), dict(builder_frames or {})
     for given, kind in ((sources, "loader"), (frames, "feature_builder")):
         unknown = sorted(set(given) - {c.name for c in components[kind]})
@@ -121,6 +134,8 @@ def check_plugin(
         "loader": lambda c: check_loader(c, sources[c.name]),
         "explainer": lambda c: check_explainer(c, seed=seed),
         "reporter": lambda c: check_reporter(c, seed=seed),
+        "executor": lambda c: check_executor(c, (executor_options or {}).get(c.name)),
+        "portfolio": check_portfolio,
     }
     checked: dict[str, list[str]] = {}
     for kind, items in components.items():

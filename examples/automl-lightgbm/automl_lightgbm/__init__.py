@@ -40,8 +40,8 @@ def _config(learning_rate: float, num_leaves: int, min_child_samples: int, colsa
 
 #: Known-good configurations from AutoGluon's zero-shot LightGBM portfolio (2023): its default
 #: and extra-trees variant at a learning rate of 0.05, then three learned configurations,
-#: rounded (the comments give their AutoGluon names). Cheapest first: ordered by the fit
-#: times measured on 4,000 rows of adult income, california housing and wine quality.
+#: rounded (the comments give their AutoGluon names). Cheapest first, by measured fit times
+#: (see the README, "What it costs").
 DEFAULTS = (
     _config(0.05, 31, 20, 1.0, extra_trees=False),  # default
     _config(0.05, 31, 20, 1.0, extra_trees=True),  # XT
@@ -67,7 +67,7 @@ LIGHTGBM = ModelFamily(
     defaults=DEFAULTS,
     categorical=("native", "ordinal", "onehot"),
     handles_missing=True,
-    cost=1.5,  # fit time over a default HistGradientBoosting fit, one thread: 0.4 to 3.6 for the defaults
+    cost=1.5,  # fit time relative to a default HistGradientBoosting fit (README, "What it costs")
     description="LightGBM leaf-wise trees with native categorical splits, stopped early on an inner split",
 )
 

@@ -9,8 +9,8 @@ of rounds scaled to the learning rate is trained instead.
 Categorical columns arrive as pandas ``category`` dtype and go to LightGBM natively; LightGBM
 remembers their categories and maps a level unseen at fit to missing at predict. At predict
 the estimator hands LightGBM's booster the frame as a matrix of those categories' codes
-(:func:`automl_core.code_matrix`): the same outputs, without the per-call conversion of a
-frame (6.9 of a one-row ``predict_proba``'s ms on german credit).
+(:func:`automl_core.code_matrix`): the same outputs, without LightGBM's own conversion of a
+frame on every call (README, "What it costs").
 """
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
 """The plugin passes automl-core's conformance checks: the whole contract in one line."""
+import pytest
+
 import automl_lightgbm
 from automl_core.testing import check_plugin
 
 
+@pytest.mark.slow
 def test_plugin_conforms():
     check_plugin(automl_lightgbm)

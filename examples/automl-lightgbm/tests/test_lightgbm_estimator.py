@@ -38,6 +38,7 @@ def test_the_entry_point_loads_the_plugin_without_importing_lightgbm():
 @pytest.mark.parametrize(("name", "estimator"), [("adult_income", LightGBMEarlyStoppingClassifier),
                                                ("penguins", LightGBMEarlyStoppingClassifier),
                                                ("diamonds", LightGBMEarlyStoppingRegressor)])
+@pytest.mark.slow
 def test_the_code_matrix_predicts_what_lightgbm_gives_the_frame(name, estimator):
     """predict hands the booster a matrix of category codes instead of the frame: the same
     outputs as LightGBM's own path, also for levels in another order, unseen levels, missing
@@ -79,6 +80,7 @@ def test_unseen_category_at_predict_is_treated_as_missing():
     assert set(model.predict(held_out)) <= set(y.unique())
 
 
+@pytest.mark.slow
 def test_regressor_beats_the_mean_on_california_housing():
     X, y = sample("california_housing", 2000)
     model = LightGBMEarlyStoppingRegressor(params=DEFAULTS[0], n_jobs=1).fit(X[:1500], y[:1500])

@@ -1,6 +1,6 @@
 """The automl plugin that contributes the ``catboost`` model family.
 
-Loading this module is cheap: CatBoost itself (0.75 s to import) is imported only when the
+Loading this module is cheap: CatBoost itself, slow to import, is imported only when the
 engine builds an estimator.
 """
 from __future__ import annotations
@@ -32,10 +32,7 @@ CATBOOST = ModelFamily(
     categorical=("native", "ordinal", "onehot"),
     handles_missing=True,
     wants_scaling=False,
-    # Fit time against a default HistGradientBoosting fit, one thread each, 4,000 rows of adult,
-    # california and wine: 1.6-2.2 and 2.0-2.8 for the first two defaults, 1.7-4.5 and 3.7-5.2
-    # for the last two. CatBoost falls further behind with more rows of categorical data: on
-    # all 32,561 rows of adult, 7.5 (13 s) and 13.8 (24 s) for the first two.
+    # fit time relative to a default HistGradientBoosting fit; measured in docs/performance.md
     cost=2.5,
     description="CatBoost symmetric trees with native categorical features, stopped early on an inner split",
 )

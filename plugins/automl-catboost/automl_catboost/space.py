@@ -5,10 +5,9 @@ validation split, so only the depth of the (symmetric) trees, the shrinkage, the
 on leaf values and ``max_ctr_complexity`` are.
 
 ``max_ctr_complexity`` (how many categorical features one CTR, CatBoost's target statistic,
-may combine) is searched because it drives what a fit on categorical data costs: on all of adult income (27,700 rows
-in the inner training part, depth 6, learning rate 0.1, one thread) a fit took 14 s at 1,
-25 s at 2 and 24 s at 4, CatBoost's default. It does nothing on data without categorical
-columns.
+may combine) is searched because it drives what a fit on categorical data costs (at 1 a fit
+is far cheaper than at CatBoost's default of 4; docs/performance.md). It does nothing on data
+without categorical columns.
 """
 from __future__ import annotations
 
@@ -30,14 +29,12 @@ def _config(depth: int, learning_rate: float, l2_leaf_reg: float, max_ctr_comple
             "max_ctr_complexity": max_ctr_complexity}
 
 
-#: Known-good configurations, cheapest first (by the fit times measured on 4,000 rows of
-#: adult income, california housing and wine quality: 9.0, 9.3, 9.7 and 19.5 s in all; see
-#: ``cost`` in ``plugin.py``). The first two are CatBoost's own default trees (depth 6,
-#: ``l2_leaf_reg`` 3) at a learning rate of 0.1 instead of CatBoost's automatic one, which for
-#: 1,000 rounds on adult income is 0.03 (a fit then ran 860 rounds, 60 s on a busy machine).
-#: The first is our own choice, made for cost: no combinations of categorical features
-#: (``max_ctr_complexity`` 1), the cheap opener; the second keeps CatBoost's default of 4.
-#: The learning rate of 0.1 is ours too (the search may go as low as 0.01); AutoGluon's
+#: Known-good configurations, cheapest first (by measured fit times, docs/performance.md).
+#: The first two are CatBoost's own default trees (depth 6, ``l2_leaf_reg`` 3) at a learning
+#: rate of 0.1 instead of CatBoost's automatic one, which is lower and makes a fit run many
+#: more rounds. The first is our own choice, made for cost: no combinations of categorical
+#: features (``max_ctr_complexity`` 1), the cheap opener; the second keeps CatBoost's default
+#: of 4. The learning rate of 0.1 is ours too (the search may go as low as 0.01); AutoGluon's
 #: CatBoost default uses 0.05. The last two are rounded from the CatBoost
 #: configurations of AutoGluon's zero-shot portfolio (2023, ``zeroshot_portfolio_2023.py``),
 #: learned across the TabRepo benchmark datasets, without their ``one_hot_max_size``, which is

@@ -5,12 +5,14 @@ import json
 import warnings
 
 import numpy as np
+import pytest
 
 import automl_core
 from automl_core import AutoML
 from automl_core import PackageWarning
 
 
+@pytest.mark.slow
 def test_a_catboost_model_saves_loads_and_predicts_the_same(dataset, tmp_path):
     frame, target, _ = dataset("adult_income", rows=1300)
     train, rows = frame.iloc[:1000], frame.iloc[1000:].drop(columns=[target])

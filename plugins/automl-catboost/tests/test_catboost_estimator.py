@@ -69,6 +69,7 @@ def test_unseen_level_at_predict_is_missing_not_an_error(sample):
     assert list(model.classes_) == sorted(y.unique())
 
 
+@pytest.mark.slow
 def test_multiclass_probabilities_have_a_column_per_class_on_penguins(sample):
     X, y = sample("penguins", 300)
     y = y.to_numpy().copy()
@@ -105,6 +106,7 @@ def test_sample_weights_shift_the_classifier_towards_the_weighted_class(dataset)
     assert weighted.predict_proba(X)[:, 1].mean() > 2 * plain.predict_proba(X)[:, 1].mean()
 
 
+@pytest.mark.slow
 def test_fit_writes_no_files_and_uses_the_threads_and_seed_it_is_given(sample, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     X, y = sample("penguins", 200)

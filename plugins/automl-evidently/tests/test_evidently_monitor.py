@@ -35,6 +35,7 @@ def test_a_fresh_sample_does_not_drift(housing):
     assert {c["column"] for c in report.columns} == set(NUMERIC) | {"ocean_proximity"}
 
 
+@pytest.mark.slow
 def test_shifted_columns_and_predictions_drift_most_drifted_first(housing):
     reference, current, context = housing
     moved = current.assign(median_income=current["median_income"] * 3, households=current["households"] * 1.1,
@@ -50,6 +51,7 @@ def test_shifted_columns_and_predictions_drift_most_drifted_first(housing):
     assert cat["method"] == "jensenshannon" and cat["kind"] == "categorical"
 
 
+@pytest.mark.slow
 def test_evidently_decides_the_data_level_verdict(housing):
     reference, current, context = housing
     moved = current.assign(median_income=current["median_income"] * 3)
@@ -60,6 +62,7 @@ def test_evidently_decides_the_data_level_verdict(housing):
     assert strict.prediction_drift is None
 
 
+@pytest.mark.slow
 def test_the_html_page_is_evidently_s_with_the_summary_on_top(housing, tmp_path):
     reference, current, context = housing
     report = EVIDENTLY.run(reference, current.assign(median_income=current["median_income"] * 3), context)

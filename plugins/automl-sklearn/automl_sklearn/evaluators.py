@@ -10,6 +10,7 @@ one-vs-rest AUC over the classes that occur.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 import numpy as np
@@ -23,17 +24,18 @@ def _is_binary(y_true: Any, y_pred: Any) -> bool:
     return max(np.max(y_true, initial=0), np.max(y_pred, initial=0)) <= 1
 
 
-def _label_metric(name: str) -> Callable[[Any, Any], float]:
+def _label_score(name: str, y_true: Any, y_pred: Any) -> float:
     """precision, recall or f1: of class 1 when binary, macro-averaged otherwise."""
+    from sklearn import metrics
 
-    def score(y_true: Any, y_pred: Any) -> float:
-        from sklearn import metrics
+    average = "binary" if _is_binary(y_true, y_pred) else "macro"
+    return float(getattr(metrics, f"{name}_score")(y_true, y_pred, average=average, zero_division=0))
 
-        average = "binary" if _is_binary(y_true, y_pred) else "macro"
-        return float(getattr(metrics, f"{name}_score")(y_true, y_pred, average=average, zero_division=0))
 
-    score.__doc__ = f"{name} of class 1 (binary) or macro-averaged (multiclass)."
-    return score
+def _label_metric(name: str) -> Callable[[Any, Any], float]:
+    """:func:`_label_score` for one metric, as a picklable function of ``(y_true, y_pred)``:
+    trials run in worker processes, which receive the evaluator by pickle."""
+    return partial(_label_score, name)
 
 
 def accuracy(y_true: Any, y_pred: Any) -> float:

@@ -88,6 +88,7 @@ def test_a_part_named_like_a_users_column_takes_the_first_free_suffix(bike):
     assert (out["dteday__month"] == X["mnth"].tail(50)).all()
 
 
+@pytest.mark.slow
 def test_automl_fits_and_predicts_beside_a_users_column_named_like_a_part(dataset):
     """Every trial failed on the clash before, and the fit ended in a BudgetError."""
     frame, target, _ = dataset("bike_sharing_hourly", rows=300)
@@ -118,6 +119,7 @@ def test_day_first_strings_and_times_of_day():
     assert {"when__hour_sin", "when__hour_cos"} <= set(out.columns)
 
 
+@pytest.mark.slow
 def test_date_parts_lower_the_error_of_a_fixed_model(bike):
     X, y = bike
     train, test = slice(0, 3000), slice(3000, None)

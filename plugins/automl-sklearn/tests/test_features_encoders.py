@@ -63,6 +63,7 @@ def test_target_encoding_of_a_regression_target(dataset):
     assert np.corrcoef(out["ocean_proximity"], y)[0, 1] > 0.4
 
 
+@pytest.mark.slow
 def test_families_accept_the_target_encoding_and_a_fixed_model_fits_with_it(adult):
     registry = registered(automl_sklearn.plugin)
     accepting = {f.name for f in registry["model_family"].values() if "target" in f.categorical}

@@ -69,6 +69,7 @@ def test_applies_from_four_columns(adult):
     assert BUILDER.applies(X) is True and BUILDER.applies(X.iloc[:, :3]) is False
 
 
+@pytest.mark.slow
 def test_conforms_on_real_data(adult):
     X, _ = adult
     check_feature_builder(BUILDER, X.head(300))

@@ -43,6 +43,7 @@ def test_names_become_dense_components(titanic):
         assert max(correlations) > 0.5, (name, correlations)
 
 
+@pytest.mark.slow
 def test_the_title_signal_raises_the_auc_of_a_fixed_model(titanic):
     X, y = titanic
     folds = StratifiedKFold(5, shuffle=True, random_state=0)

@@ -48,6 +48,7 @@ def engine_pipeline(registry: dict, family_name: str, context: BuildContext, enc
     return Pipeline([("columns", columns), ("model", model)]).set_output(transform="pandas")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family_name", FAMILIES)
 def test_every_family_classifies_penguins(registry, penguins, family_name):
     X, y = penguins.drop(columns="species"), penguins["species"].cat.codes.to_numpy()
@@ -58,6 +59,7 @@ def test_every_family_classifies_penguins(registry, penguins, family_name):
     assert pipeline.predict_proba(X_test).shape == (len(X_test), 3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family_name", FAMILIES)
 def test_every_family_regresses_penguin_body_mass(registry, penguins, family_name):
     X, y = penguins.drop(columns="body_mass_g"), penguins["body_mass_g"].to_numpy()
@@ -68,6 +70,7 @@ def test_every_family_regresses_penguin_body_mass(registry, penguins, family_nam
     assert r2 > 0.7
 
 
+@pytest.mark.slow
 def test_boosting_takes_titanic_tickets_and_names_natively(registry, titanic):
     X, y = titanic.drop(columns="Survived"), titanic["Survived"].astype(int).to_numpy()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
@@ -90,6 +93,7 @@ def test_without_the_native_encoders_cap_boosting_refuses_wide_columns(registry,
         pipeline.fit(X, y)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["binary", "regression"])
 def test_boosting_fits_on_a_column_of_too_few_values_as_if_it_were_not_there(registry, titanic, task):
     X = titanic[["Pclass", "Age", "Fare", "Sex", "Embarked"]].assign(Unrecorded=np.nan)
@@ -107,6 +111,7 @@ def test_boosting_fits_on_a_column_of_too_few_values_as_if_it_were_not_there(reg
             np.testing.assert_array_equal(output(X), expected)
 
 
+@pytest.mark.slow
 def test_a_column_with_one_value_fails_no_boosting_trial(datasets_dir):
     from automl_core import AutoML
 
@@ -117,6 +122,7 @@ def test_a_column_with_one_value_fails_no_boosting_trial(datasets_dir):
     assert set(model.leaderboard_["state"]) == {"complete"}, model.leaderboard_["error"].dropna().tolist()
 
 
+@pytest.mark.slow
 def test_a_species_of_two_penguins_fails_no_boosting_trial(dataset):
     """A fold's training rows then hold one Chinstrap: scikit-learn's stratified early-stopping
     split refused it, and every trial failed."""
@@ -131,6 +137,7 @@ def test_a_species_of_two_penguins_fails_no_boosting_trial(dataset):
     assert model.predict_proba(frame.drop(columns=target)).shape == (len(frame), 3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("weighted", [False, True])
 def test_boosting_stops_early_where_a_class_has_one_row(registry, titanic, weighted):
     """One survivor among 300 passengers: the validation rows are the engine's inner split, the
@@ -149,6 +156,7 @@ def test_boosting_stops_early_where_a_class_has_one_row(registry, titanic, weigh
     assert model.predict_proba(X).shape == (len(X), 2)
 
 
+@pytest.mark.slow
 def test_boosting_boosts_a_fixed_number_of_iterations_without_room_for_a_split(registry, dataset):
     """Nine income brackets in a fold of 80 rows: 8 validation rows cannot hold one per class."""
     frame, target, _ = dataset("marketing_income", 100)
@@ -207,6 +215,7 @@ def test_registered_families_describe_what_they_accept(registry):
     assert np.all(np.array(list(costs.values())) > 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family_name", ["random_forest", "extra_trees"])
 @pytest.mark.parametrize("task", ["binary", "regression"])
 def test_forests_predict_inline_exactly_as_scikit_learn_does(registry, titanic, family_name, task):
@@ -239,6 +248,7 @@ def test_forest_leaves_are_bounded_on_large_data():
     assert model.min_samples_leaf == 7
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["binary", "regression"])
 def test_boosting_predicts_through_its_category_lookup_exactly_as_scikit_learn_does(registry, titanic, task):
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor

@@ -32,8 +32,7 @@ XGBOOST = ModelFamily(
     categorical=("native", "ordinal", "onehot"),
     handles_missing=True,
     wants_scaling=False,
-    # Fit time against a default HistGradientBoosting fit, one thread each, 4,000 rows of adult,
-    # california and wine: 0.7-2.5 for the cheap defaults, 1.2-4.5 and 3-18 for the last two.
+    # fit time relative to a default HistGradientBoosting fit; measured in docs/performance.md
     cost=2.0,
     description="XGBoost histogram trees with native categorical splits, stopped early on an inner split",
 )

@@ -34,10 +34,11 @@ def _config(learning_rate: float, max_depth: int, min_child_weight: float, colsa
 
 
 #: Known-good configurations, cheapest first (by tree size ``2 ** max_depth`` over the
-#: learning rate, which matched the fit times measured on adult, california and wine). One is XGBoost's own default tree shape at a learning rate of 0.1
-#: (AutoGluon's XGBoost default); the others are rounded from the XGBoost configurations of
-#: AutoGluon's zero-shot portfolio (2023), learned across the TabRepo benchmark datasets;
-#: the comments give their AutoGluon names.
+#: learning rate, an order measured fit times agree with: docs/performance.md). One is
+#: XGBoost's own default tree shape at a learning rate of 0.1 (AutoGluon's XGBoost default);
+#: the others are rounded from the XGBoost configurations of AutoGluon's zero-shot portfolio
+#: (2023), learned across the TabRepo benchmark datasets; the comments give their AutoGluon
+#: names.
 DEFAULTS: tuple[dict, ...] = (
     _config(learning_rate=0.088, max_depth=5, min_child_weight=0.63, colsample_bytree=0.66),  # _r89
     _config(learning_rate=0.1, max_depth=6, min_child_weight=1.0, colsample_bytree=1.0),  # default

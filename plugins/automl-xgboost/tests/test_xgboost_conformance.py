@@ -2,10 +2,13 @@
 import subprocess
 import sys
 
+import pytest
+
 import automl_xgboost.plugin
 from automl_core.testing import check_plugin
 
 
+@pytest.mark.slow
 def test_plugin_conforms():
     check_plugin(automl_xgboost.plugin)
 

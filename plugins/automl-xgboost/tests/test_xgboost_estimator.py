@@ -93,6 +93,7 @@ def test_a_category_column_without_categories_fits_and_predicts_as_missing():
     np.testing.assert_array_equal(model.predict_proba(later), without.predict_proba(X.assign(rare=np.nan)))
 
 
+@pytest.mark.slow
 def test_regressor_beats_the_mean_on_california_housing():
     X, y = sample("california_housing", 2000)
     model = XGBoostEarlyStoppingRegressor(params=DEFAULTS[1], n_jobs=1).fit(X[:1500], y[:1500])

@@ -7,8 +7,8 @@ taken by another column gets the first free suffix ``_2``, ``_3``...): the leadi
 of its TF-IDF matrix (word 1-2 grams or character trigrams within words), which carry what a
 bag of words would (a passenger's title, a product's brand) in a dense form every model
 accepts. To stay fast on tens of thousands of rows, the vocabulary is capped at
-:data:`MAX_TERMS` terms and learnt, with the SVD, on at most :data:`FIT_ROWS` rows (about 4 s
-for 50,000 rows on one core).
+:data:`MAX_TERMS` terms and learnt, with the SVD, on at most :data:`FIT_ROWS` rows
+(docs/performance.md).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ SAMPLE_SIZE = 2000
 MAX_TERMS = 5000
 #: Rows sampled to learn the vocabulary and the SVD; every row is transformed.
 FIT_ROWS = 20_000
-#: n-gram ranges of the two analyzers (character 2-4 grams took 2.5 times as long as trigrams).
+#: n-gram ranges of the two analyzers (character trigrams only: 2-4 grams took much longer).
 NGRAMS = {"word": (1, 2), "char_wb": (3, 3)}
 
 
@@ -63,9 +63,8 @@ class TextSVD(FrameBuilder):
     :param analyzer: ``"word"`` (1-2 grams) or ``"char_wb"`` (character trigrams within words).
     :param n_components: dense columns per text column (fewer when the vocabulary is smaller).
     :param min_df: documents a term must appear in to be kept. Dropping rare terms (most
-        surnames in titanic's names) lets the SVD spend its components on shared signal
-        (titles, common first names): with 5 rather than 1, a logistic regression's AUC on
-        titanic rose from 0.846 to 0.866 (5-fold cross-validation, twice).
+        surnames in a list of names) lets the SVD spend its components on shared signal
+        (titles, common first names; docs/performance.md).
     :param random_state: seed of the randomised SVD.
     """
 

@@ -1,13 +1,14 @@
 """Random forests and extremely randomised trees.
 
-Both families share one search space. Their first default (200 trees) fitted in 2 to 3 times
-the time of a histogram gradient boosting default on 8,000 rows and 2 cores. They take NaN in
+Both families share one search space. Their first default (200 trees) costs a few times a
+histogram gradient boosting default (docs/performance.md). They take NaN in
 numeric input when the installed scikit-learn trees do (1.4 for random forests, 1.6 for extra
 trees): ``handles_missing`` is read from the estimators' own tags, never assumed.
 """
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Callable, Mapping
 
 from automl_core import TASKS, BuildContext, ModelFamily
@@ -15,11 +16,10 @@ from automl_core import TASKS, BuildContext, ModelFamily
 #: Trees per forest in the defaults: enough for stable probabilities, affordable on 2 cores.
 N_TREES = 200
 
-#: Leaves a whole forest may grow, summed over its trees. A leaf cost 144 bytes pickled (two
-#: nodes), so this bounds a forest near 180 MB and its predict time on large data: fully grown
-#: trees on diamonds' 43,000 rows made a 200-tree forest of 5.2 M leaves, 748 MB; with the
-#: floor (7) it had 0.59 M leaves, 85 MB. The leaf-size floor below enforces the bound; on
-#: data under ``MAX_FOREST_LEAVES / n_estimators`` rows it is 1.
+#: Leaves a whole forest may grow, summed over its trees: a bound on a forest's size and on its
+#: predict time on large data, where fully grown trees are far larger (docs/performance.md).
+#: The leaf-size floor below enforces the bound; on data under
+#: ``MAX_FOREST_LEAVES / n_estimators`` rows it is 1.
 MAX_FOREST_LEAVES = 1_250_000
 
 
@@ -47,18 +47,20 @@ def _estimator_class(prefix: str, task: str):
     return CLASSES[f"{prefix}{kind}"]
 
 
-def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
-    def build(params: Mapping[str, Any], context: BuildContext):
-        return _estimator_class(prefix, context.task)(
-            n_estimators=params["n_estimators"],
-            max_features=params["max_features"],
-            min_samples_leaf=max(params["min_samples_leaf"], min_leaf_floor(context.n_rows, params["n_estimators"])),
-            n_jobs=context.n_jobs,
-            random_state=context.seed,
-        )
+def _build(prefix: str, params: Mapping[str, Any], context: BuildContext):
+    """A ``prefix`` classifier or regressor with ``params``, seeded and using context.n_jobs threads."""
+    return _estimator_class(prefix, context.task)(
+        n_estimators=params["n_estimators"],
+        max_features=params["max_features"],
+        min_samples_leaf=max(params["min_samples_leaf"], min_leaf_floor(context.n_rows, params["n_estimators"])),
+        n_jobs=context.n_jobs,
+        random_state=context.seed,
+    )
 
-    build.__doc__ = f"A {prefix} classifier or regressor with ``params``, seeded and using context.n_jobs threads."
-    return build
+
+def _builder(prefix: str) -> Callable[[Mapping[str, Any], BuildContext], Any]:
+    """:func:`_build` for one family, picklable (trials run in worker processes)."""
+    return partial(_build, prefix)
 
 
 def _accepts_nan(prefix: str) -> bool:

@@ -1,0 +1,76 @@
+"""The main function of a local worker process: receives the search's payload once, then runs
+trials until told to stop.
+
+This module imports nothing heavy at the top: a worker started with ``spawn`` imports it first,
+and sets the thread settings of the numeric libraries before any of them is loaded.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import time
+from typing import Any, Mapping
+
+#: Fold models bigger than this (pickled) stay in the worker: the driver refits instead.
+MAX_MODELS_BYTES = 64 * 2**20
+#: How often a worker checks that the process that started it is alive.
+WATCH_SECONDS = 0.5
+
+
+#: The first byte of each message a worker sends: ready for trials, a trial's record, an error.
+READY, RESULT, ERROR = b"r", b"t", b"e"
+
+
+def worker_main(conn: Any, driver_pid: int, env: Mapping[str, str]) -> None:
+    """Run trials sent over ``conn`` (a multiprocessing connection) until ``None`` arrives.
+
+    The worker says it is ready once it holds the payload (the libraries imported, the data
+    unpickled), so that a trial's clock starts when it can run; a payload it cannot read is
+    reported, never a silent death."""
+    os.environ.update(env)  # before numpy, scikit-learn or a booster loads its thread pools
+    _watch(driver_pid)
+    try:
+        from .search._trial import run_trial
+
+        payload = pickle.loads(conn.recv_bytes())
+    except BaseException as exc:  # noqa: BLE001 - said to the driver, which names it
+        conn.send_bytes(ERROR + f"{type(exc).__name__}: {exc}".encode())
+        return
+    conn.send_bytes(READY)
+    while True:
+        spec = conn.recv()
+        if spec is None:
+            return
+        conn.send_bytes(RESULT + _result_bytes(run_trial(payload, spec)))
+
+
+def _result_bytes(result: Any) -> bytes:
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if result.models is not None and len(blob) > MAX_MODELS_BYTES:
+        result.models = None  # too big to send: the driver refits this trial if it needs it
+        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return blob
+
+
+def _watch(driver_pid: int) -> None:
+    """End this process when its driver is gone (killed, crashed): no worker outlives a fit."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            if os.getppid() != parent or not _alive(driver_pid):
+                os._exit(3)
+
+    threading.Thread(target=watch, name="automl-driver-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
