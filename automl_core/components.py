@@ -380,6 +380,65 @@ class Executor:
         _check_name("executor", self.name)
 
 
+@dataclass(frozen=True)
+class Explainer:
+    """Explains one fitted pipeline of the final model, row by row, as additive contributions.
+
+    ``level`` says what the explainer receives: ``"model"``, the pipeline's last step (the
+    estimator) with rows and background as that step sees them (the derived columns: one-hot
+    levels, text components...), which the engine maps back to the input columns; or
+    ``"pipeline"``, the whole fitted pipeline with rows and background of the input columns.
+    ``applies(model, context)`` says whether it can explain this one (cheaply, without
+    explaining). ``explain(model, rows, context)`` returns ``(values, base)``: ``values`` of
+    shape ``(n_rows, n_outputs, n_columns)`` over the columns of ``rows``, ``base`` of shape
+    ``(n_outputs,)``, such that ``values.sum(axis=2) + base`` is the model's output on each
+    row: the probability of each class, in class-index order (``n_outputs`` classes), or the
+    regression value (``n_outputs`` is 1). ``context`` holds ``task``, ``n_classes``,
+    ``output`` (a function of a frame at this level giving the model's output exactly as the
+    engine computes it), ``background`` (training rows at this level) and ``seed``. Among the
+    explainers that apply to a member, the one of highest ``priority`` (then the first name)
+    explains it.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    explain: Callable[[Any, Any, Mapping[str, Any]], tuple[Any, Any]]
+    applies: Callable[[Any, Mapping[str, Any]], bool] = lambda model, context: True
+    level: str = "pipeline"
+    tasks: tuple[str, ...] = TASKS
+    priority: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("explainer", self.name)
+        _check_tasks("explainer", self.name, self.tasks)
+        object.__setattr__(self, "tasks", tuple(self.tasks))
+        if self.level not in ("model", "pipeline"):
+            raise ValueError(f"explainer {self.name!r}: level must be 'model' or 'pipeline', got {self.level!r}")
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Renders an evaluation report (see :meth:`automl_core.AutoML.report`) as one HTML page.
+
+    ``render(report)`` receives the :class:`automl_core.EvaluationReport` (metrics with
+    confidence intervals, true and predicted values, feature importance, leaderboard, search
+    history, ensemble members, notes) and returns a complete, self-contained HTML document
+    (no file or network fetch needed to show it). A reporter is chosen by name, else the
+    first by descending ``priority``, then name.
+
+    .. versionadded:: 0.2
+    """
+
+    name: str
+    render: Callable[[Any], str]
+    priority: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_name("reporter", self.name)
+
 #: The component kinds, their record type and the hook that contributes them.
 KINDS: dict[str, tuple[type, str]] = {
     "model_family": (ModelFamily, "register_model_families"),
@@ -390,6 +449,8 @@ KINDS: dict[str, tuple[type, str]] = {
     "loader": (Loader, "register_loaders"),
     "executor": (Executor, "register_executors"),
     "portfolio": (Portfolio, "register_portfolios"),
+    "explainer": (Explainer, "register_explainers"),
+    "reporter": (Reporter, "register_reporters"),
 }
 
 __all__ = [
@@ -408,4 +469,6 @@ __all__ = [
     "Executor",
     "ExecutorContext",
     "Portfolio",
+    "Explainer",
+    "Reporter",
 ]

@@ -16,6 +16,8 @@ from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, 
 from .model import labels_of, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
+from ._progress import FitLog, resolve_verbose
+from ._quiet import quiet_optuna
 
 #: Share of the time budget kept back from search and refit for the steps after them.
 FINISH_MARGIN = 0.02
@@ -57,6 +59,10 @@ class AutoML(BaseEstimator):
         when no pipeline is fast enough the fastest is kept, with a :class:`PredictTimeWarning`.
     :param warm_start: configurations (``PipelineConfig.to_dict()``, e.g. an earlier model's
         ``top_configs_``) to try first, before the default portfolio.
+    :param verbose: what ``fit`` shows on stderr: 0 nothing, 1 a live progress line (elapsed
+        of the budget, trials, best score and family), 2 one line per trial; ``None`` is 1 in a
+        terminal or a notebook and 0 elsewhere. The same messages go to the ``automl_core``
+        logger whatever the level.
     :param n_workers: trials run at once, each in a worker process (None: the cores this
         process may use over ``n_jobs``, never more threads than cores). With 1, trials run one
         at a time in this process when ``fit`` is called from the main thread, else in one
@@ -93,7 +99,8 @@ class AutoML(BaseEstimator):
                  predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
                  executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
                  search_rows: int | None = None, max_memory: int | str | None = None,
-                 weight_column: str | None = None, group_column: str | None = None, time_column: str | None = None):
+                 weight_column: str | None = None, group_column: str | None = None, time_column: str | None = None,
+                 verbose: int | None = None):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -115,6 +122,7 @@ class AutoML(BaseEstimator):
         self.warm_start = warm_start
         self.exclude = exclude
         self.predict_time_limit = predict_time_limit
+        self.verbose = verbose
         self.n_workers = n_workers
         self.executor = executor
         self.executor_options = executor_options
@@ -139,12 +147,15 @@ class AutoML(BaseEstimator):
         the models, the metric and the ensemble selection; ``groups`` (one label per row) keeps
         each group on one side of every validation split. Both are read by position.
         """
-        settings = FitSettings.from_params(self.get_params(deep=False))
+        params = self.get_params(deep=False)
+        progress = FitLog(resolve_verbose(params.pop("verbose")))
+        settings = FitSettings.from_params(params)
         started = time.monotonic()
         # search and refit end a little early: what follows them (ensemble bookkeeping, the
         # reference sample, observers) must fit in the budget too
         deadline = Deadline(settings.time_budget * (1 - FINISH_MARGIN), start=started)
         pm = self._plugin_manager(refresh=True)
+        pm.add_explicit([progress], set())
         registry = Registry.from_manager(pm)
         if settings.exclude:
             registry = registry.without(settings.exclude)
@@ -156,7 +167,8 @@ class AutoML(BaseEstimator):
             prepared = prepare(registry, training, settings)
             pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
                       settings=prepared.summary(settings))
-            outcome = search_and_refit(pm, prepared, settings, deadline, workers, resume)
+            with quiet_optuna():
+                outcome = search_and_refit(pm, prepared, settings, deadline, workers, resume)
             learned = fitted_attributes(training, prepared, outcome, settings)
         except Exception as exc:
             pm.notify("on_fit_error", estimator=self, error=exc)
@@ -290,6 +302,58 @@ class AutoML(BaseEstimator):
         if unknown:
             raise DataError(f"labels {unknown} were not among the classes seen at fit {list(self.classes_)}")
         return y.map(index).to_numpy(dtype="int64")
+
+    # ------------------------------------------------------------------ understanding
+    def feature_importance(self, X: Any, y: Any = None, *, target: str | None = None, metric: str | None = None,
+                           n_repeats: int = 5, max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
+        """Permutation importance of each input column on labelled data, most important first.
+
+        Each column's values are shuffled among the rows ``n_repeats`` times; its
+        ``importance`` is the mean drop of ``metric`` (the search metric by default, in its own
+        units, positive when the column helps), with its ``std``, each repeat's drop, the
+        ``metric`` and its ``baseline`` score. ``max_rows`` measures on a random sample.
+        """
+        from .explain import feature_importance, labelled
+
+        check_is_fitted(self, "model_")
+        data = labelled(self, X, y, target, "the importance data")
+        return feature_importance(self, data, metric=metric, n_repeats=n_repeats, max_rows=max_rows, seed=seed)
+
+    def explain(self, X: Any, *, explainer: str | None = None, background_rows: int = 100, seed: int = 0):
+        """Per-row contributions of each input column to the model's output, from an explainer plugin.
+
+        Returns :class:`~automl_core.Contributions`: ``values`` ``(rows, outputs, columns)``
+        and ``base`` such that ``values.sum(axis=2) + base`` is ``predict_proba(X)`` (or
+        ``predict(X)`` for regression) within 1e-6. Each member of the ensemble is explained
+        by the highest-priority explainer that applies to it (or ``explainer``, by name),
+        against ``background_rows`` of the training sample kept at fit.
+        """
+        from .explain import explain
+
+        check_is_fitted(self, "model_")
+        features = self._features(X)
+        registry = Registry.from_manager(self._plugin_manager(), kinds=["explainer"])
+        return explain(self, features, registry, explainer, background_rows, seed)
+
+    def report(self, X: Any, y: Any = None, *, target: str | None = None, reporter: str | None = None,
+               importance: bool = True, bootstrap: int = 200, seed: int = 0):
+        """An evaluation report on labelled data: :class:`~automl_core.EvaluationReport`.
+
+        Metrics with ``bootstrap`` resamples' confidence intervals, the predictions (ROC,
+        precision-recall, confusion and calibration, or residuals, as the reporter draws
+        them), permutation importance, the leaderboard and search history, the ensemble.
+        ``save_html(path)`` writes it as one self-contained page drawn by a reporter plugin.
+        """
+        from .explain import labelled
+        from .report import build_report, choose_reporter
+
+        check_is_fitted(self, "model_")
+        data = labelled(self, X, y, target, "the report data")
+        content = build_report(self, data, importance, bootstrap, seed)
+        chosen = choose_reporter(Registry.from_manager(self._plugin_manager(), kinds=["reporter"]), reporter)
+        if chosen is not None:
+            content.reporter, content.render = chosen.name, chosen.render
+        return content
 
     # ------------------------------------------------------------------ life after fit
     def save(self, path, *, overwrite: bool = False, data: pd.DataFrame | None = None, key: str | bytes | None = None):

@@ -141,6 +141,36 @@ def register_portfolios(register: Callable[[Any], None]) -> None:  # pragma: no 
     """
 
 
+@hookspec
+def register_explainers(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute explainers: per-row contributions of the columns to a fitted pipeline's output.
+
+    :param register: call ``register(explainer)`` once per :class:`automl_core.Explainer`.
+        ``AutoML.explain`` asks, for each member of the final ensemble, the explainers that
+        apply to it (highest ``priority`` first); the engine checks that each member's
+        contributions add up to its output, maps derived columns back to the input columns
+        and combines the members by their ensemble weights.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def register_reporters(register: Callable[[Any], None]) -> None:  # pragma: no cover - spec
+    """Contribute reporters, which draw an evaluation report as one self-contained HTML page.
+
+    :param register: call ``register(reporter)`` once per :class:`automl_core.Reporter`.
+        ``AutoML.report`` computes the report's content (metrics with confidence intervals,
+        predictions, importance, search history); a reporter only draws it.
+
+    The result is ignored.
+
+    .. versionadded:: 0.2
+    """
+
+
 # --------------------------------------------------------------------------- answer once
 @hookspec(firstresult=True)
 def load_data(source: Any, options: Mapping[str, Any]) -> Any:  # pragma: no cover - spec

@@ -229,13 +229,15 @@ def evaluate(
     model: ModelPath,
     data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
+    html: Annotated[Optional[Path], typer.Option(
+        help="Also write an evaluation report (plots, intervals, importance) as one HTML page here.")] = None,
     trust: Trust = None,
     load_option: LoadOption = None,
     verbose: Verbose = False,
 ) -> None:
     """Score the model on labelled DATA with every metric installed for its task.
 
-    Example: [bold]automl evaluate titanic-model holdout.csv[/]
+    Example: [bold]automl evaluate titanic-model holdout.csv --html report.html[/]
     """
     from ..data import load_data
     from ._predict import metrics_rows
@@ -252,6 +254,34 @@ def evaluate(
         for row in metrics_rows(fitted.evaluate(frame, target=name)):
             table.add_row(*row)
         console.print(table)
+        if html is not None:
+            from ._explain import write_report
+
+            write_report(fitted, frame, name, html, console)
+
+
+@app.command()
+def explain(
+    model: ModelPath,
+    data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
+    target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Shuffles of each column.")] = 5,
+    max_rows: Annotated[Optional[int], typer.Option(min=10, help="Measure on a random sample of this many rows.")] = None,
+    top: Annotated[int, typer.Option(min=1, help="Columns shown.")] = 20,
+    trust: Trust = None,
+    load_option: LoadOption = None,
+    verbose: Verbose = False,
+) -> None:
+    """Which input columns matter: permutation importance of the model on labelled DATA.
+
+    Example: [bold]automl explain titanic-model holdout.csv --repeats 10[/]
+    """
+    from ._explain import importance_table, labelled_frame
+
+    with reported(verbose):
+        fitted = _load(model, trust)
+        frame, name = labelled_frame(fitted, data, target, _load_options(load_option))
+        console.print(importance_table(fitted, frame, name, repeats, max_rows, top))
 
 
 @app.command()

@@ -63,6 +63,7 @@ class AutoMLConfig(BaseModel):
     reference_rows: int = Field(1000, ge=1)
     warm_start: Optional[list[dict[str, Any]]] = None
     predict_time_limit: Optional[float] = Field(None, gt=0, description="most predict seconds per row of the final model")
+    verbose: Optional[int] = Field(None, ge=0, le=2, description="what a fit in Python shows: 0, 1 or 2 (automl fit has its own display)")
     n_workers: Optional[int] = Field(None, ge=1, description="trials at once (default: one per core)")
     executor: Optional[str] = Field(None, description="where trials run: local (default), dask...")
     executor_options: Optional[dict[str, Any]] = Field(None, description="options of the executor (address: for dask)")

@@ -113,6 +113,7 @@ def run_fit(config: AutoMLConfig, console: Console, overwrite: bool, resume: boo
     progress = FitProgress(console)
     params = config.estimator_params()
     params["plugins"] = [*(params["plugins"] or []), progress]
+    params["verbose"] = 0  # the command line draws its own display
     model = AutoML(**params)
     try:
         model.fit(loaded, target=config.target, resume=resume)

@@ -29,8 +29,6 @@ from ._storage import Durable, finished_trials, open_study, save_spent, save_tri
 from ._trial import (SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, short_error,
                      trial_cost)
 
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
 #: Fitted fold models are kept for this many of the best trials.

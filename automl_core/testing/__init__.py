@@ -14,7 +14,8 @@ engine will, on small synthetic data, and raise :class:`ConformanceError` (an
 ``check_plugin`` builds a hermetic registry from your plugin alone and runs the matching check
 on every component it registers. The per-kind checks (``check_model_family``,
 ``check_preprocessor``, ``check_feature_builder``, ``check_evaluator``, ``check_loader``,
-``check_monitor``, ``check_executor``) can also be called directly, for instance to check a component on data of
+``check_monitor``, ``check_executor``, ``check_explainer``, ``check_reporter``) can also be called
+directly, for instance to check a component on data of
 your own. Fits are kept tiny (a few hundred rows, one thread) so a check runs in seconds.
 
 This package imports optuna and scikit-learn inside the checks only, so importing it is cheap.
@@ -29,6 +30,7 @@ from ..errors import TrialTimeout
 from ._common import ConformanceError
 from ._data import make_dataset, monitor_inputs
 from ._evaluators import check_evaluator
+from ._explainers import check_explainer, check_reporter
 from ._executors import check_executor
 from ._loaders import check_loader
 from ._models import check_model_family
@@ -39,6 +41,7 @@ from ._transforms import check_feature_builder, check_preprocessor
 __all__ = [
     "ConformanceError",
     "check_evaluator",
+    "check_explainer",
     "check_executor",
     "check_feature_builder",
     "check_loader",
@@ -47,6 +50,7 @@ __all__ = [
     "check_plugin",
     "check_portfolio",
     "check_preprocessor",
+    "check_reporter",
     "TrialTimeout",
     "load_with",
     "make_dataset",
@@ -128,6 +132,8 @@ def check_plugin(
         "evaluator": lambda c: check_evaluator(c, seed=seed),
         "monitor": lambda c: check_monitor(c, *monitor_inputs(seed)),
         "loader": lambda c: check_loader(c, sources[c.name]),
+        "explainer": lambda c: check_explainer(c, seed=seed),
+        "reporter": lambda c: check_reporter(c, seed=seed),
         "executor": lambda c: check_executor(c, (executor_options or {}).get(c.name)),
         "portfolio": check_portfolio,
     }
