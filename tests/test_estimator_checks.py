@@ -23,6 +23,9 @@ from automl_core.plugin import Registry, build_plugin_manager
 EXPECTED_FAILED_CHECKS = {
     "check_fit_idempotent": "under a wall-clock budget two fits may run different numbers of trials "
                             "(a trial cut by its time limit, a machine busier the second time)",
+    "check_sample_weight_equivalence_on_dense_data": "a weight of 2 is not a repeated row to a search: the "
+                                                     "repeated row can fall on both sides of a validation split, "
+                                                     "so the splits, the scores and the model chosen differ",
 }
 #: Checks scikit-learn skips for this estimator, and why.
 SKIPPED_CHECKS = {
@@ -51,7 +54,7 @@ def test_check_estimator_passes_every_check_but_those_expected_to_fail():
               if r["status"] == "failed"]
     assert not failed, "\n".join(failed)
     assert set(by_status.get("skipped", [])) <= set(SKIPPED_CHECKS), by_status.get("skipped")
-    assert len(by_status["passed"]) >= 36, by_status
+    assert len(by_status["passed"]) >= 42, by_status
     assert "check_estimators_pickle" in by_status["passed"]
 
 

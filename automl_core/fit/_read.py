@@ -25,7 +25,9 @@ def read_training_input(pm: PluginManager, X: Any, y: Any, target: str | None, l
         raise TypeError(f"{', '.join(misplaced)} is a parameter of AutoML(...), not of fit: "
                         f"AutoML({misplaced[0]}={load_options[misplaced[0]]!r}).fit(...)")
     numeric_text: Mapping[str, int] = {}
-    if not isinstance(X, (pd.DataFrame, np.ndarray, list, tuple, Mapping, LoadedData)) or load_options:
+    in_memory = isinstance(X, (pd.DataFrame, pd.Series, np.ndarray, list, tuple, Mapping, LoadedData)) \
+        or hasattr(X, "__array__")  # array-likes: numpy reads them (a path or a URL has no __array__)
+    if not in_memory or load_options:
         X = load_with_manager(pm, X, load_options)
     if isinstance(X, LoadedData):
         X, numeric_text = X.frame, X.numeric_text
