@@ -9,7 +9,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .data import RowRoles, fitted_frame, read_numeric_text, split_target, validate, warn_missing
+from .data import (RowRoles, beyond_float32, fitted_frame, read_numeric_text, refuse_repeated_columns, split_target,
+                   validate, warn_missing)
 from .errors import DataError
 from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
                   threads)
@@ -226,6 +227,8 @@ class AutoML(BaseEstimator):
         if isinstance(X, pd.Series) and set(self.feature_names_in_) <= set(map(str, X.index)):
             X = pd.DataFrame([X.to_dict()], index=None if X.name is None else [X.name])  # one row: df.iloc[i]
         frame = fitted_frame(X, self)
+        if not frame.columns.is_unique:
+            refuse_repeated_columns(frame, self.schema_.columns, "the input")
         frame = read_numeric_text(frame, getattr(self, "numeric_text_", {}), "the input")
         warn_missing(validate(self.schema_, frame, "the input", strict_missing=self.strict_missing))
         kept = list(self.schema_.columns)
@@ -240,7 +243,16 @@ class AutoML(BaseEstimator):
             if len(features) == 0:  # no rows: some transformers (scikit-learn's imputers) refuse them
                 return features, np.empty((0,) if self.task_ == "regression" else (0, len(self.classes_)))
             with thread_limit(self._threads()):
-                return features, self.model_.output(features)
+                try:
+                    return features, self.model_.output(features)
+                except (ValueError, OverflowError, FloatingPointError) as exc:
+                    found = beyond_float32(features)
+                    if found is None:
+                        raise
+                    column, row, value = found
+                    raise DataError(f"column {column!r} holds {value!r} at row {row!r}, beyond 3.4e38, the largest "
+                                    f"number the model's float32 computations take: send a smaller number or a "
+                                    f"missing value") from exc
         except Exception as exc:
             pm.notify("on_predict_error", estimator=self, error=exc)
             raise

@@ -2,9 +2,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 
-from automl_core import AutoML, DataError, SchemaError, UnknownComponentError
+from automl_core import AutoML, DataError, FitError, ModelFamily, SchemaError, UnknownComponentError, hookimpl
 
 
 
@@ -140,3 +141,88 @@ def test_unseen_category_is_missing_by_default_or_an_error_by_policy(penguins):
     strict = fit(frame, target=target, settings={"unseen": "error"})
     with pytest.raises(SchemaError, match="island.*Atlantis"):
         strict.predict(new)
+
+
+# --------------------------------------------------------------------------- vague errors made clear (#20)
+def test_features_that_are_all_constant_are_named(penguins):
+    frame, target = penguins
+    constant = pd.DataFrame({"island": "Biscoe", "year": 2008, target: frame[target]})
+    with pytest.raises(DataError, match=r"nothing to learn.*'island': constant.*'year': constant"):
+        fit(constant, target=target)
+
+
+@pytest.mark.parametrize("value", [0, -2, 1.5, True])
+def test_max_trials_below_one_is_a_setting_error(penguins, value):
+    frame, target = penguins
+    with pytest.raises(ValueError, match=rf"max_trials must be .*got {value!r}"):
+        fit(frame, target=target, settings={"max_trials": value})
+
+
+def test_a_text_column_typed_numeric_is_named_with_its_values(penguins):
+    frame, target = penguins
+    with pytest.raises(DataError, match=r"column_types says 'sex' is numeric.*'(MALE|FEMALE)'"):
+        fit(frame, target=target, settings={"column_types": {"sex": "numeric"}})
+
+
+def test_an_empty_directory_as_data_says_it_is_one(tmp_path):
+    with pytest.raises(DataError, match=r"loader 'glob'.*directory .* holds no CSV or Parquet file \(it is empty\)"):
+        AutoML(time_budget=5).fit(tmp_path, target="y")
+
+
+class NaNClassifier(ClassifierMixin, BaseEstimator):
+    """A model whose plugin is broken: it answers NaN."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), np.nan)
+
+    def predict(self, X):
+        return self.classes_[np.zeros(len(X), dtype=int)]
+
+
+class NaNPlugin:
+    PLUGIN_NAME = "nan-models"
+
+    @hookimpl
+    def register_model_families(self, register):
+        register(ModelFamily("nan_model", ("binary", "multiclass"), build=lambda p, c: NaNClassifier(),
+                             suggest=lambda t, c: {}, defaults=({},), cost=0.01))
+
+
+@pytest.mark.slow
+def test_a_model_that_answers_nan_is_blamed_not_the_input(penguins):
+    frame, target = penguins
+    with pytest.raises(FitError, match=r"NaNClassifier.*NaN or infinity.*not of the data"):
+        AutoML(time_budget=10, max_trials=1, families=["nan_model"], plugins=[NaNPlugin()],
+               n_workers=1).fit(frame, target=target)
+
+
+@pytest.fixture(scope="module")
+def forest(penguins):
+    frame, target = penguins
+    return AutoML(time_budget=10, max_trials=1, families=["random_forest"], n_workers=1,
+                  seed=0).fit(frame, target=target)
+
+
+@pytest.mark.slow
+def test_a_number_beyond_float32_at_predict_names_its_column(forest, penguins):
+    frame, target = penguins
+    rows = frame.drop(columns=target).head(3).copy()
+    rows.loc[rows.index[1], "bill_length_mm"] = 1e308
+    with pytest.raises(DataError, match=rf"column 'bill_length_mm' holds 1e\+308 at row {rows.index[1]}"):
+        forest.predict(rows)
+
+
+@pytest.mark.slow
+def test_a_column_given_twice_at_predict_is_named(forest, penguins):
+    frame, target = penguins
+    rows = frame.drop(columns=target).head(3)
+    twice = pd.concat([rows, rows[["flipper_length_mm"]]], axis=1)
+    with pytest.raises(DataError, match=r"\['flipper_length_mm'\] more than once"):
+        forest.predict(twice)
+    extra = pd.concat([rows, pd.DataFrame({"note": ["a"] * 3, "note ": ["b"] * 3}, index=rows.index)
+                       .set_axis(["note", "note"], axis=1)], axis=1)
+    assert len(forest.predict(extra)) == 3  # a repeated column the model does not read is ignored

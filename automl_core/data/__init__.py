@@ -8,7 +8,10 @@ from ._columns import KINDS as COLUMN_KINDS
 from ._columns import ColumnPlan, holds_numbers, infer_kind, plan_columns
 from ._input import (
     TrainingData,
+    FLOAT32_MAX,
+    beyond_float32,
     check_columns,
+    refuse_repeated_columns,
     fingerprint,
     fitted_frame,
     split_target,
@@ -37,7 +40,10 @@ __all__ = [
     "TrainingData",
     "as_numbers",
     "blanks_as_missing",
+    "FLOAT32_MAX",
+    "beyond_float32",
     "check_columns",
+    "refuse_repeated_columns",
     "check_target",
     "convert_numeric_text",
     "describe_source",

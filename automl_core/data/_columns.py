@@ -107,6 +107,8 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
         if col in overrides:
             if overrides[col] == "datetime":
                 _check_dates(X[col], col)
+            elif overrides[col] == "numeric":
+                _check_numbers(X[col], col)
             kinds[col], notes[col] = overrides[col], "set by the user"
         else:
             try:
@@ -120,6 +122,18 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
                     f"argument must be a string or a number, not a {type(nested).__name__}): flatten them into "
                     "columns of their own, or drop the column") from None
     return ColumnPlan(kinds, notes)
+
+
+def _check_numbers(s: pd.Series, col: str) -> None:
+    """A column the user calls numeric must hold numbers: name the values that are not."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or holds_numbers(s):
+        return
+    values = s.dropna()
+    bad = values[pd.to_numeric(values.astype(str), errors="coerce").isna()]
+    if len(bad):
+        examples = ", ".join(repr(v) for v in bad.astype(str).unique()[:5])
+        raise DataError(f"column_types says {col!r} is numeric, but {len(bad)} of its {len(values)} values "
+                        f"are not numbers: {examples}; call it categorical, or clean the values")
 
 
 def _check_dates(s: pd.Series, col: str) -> None:

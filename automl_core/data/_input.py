@@ -101,6 +101,32 @@ def check_columns(X: pd.DataFrame, what: str) -> None:
         raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
 
 
+def refuse_repeated_columns(frame: pd.DataFrame, fitted: Any, what: str) -> None:
+    """A column the model reads, given more than once, is an error naming it (which copy to
+    read would be a guess); extra columns the model ignores may repeat."""
+    repeated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]} & {str(c) for c in fitted})
+    if repeated:
+        raise DataError(f"{what} has column(s) {repeated} more than once: drop or rename the copies (the model reads "
+                        f"each column once)")
+
+
+#: The largest float32: models that compute in float32 (trees, boosting) cannot take more.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def beyond_float32(frame: pd.DataFrame) -> tuple[str, Any, float] | None:
+    """The first (column, row label, value) of a numeric column whose magnitude a float32
+    cannot hold, or None."""
+    for name in frame.select_dtypes("number").columns:
+        values = frame[name].to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            over = np.flatnonzero(np.abs(values) > FLOAT32_MAX)
+        if len(over):
+            label = frame.index[over[0]]
+            return str(name), label.item() if isinstance(label, np.generic) else label, float(values[over[0]])
+    return None
+
+
 def split_target(frame: pd.DataFrame, y: Any, target: str | None, what: str) -> tuple[pd.DataFrame, pd.Series, str]:
     """Features and target, from ``fit(df, target=...)`` or ``fit(X, y)``. A ``y`` Series whose
     index holds the rows' labels in another order is aligned to them; any other ``y`` is read by

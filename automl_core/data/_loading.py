@@ -8,6 +8,7 @@ and the first whose ``can_load`` says yes reads it. Every failure is a
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 from typing import Any, Iterable, Mapping
@@ -136,7 +137,8 @@ def _run_loader(loader, source: Any, options: Mapping[str, Any], label: str):
         return loader.load(source, dict(options))
     except FileNotFoundError as exc:
         where = exc.filename or _missing_path(source) or label
-        raise DataError(f"file not found: {where} (loader {loader.name!r})") from exc
+        why = f"{exc.strerror}: " if exc.strerror and exc.strerror != os.strerror(errno.ENOENT) else ""
+        raise DataError(f"file not found: {why}{where} (loader {loader.name!r})") from exc
     except Exception as exc:
         raise DataError(f"loader {loader.name!r} could not read {label}: {type(exc).__name__}: {exc}") from exc
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..components import BuildContext
 from ..data import ColumnPlan, TrainingData, check_target, encode_target, infer_schema, plan_columns
-from ..errors import UnknownComponentError
+from ..errors import DataError, UnknownComponentError
 from ..plugin import Registry
 from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits
 from ._settings import DEFAULT_METRICS, FitSettings
@@ -71,6 +71,10 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     if not builders:  # nothing can use dates or free text: drop them, saying so
         plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
     kept = _kept(plan)
+    if not kept:
+        why = "; ".join(f"{c!r}: {plan.notes.get(c) or k}" for c, k in list(plan.kinds.items())[:10])
+        raise DataError(f"no column of the training data can be a feature, so there is nothing to learn from "
+                        f"({why}{'; ...' if len(plan.kinds) > 10 else ''}); column_types can keep a column")
     schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
     sample = search_sample(y_enc, task, settings)
     X_search, y_search = (X, y_enc) if sample is None else (X.iloc[sample], y_enc[sample])

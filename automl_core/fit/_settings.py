@@ -72,9 +72,18 @@ class FitSettings:
             holdout=params["holdout"], ensemble=params["ensemble"],
             column_types={str(c): kind for c, kind in (params["column_types"] or {}).items()},
             unseen=params["unseen"], strict_missing=params["strict_missing"], threads=threads(params["n_jobs"]),
-            max_trials=params["max_trials"], reference_rows=params["reference_rows"],
+            max_trials=_max_trials(params["max_trials"]), reference_rows=params["reference_rows"],
             warm_start=tuple(params["warm_start"] or ()), exclude=_names(params["exclude"]) or (),
             predict_time_limit=limit)
+
+
+def _max_trials(max_trials: Any) -> int | None:
+    if max_trials is None:
+        return None
+    if isinstance(max_trials, bool) or not isinstance(max_trials, (int, np.integer)) or max_trials < 1:
+        raise ValueError(f"max_trials must be a whole number of trials, 1 or more (or None for as many as the "
+                         f"time budget allows), got {max_trials!r}")
+    return int(max_trials)
 
 
 def _column(key: str, name: Any) -> str | None:

@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 
 from ..components import Evaluator
+from ..errors import PluginError
 
 
 def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:
-    """Class probabilities ``(n, k)`` in class-index order, or regression values ``(n,)``."""
+    """Class probabilities ``(n, k)`` in class-index order, or regression values ``(n,)``.
+    A model that answers NaN or infinity is a :class:`~automl_core.PluginError` naming it: the
+    input passed validation, so the fault is the model's."""
     if task == "regression":
-        return np.asarray(model.predict(X), dtype="float64")
-    raw = np.asarray(model.predict_proba(X))
+        return _finite(np.asarray(model.predict(X), dtype="float64"), model)
+    raw = _finite(np.asarray(model.predict_proba(X)), model)
     proba = raw.astype("float64", copy=False)  # float64 output passes as it is, uncopied
     if raw.dtype != proba.dtype:
         # float32 probabilities (XGBoost's) sum to 1 only within 1e-7, beyond what scikit-learn's
@@ -25,6 +28,17 @@ def model_output(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarra
     full = np.zeros((proba.shape[0], n_classes))
     full[:, seen] = proba  # a fold that missed a rare class predicts it with probability 0
     return full
+
+
+def _finite(output: np.ndarray, model) -> np.ndarray:
+    if output.dtype.kind == "f" and not np.isfinite(output).all():
+        rows = int((~np.isfinite(output)).reshape(len(output), -1).any(axis=1).sum())
+        steps = getattr(model, "steps", None)  # a pipeline: its model is the last step
+        kind = type(steps[-1][1] if steps else model)
+        raise PluginError(f"the model {kind.__qualname__} (module {kind.__module__}, from the plugin that gave its "
+                          f"family) answered NaN or infinity for {rows} of {len(output)} row(s) that passed the "
+                          f"input checks: a defect of the model, not of the data")
+    return output
 
 
 def labels_of(output: np.ndarray, threshold: float | None = None) -> np.ndarray:

@@ -165,7 +165,12 @@ def can_glob(source: Any, options: Mapping[str, Any]) -> bool:
 def glob_files(path: Path) -> list[Path]:
     """The data files of a directory, or every file a pattern matches (each must be CSV or Parquet)."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and format_of(p)[0] in ("csv", "parquet"))
+        present = sorted(p for p in path.iterdir() if p.is_file())
+        files = [p for p in present if format_of(p)[0] in ("csv", "parquet")]
+        if not files:
+            others = ", ".join(p.name for p in present[:5]) + (", ..." if len(present) > 5 else "")
+            raise ValueError(f"the directory {path} holds no CSV or Parquet file"
+                             + (f" (it holds {len(present)} other file(s): {others})" if present else " (it is empty)"))
     else:
         files = sorted(Path(p) for p in globlib.glob(str(path), recursive=True) if os.path.isfile(p))
         for file in files:
