@@ -38,6 +38,7 @@ from .components import (
 from .errors import (
     AutoMLError,
     BudgetError,
+    BudgetWarning,
     DataError,
     DuplicateComponentError,
     FitError,
@@ -86,6 +87,7 @@ __all__ = [
     "AutoML",
     "AutoMLError",
     "BudgetError",
+    "BudgetWarning",
     "BuildContext",
     "Contributions",
     "DRIFT",

@@ -56,6 +56,16 @@ class PredictTimeWarning(RuntimeWarning):
     fastest is kept."""
 
 
+class BudgetWarning(UserWarning):
+    """The time budget forced a compromise, which the message names: no trial finished in
+    time, so the model is one last trial run past the budget (the cheapest family's
+    defaults); or a feature builder's check took too long on this data and was left out. A
+    larger ``time_budget`` avoids it.
+
+    .. versionadded:: 0.2
+    """
+
+
 class MissingValueWarning(UserWarning):
     """Missing values at predict in columns that had none at fit: they are imputed, as the
     pipelines impute any missing value (``AutoML(strict_missing=True)`` refuses them instead).

@@ -93,6 +93,20 @@ def infer_kind(s: pd.Series) -> tuple[str, str]:
     return _kind_of_strings(s)
 
 
+def _plain_numbers(X: pd.DataFrame, overrides: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The kind of every column of a plain numeric or boolean dtype not in ``overrides``, decided
+    for all of them at once (a frame of 10,000 such columns took seconds column by column)."""
+    names = [c for c, dtype in X.dtypes.items() if c not in overrides and getattr(dtype, "kind", "") in ("f", "i", "u", "b")
+             and not isinstance(dtype, pd.CategoricalDtype)]
+    if not names or not X.columns.is_unique:
+        return {}
+    block = X[names]
+    missing = block.isna().all().to_numpy()
+    distinct = block.nunique(dropna=False).to_numpy()
+    return {c: ("drop", "entirely missing, dropped") if gone else ("drop", "constant, dropped") if n <= 1
+            else ("numeric", "") for c, gone, n in zip(names, missing, distinct)}
+
+
 def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> ColumnPlan:
     """Decide every column's kind; ``overrides`` (column to kind) win over inference."""
     overrides = dict(overrides or {})
@@ -103,8 +117,11 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
     if bad:
         raise DataError(f"column_types gives unknown type(s) {bad}; types are {KINDS}")
     kinds, notes = {}, {}
+    numbers = _plain_numbers(X, overrides)
     for col in X.columns:
-        if col in overrides:
+        if col in numbers:
+            kinds[col], notes[col] = numbers[col]
+        elif col in overrides:
             if overrides[col] == "datetime":
                 _check_dates(X[col], col)
             elif overrides[col] == "numeric":

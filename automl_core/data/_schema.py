@@ -102,10 +102,12 @@ def infer_schema(
     missing value in a column complete at fit is refused or imputed.
     """
     columns = {}
+    kept = [c for c, kind in plan.kinds.items() if kind not in ("drop", "identifier")]
+    has_missing = X[kept].isna().any().to_dict() if X.columns.is_unique else {}
     for col, kind in plan.kinds.items():
         if kind in ("drop", "identifier"):
             continue
-        nullable = bool(X[col].isna().any())
+        nullable = bool(has_missing[col] if col in has_missing else X[col].isna().any())
         checks = []
         if kind == "numeric":
             was_boolean = pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"

@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..components import BuildContext
 from ..data import ColumnPlan, TrainingData, check_target, encode_target, infer_schema, plan_columns
-from ..errors import DataError, UnknownComponentError
+from ..errors import BudgetWarning, DataError, TrialTimeout, UnknownComponentError
 from ..plugin import Registry
-from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits
+from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits, time_limit
 from ._settings import DEFAULT_METRICS, FitSettings
 from ._validation import check_rows, describe_validation, weighted_families
 
@@ -67,7 +69,7 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     evaluator = registry.get("evaluator", metric, task)
     check_rows(training.rows, evaluator, settings.validation)
     plan, numeric_text = _plan(X, training.numeric_text, settings)
-    builders = [b for b in registry.all("feature_builder", task) if b.applies(X[_kept(plan)])]
+    builders = _applying(registry.all("feature_builder", task), X[_kept(plan)], settings.time_budget)
     if not builders:  # nothing can use dates or free text: drop them, saying so
         plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
     kept = _kept(plan)
@@ -91,6 +93,29 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
                     component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
                     refit=(X[kept], y_enc), sample=sample, refit_weight=training.rows.sample_weight,
                     validation=describe_validation(splits, rows, settings.holdout, left_out))
+
+
+#: A feature builder's ``applies`` may take this long (seconds, or share of the budget, whichever
+#: is more) on the training data before it is left out: it runs before the search, on the budget.
+APPLIES_SECONDS = 0.5
+APPLIES_SHARE = 0.05
+
+
+def _applying(builders: list, X: pd.DataFrame, budget: float) -> list:
+    """The builders whose ``applies`` says yes on ``X``; one that takes longer than its limit
+    (where the engine can interrupt it: fit called from the main thread) is left out, with a
+    :class:`~automl_core.BudgetWarning` naming it."""
+    limit = max(APPLIES_SECONDS, APPLIES_SHARE * budget)
+    chosen = []
+    for builder in builders:
+        try:
+            with time_limit(limit):
+                if builder.applies(X):
+                    chosen.append(builder)
+        except TrialTimeout:
+            warnings.warn(BudgetWarning(f"feature builder {builder.name!r} took over {limit:.1f} s deciding whether "
+                                        f"it applies to the training data: left out of this fit"), stacklevel=4)
+    return chosen
 
 
 def _families(registry: Registry, settings: FitSettings, task: str) -> list:

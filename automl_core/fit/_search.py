@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..components import ExecutorContext
 from ..data import fingerprint
-from ..errors import AutoMLError, PluginError
+from ..errors import AutoMLError, BudgetError, BudgetWarning, PluginError
 from ..plugin import PluginManager, Registry
 from ..search import (
     Deadline,
@@ -135,6 +135,7 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
                      workers: Workers | None = None, resume: bool = False) -> SearchOutcome:
     """Run the search within ``deadline`` (keeping back the refit's share), choose the ensemble
     and refit its members on all rows."""
+    prepared_seconds = deadline.elapsed()  # reading the data and preparing the search
     data, space = prepared.data, prepared.space
     greater = data.metric.greater_is_better
     reserve = make_reserve(data.splits, len(prepared.refit[1]), settings.ensemble, greater, deadline.seconds)
@@ -152,9 +153,19 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
     finally:
         if workers is not None:
             workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
+    if search.rescued is not None:
+        r = search.rescued
+        warnings.warn(BudgetWarning(
+            f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
+            f"{prepared_seconds:.1f} s of it): the model is trial {r.number}, {r.config.family} with its defaults, "
+            f"fitted {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"), stacklevel=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
+        try:
+            weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
+        except BudgetError as exc:
+            raise BudgetError(f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
+                              f"{settings.time_budget:g} s budget)") from None
         model, best_pipeline, how = refit_final(results, search.best, space, data, weights, deadline,
                                                 prepared.refit_context, fold_models=settings.predict_time_limit is None,
                                                 rows=prepared.refit, sample_weight=prepared.refit_weight)

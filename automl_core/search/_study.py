@@ -45,6 +45,11 @@ OVERDUE_GRACE_SECONDS = 1.0
 OVERDUE_GRACE_SHARE = 0.1
 #: The longest the engine waits for a trial before looking at the running ones' limits again.
 WAIT_SECONDS = 0.25
+#: When the budget is spent and no trial finished in time, one last trial of the cheapest
+#: family's defaults gets this long (seconds, or share of the budget, whichever is more; plus
+#: its grace): a fit ends with a model within about 1.05 times the budget plus a second.
+RESCUE_SECONDS = 1.0
+RESCUE_SHARE = 0.05
 
 
 class CostModel:
@@ -82,6 +87,7 @@ class Search:
         self.best: TrialResult | None = None
         self.running: dict[int, tuple[Any, TrialSpec, float]] = {}  # number: optuna trial, spec, start
         self.durable, self.spent_before = durable, 0.0
+        self.rescued: TrialResult | None = None  # the last-chance trial that gave the model, if one did
         direction: Literal["maximize", "minimize"] = "maximize" if data.metric.greater_is_better else "minimize"
         sampler = _sampler(seed, parallel=pool is not None and pool.capacity > 1)
         if durable is None:  # trials prune themselves (PruneRule, where they run): no optuna pruner
@@ -105,9 +111,45 @@ class Search:
             while pool.ready() > 0 and not self._finished(skips):
                 skips = self._propose(pool, skips)
             if not self.running and self._finished(skips):
+                if self._needs_rescue():
+                    self._rescue(pool)
                 return self.results
             self._collect(pool, timeout=self._wait_seconds())
             self._stop_overdue(pool)
+
+    def _needs_rescue(self) -> bool:
+        """No model, and time (not errors, not ``max_trials``) is why: trials timed out or were
+        skipped for lack of time, or none could start."""
+        if self.best is not None or (self.max_trials is not None and len(self.results) >= self.max_trials):
+            return False
+        return not self.results or any(r.state in ("timeout", "skipped") for r in self.results)
+
+    def _rescue(self, pool: Any) -> None:
+        """One last trial, past the search's deadline: the cheapest family's first defaults,
+        with :data:`RESCUE_SECONDS` (a model late beats no model). Its fold models stand in
+        for a refit there is no time for."""
+        defaults = self.space.default_portfolio()
+        if not defaults:
+            return
+        self.study.enqueue_trial(defaults[0])
+        trial = self.study.ask()
+        config = self.space.sample(trial)
+        window = max(RESCUE_SECONDS, RESCUE_SHARE * self.deadline.seconds)
+        spec = TrialSpec(trial.number, config, window, PruneRule(self.data.metric.greater_is_better, ()))
+        self.before_trial(number=trial.number, config=config.to_dict())
+        started = time.monotonic()
+        pool.submit(spec)
+        self.running[trial.number] = (trial, spec, started)
+        end = started + window + overdue_grace(window)
+        while self.running and time.monotonic() < end:
+            self._collect(pool, timeout=max(0.0, min(WAIT_SECONDS, end - time.monotonic())))
+        if self.running:
+            pool.cancel(trial.number)
+            self.running.pop(trial.number)
+            self._tell(trial, TrialResult(trial.number, config, "timeout", fit_seconds=time.monotonic() - started,
+                                          error=f"the last-chance trial ran over its {window:.2f} s limit"))
+        if self.best is not None and self.best.number == trial.number:
+            self.rescued = self.best
 
     def _collect(self, pool: Any, timeout: float) -> None:
         for result in pool.wait(timeout=timeout):
