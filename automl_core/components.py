@@ -380,6 +380,12 @@ class Executor:
         _check_name("executor", self.name)
 
 
+def always(*args: Any) -> bool:
+    """True: the default ``applies`` of an :class:`Explainer` (a module-level function, so that
+    records that keep it pickle, as every component sent to a worker process must)."""
+    return True
+
+
 @dataclass(frozen=True)
 class Explainer:
     """Explains one fitted pipeline of the final model, row by row, as additive contributions.
@@ -404,7 +410,7 @@ class Explainer:
 
     name: str
     explain: Callable[[Any, Any, Mapping[str, Any]], tuple[Any, Any]]
-    applies: Callable[[Any, Mapping[str, Any]], bool] = lambda model, context: True
+    applies: Callable[[Any, Mapping[str, Any]], bool] = always
     level: str = "pipeline"
     tasks: tuple[str, ...] = TASKS
     priority: int = 0

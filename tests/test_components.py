@@ -47,3 +47,17 @@ def test_other_records_validate_names_and_fields():
         Loader("a b", lambda s, o: True, lambda s, o: None)
     builder = FeatureBuilder("dates", build=lambda p, c: None, applies=lambda f: True)
     assert builder.optional and builder.tasks == ("binary", "multiclass", "regression")
+
+
+def test_every_installed_component_pickles_as_worker_processes_receive_it():
+    """The search's payload holds the registry: one component that does not pickle (a lambda
+    as a field default) stops every parallel search. This caught Explainer.applies."""
+    import pickle
+
+    from automl_core import Explainer
+    from automl_core.plugin import Registry, build_plugin_manager
+
+    registry = Registry.from_manager(build_plugin_manager())
+    assert pickle.loads(pickle.dumps(registry)) is not None
+    bare = Explainer("bare", explain=print)  # the defaults alone
+    assert pickle.loads(pickle.dumps(bare)).applies(None, {})
