@@ -135,3 +135,29 @@ def test_a_feature_builder_check_that_runs_over_is_left_out_and_named(dataset):
         model = AutoML(time_budget=5, max_trials=1, families=["linear"], plugins=[Dawdler()], n_workers=1,
                        seed=0).fit(frame, target=target)
     assert model.fit_seconds_ < 60 and "dawdle" not in model.leaderboard_.iloc[0]["preprocessing"]
+
+
+def test_time_limit_fires_again_when_its_exception_is_lost():
+    """An alarm that lands in a garbage-collector callback has its exception printed, not
+    raised; the limit fires again until the block ends."""
+    import gc
+
+    lost = []
+
+    def swallow(phase, info):
+        try:
+            time.sleep(0.3) if not lost else None
+        except TrialTimeout:
+            lost.append(True)  # what the interpreter does with a callback's exception
+
+    gc.callbacks.append(swallow)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TrialTimeout):
+            with time_limit(0.1):
+                gc.collect()  # the alarm lands in the callback's sleep, and is lost
+                while time.monotonic() - started < 30:
+                    sum(range(1000))
+    finally:
+        gc.callbacks.remove(swallow)
+    assert lost and time.monotonic() - started < 30

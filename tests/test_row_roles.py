@@ -220,3 +220,13 @@ def test_class_weights_multiply_the_sample_weights():
     assert np.allclose(prior, expected / expected.sum())
     plain = fit_pipeline(pipeline, X, y, PipelineConfig("dummy", {}), weights).named_steps["model"].class_prior_
     assert np.allclose(plain, [8 / 12, 4 / 12])
+
+
+def test_k_fold_splits_classes_all_smaller_than_k_without_stratifying():
+    """Five rows of two classes (3 and 2): StratifiedKFold refuses 5 folds when every class
+    has fewer rows than folds; the splits are plain k-fold, every row validated once."""
+    from automl_core.search import make_splits
+
+    y = np.array([0, 0, 0, 1, 1])
+    splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
+    assert not splits.stratified and sorted(np.concatenate([val for _, val in splits.folds])) == list(range(5))

@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from ..errors import TrialTimeout
 
 
+#: After a limit's alarm, it fires again this often until the block has ended.
+REPEAT_SECONDS = 0.1
+
+
 def can_interrupt() -> bool:
     """Whether :func:`time_limit` can interrupt running code in this thread."""
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -47,6 +51,9 @@ def time_limit(seconds: float):
 
     def _alarm(signum, frame):
         fired.append(True)
+        # again shortly, until the block ends: a handler's exception can be lost where it lands
+        # (a garbage-collector callback's are only printed), and the block would run on unbounded
+        signal.setitimer(signal.ITIMER_REAL, REPEAT_SECONDS)
         raise TrialTimeout(f"ran over its {seconds:.2f} s limit")
 
     previous = signal.signal(signal.SIGALRM, _alarm)

@@ -79,7 +79,11 @@ def make_splits(y: np.ndarray, task: str, validation: str, folds: int, holdout: 
 
 
 def _stratifiable(y: np.ndarray, k: int) -> bool:
-    return np.bincount(y).min() >= 2 if len(y) >= k else False
+    """Whether scikit-learn can stratify ``y`` into ``k`` parts: every class has two rows or
+    more, and some class has ``k`` (StratifiedKFold refuses when every class has fewer)."""
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    return len(y) >= k and counts.min() >= 2 and counts.max() >= k
 
 
 def _group_splits(y: np.ndarray, kind: str, k: int, holdout: float, seed: int, groups: np.ndarray,
