@@ -7,6 +7,7 @@ The tests read nothing else: the full shared datasets are for the benchmarks onl
 Also the fast tier's guard: a test that runs a real search (``AutoML.fit`` past its input checks) must be marked ``slow``
 (``pytest -m "not slow"`` gives feedback in about a minute), and one that is not fails saying so.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,8 +40,10 @@ def _dataset(name: str, rows: int | None = None, seed: int = 0) -> tuple[pd.Data
     frame = pd.read_csv(DATASETS / entry["file"])
     if rows is not None:
         if rows > len(frame):
-            raise ValueError(f"{rows} rows of {name} asked for, but {entry['file']} has {len(frame)}: "
-                             "ship a larger sample (tests/data/make_samples.py)")
+            raise ValueError(
+                f"{rows} rows of {name} asked for, but {entry['file']} has {len(frame)}: "
+                "ship a larger sample (tests/data/make_samples.py)"
+            )
         frame = frame.sample(n=rows, random_state=seed).reset_index(drop=True)
     return frame, entry["target"], entry["task"]
 
@@ -82,8 +85,10 @@ def pytest_configure(config):
     def guarded(*args, **kwargs):
         item = _running["item"]
         if item is not None and item.get_closest_marker("slow") is None:
-            raise RuntimeError(f"{item.nodeid} runs a real search (AutoML.fit, in the test or a fixture) but is not "
-                               "marked slow: mark it @pytest.mark.slow so that pytest -m 'not slow' stays fast")
+            raise RuntimeError(
+                f"{item.nodeid} runs a real search (AutoML.fit, in the test or a fixture) but is not "
+                "marked slow: mark it @pytest.mark.slow so that pytest -m 'not slow' stays fast"
+            )
         return search_and_refit(*args, **kwargs)
 
     estimator.search_and_refit = guarded

@@ -7,6 +7,7 @@ anything else. Heavy names (the estimator, which needs scikit-learn, optuna and 
 imported on first use, so that ``import automl_core`` stays cheap for plugins and the command
 line.
 """
+
 from __future__ import annotations
 
 import os as _os
@@ -23,9 +24,9 @@ from .components import (
     TASKS,
     BuildContext,
     Evaluator,
-    Explainer,
     Executor,
     ExecutorContext,
+    Explainer,
     FeatureBuilder,
     LoadedData,
     Loader,

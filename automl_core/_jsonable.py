@@ -1,8 +1,10 @@
 """Turning numpy values into what :func:`json.dumps` writes."""
+
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

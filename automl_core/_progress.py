@@ -6,6 +6,7 @@ trials, the best score and its family), 2 one line per trial. Its messages also 
 ``automl_core`` logger (the start and end of a fit at INFO, each trial at DEBUG, or INFO with
 ``verbose=2``), which shows nothing unless the application configures logging.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,13 @@ class FitLog:
     def before_fit(self, settings: Any) -> None:
         self.started = time.monotonic()
         self.budget, self.metric = float(settings["time_budget"]), str(settings["metric"])
-        LOGGER.info("fit: %s task, metric %s, %.0f s budget, families %s", settings["task"], self.metric,
-                    self.budget, ", ".join(settings["families"]))
+        LOGGER.info(
+            "fit: %s task, metric %s, %.0f s budget, families %s",
+            settings["task"],
+            self.metric,
+            self.budget,
+            ", ".join(settings["families"]),
+        )
         if self.verbose == 1:
             self._draw()
             self._ticker = threading.Thread(target=self._tick, name="automl-progress", daemon=True)
@@ -90,8 +96,10 @@ class FitLog:
     @hookimpl
     def after_fit(self, estimator: Any, elapsed: float) -> None:
         self._finish()
-        message = (f"fit done in {elapsed:.1f} s: {self.trials} trials, validation {estimator.metric_} "
-                   f"{estimator.validation_score_:.4f}")
+        message = (
+            f"fit done in {elapsed:.1f} s: {self.trials} trials, validation {estimator.metric_} "
+            f"{estimator.validation_score_:.4f}"
+        )
         LOGGER.info("%s", message)
         if self.verbose:
             self._write(message + "\n")
@@ -113,8 +121,10 @@ class FitLog:
         score = record.get("score")
         shown = f"{score:.4f}" if isinstance(score, (int, float)) and score == score else str(record.get("state"))
         best = "" if self.best is None else f" · best {self.best:.4f}"
-        return (f"automl: trial {number} {record.get('family')} {shown} "
-                f"({record.get('fit_seconds', 0):.2f} s, at {record.get('elapsed', 0):.1f} s){best}")
+        return (
+            f"automl: trial {number} {record.get('family')} {shown} "
+            f"({record.get('fit_seconds', 0):.2f} s, at {record.get('elapsed', 0):.1f} s){best}"
+        )
 
     def _tick(self) -> None:
         while not self._stop.wait(REFRESH_SECONDS):

@@ -1,10 +1,11 @@
 """Library settings the engine changes only while it works, never at import: optuna's log
 level, lowered to WARNING while the engine's own study runs (its per-trial INFO lines would
 drown the user's output), and set back afterwards, so a user's own optuna studies keep theirs."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

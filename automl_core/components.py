@@ -7,14 +7,15 @@ may tune it) its search space as an optuna define-by-run function living beside 
 
 The engine decides how the pieces combine; a record only describes itself.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 #: The three tasks the engine knows. ``binary`` and ``multiclass`` are classification.
 TASKS: tuple[str, ...] = ("binary", "multiclass", "regression")
-
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,9 @@ class Preprocessor:
         if self.stage not in PREPROCESSING_STAGES:
             raise ValueError(f"preprocessor {self.name!r}: stage {self.stage!r} is not one of {PREPROCESSING_STAGES}")
         if (self.stage == "categorical_encode") != (self.encoding is not None):
-            raise ValueError(f"preprocessor {self.name!r}: encoding is required for, and only for, the categorical_encode stage")
+            raise ValueError(
+                f"preprocessor {self.name!r}: encoding is required for, and only for, the categorical_encode stage"
+            )
         if self.encoding is not None and self.encoding not in ENCODINGS:
             raise ValueError(f"preprocessor {self.name!r}: encoding {self.encoding!r} is not one of {ENCODINGS}")
 
@@ -444,6 +447,7 @@ class Reporter:
 
     def __post_init__(self) -> None:
         _check_name("reporter", self.name)
+
 
 #: The component kinds, their record type and the hook that contributes them.
 KINDS: dict[str, tuple[type, str]] = {

@@ -1,4 +1,5 @@
 """The errors the engine raises. Each names its culprit: a column, a file, a plugin."""
+
 from __future__ import annotations
 
 

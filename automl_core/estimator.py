@@ -1,24 +1,33 @@
 """The ``AutoML`` estimator: scikit-learn's rules, every component from a plugin."""
+
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .data import (RowRoles, beyond_float32, fitted_frame, read_numeric_text, refuse_repeated_columns, split_target,
-                   validate, warn_missing)
+from ._progress import FitLog, resolve_verbose
+from ._quiet import quiet_optuna
+from .data import (
+    RowRoles,
+    beyond_float32,
+    fitted_frame,
+    read_numeric_text,
+    refuse_repeated_columns,
+    split_target,
+    validate,
+    warn_missing,
+)
 from .errors import DataError
-from .fit import (FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers,
-                  threads)
+from .fit import FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers, threads
 from .model import labels_of, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
-from ._progress import FitLog, resolve_verbose
-from ._quiet import quiet_optuna
 
 #: Share of the time budget kept back from search and refit for the steps after them.
 FINISH_MARGIN = 0.02
@@ -90,18 +99,40 @@ class AutoML(BaseEstimator):
         (it stays a feature unless ``column_types`` drops it).
     """
 
-    def __init__(self, time_budget: float = 60, seed: int = 0, task: str | None = None, metric: str | None = None,
-                 families: Sequence[str] | None = None, validation: str = "auto", folds: int = 5,
-                 holdout: float = 0.2, ensemble: bool = True, column_types: Mapping[str, str] | None = None,
-                 unseen: str = "missing", strict_missing: bool = False, plugins: Sequence[Any] | None = None,
-                 block_plugins: Sequence[str] | None = None, autoload_plugins: bool = True,
-                 n_jobs: int | None = None, max_trials: int | None = None, reference_rows: int = 1000,
-                 warm_start: Sequence[Mapping[str, Any]] | None = None, exclude: Sequence[str] | None = None,
-                 predict_time_limit: float | None = None, n_workers: int | None = None, executor: str | None = None,
-                 executor_options: Mapping[str, Any] | None = None, storage: str | Mapping[str, str] | None = None,
-                 search_rows: int | None = None, max_memory: int | str | None = None,
-                 weight_column: str | None = None, group_column: str | None = None, time_column: str | None = None,
-                 verbose: int | None = None):
+    def __init__(
+        self,
+        time_budget: float = 60,
+        seed: int = 0,
+        task: str | None = None,
+        metric: str | None = None,
+        families: Sequence[str] | None = None,
+        validation: str = "auto",
+        folds: int = 5,
+        holdout: float = 0.2,
+        ensemble: bool = True,
+        column_types: Mapping[str, str] | None = None,
+        unseen: str = "missing",
+        strict_missing: bool = False,
+        plugins: Sequence[Any] | None = None,
+        block_plugins: Sequence[str] | None = None,
+        autoload_plugins: bool = True,
+        n_jobs: int | None = None,
+        max_trials: int | None = None,
+        reference_rows: int = 1000,
+        warm_start: Sequence[Mapping[str, Any]] | None = None,
+        exclude: Sequence[str] | None = None,
+        predict_time_limit: float | None = None,
+        n_workers: int | None = None,
+        executor: str | None = None,
+        executor_options: Mapping[str, Any] | None = None,
+        storage: str | Mapping[str, str] | None = None,
+        search_rows: int | None = None,
+        max_memory: int | str | None = None,
+        weight_column: str | None = None,
+        group_column: str | None = None,
+        time_column: str | None = None,
+        verbose: int | None = None,
+    ):
         self.time_budget = time_budget
         self.seed = seed
         self.task = task
@@ -135,8 +166,17 @@ class AutoML(BaseEstimator):
         self.time_column = time_column
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any = None, *, target: str | None = None, resume: bool = False,
-            sample_weight: Any = None, groups: Any = None, **load_options) -> "AutoML":
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        target: str | None = None,
+        resume: bool = False,
+        sample_weight: Any = None,
+        groups: Any = None,
+        **load_options,
+    ) -> AutoML:
         """Search, ensemble and refit within ``time_budget`` seconds; returns ``self``.
 
         ``X`` is a DataFrame (or array) with ``y``, or a frame, what a loader returned
@@ -166,8 +206,13 @@ class AutoML(BaseEstimator):
             roles = RowRoles(settings.weight_column, settings.group_column, settings.time_column, sample_weight, groups)
             training = read_training_input(pm, X, y, target, load_options, settings.column_types, roles)
             prepared = prepare(registry, training, settings)
-            pm.notify("before_fit", estimator=self, X=training.features, y=training.target,
-                      settings=prepared.summary(settings))
+            pm.notify(
+                "before_fit",
+                estimator=self,
+                X=training.features,
+                y=training.target,
+                settings=prepared.summary(settings),
+            )
             with quiet_optuna():
                 outcome = search_and_refit(pm, prepared, settings, deadline, workers, resume)
             learned = fitted_attributes(training, prepared, outcome, settings)
@@ -183,7 +228,7 @@ class AutoML(BaseEstimator):
         return self
 
     @classmethod
-    def from_fitted(cls, params: Mapping[str, Any], learned: Mapping[str, Any]) -> "AutoML":
+    def from_fitted(cls, params: Mapping[str, Any], learned: Mapping[str, Any]) -> AutoML:
         """An estimator with ``params`` (as ``get_params()`` gives them) and the learned
         attributes of an earlier fit (names ending in ``_``): what a model package restores.
         The evaluators are taken from the installed plugins again."""
@@ -250,9 +295,11 @@ class AutoML(BaseEstimator):
                     if found is None:
                         raise
                     column, row, value = found
-                    raise DataError(f"column {column!r} holds {value!r} at row {row!r}, beyond 3.4e38, the largest "
-                                    f"number the model's float32 computations take: send a smaller number or a "
-                                    f"missing value") from exc
+                    raise DataError(
+                        f"column {column!r} holds {value!r} at row {row!r}, beyond 3.4e38, the largest "
+                        f"number the model's float32 computations take: send a smaller number or a "
+                        f"missing value"
+                    ) from exc
         except Exception as exc:
             pm.notify("on_predict_error", estimator=self, error=exc)
             raise
@@ -293,8 +340,15 @@ class AutoML(BaseEstimator):
             target = self.target_name_
         features, labels, _ = split_target(frame, y, target, "the evaluation data")
         values = self._metric_values(features, labels, [e.name for e in self.evaluators_])
-        rows = [{"metric": e.name, "value": values[e.name], "greater_is_better": e.greater_is_better,
-                 "search_metric": e.name == self.metric_} for e in self.evaluators_]
+        rows = [
+            {
+                "metric": e.name,
+                "value": values[e.name],
+                "greater_is_better": e.greater_is_better,
+                "search_metric": e.name == self.metric_,
+            }
+            for e in self.evaluators_
+        ]
         return pd.DataFrame(rows)
 
     def _metric_values(self, X: Any, y: Any, names: list[str]) -> dict[str, float]:
@@ -316,8 +370,17 @@ class AutoML(BaseEstimator):
         return y.map(index).to_numpy(dtype="int64")
 
     # ------------------------------------------------------------------ understanding
-    def feature_importance(self, X: Any, y: Any = None, *, target: str | None = None, metric: str | None = None,
-                           n_repeats: int = 5, max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
+    def feature_importance(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        target: str | None = None,
+        metric: str | None = None,
+        n_repeats: int = 5,
+        max_rows: int | None = None,
+        seed: int = 0,
+    ) -> pd.DataFrame:
         """Permutation importance of each input column on labelled data, most important first.
 
         Each column's values are shuffled among the rows ``n_repeats`` times; its
@@ -347,8 +410,17 @@ class AutoML(BaseEstimator):
         registry = Registry.from_manager(self._plugin_manager(), kinds=["explainer"])
         return explain(self, features, registry, explainer, background_rows, seed)
 
-    def report(self, X: Any, y: Any = None, *, target: str | None = None, reporter: str | None = None,
-               importance: bool = True, bootstrap: int = 200, seed: int = 0):
+    def report(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        target: str | None = None,
+        reporter: str | None = None,
+        importance: bool = True,
+        bootstrap: int = 200,
+        seed: int = 0,
+    ):
         """An evaluation report on labelled data: :class:`~automl_core.EvaluationReport`.
 
         Metrics with ``bootstrap`` resamples' confidence intervals, the predictions (ROC,
@@ -387,8 +459,9 @@ class AutoML(BaseEstimator):
 
         return monitor_data(self, current, y_true, monitor=monitor, **options)
 
-    def update(self, new_data: Any, y: Any = None, *, target: str | None = None, policy: Any = None,
-               history: Any = None) -> tuple["AutoML", Any]:
+    def update(
+        self, new_data: Any, y: Any = None, *, target: str | None = None, policy: Any = None, history: Any = None
+    ) -> tuple[AutoML, Any]:
         """Retrain on labelled new data when ``policy`` says it is worth it.
 
         Returns ``(model, decision)``: the better of the old and the retrained model, and a
@@ -412,7 +485,6 @@ class AutoML(BaseEstimator):
         tags.non_deterministic = True  # wall-clock budgets
         tags.input_tags.allow_nan = True  # missing values are imputed (or taken natively by the model)
         return tags
-
 
 
 def load(path: Any, *, trusted: Sequence[str] | bool = (), key: str | bytes | None = None) -> AutoML:

@@ -15,9 +15,11 @@ Hook calls pass keyword arguments only. Signatures only grow: new arguments may 
 none is renamed or removed; each docstring notes the version a hook or argument came in.
 A plugin implements any subset of these hooks with ``@automl_core.hookimpl``.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pluggy
 

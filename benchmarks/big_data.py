@@ -9,6 +9,7 @@ power of 1.7 (price grows faster than carat), times a log-normal noise of sd 5%.
     python benchmarks/big_data.py --rows 1000000 --out /tmp/diamonds-1m.parquet
     AUTOML_DATASETS=PATH/TO/shared/datasets python benchmarks/big_data.py ...
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,7 @@ def resample(frame: pd.DataFrame, target: str, rows: int, seed: int = 0) -> pd.D
             levels = frame[column].value_counts(normalize=True)
             out.loc[redraw, column] = rng.choice(levels.index.to_numpy(), size=int(redraw.sum()), p=levels.to_numpy())
     noise = rng.lognormal(0.0, PRICE_NOISE, size=rows)
-    out[target] = (out[target] * carat_factor ** PRICE_POWER * noise).round(0)
+    out[target] = (out[target] * carat_factor**PRICE_POWER * noise).round(0)
     return out
 
 
@@ -54,8 +55,12 @@ def main(argv=None) -> None:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--out", type=Path, required=True, help="a .parquet or .csv file")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--datasets", type=Path, default=Path(os.environ.get("AUTOML_DATASETS", HERE.parent.parent / "shared" / "datasets")),
-                   help="the folder of the shared datasets' manifest.json (default $AUTOML_DATASETS)")
+    p.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path(os.environ.get("AUTOML_DATASETS", HERE.parent.parent / "shared" / "datasets")),
+        help="the folder of the shared datasets' manifest.json (default $AUTOML_DATASETS)",
+    )
     args = p.parse_args(argv)
     frame, target = source_frame(args.datasets)
     big = resample(frame, target, args.rows, args.seed)

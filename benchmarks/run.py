@@ -12,6 +12,7 @@ The shared datasets are the folder named by ``$AUTOML_DATASETS`` (the one holdin
 ``manifest.json``), else ``shared/datasets`` beside the repository; ``--manifest`` names
 another manifest in the same format.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import train_test_split
-
 import summarize
+from sklearn.model_selection import train_test_split
 
 HERE = Path(__file__).resolve().parent
 RUNNERS = HERE / "runners"
@@ -60,12 +60,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--datasets", help="comma-separated names from the manifest (default: all)")
     p.add_argument("--systems", default=",".join(SYSTEMS[:5]), help="comma-separated, from: " + ",".join(SYSTEMS))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--manifest", type=Path,
-                   help=f"the datasets' manifest.json (default: the shared datasets': ${DATASETS_ENV}/manifest.json, "
-                        "else shared/datasets/manifest.json beside the repository)")
+    p.add_argument(
+        "--manifest",
+        type=Path,
+        help=f"the datasets' manifest.json (default: the shared datasets': ${DATASETS_ENV}/manifest.json, "
+        "else shared/datasets/manifest.json beside the repository)",
+    )
     p.add_argument("--results", type=Path, default=HERE / "results", help="folder for JSONL, markdown, logs")
-    p.add_argument("--python", action="append", default=[], metavar="SYSTEM=PATH",
-                   help="interpreter for a system, e.g. flaml=/opt/peers/flaml/bin/python")
+    p.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        metavar="SYSTEM=PATH",
+        help="interpreter for a system, e.g. flaml=/opt/peers/flaml/bin/python",
+    )
     args = p.parse_args(argv)
     unknown = set(args.systems.split(",")) - set(SYSTEMS)
     if unknown:
@@ -89,12 +97,16 @@ def find_manifest(given: Path | None) -> Path:
     neither leads to a manifest."""
     manifest = given or shared_manifest()
     if manifest is None:
-        raise SystemExit(f"where are the datasets? pass --manifest PATH/manifest.json, or set {DATASETS_ENV} to the "
-                         f"folder of the shared datasets' manifest.json (none in {BESIDE}, beside the repository)")
+        raise SystemExit(
+            f"where are the datasets? pass --manifest PATH/manifest.json, or set {DATASETS_ENV} to the "
+            f"folder of the shared datasets' manifest.json (none in {BESIDE}, beside the repository)"
+        )
     if not manifest.is_file():
         how = "--manifest" if given else f"{DATASETS_ENV}={os.environ[DATASETS_ENV]}"
-        raise SystemExit(f"no manifest at {manifest} (from {how}); pass --manifest PATH/manifest.json, or set "
-                         f"{DATASETS_ENV} to the folder of the shared datasets' manifest.json")
+        raise SystemExit(
+            f"no manifest at {manifest} (from {how}); pass --manifest PATH/manifest.json, or set "
+            f"{DATASETS_ENV} to the folder of the shared datasets' manifest.json"
+        )
     return manifest
 
 
@@ -159,7 +171,11 @@ def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str
         _, wait_status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
     if status == "error":  # a child killed by a signal leaves no traceback: say which one
-        how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exit code {proc.returncode}"
+        how = (
+            f"killed by {signal.Signals(-proc.returncode).name}"
+            if proc.returncode < 0
+            else f"exit code {proc.returncode}"
+        )
         with log.open("a") as out:
             out.write(f"\n[run.py] the child ended: {how}\n")
     return status, time.monotonic() - start, usage.ru_maxrss / 1024, max(tree_peak, usage.ru_maxrss / 1024)
@@ -183,9 +199,26 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
     """Run one system on one dataset and return its result row (never raises for the child)."""
     task = entry["task"]
     out = work / f"{entry['name']}-{system}.json"
-    cmd = [_python(system, args), str(RUNNERS / f"{system}_runner.py"), "--data", entry["path"],
-           "--split", str(split), "--target", entry["target"], "--task", task, "--metric", PRIMARY[task],
-           "--budget", str(args.budget), "--seed", str(args.seed), "--out", str(out)]
+    cmd = [
+        _python(system, args),
+        str(RUNNERS / f"{system}_runner.py"),
+        "--data",
+        entry["path"],
+        "--split",
+        str(split),
+        "--target",
+        entry["target"],
+        "--task",
+        task,
+        "--metric",
+        PRIMARY[task],
+        "--budget",
+        str(args.budget),
+        "--seed",
+        str(args.seed),
+        "--out",
+        str(out),
+    ]
     env = dict(os.environ, TMPDIR=str(work))
     # No OMP_WAIT_POLICY is imposed: each system runs with its own threading defaults (ours sets
     # PASSIVE on import). Imposing PASSIVE on the peers, as an earlier version did, made their
@@ -194,11 +227,26 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
     load_start = os.getloadavg()
     timeout = 3 * args.budget + 60
     status, wall, peak, tree_peak = run_child(cmd, env, log, timeout)
-    row = {"system": system, "dataset": entry["name"], "task": task, "metric": PRIMARY[task],
-           "secondary_metric": SECONDARY[task], "budget_s": args.budget, "seed": args.seed,
-           "status": status, "wall_s": wall, "timeout_s": timeout, "peak_mem_mb": peak, "peak_tree_mb": tree_peak,
-           "loadavg_start": load_start, "loadavg_end": os.getloadavg(), **machine(), "python": cmd[0],
-           "omp_wait_policy": env.get("OMP_WAIT_POLICY", "unset"), "finished_at": dt.datetime.now().isoformat()}
+    row = {
+        "system": system,
+        "dataset": entry["name"],
+        "task": task,
+        "metric": PRIMARY[task],
+        "secondary_metric": SECONDARY[task],
+        "budget_s": args.budget,
+        "seed": args.seed,
+        "status": status,
+        "wall_s": wall,
+        "timeout_s": timeout,
+        "peak_mem_mb": peak,
+        "peak_tree_mb": tree_peak,
+        "loadavg_start": load_start,
+        "loadavg_end": os.getloadavg(),
+        **machine(),
+        "python": cmd[0],
+        "omp_wait_policy": env.get("OMP_WAIT_POLICY", "unset"),
+        "finished_at": dt.datetime.now().isoformat(),
+    }
     if status == "ok" and out.exists():
         row.update(child_fields(out, task))
         row["fit_over_budget"] = row["fit_s"] / args.budget

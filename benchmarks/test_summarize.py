@@ -1,21 +1,35 @@
 """Tests of the summary logic on hand-written rows; they need none of the peer systems."""
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
 import summarize
 
 
 def row(system, dataset, score, metric="roc_auc", status="ok", finished="2026-11-28T10:00:00", **more):
     """One result row with the fields the summary reads."""
-    return {"system": system, "dataset": dataset, "metric": metric, "score": score, "status": status,
-            "secondary_metric": "accuracy", "secondary_score": score,
-            "budget_s": 60.0, "finished_at": finished, "fit_s": 1.0, "fit_over_budget": 1 / 60,
-            "predict_rows_per_s": 1000.0, "peak_mem_mb": 100.0, "loadavg_start": [0.1, 0.1, 0.1],
-            "host": "box", "cores": 2, **more}
+    return {
+        "system": system,
+        "dataset": dataset,
+        "metric": metric,
+        "score": score,
+        "status": status,
+        "secondary_metric": "accuracy",
+        "secondary_score": score,
+        "budget_s": 60.0,
+        "finished_at": finished,
+        "fit_s": 1.0,
+        "fit_over_budget": 1 / 60,
+        "predict_rows_per_s": 1000.0,
+        "peak_mem_mb": 100.0,
+        "loadavg_start": [0.1, 0.1, 0.1],
+        "host": "box",
+        "cores": 2,
+        **more,
+    }
 
 
 def frame(*rows):
@@ -28,22 +42,26 @@ def test_higher_is_better_scales_constant_to_0_and_best_to_1():
 
 
 def test_lower_is_better_is_flipped():
-    rows = frame(row("constant", "d", 1.0, "log_loss"), row("a", "d", 0.2, "log_loss"),
-                 row("b", "d", 0.6, "log_loss"))
+    rows = frame(row("constant", "d", 1.0, "log_loss"), row("a", "d", 0.2, "log_loss"), row("b", "d", 0.6, "log_loss"))
     norm = summarize.normalize(rows)
     assert norm.loc["d"].to_dict() == pytest.approx({"constant": 0.0, "a": 1.0, "b": 0.5})
 
 
 def test_worse_than_constant_is_negative_and_a_failure_counts_as_constant():
-    rows = frame(row("constant", "d", 10.0, "rmse"), row("a", "d", 5.0, "rmse"),
-                 row("b", "d", 15.0, "rmse"), row("c", "d", None, "rmse", status="timeout"))
+    rows = frame(
+        row("constant", "d", 10.0, "rmse"),
+        row("a", "d", 5.0, "rmse"),
+        row("b", "d", 15.0, "rmse"),
+        row("c", "d", None, "rmse", status="timeout"),
+    )
     norm = summarize.normalize(rows)
     assert norm.loc["d"].to_dict() == pytest.approx({"constant": 0.0, "a": 1.0, "b": -1.0, "c": 0.0})
 
 
 def test_dataset_without_constant_row_is_not_comparable():
-    rows = frame(row("constant", "d", 0.5), row("a", "d", 0.9), row("a", "e", 0.8),
-                 row("constant", "e", None, status="error"))
+    rows = frame(
+        row("constant", "d", 0.5), row("a", "d", 0.9), row("a", "e", 0.8), row("constant", "e", None, status="error")
+    )
     norm = summarize.normalize(rows)
     assert norm.loc["d", "a"] == 1.0
     assert norm.loc["e"].isna().all()
@@ -61,10 +79,16 @@ def test_pairwise_counts_ties_within_threshold():
 def test_latest_row_per_system_and_dataset_wins(tmp_path):
     loaded = tmp_path / "loaded.jsonl"
     quiet = tmp_path / "quiet.jsonl"
-    loaded.write_text("\n".join(json.dumps(r) for r in [
-        row("a", "d", 0.6, finished="2026-11-28T10:00:00"),
-        row("constant", "d", 0.5, finished="2026-11-28T10:01:00"),
-    ]) + "\n")
+    loaded.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                row("a", "d", 0.6, finished="2026-11-28T10:00:00"),
+                row("constant", "d", 0.5, finished="2026-11-28T10:01:00"),
+            ]
+        )
+        + "\n"
+    )
     quiet.write_text(json.dumps(row("a", "d", 0.8, finished="2026-11-29T09:00:00")) + "\n")
     for order in ([loaded, quiet], [quiet, loaded]):
         rows = summarize.load(order)
@@ -74,15 +98,21 @@ def test_latest_row_per_system_and_dataset_wins(tmp_path):
 
 def test_different_budgets_are_kept_apart(tmp_path):
     path = tmp_path / "rows.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in [
-        row("a", "d", 0.6), {**row("a", "d", 0.9), "budget_s": 10.0}]) + "\n")
+    path.write_text(
+        "\n".join(json.dumps(r) for r in [row("a", "d", 0.6), {**row("a", "d", 0.9), "budget_s": 10.0}]) + "\n"
+    )
     assert sorted(summarize.load([path])["budget_s"]) == [10.0, 60.0]
 
 
 def test_render_reports_mean_and_failures():
-    rows = frame(row("constant", "d", 0.5), row("a", "d", 0.9),
-                 row("b", "d", None, status="error"), row("constant", "e", 0.5), row("a", "e", 0.7),
-                 row("b", "e", 0.9))
+    rows = frame(
+        row("constant", "d", 0.5),
+        row("a", "d", 0.9),
+        row("b", "d", None, status="error"),
+        row("constant", "e", 0.5),
+        row("a", "e", 0.7),
+        row("b", "e", 0.9),
+    )
     stats = summarize.per_system(rows, summarize.normalize(rows))
     assert stats.loc["a", "mean normalized"] == pytest.approx(0.75)
     assert stats.loc["b", "mean normalized"] == pytest.approx(0.5)
@@ -95,5 +125,4 @@ def test_update_readme_replaces_only_the_marked_section(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{summarize.README_START}\nold\n{summarize.README_END}\noutro\n")
     summarize.update_readme(readme, "new table\n")
-    assert readme.read_text() == (
-        f"intro\n{summarize.README_START}\nnew table\n{summarize.README_END}\noutro\n")
+    assert readme.read_text() == (f"intro\n{summarize.README_START}\nnew table\n{summarize.README_END}\noutro\n")

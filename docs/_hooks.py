@@ -6,6 +6,7 @@ README, the benchmarks): MkDocs knows only ``docs/``, so it would call such link
 a link into the repository when ``extra.repository`` is set in mkdocs.yml (for example
 ``https://github.com/ORG/automl-core/blob/main``), else the path as code.
 """
+
 from __future__ import annotations
 
 import logging

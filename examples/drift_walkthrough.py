@@ -9,6 +9,7 @@ set, then plays production: a batch where ``carat`` is recorded three times larg
 ``drift.html`` and ``drift.json`` for the shifted batch, prints the verdicts, and lets
 :func:`automl_core.monitoring.update` decide whether to retrain on each batch.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,10 @@ def shift(frame: pd.DataFrame) -> pd.DataFrame:
 def show(title: str, report) -> None:
     """Print the verdicts of a report."""
     print(f"\n== {title}: {'DRIFT' if report.drift_detected else 'no drift'} (monitor {report.monitor})")
-    print(f"drifted columns: {report.drifted_columns or 'none'} (share {report.share_drifted:.2f}, "
-          f"the data drifts at {report.drift_share:.2f})")
+    print(
+        f"drifted columns: {report.drifted_columns or 'none'} (share {report.share_drifted:.2f}, "
+        f"the data drifts at {report.drift_share:.2f})"
+    )
     if report.prediction_drift:
         p = report.prediction_drift
         print(f"predictions: {p['verdict']} ({p['method']} {p['score']:.3g}, threshold {p['threshold']})")

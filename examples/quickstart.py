@@ -6,6 +6,7 @@ Fits on 80% of the Titanic passengers shipped in examples/data, prints the leade
 held-out scores, saves the model package, then compares a shifted copy of the held-out rows
 with the training reference and writes the drift report (HTML and JSON).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """End-to-end fits on real datasets through the installed first-party plugins."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +9,6 @@ from sklearn.metrics import log_loss, mean_squared_error, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from automl_core import AutoML, SchemaError
-
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +39,17 @@ def test_binary_fit_beats_a_constant_predictor(titanic_model):
 def test_leaderboard_and_fitted_attributes(titanic_model):
     model, _, _ = titanic_model
     board = model.leaderboard_
-    for column in ("rank", "family", "preprocessing", "params", "score", "fit_seconds", "predict_seconds",
-                   "elapsed", "state"):
+    for column in (
+        "rank",
+        "family",
+        "preprocessing",
+        "params",
+        "score",
+        "fit_seconds",
+        "predict_seconds",
+        "elapsed",
+        "state",
+    ):
         assert column in board.columns
     assert board["rank"].tolist() == list(range(1, len(board) + 1))
     done = board[board.state == "complete"]
@@ -87,7 +96,9 @@ def test_regression_fit_from_arrays_beats_the_mean(dataset):
 
 
 def test_fit_reads_a_file_through_the_loader_plugins(datasets_dir):
-    model = AutoML(time_budget=8, max_trials=2, families="linear").fit(str(datasets_dir / "auto_mpg.csv.gz"), target="mpg")
+    model = AutoML(time_budget=8, max_trials=2, families="linear").fit(
+        str(datasets_dir / "auto_mpg.csv.gz"), target="mpg"
+    )
     assert model.task_ == "regression" and model.n_features_in_ == 8
     assert set(model.leaderboard_["family"]) == {"linear"}  # one family named as a string, not letter by letter
 
@@ -112,7 +123,9 @@ def test_fit_reads_a_sqlite_table(dataset, tmp_path):
     engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'zoo.db'}")
     frame.to_sql("penguins", engine, index=False)
     engine.dispose()
-    model = AutoML(time_budget=10, max_trials=2, families=["linear"]).fit(f"sqlite:///{tmp_path / 'zoo.db'}", target=target, table="penguins")
+    model = AutoML(time_budget=10, max_trials=2, families=["linear"]).fit(
+        f"sqlite:///{tmp_path / 'zoo.db'}", target=target, table="penguins"
+    )
     assert model.task_ == "multiclass" and len(model.predict(frame.head(3))) == 3
     assert all(type(c) is str for c in model.feature_names_in_)
 
@@ -134,6 +147,7 @@ def test_boosting_families_take_any_column_name(dataset, family):
 
 def test_column_names_that_are_not_strings_become_their_text_at_fit_predict_and_monitor(dataset):
     train, test, target = split(dataset, "insurance_charges", rows=400)
+
     def as_numbers(frame):  # 0, 1...: a frame from an array
         return frame.set_axis(range(frame.shape[1]), axis=1)
 
@@ -147,8 +161,9 @@ def test_column_names_that_are_not_strings_become_their_text_at_fit_predict_and_
     with_target = as_numbers(train)  # the target and column types named by number, as the frame names them
     target_at = list(train.columns).index(target)
     sex_at = list(train.columns).index("sex")
-    named = AutoML(time_budget=10, max_trials=1, families=["linear"], column_types={sex_at: "categorical"},
-                   seed=0).fit(with_target, target=target_at)
+    named = AutoML(time_budget=10, max_trials=1, families=["linear"], column_types={sex_at: "categorical"}, seed=0).fit(
+        with_target, target=target_at
+    )
     assert named.target_name_ == str(target_at) and named.column_plan_.kinds[str(sex_at)] == "categorical"
 
 
@@ -177,7 +192,9 @@ def test_object_columns_of_numbers_are_numeric_and_checked_for_infinity(dataset)
     for current in (frame, as_objects):  # floats or objects: the same numbers (monitor refused both ways)
         assert model.monitor(current.drop(columns=[target])).n_current == len(frame)
     with pytest.raises(DataError, match=r"infinite values in column\(s\) \['bmi'\]"):
-        AutoML(time_budget=5).fit(as_objects.assign(bmi=as_objects["bmi"].where(frame.index != 3, np.inf)), target=target)
+        AutoML(time_budget=5).fit(
+            as_objects.assign(bmi=as_objects["bmi"].where(frame.index != 3, np.inf)), target=target
+        )
 
 
 def test_a_nullable_boolean_column_takes_missing_values_beside_true_and_false(dataset):

@@ -5,8 +5,8 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from automl_core import AutoML, BudgetError, BudgetWarning, FeatureBuilder, ModelFamily, hookimpl
-from automl_core.search import Deadline, can_interrupt, time_limit
 from automl_core.errors import TrialTimeout
+from automl_core.search import Deadline, can_interrupt, time_limit
 
 
 def test_time_limit_interrupts_a_running_loop():
@@ -86,16 +86,25 @@ class Sleepy:
 
     @hookimpl
     def register_model_families(self, register):
-        register(ModelFamily("sleepy", ("binary", "multiclass"), build=lambda p, c: SleepyClassifier(),
-                             suggest=lambda t, c: {}, defaults=({},), cost=0.001))
+        register(
+            ModelFamily(
+                "sleepy",
+                ("binary", "multiclass"),
+                build=lambda p, c: SleepyClassifier(),
+                suggest=lambda t, c: {},
+                defaults=({},),
+                cost=0.001,
+            )
+        )
 
 
 @pytest.mark.slow
 def test_no_trial_in_time_ends_with_the_last_chance_trial_and_says_so(dataset):
     frame, target, _ = dataset("penguins")
     with pytest.warns(BudgetWarning, match=r"no trial finished within time_budget=1 s .* sleepy with its defaults"):
-        model = AutoML(time_budget=1, families=["sleepy"], plugins=[Sleepy()], n_workers=1, folds=3,
-                       seed=0).fit(frame, target=target)
+        model = AutoML(time_budget=1, families=["sleepy"], plugins=[Sleepy()], n_workers=1, folds=3, seed=0).fit(
+            frame, target=target
+        )
     board = model.leaderboard_
     assert "timeout" in set(board["state"]) and board.iloc[0]["state"] == "complete"
     assert len(model.predict(frame.drop(columns=target).head(5))) == 5
@@ -111,8 +120,16 @@ def test_when_even_the_last_chance_fails_the_error_says_what_took_the_time(datas
 
         @hookimpl
         def register_model_families(self, register):
-            register(ModelFamily("slowest", ("binary", "multiclass"), build=lambda p, c: slow(),
-                                 suggest=lambda t, c: {}, defaults=({},), cost=0.001))
+            register(
+                ModelFamily(
+                    "slowest",
+                    ("binary", "multiclass"),
+                    build=lambda p, c: slow(),
+                    suggest=lambda t, c: {},
+                    defaults=({},),
+                    cost=0.001,
+                )
+            )
 
     with pytest.raises(BudgetError, match=r"reading and preparing the data took \d+\.\d s of the 1 s budget"):
         AutoML(time_budget=1, families=["slowest"], plugins=[Slowest()], n_workers=1, seed=0).fit(frame, target=target)
@@ -132,8 +149,9 @@ class Dawdler:
 def test_a_feature_builder_check_that_runs_over_is_left_out_and_named(dataset):
     frame, target, _ = dataset("penguins")
     with pytest.warns(BudgetWarning, match=r"feature builder 'dawdle' took over 0\.5 s .* left out"):
-        model = AutoML(time_budget=5, max_trials=1, families=["linear"], plugins=[Dawdler()], n_workers=1,
-                       seed=0).fit(frame, target=target)
+        model = AutoML(time_budget=5, max_trials=1, families=["linear"], plugins=[Dawdler()], n_workers=1, seed=0).fit(
+            frame, target=target
+        )
     assert model.fit_seconds_ < 60 and "dawdle" not in model.leaderboard_.iloc[0]["preprocessing"]
 
 

@@ -1,4 +1,5 @@
 """The ``automl`` command line on real data: every command, its output and its exit codes."""
+
 import json
 import os
 import pathlib
@@ -43,10 +44,31 @@ def fitted(files):
     """``automl fit`` run as a user would, through the installed console script."""
     where, _, _ = files
     out = where / "model"
-    done = subprocess.run([str(SCRIPT), "fit", str(where / "train.csv"), "--target", "Survived", "--time-budget", "10",
-                           "--max-trials", "3", "--families", "linear,random_forest", "--exclude", "text_tfidf",
-                           "--predict-time-limit", "0.5", "--out", str(out)],
-                          capture_output=True, text=True, timeout=180, env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [
+            str(SCRIPT),
+            "fit",
+            str(where / "train.csv"),
+            "--target",
+            "Survived",
+            "--time-budget",
+            "10",
+            "--max-trials",
+            "3",
+            "--families",
+            "linear,random_forest",
+            "--exclude",
+            "text_tfidf",
+            "--predict-time-limit",
+            "0.5",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     return done, out
 
 
@@ -68,8 +90,9 @@ def test_fit_refuses_to_overwrite_unless_asked(fitted, files):
 
 def test_fit_with_the_example_config_and_overriding_flags(tmp_path):
     out = tmp_path / "example-model"
-    result = run("fit", "--config", EXAMPLE, "--time-budget", "6", "--max-trials", "2", "--families", "linear",
-                 "--out", out)
+    result = run(
+        "fit", "--config", EXAMPLE, "--time-budget", "6", "--max-trials", "2", "--families", "linear", "--out", out
+    )
     assert result.exit_code == EXIT_OK, result.stderr
     meta = package.read_metadata(out)
     assert meta["settings"]["time_budget"] == 6 and meta["settings"]["column_types"]["Name"] == "drop"
@@ -80,8 +103,24 @@ def test_fit_with_weight_and_group_columns_says_how_it_validated(files, tmp_path
     _, frame, target = files
     frame.assign(weight=frame["Pclass"].map({1: 1.0, 2: 2.0, 3: 3.0})).to_csv(tmp_path / "weighted.csv", index=False)
     out = tmp_path / "weighted-model"
-    result = run("fit", tmp_path / "weighted.csv", "--target", target, "--time-budget", 10, "--max-trials", 2,
-                 "--families", "linear,knn", "--weight-column", "weight", "--group-column", "Ticket", "--out", out)
+    result = run(
+        "fit",
+        tmp_path / "weighted.csv",
+        "--target",
+        target,
+        "--time-budget",
+        10,
+        "--max-trials",
+        2,
+        "--families",
+        "linear,knn",
+        "--weight-column",
+        "weight",
+        "--group-column",
+        "Ticket",
+        "--out",
+        out,
+    )
     assert result.exit_code == EXIT_OK, result.stderr
     assert "by group (column 'Ticket'" in result.stdout and "weighted (column 'weight')" in result.stdout
     assert "note: knn left out of the search: its model takes no sample_weight" in result.stdout
@@ -123,8 +162,21 @@ def test_files_written_another_way_are_read_with_load_options_by_every_command(f
     frame.to_csv(semicolons, index=False, sep=";", decimal=",")
     options = ["-L", "sep=;", "--load-option", "decimal=,"]
     model = tmp_path / "model"
-    fit = run("fit", semicolons, "--target", target, "--time-budget", 8, "--max-trials", 2, "--families", "linear",
-              "--out", model, *options)
+    fit = run(
+        "fit",
+        semicolons,
+        "--target",
+        target,
+        "--time-budget",
+        8,
+        "--max-trials",
+        2,
+        "--families",
+        "linear",
+        "--out",
+        model,
+        *options,
+    )
     assert fit.exit_code == EXIT_OK, fit.stderr
     plain = run("predict", fitted[1], where / "train.csv", "--out", tmp_path / "plain.csv")
     read = run("predict", fitted[1], semicolons, "--out", tmp_path / "read.csv", *options)
@@ -138,21 +190,44 @@ def test_files_written_another_way_are_read_with_load_options_by_every_command(f
     assert bad.exit_code == EXIT_USAGE and "--load-option 'sep' is not KEY=VALUE" in bad.stderr
 
 
-@pytest.mark.parametrize("content, error", [(b"", "EmptyDataError"), ("Nom;\u00c2ge\n".encode("latin-1"), "UnicodeDecodeError")])
+@pytest.mark.parametrize(
+    "content, error", [(b"", "EmptyDataError"), ("Nom;\u00c2ge\n".encode("latin-1"), "UnicodeDecodeError")]
+)
 def test_a_csv_that_pandas_cannot_read_is_an_input_error_naming_the_file(fitted, tmp_path, content, error):
     (tmp_path / "odd.csv").write_bytes(content)
     result = run("predict", fitted[1], tmp_path / "odd.csv", "--out", tmp_path / "p.csv")
-    assert result.exit_code == EXIT_USAGE and "odd.csv cannot be read as CSV" in result.stderr and error in result.stderr
+    assert (
+        result.exit_code == EXIT_USAGE and "odd.csv cannot be read as CSV" in result.stderr and error in result.stderr
+    )
 
 
 def test_load_option_values_are_text_unless_numbers_or_booleans():
     from automl_core.cli._app import _load_options
 
-    given = ["sep=|", "comment=#", "decimal=,", "header=0", "thousands= ", "skipfooter=2", "keep_default_na=false",
-             "true_values=[yes, 1]", "na_values=nan", "x=1.5e3"]
-    assert _load_options(given) == {"sep": "|", "comment": "#", "decimal": ",", "header": 0, "thousands": " ",
-                                    "skipfooter": 2, "keep_default_na": False, "true_values": ["yes", 1],
-                                    "na_values": "nan", "x": 1500.0}
+    given = [
+        "sep=|",
+        "comment=#",
+        "decimal=,",
+        "header=0",
+        "thousands= ",
+        "skipfooter=2",
+        "keep_default_na=false",
+        "true_values=[yes, 1]",
+        "na_values=nan",
+        "x=1.5e3",
+    ]
+    assert _load_options(given) == {
+        "sep": "|",
+        "comment": "#",
+        "decimal": ",",
+        "header": 0,
+        "thousands": " ",
+        "skipfooter": 2,
+        "keep_default_na": False,
+        "true_values": ["yes", 1],
+        "na_values": "nan",
+        "x": 1500.0,
+    }
 
 
 def test_outputs_never_replace_what_they_should_not(fitted, files, tmp_path):
@@ -219,19 +294,28 @@ def test_monitor_writes_a_report_or_says_no_monitor_is_installed(fitted, files, 
         assert result.exit_code == EXIT_USAGE and "no monitor is installed" in result.stderr
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["predict", "{model}", "{where}/missing.csv"], EXIT_USAGE, "file not found"),
-    (["predict", "{where}/no-model", "{where}/rows.csv"], EXIT_USAGE, "no model package"),
-    (["predict", "{model}", "{where}/rows.csv", "--out", "{where}/p.txt"], EXIT_USAGE, "use a .csv or .parquet"),
-    (["fit", "{where}/train.csv", "--target", "nope", "--out", "{where}/m2"], EXIT_USAGE, "'nope'"),
-    (["fit", "{where}/train.csv", "--target", "Survived", "--metric", "nope", "--out", "{where}/m2"], EXIT_USAGE,
-     "unknown evaluator 'nope'"),
-    (["fit", "{where}/train.csv", "--out", "{where}/m2"], EXIT_USAGE, "no target"),
-    (["fit", "--target", "Survived", "--out", "{where}/m2"], EXIT_USAGE, "no training data"),
-    (["fit", "--config", "{where}/missing.yaml"], EXIT_USAGE, "configuration file not found"),
-    (["fit", "{where}/train.csv", "--target", "Survived", "--time-budget", "0.01", "--out", "{where}/m2"],
-     EXIT_FAILURE, "no pipeline could be fitted"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["predict", "{model}", "{where}/missing.csv"], EXIT_USAGE, "file not found"),
+        (["predict", "{where}/no-model", "{where}/rows.csv"], EXIT_USAGE, "no model package"),
+        (["predict", "{model}", "{where}/rows.csv", "--out", "{where}/p.txt"], EXIT_USAGE, "use a .csv or .parquet"),
+        (["fit", "{where}/train.csv", "--target", "nope", "--out", "{where}/m2"], EXIT_USAGE, "'nope'"),
+        (
+            ["fit", "{where}/train.csv", "--target", "Survived", "--metric", "nope", "--out", "{where}/m2"],
+            EXIT_USAGE,
+            "unknown evaluator 'nope'",
+        ),
+        (["fit", "{where}/train.csv", "--out", "{where}/m2"], EXIT_USAGE, "no target"),
+        (["fit", "--target", "Survived", "--out", "{where}/m2"], EXIT_USAGE, "no training data"),
+        (["fit", "--config", "{where}/missing.yaml"], EXIT_USAGE, "configuration file not found"),
+        (
+            ["fit", "{where}/train.csv", "--target", "Survived", "--time-budget", "0.01", "--out", "{where}/m2"],
+            EXIT_FAILURE,
+            "no pipeline could be fitted",
+        ),
+    ],
+)
 def test_exit_codes_and_one_line_errors(fitted, files, args, code, message):
     where = files[0]
     result = run(*[a.format(model=fitted[1], where=where) for a in args])

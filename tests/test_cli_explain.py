@@ -1,4 +1,5 @@
 """``automl explain`` and ``automl evaluate --html`` on a real model package."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Category codes for the families that take categories natively (automl_core.model)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -7,7 +7,6 @@ from automl_core.errors import DataError
 from automl_core.model import TypedFrame
 
 
-
 def test_titanic_columns_are_typed_with_reasons(dataset):
     frame, target, _ = dataset("titanic")
     plan = plan_columns(frame.drop(columns=[target]))
@@ -72,11 +71,13 @@ def test_typed_frame_codes_strings_numbers_and_mixed_values_by_their_text(datase
     train["Pclass"] = frame["Pclass"]  # numbers made categorical: their levels are "1", "2", "3"
     typed = TypedFrame(plan_columns(train, {"Pclass": "categorical"})).fit(train)
     rows = 8
-    X = pd.DataFrame({
-        "Embarked": pd.Series(["S", "C", None, np.nan, "Q", "X", "S", "C"], dtype=object),  # X unseen
-        "Sex": pd.Series(["male", pd.NA, "female", "female", "male", "other", "male", "female"], dtype="string"),
-        "Pclass": pd.Series([1, "2", 3.0, None, "3", 7, 2, 1], dtype=object),  # mixed objects
-    })
+    X = pd.DataFrame(
+        {
+            "Embarked": pd.Series(["S", "C", None, np.nan, "Q", "X", "S", "C"], dtype=object),  # X unseen
+            "Sex": pd.Series(["male", pd.NA, "female", "female", "male", "other", "male", "female"], dtype="string"),
+            "Pclass": pd.Series([1, "2", 3.0, None, "3", 7, 2, 1], dtype=object),  # mixed objects
+        }
+    )
     out = typed.transform(X)
 
     for column in X.columns:
@@ -106,7 +107,7 @@ def test_a_few_rows_are_typed_as_a_large_batch_is(dataset, monkeypatch):
     odd.loc[odd.index[1], "workclass"] = None
     odd.loc[odd.index[2], "occupation"] = np.nan
     odd.loc[odd.index[3], "age"] = np.nan
-    for batch in [odd] + [X.iloc[i:i + n] for i, n in ((0, 1), (7, 13), (50, 64))]:
+    for batch in [odd] + [X.iloc[i : i + n] for i, n in ((0, 1), (7, 13), (50, 64))]:
         small = typed._transform_small(batch)
         monkeypatch.setattr(_typed_frame, "SMALL_BATCH", 0)
         pd.testing.assert_frame_equal(small, typed.transform(batch))

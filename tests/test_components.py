@@ -17,12 +17,15 @@ def test_model_family_normalises_and_freezes():
         family.name = "other"
 
 
-@pytest.mark.parametrize("kw, message", [
-    ({"name": "has space"}, "identifier"),
-    ({"tasks": ("ranking",)}, "tasks"),
-    ({"tasks": ()}, "tasks"),
-    ({"categorical": ("hashing",)}, "encodings"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"name": "has space"}, "identifier"),
+        ({"tasks": ("ranking",)}, "tasks"),
+        ({"tasks": ()}, "tasks"),
+        ({"categorical": ("hashing",)}, "encodings"),
+    ],
+)
 def test_model_family_rejects_bad_fields(kw, message):
     with pytest.raises(ValueError, match=message):
         _family(**kw)

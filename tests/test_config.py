@@ -1,4 +1,5 @@
 """The configuration file: validation that names keys, overrides, and the shipped example."""
+
 import inspect
 import pathlib
 
@@ -48,15 +49,18 @@ def test_an_unknown_key_is_named_with_a_suggestion(tmp_path):
         load_config(_write(tmp_path, "time_budjet: 10\n"))
 
 
-@pytest.mark.parametrize("text, key", [
-    ("time_budget: -5\n", "time_budget"),
-    ("folds: 1\n", "folds"),
-    ("ensemble: 'no'\n", "ensemble"),
-    ("validation: loo\n", "validation"),
-    ("column_types: {Age: number}\n", "column_types.Age"),
-    ("families: xgboost\n", "families"),
-    ("max_trials: 2.5\n", "max_trials"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("time_budget: -5\n", "time_budget"),
+        ("folds: 1\n", "folds"),
+        ("ensemble: 'no'\n", "ensemble"),
+        ("validation: loo\n", "validation"),
+        ("column_types: {Age: number}\n", "column_types.Age"),
+        ("families: xgboost\n", "families"),
+        ("max_trials: 2.5\n", "max_trials"),
+    ],
+)
 def test_a_bad_value_names_its_key(tmp_path, text, key):
     with pytest.raises(ConfigError, match=rf"automl\.yaml: key '{key}'"):
         load_config(_write(tmp_path, text))
@@ -69,10 +73,13 @@ def test_every_bad_key_is_reported_at_once(tmp_path):
     assert "'folds'" in message and "'holdout'" in message and "unknown key 'sed'" in message
 
 
-@pytest.mark.parametrize("text, message", [
-    ("time_budget: [1\n", "not valid YAML"),
-    ("- data\n- target\n", "must hold a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("time_budget: [1\n", "not valid YAML"),
+        ("- data\n- target\n", "must hold a mapping"),
+    ],
+)
 def test_malformed_files_are_errors(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message):
         load_config(_write(tmp_path, text))

@@ -1,4 +1,5 @@
 """``automl_core.load_data``: the installed loaders, explicit hermetic plugins, and every error."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,6 @@ import pytest
 from automl_core import DataError, Loader, build_plugin_manager, hookimpl, load_data
 from automl_core.data import load_with_manager
 from automl_core.plugin import NO_AUTOLOAD_ENV
-
 
 
 class PipesPlugin:
@@ -144,7 +144,9 @@ def test_an_error_in_the_hook_names_the_plugin(hermetic, telco):
         def load_data(self, source, options):
             raise OSError("cache offline")
 
-    with pytest.raises(DataError, match=r"plugin 'broken_hook' failed in the load_data hook.*OSError: cache offline") as info:
+    with pytest.raises(
+        DataError, match=r"plugin 'broken_hook' failed in the load_data hook.*OSError: cache offline"
+    ) as info:
         load_data(telco, plugins=[Broken()])
     assert isinstance(info.value.__cause__, OSError)
 
@@ -164,7 +166,9 @@ def test_priority_then_name_decides(hermetic, psv):
         Loader("a_low", always, reader("a_low")),
     )
     assert load_data(psv, plugins=[plugin])["who"][0] == "z_high"
-    plugin_same = _loader_plugin("same", Loader("b_low", always, reader("b_low")), Loader("a_low", always, reader("a_low")))
+    plugin_same = _loader_plugin(
+        "same", Loader("b_low", always, reader("b_low")), Loader("a_low", always, reader("a_low"))
+    )
     assert load_data(psv, plugins=[plugin_same])["who"][0] == "a_low"
 
 

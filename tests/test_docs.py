@@ -1,5 +1,6 @@
 """The documentation keeps up with the code: every hook documented and tested, every public
 name documented, every code example at least valid Python, every link between pages alive."""
+
 from __future__ import annotations
 
 import inspect
@@ -76,7 +77,8 @@ def test_every_hook_has_a_section_in_the_hook_reference(hook):
     version = re.search(r"versionadded::\s*(\S+)", inspect.getdoc(hook_specs()[hook]) or "")
     assert version, f"the docstring of hook {hook} has no '.. versionadded::' note"
     assert f"Added in {version.group(1)}" in sections[hook], (
-        f"the section of {hook} in docs/hooks.md does not say 'Added in {version.group(1)}'")
+        f"the section of {hook} in docs/hooks.md does not say 'Added in {version.group(1)}'"
+    )
 
 
 def test_the_hook_reference_documents_no_hook_that_does_not_exist():
@@ -101,7 +103,8 @@ def test_every_hook_is_exercised_by_a_test(hook):
 def test_every_public_name_is_documented(name):
     code = "\n".join(code_of(page.read_text(encoding="utf-8")) for page in sorted(DOCS.glob("*.md")))
     assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", code), (
-        f"automl_core.{name} is public (in __all__) but no page of docs/ mentions it in code")
+        f"automl_core.{name} is public (in __all__) but no page of docs/ mentions it in code"
+    )
 
 
 @pytest.mark.parametrize("page", CHECKED_PAGES)
@@ -135,7 +138,7 @@ def test_links_between_pages_resolve(page):
 
 def test_every_module_of_the_core_is_in_the_architecture_map():
     text = (DOCS / "architecture.md").read_text(encoding="utf-8")
-    table = text[text.index("## Module map"):text.index("## The fit flow")]
+    table = text[text.index("## Module map") : text.index("## The fit flow")]
     mapped = {name.strip("`*/") for name in re.findall(r"^\| (\*{0,2}`[^`]+`\*{0,2})", table, flags=re.M)}
     core = REPO / "automl_core"
     modules = {str(f.relative_to(core).with_suffix("")).removesuffix("/__init__") for f in core.rglob("*.py")}

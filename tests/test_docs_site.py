@@ -1,6 +1,7 @@
 """The documentation site (mkdocs.yml) keeps up with the code: every public name has an entry
 in the API reference, and every page of docs/ is in the navigation. The site itself is built
 with ``mkdocs build --strict`` by .ci/run (broken links and references fail there)."""
+
 from __future__ import annotations
 
 import re

@@ -1,23 +1,22 @@
 """Ensemble selection, pruning of negligible members, the refit reserve and shared prefixes, on real outputs."""
+
 import pickle
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_predict
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
+from automl_core import search as fitting
 from automl_core.components import Evaluator
 from automl_core.data import plan_columns
-from automl_core.model import TypedFrame, model_output
-from automl_core.search import make_splits
-from automl_core import search as fitting
-from automl_core.model import FoldBag, WeightedEnsemble
-from automl_core.search import TrialResult, select_ensemble
+from automl_core.model import FoldBag, TypedFrame, WeightedEnsemble, model_output
+from automl_core.search import TrialResult, make_splits, select_ensemble
 
 
 def _auc():
@@ -32,8 +31,9 @@ def candidates(dataset):
     frame, target, _ = dataset("titanic")
     X = frame[["Pclass", "Age", "SibSp", "Parch", "Fare"]].fillna(-1).to_numpy()
     y = frame[target].to_numpy()
-    models = [LogisticRegression(C=c, max_iter=500) for c in (0.01, 1.0)] + \
-             [HistGradientBoostingClassifier(max_iter=n, random_state=0) for n in (20, 100)]
+    models = [LogisticRegression(C=c, max_iter=500) for c in (0.01, 1.0)] + [
+        HistGradientBoostingClassifier(max_iter=n, random_state=0) for n in (20, 100)
+    ]
     results = []
     for number, model in enumerate(models):
         with threadpool_limits(1):  # two OpenMP threads beside another busy process are many times slower
@@ -184,12 +184,18 @@ def test_members_share_equal_leading_steps_and_outputs_do_not_change(dataset):
     plan = plan_columns(X)
 
     def pipeline(model):
-        encode = ColumnTransformer([("cat", OrdinalEncoder(), make_column_selector(dtype_include="category"))],
-                                   remainder="passthrough", verbose_feature_names_out=False)
+        encode = ColumnTransformer(
+            [("cat", OrdinalEncoder(), make_column_selector(dtype_include="category"))],
+            remainder="passthrough",
+            verbose_feature_names_out=False,
+        )
         return Pipeline([("types", CountingTypedFrame(plan)), ("encode", encode), ("model", model)]).fit(X, y)
 
-    members = [pipeline(HistGradientBoostingClassifier(max_iter=30)), pipeline(HistGradientBoostingClassifier(max_depth=3)),
-               FoldBag([pipeline(HistGradientBoostingClassifier(max_iter=10, random_state=s)) for s in (0, 1)])]
+    members = [
+        pipeline(HistGradientBoostingClassifier(max_iter=30)),
+        pipeline(HistGradientBoostingClassifier(max_depth=3)),
+        FoldBag([pipeline(HistGradientBoostingClassifier(max_iter=10, random_state=s)) for s in (0, 1)]),
+    ]
     ensemble = WeightedEnsemble(members, [0.5, 0.3, 0.2], "binary", 2)
     expected = sum(w * model_output(m, X, "binary", 2) for w, m in zip(ensemble.weights, members))
 

@@ -3,6 +3,7 @@
 ``EXPECTED_FAILED_CHECKS`` is scikit-learn's own mechanism (``expected_failed_checks``, since
 1.6) for checks an estimator may fail by design; docs/user-guide.md explains each.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,10 @@ from automl_core.plugin import Registry, build_plugin_manager
 #: Checks that may fail by design, with the reason (docs/user-guide.md, scikit-learn conformance).
 EXPECTED_FAILED_CHECKS = {
     "check_fit_idempotent": "under a wall-clock budget two fits may run different numbers of trials "
-                            "(a trial cut by its time limit, a machine busier the second time)",
+    "(a trial cut by its time limit, a machine busier the second time)",
     "check_sample_weight_equivalence_on_dense_data": "a weight of 2 is not a repeated row to a search: the "
-                                                     "repeated row can fall on both sides of a validation split, "
-                                                     "so the splits, the scores and the model chosen differ",
+    "repeated row can fall on both sides of a validation split, "
+    "so the splits, the scores and the model chosen differ",
 }
 #: Checks scikit-learn skips for this estimator, and why.
 SKIPPED_CHECKS = {
@@ -45,13 +46,17 @@ def test_check_estimator_passes_every_check_but_those_expected_to_fail():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        results = check_estimator(_estimator(), expected_failed_checks=EXPECTED_FAILED_CHECKS,
-                                  on_fail=None, on_skip=None)
+        results = check_estimator(
+            _estimator(), expected_failed_checks=EXPECTED_FAILED_CHECKS, on_fail=None, on_skip=None
+        )
     by_status: dict[str, list[str]] = {}
     for result in results:
         by_status.setdefault(result["status"], []).append(result["check_name"])
-    failed = [f"{r['check_name']}: {type(r['exception']).__name__}: {r['exception']}" for r in results
-              if r["status"] == "failed"]
+    failed = [
+        f"{r['check_name']}: {type(r['exception']).__name__}: {r['exception']}"
+        for r in results
+        if r["status"] == "failed"
+    ]
     assert not failed, "\n".join(failed)
     assert set(by_status.get("skipped", [])) <= set(SKIPPED_CHECKS), by_status.get("skipped")
     assert len(by_status["passed"]) >= 42, by_status
@@ -92,20 +97,25 @@ def test_a_fitted_model_of_each_family_pickles_and_predicts_the_same(family, tit
     joblib.dump(model, tmp_path / "model.joblib")
     frame.to_pickle(tmp_path / "frame.pkl")
     np.save(tmp_path / "expected.npy", expected)
-    code = ("import sys, joblib, numpy as np, pandas as pd; d = sys.argv[1]; "
-            "m = joblib.load(d + '/model.joblib'); "
-            "assert np.array_equal(m.predict_proba(pd.read_pickle(d + '/frame.pkl')), np.load(d + '/expected.npy'))")
+    code = (
+        "import sys, joblib, numpy as np, pandas as pd; d = sys.argv[1]; "
+        "m = joblib.load(d + '/model.joblib'); "
+        "assert np.array_equal(m.predict_proba(pd.read_pickle(d + '/frame.pkl')), np.load(d + '/expected.npy'))"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
 # --------------------------------------------------------------------------- input errors, without a fit
-@pytest.mark.parametrize("X, match", [
-    (np.zeros((12, 0)), r"0 feature\(s\) \(shape=\(12, 0\)\)"),
-    (np.zeros((0, 3)), r"0 sample\(s\)"),
-    (np.ones((5, 2)) + 1j, "Complex data not supported"),
-    (np.ones(5), "Reshape your data"),
-])
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.zeros((12, 0)), r"0 feature\(s\) \(shape=\(12, 0\)\)"),
+        (np.zeros((0, 3)), r"0 sample\(s\)"),
+        (np.ones((5, 2)) + 1j, "Complex data not supported"),
+        (np.ones(5), "Reshape your data"),
+    ],
+)
 def test_fit_refuses_unusable_arrays_with_a_message_naming_the_problem(X, match):
     with pytest.raises(DataError, match=match):
         AutoML(autoload_plugins=False).fit(X, np.arange(len(X)) % 2)
@@ -140,5 +150,7 @@ def test_arrays_at_predict_are_read_by_position_and_a_wrong_width_is_named(titan
     numeric = frame[["Pclass", "Age", "SibSp", "Fare"]]
     model = AutoML(time_budget=20, max_trials=1, families=["linear"], seed=0).fit(numeric, frame[target])
     assert np.array_equal(model.predict_proba(numeric.to_numpy()), model.predict_proba(numeric))
-    with pytest.raises(DataError, match=r"X has 2 features, but AutoML is expecting 4 features as input \(columns 'Pclass'"):
+    with pytest.raises(
+        DataError, match=r"X has 2 features, but AutoML is expecting 4 features as input \(columns 'Pclass'"
+    ):
         model.predict(numeric.to_numpy()[:, :2])

@@ -1,4 +1,5 @@
 """Executors are plugins: a third party's executor takes the trials when named; a bad one is named."""
+
 from __future__ import annotations
 
 import pytest
@@ -70,8 +71,11 @@ def test_an_unknown_executor_lists_the_installed_ones(dataset):
 @pytest.mark.slow
 def test_an_executor_that_cannot_start_is_named_with_its_plugin(dataset):
     frame, target, _ = dataset("titanic", rows=100)
-    with pytest.raises(PluginError, match=r"executor 'broken' \(plugin 'toy-executors'\) could not start: "
-                                          r"OSError: no cluster here"):
+    with pytest.raises(
+        PluginError,
+        match=r"executor 'broken' \(plugin 'toy-executors'\) could not start: "
+        r"OSError: no cluster here",
+    ):
         AutoML(time_budget=10, executor="broken", plugins=[ToyExecutors()]).fit(frame, target=target)
 
 
@@ -79,5 +83,7 @@ def test_the_local_executor_is_the_cores_own_plugin():
     from automl_core.plugin import Registry, build_plugin_manager
 
     registry = Registry.from_manager(build_plugin_manager(autoload=False), kinds=["executor"])
-    assert [e.name for e in registry.all("executor")] == ["local"] and registry.owner("executor", "local") == "automl-core"
+    assert [e.name for e in registry.all("executor")] == ["local"] and registry.owner(
+        "executor", "local"
+    ) == "automl-core"
     assert can_interrupt()

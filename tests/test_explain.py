@@ -1,5 +1,6 @@
 """Explanations and importance of real fitted models on titanic (a text column, Name; one-hot
 encoded categories), with the automl-shap and automl-sklearn plugins."""
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,23 @@ from automl_core.model import WeightedEnsemble
 
 def _single(train, target, family, params):
     """A one-pipeline model of ``family`` over one-hot categories and Name as TF-IDF components."""
-    config = {"family": family, "builders": ["text_tfidf"], "params": {family: params},
-              "preprocessing": {"numeric_impute": "simple_imputer", "categorical_impute": "categorical_imputer",
-                                "categorical_encode": "onehot"}}
-    model = AutoML(time_budget=30, families=[family], warm_start=[config], max_trials=1, ensemble=False,
-                   seed=0).fit(train, target=target)
-    assert model.best_config_.builders == ("text_tfidf",) and model.best_config_.preprocessing["categorical_encode"] == "onehot"
+    config = {
+        "family": family,
+        "builders": ["text_tfidf"],
+        "params": {family: params},
+        "preprocessing": {
+            "numeric_impute": "simple_imputer",
+            "categorical_impute": "categorical_imputer",
+            "categorical_encode": "onehot",
+        },
+    }
+    model = AutoML(time_budget=30, families=[family], warm_start=[config], max_trials=1, ensemble=False, seed=0).fit(
+        train, target=target
+    )
+    assert (
+        model.best_config_.builders == ("text_tfidf",)
+        and model.best_config_.preprocessing["categorical_encode"] == "onehot"
+    )
     return model
 
 
@@ -77,8 +89,9 @@ def test_importance_ranks_the_input_columns_by_the_drop_of_the_metric(fitted):
     assert list(table.columns) == ["column", "importance", "std", "repeats", "metric", "baseline"]
     assert set(table["column"]) == set(model.schema_.columns)
     assert table["column"].iloc[0] == "Sex"
-    assert (table["metric"] == model.metric_).all() and table["baseline"].iloc[0] == pytest.approx(model.score(
-        test.drop(columns="Survived"), test["Survived"]))
+    assert (table["metric"] == model.metric_).all() and table["baseline"].iloc[0] == pytest.approx(
+        model.score(test.drop(columns="Survived"), test["Survived"])
+    )
     assert all(len(r) == 3 for r in table["repeats"]) and (table["std"] >= 0).all()
     assert table["importance"].is_monotonic_decreasing
 

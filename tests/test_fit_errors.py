@@ -1,4 +1,5 @@
 """Bad input gets a clear error naming the culprit, before any search starts."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -6,7 +7,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 
 from automl_core import AutoML, DataError, FitError, ModelFamily, SchemaError, UnknownComponentError, hookimpl
-
 
 
 @pytest.fixture(scope="module")
@@ -188,23 +188,33 @@ class NaNPlugin:
 
     @hookimpl
     def register_model_families(self, register):
-        register(ModelFamily("nan_model", ("binary", "multiclass"), build=lambda p, c: NaNClassifier(),
-                             suggest=lambda t, c: {}, defaults=({},), cost=0.01))
+        register(
+            ModelFamily(
+                "nan_model",
+                ("binary", "multiclass"),
+                build=lambda p, c: NaNClassifier(),
+                suggest=lambda t, c: {},
+                defaults=({},),
+                cost=0.01,
+            )
+        )
 
 
 @pytest.mark.slow
 def test_a_model_that_answers_nan_is_blamed_not_the_input(penguins):
     frame, target = penguins
     with pytest.raises(FitError, match=r"NaNClassifier.*NaN or infinity.*not of the data"):
-        AutoML(time_budget=10, max_trials=1, families=["nan_model"], plugins=[NaNPlugin()],
-               n_workers=1).fit(frame, target=target)
+        AutoML(time_budget=10, max_trials=1, families=["nan_model"], plugins=[NaNPlugin()], n_workers=1).fit(
+            frame, target=target
+        )
 
 
 @pytest.fixture(scope="module")
 def forest(penguins):
     frame, target = penguins
-    return AutoML(time_budget=10, max_trials=1, families=["random_forest"], n_workers=1,
-                  seed=0).fit(frame, target=target)
+    return AutoML(time_budget=10, max_trials=1, families=["random_forest"], n_workers=1, seed=0).fit(
+        frame, target=target
+    )
 
 
 @pytest.mark.slow
@@ -223,6 +233,11 @@ def test_a_column_given_twice_at_predict_is_named(forest, penguins):
     twice = pd.concat([rows, rows[["flipper_length_mm"]]], axis=1)
     with pytest.raises(DataError, match=r"\['flipper_length_mm'\] more than once"):
         forest.predict(twice)
-    extra = pd.concat([rows, pd.DataFrame({"note": ["a"] * 3, "note ": ["b"] * 3}, index=rows.index)
-                       .set_axis(["note", "note"], axis=1)], axis=1)
+    extra = pd.concat(
+        [
+            rows,
+            pd.DataFrame({"note": ["a"] * 3, "note ": ["b"] * 3}, index=rows.index).set_axis(["note", "note"], axis=1),
+        ],
+        axis=1,
+    )
     assert len(forest.predict(extra)) == 3  # a repeated column the model does not read is ignored

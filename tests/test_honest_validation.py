@@ -1,5 +1,6 @@
 """Real fits with sample weights, groups and time order, on data built so that a leaking
 implementation scores visibly better than an honest one, and on the shipped datasets."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def test_groups_keep_a_memorised_id_from_leaking_into_the_validation_score():
 def _random_walk(n: int = 1500, seed: int = 0):
     """A target that wanders with time: between two known times it is easy, after them not."""
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"t": np.arange(n, dtype=float), "noise": rng.normal(size=n),
-                          "y": np.cumsum(rng.normal(size=n))})
+    frame = pd.DataFrame(
+        {"t": np.arange(n, dtype=float), "noise": rng.normal(size=n), "y": np.cumsum(rng.normal(size=n))}
+    )
     return frame.sample(frac=1, random_state=0).reset_index(drop=True)
 
 
@@ -62,7 +64,9 @@ def test_time_validation_measures_the_future_as_a_later_test_set_does():
 
 def test_bike_hours_validated_forward_in_time_and_refit_on_every_row(dataset):
     frame, target, _ = dataset("bike_sharing_hourly", rows=2000)
-    model = AutoML(**dict(FAST, families=["knn"], ensemble=False, folds=4), time_column="dteday").fit(frame, target=target)
+    model = AutoML(**dict(FAST, families=["knn"], ensemble=False, folds=4), time_column="dteday").fit(
+        frame, target=target
+    )
     assert model.validation_["kind"] == "time" and model.validation_["splits"] == 4
     assert model.validation_["time"] == {"source": "column 'dteday'", "kind": "datetime"}
     assert model.best_pipeline_.steps[-1][1].n_samples_fit_ == len(frame)  # the final refit saw every row
@@ -77,7 +81,9 @@ def test_zero_weights_on_half_the_rows_make_another_model():
     rng = np.random.default_rng(0)
     x = rng.normal(size=1200)
     first = np.arange(1200) % 2 == 0
-    frame = pd.DataFrame({"x": x, "noise": rng.normal(size=1200), "y": np.where(first, x, -x) + rng.normal(0, 0.1, 1200)})
+    frame = pd.DataFrame(
+        {"x": x, "noise": rng.normal(size=1200), "y": np.where(first, x, -x) + rng.normal(0, 0.1, 1200)}
+    )
     settings = dict(FAST, families=["linear", "knn"])
     weighted = AutoML(**settings).fit(frame, target="y", sample_weight=first.astype(float))
     plain = AutoML(**settings).fit(frame, target="y")
@@ -92,8 +98,9 @@ def test_zero_weights_on_half_the_rows_make_another_model():
 
 def test_census_weights_from_a_column_reach_the_package_and_its_leaderboard(dataset, tmp_path):
     frame, target, _ = dataset("adult_income", rows=2000)
-    model = AutoML(**dict(FAST, families=["hist_gradient_boosting", "knn"]), weight_column="fnlwgt",
-                   metric="accuracy").fit(frame, target=target)
+    model = AutoML(
+        **dict(FAST, families=["hist_gradient_boosting", "knn"]), weight_column="fnlwgt", metric="accuracy"
+    ).fit(frame, target=target)
     assert "fnlwgt" not in model.feature_names_in_
     assert model.validation_["sample_weight"]["source"] == "column 'fnlwgt'"
     assert model.validation_["description"] == "5-fold, stratified; weighted (column 'fnlwgt')"

@@ -1,11 +1,20 @@
 """Every observer hook fires, and plugins that misbehave inside a trial fail only that trial."""
+
 import time
 
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from automl_core import AutoML, BudgetError, DataError, FitError, ModelFamily, SchemaError, UnknownComponentError, hookimpl
-
+from automl_core import (
+    AutoML,
+    BudgetError,
+    DataError,
+    FitError,
+    ModelFamily,
+    SchemaError,
+    UnknownComponentError,
+    hookimpl,
+)
 
 
 class Recorder:
@@ -63,7 +72,9 @@ def penguins(dataset):
 def test_observer_hooks_fire_in_order(penguins):
     frame, target = penguins
     recorder = Recorder()
-    model = AutoML(time_budget=6, max_trials=3, families=["linear", "knn"], plugins=[recorder]).fit(frame, target=target)
+    model = AutoML(time_budget=6, max_trials=3, families=["linear", "knn"], plugins=[recorder]).fit(
+        frame, target=target
+    )
     names = recorder.names()
     assert names[0] == "before_fit" and names[-1] == "after_fit"
     assert recorder.calls[0][1]["families"] == ["knn", "linear"]
@@ -103,8 +114,16 @@ class Misbehaving:
     @hookimpl
     def register_model_families(self, register):
         for name, cls in (("slow", SlowClassifier), ("broken", BrokenClassifier)):
-            register(ModelFamily(name, ("binary", "multiclass"), build=lambda p, c, cls=cls: cls(),
-                                 suggest=lambda t, c: {}, defaults=({},), cost=0.01))
+            register(
+                ModelFamily(
+                    name,
+                    ("binary", "multiclass"),
+                    build=lambda p, c, cls=cls: cls(),
+                    suggest=lambda t, c: {},
+                    defaults=({},),
+                    cost=0.01,
+                )
+            )
 
 
 @pytest.mark.slow
@@ -122,7 +141,9 @@ def test_a_stuck_trial_is_stopped_and_the_budget_holds(penguins):
 @pytest.mark.slow
 def test_a_raising_plugin_fails_its_trial_not_the_search(penguins):
     frame, target = penguins
-    model = AutoML(time_budget=6, max_trials=4, families=["broken", "linear"], plugins=[Misbehaving()]).fit(frame, target=target)
+    model = AutoML(time_budget=6, max_trials=4, families=["broken", "linear"], plugins=[Misbehaving()]).fit(
+        frame, target=target
+    )
     broken = model.leaderboard_[model.leaderboard_.family == "broken"]
     assert (broken.state == "failed").all() and broken.error.str.contains("licence server unreachable").all()
     assert model.best_config_.family == "linear"

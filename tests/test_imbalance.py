@@ -1,4 +1,5 @@
 """Class imbalance: class weights as a search choice, and a decision threshold tuned for label metrics."""
+
 import pytest
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import train_test_split
@@ -16,11 +17,21 @@ def lending(dataset):
 
 def test_class_weights_are_a_search_choice_on_imbalanced_data(lending):
     train, _, target = lending
-    balanced = {"family": "linear", "params": {"linear": {"strength": 1.0}}, "class_weight": "balanced",
-                "preprocessing": {"numeric_impute": "simple_imputer", "numeric_outliers": "none",
-                                  "numeric_scale": "standard_scaler", "categorical_impute": "categorical_imputer",
-                                  "categorical_encode": "onehot"}}
-    model = AutoML(time_budget=30, max_trials=2, families=["linear"], warm_start=[balanced], seed=0).fit(train, target=target)
+    balanced = {
+        "family": "linear",
+        "params": {"linear": {"strength": 1.0}},
+        "class_weight": "balanced",
+        "preprocessing": {
+            "numeric_impute": "simple_imputer",
+            "numeric_outliers": "none",
+            "numeric_scale": "standard_scaler",
+            "categorical_impute": "categorical_imputer",
+            "categorical_encode": "onehot",
+        },
+    }
+    model = AutoML(time_budget=30, max_trials=2, families=["linear"], warm_start=[balanced], seed=0).fit(
+        train, target=target
+    )
     described = model.leaderboard_.sort_values("trial")["preprocessing"].tolist()
     assert "balanced class weights" in described[0] and "class weights" not in described[1]
 
@@ -28,8 +39,9 @@ def test_class_weights_are_a_search_choice_on_imbalanced_data(lending):
 def test_a_tuned_threshold_lifts_a_label_metric(lending):
     train, test, target = lending
     # one unweighted logistic regression: its most probable class is nearly always 'good'
-    model = AutoML(time_budget=30, max_trials=1, families=["linear"], metric="balanced_accuracy",
-                   seed=0).fit(train, target=target)
+    model = AutoML(time_budget=30, max_trials=1, families=["linear"], metric="balanced_accuracy", seed=0).fit(
+        train, target=target
+    )
     assert "class weights" not in model.leaderboard_["preprocessing"].iloc[0]
     assert model.threshold_ is not None and 0.5 < model.threshold_ < 1  # 'good' (class 1) needs a surer model
     X, y = test.drop(columns=[target]), test[target].to_numpy()

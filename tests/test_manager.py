@@ -1,4 +1,5 @@
 """Plugin discovery through real distributions on sys.path (dist-info folders written to tmp_path)."""
+
 import importlib
 import sys
 
@@ -7,7 +8,14 @@ import pytest
 from automl_core import hookimpl
 from automl_core.components import ModelFamily
 from automl_core.errors import DuplicateComponentError, PluginError, UnknownComponentError
-from automl_core.plugin import BLOCK_ENV, NO_AUTOLOAD_ENV, PluginLoadWarning, Registry, available_plugin_names, build_plugin_manager
+from automl_core.plugin import (
+    BLOCK_ENV,
+    NO_AUTOLOAD_ENV,
+    PluginLoadWarning,
+    Registry,
+    available_plugin_names,
+    build_plugin_manager,
+)
 
 
 def install_distribution(root, dist, version, entry_points, modules):
@@ -21,12 +29,12 @@ def install_distribution(root, dist, version, entry_points, modules):
         (root / f"{module}.py").write_text(source)
 
 
-GOOD = '''
+GOOD = """
 from automl_core import hookimpl, ModelFamily
 @hookimpl
 def register_model_families(register):
     register(ModelFamily("constant_mean", ("regression",), build=lambda p, c: None, suggest=lambda t, c: {}))
-'''
+"""
 
 
 @pytest.fixture
@@ -41,9 +49,13 @@ def site(tmp_path, monkeypatch):
 
 
 def test_entry_point_plugins_load_and_broken_ones_are_named(site):
-    install_distribution(site, "automl-thirdparty", "1.2.3",
-                         {"thirdparty_good": "thirdparty_good", "thirdparty_broken": "thirdparty_broken"},
-                         {"thirdparty_good": GOOD, "thirdparty_broken": "raise ImportError('needs libfoo')\n"})
+    install_distribution(
+        site,
+        "automl-thirdparty",
+        "1.2.3",
+        {"thirdparty_good": "thirdparty_good", "thirdparty_broken": "thirdparty_broken"},
+        {"thirdparty_good": GOOD, "thirdparty_broken": "raise ImportError('needs libfoo')\n"},
+    )
     with pytest.warns(PluginLoadWarning, match=r"'thirdparty_broken' \(distribution automl-thirdparty 1.2.3\).*libfoo"):
         pm = build_plugin_manager()
     assert pm.infos["thirdparty_broken"].status == "failed"
@@ -53,7 +65,9 @@ def test_entry_point_plugins_load_and_broken_ones_are_named(site):
 
 
 def test_plugins_are_blocked_by_argument_and_environment(site, monkeypatch):
-    install_distribution(site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD})
+    install_distribution(
+        site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD}
+    )
     pm = build_plugin_manager(block=["thirdparty_good"])
     assert pm.infos["thirdparty_good"].status == "blocked"
     assert "constant_mean" not in Registry.from_manager(pm).components["model_family"]
@@ -67,7 +81,9 @@ def test_blocking_an_unknown_plugin_is_an_error_listing_installed_ones(site):
 
 
 def test_autoload_can_be_switched_off(site, monkeypatch):
-    install_distribution(site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD})
+    install_distribution(
+        site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD}
+    )
     assert "thirdparty_good" in available_plugin_names()
     assert "thirdparty_good" not in build_plugin_manager(autoload=False).infos
     monkeypatch.setenv(NO_AUTOLOAD_ENV, "1")
@@ -88,8 +104,13 @@ def test_a_misspelt_hook_is_reported_with_the_plugin(site):
 
 def test_a_misspelt_hook_in_an_installed_plugin_skips_that_plugin_only(site):
     typo = GOOD + "\n@hookimpl\ndef register_evaluatorz(register):\n    pass\n"
-    install_distribution(site, "automl-typo", "0.3", {"thirdparty_typo": "thirdparty_typo", "thirdparty_good": "thirdparty_good"},
-                         {"thirdparty_typo": typo, "thirdparty_good": GOOD.replace("constant_mean", "other_mean")})
+    install_distribution(
+        site,
+        "automl-typo",
+        "0.3",
+        {"thirdparty_typo": "thirdparty_typo", "thirdparty_good": "thirdparty_good"},
+        {"thirdparty_typo": typo, "thirdparty_good": GOOD.replace("constant_mean", "other_mean")},
+    )
     with pytest.warns(PluginLoadWarning, match="'thirdparty_typo' implements 'register_evaluatorz'"):
         pm = build_plugin_manager()
     assert pm.infos["thirdparty_typo"].status == "failed"
@@ -97,7 +118,9 @@ def test_a_misspelt_hook_in_an_installed_plugin_skips_that_plugin_only(site):
 
 
 def test_an_installed_plugin_passed_again_in_code_is_registered_once(site):
-    install_distribution(site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD})
+    install_distribution(
+        site, "automl-thirdparty", "1.0", {"thirdparty_good": "thirdparty_good"}, {"thirdparty_good": GOOD}
+    )
     module = importlib.import_module("thirdparty_good")
     pm = build_plugin_manager(plugins=[module])
     assert list(Registry.from_manager(pm).components["model_family"]).count("constant_mean") == 1
@@ -127,7 +150,9 @@ def test_an_observer_that_raises_is_isolated_and_named(site):
 
 
 def test_duplicate_component_names_name_both_plugins(site):
-    install_distribution(site, "automl-clash", "1.0", {"thirdparty_clash": "thirdparty_clash"}, {"thirdparty_clash": GOOD})
+    install_distribution(
+        site, "automl-clash", "1.0", {"thirdparty_clash": "thirdparty_clash"}, {"thirdparty_clash": GOOD}
+    )
 
     class Mine:
         PLUGIN_NAME = "mine"
@@ -137,7 +162,9 @@ def test_duplicate_component_names_name_both_plugins(site):
             register(ModelFamily("constant_mean", ("regression",), build=lambda p, c: None, suggest=lambda t, c: {}))
 
     pm = build_plugin_manager(plugins=[Mine()])
-    with pytest.raises(DuplicateComponentError, match="'constant_mean'.*'(thirdparty_clash|mine)'.*'(thirdparty_clash|mine)'"):
+    with pytest.raises(
+        DuplicateComponentError, match="'constant_mean'.*'(thirdparty_clash|mine)'.*'(thirdparty_clash|mine)'"
+    ):
         Registry.from_manager(pm)
 
 

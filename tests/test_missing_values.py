@@ -5,6 +5,7 @@ it; every other schema failure still fails; monitors report each column's missin
 Real data: adult income rows without missing values in ``workclass`` and ``occupation`` at
 fit (the credit-scoring report of issue #19 had the same shape: a column complete in the 80%
 fitted on, one blank in the 20% predicted)."""
+
 from __future__ import annotations
 
 import pickle
@@ -97,8 +98,11 @@ def test_predict_imputes_and_warns_once_per_call_naming_columns_and_counts(model
     assert warning.counts == {c: int(n) for c, n in holes[["age", *COMPLETE]].isna().sum().items()}
     assert "'age' (3 rows)" in str(warning) and all(f"'{c}'" in str(warning) for c in COMPLETE)
     assert caught[0].filename == __file__  # attributed to the caller, not to the engine
-    for call in (lambda: model.predict_proba(holes), lambda: model.score(holes, test[target]),
-                 lambda: model.evaluate(holes.assign(**{target: test[target]}))):
+    for call in (
+        lambda: model.predict_proba(holes),
+        lambda: model.score(holes, test[target]),
+        lambda: model.evaluate(holes.assign(**{target: test[target]})),
+    ):
         _, caught = _caught(call)
         assert len(caught) == 1
     _, caught = _caught(lambda: model.predict(test.dropna(subset=COMPLETE)))
@@ -165,8 +169,11 @@ def test_every_family_and_preprocessing_option_predicts_rows_with_a_missing_valu
     holes.loc[holes.index[-1], :] = np.nan
     builders = tuple(b.name for b in space.builders)
     assert {"datetime_parts", "text_tfidf"} <= set(builders)
-    variant = {"simple_imputer": {"add_indicator": True}, "ordinal": {"missing": "nan"},
-               "categorical_imputer": {"strategy": "constant"}}
+    variant = {
+        "simple_imputer": {"add_indicator": True},
+        "ordinal": {"missing": "nan"},
+        "categorical_imputer": {"strategy": "constant"},
+    }
     failures = []
     for name, family in sorted(space.families.items()):
         options = space.stage_options(family)

@@ -1,4 +1,5 @@
 """Monitoring and updating on real data, through the installed monitor plugins (evidently, psi)."""
+
 from __future__ import annotations
 
 import copy
@@ -10,8 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from automl_core import AutoML, DataError, Monitor, PluginError, SchemaError, UnknownComponentError
-from automl_core import monitoring
+from automl_core import AutoML, DataError, Monitor, PluginError, SchemaError, UnknownComponentError, monitoring
 from automl_core.monitoring import MonitorReport, UpdatePolicy
 
 MONITORS = ["evidently", "psi"]
@@ -19,6 +19,7 @@ MONITORS = ["evidently", "psi"]
 
 #: every test here uses a fitted model (the module's fixtures run a search)
 pytestmark = pytest.mark.slow
+
 
 def remix(frame: pd.DataFrame, column: str) -> pd.Series:
     """The column's levels swapped, most frequent with least frequent: new proportions, same levels."""
@@ -39,7 +40,9 @@ def adult(dataset):
     """A binary model on 1,200 rows of adult_income, a test set and 1,000 fresh rows."""
     frame, target, _ = dataset("adult_income", rows=3000, seed=1)
     train, test, fresh = frame.iloc[:1200], frame.iloc[1200:2000], frame.iloc[2000:]
-    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(train, target=target)  # max_trials bounds it; the budget only under load
+    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(
+        train, target=target
+    )  # max_trials bounds it; the budget only under load
     return model, target, test, fresh.reset_index(drop=True)
 
 
@@ -48,7 +51,9 @@ def diamonds(dataset):
     """A regression model on 1,500 rows of diamonds (nine features) and 1,500 fresh rows."""
     frame, target, _ = dataset("diamonds", rows=3000, seed=2)
     train, fresh = frame.iloc[:1500], frame.iloc[1500:].reset_index(drop=True)
-    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(train, target=target)  # max_trials bounds it; the budget only under load
+    model = AutoML(time_budget=30, max_trials=4, seed=0).fit(
+        train, target=target
+    )  # max_trials bounds it; the budget only under load
     return model, target, train, fresh
 
 
@@ -79,8 +84,9 @@ def test_a_fresh_sample_of_the_same_data_does_not_drift(diamonds, name):
 @pytest.mark.parametrize("name", MONITORS)
 def test_predictions_drift_against_a_test_set_reference(adult, name):
     model, target, test, fresh = adult
-    report = monitoring.monitor(model, shifted(fresh.drop(columns=target), "age", "workclass"),
-                                monitor=name, reference=test)
+    report = monitoring.monitor(
+        model, shifted(fresh.drop(columns=target), "age", "workclass"), monitor=name, reference=test
+    )
     assert sorted(report.drifted_columns[:2]) == ["age", "workclass"]
     assert report.prediction_drift["column"] == "__prediction__"
     assert report.prediction_drift["verdict"] == "drift"
@@ -114,9 +120,9 @@ def test_the_html_report_leads_with_the_drifted_columns(diamonds, tmp_path, name
     report = monitoring.monitor(model, shifted(fresh.drop(columns=target), "carat", "cut"), monitor=name)
     written = report.save_html(tmp_path / "drift.html")  # a pathlib.Path
     page = written.read_text(encoding="utf-8")
-    body = page[page.index("<body"):]
-    assert body[body.index(">") + 1:].lstrip().startswith("<section id='automl-summary'")  # first thing seen
-    summary = body[:body.index("</section>")]
+    body = page[page.index("<body") :]
+    assert body[body.index(">") + 1 :].lstrip().startswith("<section id='automl-summary'")  # first thing seen
+    summary = body[: body.index("</section>")]
     assert "DRIFT DETECTED" in summary and "Drifted columns: <b>carat, cut</b>" in summary
     rows = summary.split("<tr")[2:]  # after the header row: drifted columns first
     assert ["carat" in r or "cut" in r for r in rows[:2]] == [True, True] and "depth" in summary
@@ -166,14 +172,22 @@ def test_an_unfitted_model_is_refused(diamonds):
         monitoring.monitor(AutoML(), fresh.drop(columns=target))
 
 
-@pytest.mark.parametrize("change, error, culprit", [
-    (lambda f: f.drop(columns=["carat"]), DataError, "'carat'"),
-    (lambda f: f.assign(batch_id=1), DataError, "'batch_id'"),
-    (lambda f: f.assign(depth=f["depth"].astype(str)), SchemaError, "'depth' was float64 at fit, is object now"),
-    (lambda f: f.iloc[:0], DataError, "empty"),
-    (lambda f: f.assign(table=np.nan), DataError, "['table']"),
-    (lambda f: f.assign(x=f["x"].where(f.index > 5, np.inf)), SchemaError, "'x'"),  # infinity (missing values are reported)
-], ids=["missing column", "extra column", "changed dtype", "empty", "all missing", "schema"])
+@pytest.mark.parametrize(
+    "change, error, culprit",
+    [
+        (lambda f: f.drop(columns=["carat"]), DataError, "'carat'"),
+        (lambda f: f.assign(batch_id=1), DataError, "'batch_id'"),
+        (lambda f: f.assign(depth=f["depth"].astype(str)), SchemaError, "'depth' was float64 at fit, is object now"),
+        (lambda f: f.iloc[:0], DataError, "empty"),
+        (lambda f: f.assign(table=np.nan), DataError, "['table']"),
+        (
+            lambda f: f.assign(x=f["x"].where(f.index > 5, np.inf)),
+            SchemaError,
+            "'x'",
+        ),  # infinity (missing values are reported)
+    ],
+    ids=["missing column", "extra column", "changed dtype", "empty", "all missing", "schema"],
+)
 def test_bad_current_data_is_refused_naming_the_culprit(diamonds, change, error, culprit):
     model, target, _, fresh = diamonds
     with pytest.raises(error) as caught:

@@ -1,4 +1,5 @@
 """The numeric-text rule: which text columns become numbers, which stay text, and how a model reads them at predict."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,8 @@ import pandas as pd
 import pytest
 
 from automl_core import AutoML, DataError, load, package
-from automl_core.monitoring import check_current
 from automl_core.data import convert_numeric_text, numeric_text, read_numeric_text
+from automl_core.monitoring import check_current
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,10 @@ def test_predict_reads_recorded_columns_and_names_values_that_are_not_numbers():
     numbers = pd.DataFrame({"charges": [1.0, 2.0]})
     assert read_numeric_text(numbers, {"charges": 0}, "the input") is numbers  # already numbers: untouched
     bad = pd.DataFrame({"charges": ["1", "n/a", True, "3", "1,5"]})
-    with pytest.raises(DataError, match=r"column 'charges' of the input .* 3 value\(s\) are not numbers: 'n/a' \(row 1\), True \(row 2\), '1,5' \(row 4\)"):
+    with pytest.raises(
+        DataError,
+        match=r"column 'charges' of the input .* 3 value\(s\) are not numbers: 'n/a' \(row 1\), True \(row 2\), '1,5' \(row 4\)",
+    ):
         read_numeric_text(bad, {"charges": 0}, "the input")
 
 
@@ -106,13 +110,16 @@ def test_a_fitted_model_reads_telcos_total_charges_as_numbers(dataset, tmp_path)
 
     # fitted from a file, which the CSV loader converts as it reads: predict reads text the same way
     train.to_csv(tmp_path / "train.csv", index=False)
-    from_file = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(tmp_path / "train.csv", target=target)
+    from_file = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0).fit(
+        tmp_path / "train.csv", target=target
+    )
     assert from_file.numeric_text_ == {"TotalCharges": 8}
     assert np.array_equal(from_file.predict_proba(test), from_file.predict_proba(as_numbers))
 
     # a column the user types as categorical stays text
-    kept = AutoML(time_budget=10, max_trials=2, families=["linear"], seed=0,
-                  column_types={"TotalCharges": "categorical"}).fit(train, target=target)
+    kept = AutoML(
+        time_budget=10, max_trials=2, families=["linear"], seed=0, column_types={"TotalCharges": "categorical"}
+    ).fit(train, target=target)
     assert kept.numeric_text_ == {} and kept.column_plan_.kinds["TotalCharges"] == "categorical"
 
 

@@ -1,4 +1,5 @@
 """Model outputs as the engine reads them: probabilities in class-index order, summing to one."""
+
 from __future__ import annotations
 
 import warnings

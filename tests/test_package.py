@@ -1,4 +1,5 @@
 """The model package: round trips, metadata, the manifest, the trust policy, atomic writes."""
+
 import copy
 import hashlib
 import json
@@ -144,9 +145,19 @@ def test_layout_manifest_and_metadata(forest, titanic):
     files = {p.name for p in path.iterdir()}
     meta = json.loads((path / "metadata.json").read_text())
     pipelines = meta["model_files"]["pipelines"]
-    assert pipelines == [f"pipeline-{i}.skops" for i in range(len(pipelines))] and meta["model_files"]["state"] == "model.skops"
-    assert files == {"model.skops", *pipelines, "schema.yaml", "metadata.json", "leaderboard.json", "reference.parquet",
-                     "manifest.json"}
+    assert (
+        pipelines == [f"pipeline-{i}.skops" for i in range(len(pipelines))]
+        and meta["model_files"]["state"] == "model.skops"
+    )
+    assert files == {
+        "model.skops",
+        *pipelines,
+        "schema.yaml",
+        "metadata.json",
+        "leaderboard.json",
+        "reference.parquet",
+        "manifest.json",
+    }
     umask = os.umask(0o022)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o777 & ~umask  # readable by whoever deploys it, as the umask says
@@ -159,7 +170,12 @@ def test_layout_manifest_and_metadata(forest, titanic):
     assert meta["leaderboard_top"][0]["rank"] == 1
     assert {"python", "automl-core", "numpy", "pandas", "scikit-learn"} <= set(meta["versions"])
     assert {p["distribution"] for p in meta["plugins"]} == {"automl-sklearn"}
-    assert meta["fingerprint"] == {"sha256": package.fingerprint(frame), "of": "training data", "rows": 300, "columns": 11}
+    assert meta["fingerprint"] == {
+        "sha256": package.fingerprint(frame),
+        "of": "training data",
+        "rows": 300,
+        "columns": 11,
+    }
     assert datetime.fromisoformat(meta["created_at"]).utcoffset().total_seconds() == 0
 
 
@@ -175,8 +191,9 @@ def test_xgboost_pipelines_are_written_by_skops(boosted):
     assert xgb["classes"] == ["automl_xgboost.estimator.XGBoostEarlyStoppingClassifier"]
 
 
-@pytest.mark.parametrize("name", ["model.skops", "pipeline-0.skops", "schema.yaml", "metadata.json", "reference.parquet",
-                                  "leaderboard.json"])
+@pytest.mark.parametrize(
+    "name", ["model.skops", "pipeline-0.skops", "schema.yaml", "metadata.json", "reference.parquet", "leaderboard.json"]
+)
 def test_a_tampered_file_is_refused_by_name(forest, tmp_path, name):
     path = _copy(forest[1], tmp_path)
     with open(path / name, "r+b") as handle:
@@ -224,6 +241,7 @@ class _Payload:
 
 def _call_global(module: str, name: str, argument: str) -> bytes:
     """A hand-written pickle: ``module.name(argument)`` (protocol 4 STACK_GLOBAL, TUPLE1, REDUCE)."""
+
     def text(value: str) -> bytes:
         return b"\x8c" + bytes([len(value)]) + value.encode()
 
@@ -304,8 +322,9 @@ def test_a_mixed_ensemble_keeps_skops_where_it_can_and_its_pickle_needs_trust(fo
 def test_a_missing_plugin_distribution_is_named(forest, tmp_path):
     path = _copy(forest[1], tmp_path)
     meta = json.loads((path / "metadata.json").read_text())
-    meta["plugins"].append({"plugin": "ghost", "distribution": "automl-ghost", "version": "9.9", "components": ["ghost"],
-                            "classes": []})
+    meta["plugins"].append(
+        {"plugin": "ghost", "distribution": "automl-ghost", "version": "9.9", "components": ["ghost"], "classes": []}
+    )
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
     with pytest.raises(PackageError, match=r"automl-ghost 9\.9 \(plugin 'ghost': ghost\)"):
         load(path)
@@ -412,7 +431,9 @@ def test_a_damaged_manifest_is_named(forest, tmp_path):
 # --------------------------------------------------------------------------- packages of earlier versions
 REPO = pathlib.Path(__file__).resolve().parent.parent
 FORMAT_1 = REPO / "tests" / "data" / "packages" / "titanic-format1"
-FORMAT_1_SETTINGS = dict(time_budget=300, max_trials=10, seed=1, families=["linear", "xgboost", "hist_gradient_boosting"])
+FORMAT_1_SETTINGS = dict(
+    time_budget=300, max_trials=10, seed=1, families=["linear", "xgboost", "hist_gradient_boosting"]
+)
 
 
 def _format_1_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -422,7 +443,9 @@ def _format_1_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_a_package_saved_before_the_subpackage_layout_loads_and_predicts_the_same():
     pytest.importorskip("automl_xgboost")
-    model = load(FORMAT_1, trusted=["pipeline-1.pkl"])  # written by automl-core 0.1.0, whose XGBoost pipelines were pickles
+    model = load(
+        FORMAT_1, trusted=["pipeline-1.pkl"]
+    )  # written by automl-core 0.1.0, whose XGBoost pipelines were pickles
     expected = np.load(FORMAT_1.with_name("titanic-format1-proba.npy"))
     assert json.loads((FORMAT_1 / "metadata.json").read_text())["format_version"] == 1
     np.testing.assert_array_equal(model.predict_proba(_format_1_rows()[1]), expected)

@@ -1,6 +1,7 @@
 """The model package against a hostile or damaged directory: files that call what they should
 not while they are read (pickle and skops), paths out of the package, signatures, leftovers of
 killed saves, and damage named by file. Every attack runs for real against a real file."""
+
 import hashlib
 import io
 import itertools
@@ -95,44 +96,116 @@ MEMMAP_ARGS = lambda path: _text(str(path)) + _global("numpy", "uint8") + _text(
 #: Each hand-written pickle (protocol 4) and the name its refusal gives.
 HOSTILE_PICKLES = {
     # np.memmap(path, np.uint8, "w+", 0, (8,)): the probe's attack, which emptied the file
-    "memmap_reduce": (lambda path: b"\x80\x04" + _global("numpy", "memmap") + b"(" + MEMMAP_ARGS(path) + b"tR.",
-                      r"numpy\.memmap"),
+    "memmap_reduce": (
+        lambda path: b"\x80\x04" + _global("numpy", "memmap") + b"(" + MEMMAP_ARGS(path) + b"tR.",
+        r"numpy\.memmap",
+    ),
     # np.memmap.__new__(np.memmap, path, ...): the same through NEWOBJ
-    "memmap_newobj": (lambda path: b"\x80\x04" + _global("numpy", "memmap") + b"(" + MEMMAP_ARGS(path) + b"t\x81.",
-                      r"numpy\.memmap"),
+    "memmap_newobj": (
+        lambda path: b"\x80\x04" + _global("numpy", "memmap") + b"(" + MEMMAP_ARGS(path) + b"t\x81.",
+        r"numpy\.memmap",
+    ),
     # pandas' own _new_Index helper, handed np.memmap as the index class
-    "memmap_new_index": (lambda path: b"\x80\x04" + _global("pandas.core.indexes.base", "_new_Index")
-                         + _global("numpy", "memmap") + b"}(" + _text("filename") + _text(str(path)) + _text("mode")
-                         + _text("w+") + _text("shape") + _int(8) + b"\x85" + b"u\x86R.", r"numpy\.memmap|_new_Index"),
+    "memmap_new_index": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("pandas.core.indexes.base", "_new_Index")
+            + _global("numpy", "memmap")
+            + b"}("
+            + _text("filename")
+            + _text(str(path))
+            + _text("mode")
+            + _text("w+")
+            + _text("shape")
+            + _int(8)
+            + b"\x85"
+            + b"u\x86R."
+        ),
+        r"numpy\.memmap|_new_Index",
+    ),
     # a module path to memmap that is not numpy's public one
-    "memmap_private_module": (lambda path: b"\x80\x04" + _global("numpy._core.memmap", "memmap") + b"("
-                              + MEMMAP_ARGS(path) + b"tR.", r"numpy\._core\.memmap\.memmap"),
+    "memmap_private_module": (
+        lambda path: b"\x80\x04" + _global("numpy._core.memmap", "memmap") + b"(" + MEMMAP_ARGS(path) + b"tR.",
+        r"numpy\._core\.memmap\.memmap",
+    ),
     # getattr(__import__("os"), "system")("...")
-    "getattr_chain": (lambda path: b"\x80\x04" + _global("builtins", "getattr") + _global("builtins", "__import__")
-                      + _text("os") + b"\x85R" + _text("system") + b"\x86R" + _text(f"truncate -s 0 {path}")
-                      + b"\x85R.", r"builtins\.getattr"),
-    "os_system": (lambda path: b"\x80\x04" + _global("os", "system") + _text(f"truncate -s 0 {path}") + b"\x85R.",
-                  r"os\.system"),
-    "subprocess": (lambda path: b"\x80\x04" + _global("subprocess", "check_call") + b"(" + _text("truncate")
-                   + _text("-s") + _text("0") + _text(str(path)) + b"l\x85R.", r"subprocess\.check_call"),
-    "importlib": (lambda path: b"\x80\x04" + _global("importlib", "import_module") + _text("shutil") + b"\x85R.",
-                  r"importlib\.import_module"),
-    "builtins_open": (lambda path: b"\x80\x04" + _global("builtins", "open") + _text(str(path)) + _text("w")
-                      + b"\x86R.", r"builtins\.open"),
-    "eval": (lambda path: b"\x80\x04" + _global("builtins", "eval")
-             + _text(f"open({str(path)!r}, 'w').close()") + b"\x85R.", r"builtins\.eval"),
+    "getattr_chain": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("builtins", "getattr")
+            + _global("builtins", "__import__")
+            + _text("os")
+            + b"\x85R"
+            + _text("system")
+            + b"\x86R"
+            + _text(f"truncate -s 0 {path}")
+            + b"\x85R."
+        ),
+        r"builtins\.getattr",
+    ),
+    "os_system": (
+        lambda path: b"\x80\x04" + _global("os", "system") + _text(f"truncate -s 0 {path}") + b"\x85R.",
+        r"os\.system",
+    ),
+    "subprocess": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("subprocess", "check_call")
+            + b"("
+            + _text("truncate")
+            + _text("-s")
+            + _text("0")
+            + _text(str(path))
+            + b"l\x85R."
+        ),
+        r"subprocess\.check_call",
+    ),
+    "importlib": (
+        lambda path: b"\x80\x04" + _global("importlib", "import_module") + _text("shutil") + b"\x85R.",
+        r"importlib\.import_module",
+    ),
+    "builtins_open": (
+        lambda path: b"\x80\x04" + _global("builtins", "open") + _text(str(path)) + _text("w") + b"\x86R.",
+        r"builtins\.open",
+    ),
+    "eval": (
+        lambda path: b"\x80\x04" + _global("builtins", "eval") + _text(f"open({str(path)!r}, 'w').close()") + b"\x85R.",
+        r"builtins\.eval",
+    ),
     # numpy's random-state helper, handed a class to call (it calls its second argument)
-    "randomstate_ctor": (lambda path: b"\x80\x04" + _global("numpy.random._pickle", "__randomstate_ctor")
-                         + _text("MT19937") + _global("sklearn.pipeline", "Pipeline") + b"\x86R.",
-                         r"calls numpy\.random\._pickle\.__randomstate_ctor"),
+    "randomstate_ctor": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("numpy.random._pickle", "__randomstate_ctor")
+            + _text("MT19937")
+            + _global("sklearn.pipeline", "Pipeline")
+            + b"\x86R."
+        ),
+        r"calls numpy\.random\._pickle\.__randomstate_ctor",
+    ),
     # pandas' _new_Index handed a trusted class that is not an index: it would be called with the dict
-    "new_index_of_a_trusted_class": (lambda path: b"\x80\x04" + _global("pandas.core.indexes.base", "_new_Index")
-                                     + _global("sklearn.pipeline", "Pipeline") + b"}\x86R.",
-                                     r"calls pandas\.core\.indexes\.base\._new_Index"),
+    "new_index_of_a_trusted_class": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("pandas.core.indexes.base", "_new_Index")
+            + _global("sklearn.pipeline", "Pipeline")
+            + b"}\x86R."
+        ),
+        r"calls pandas\.core\.indexes\.base\._new_Index",
+    ),
     # numpy's array reconstructor handed a subclass other than ndarray
-    "reconstruct_a_subclass": (lambda path: b"\x80\x04" + _global("numpy._core.multiarray", "_reconstruct")
-                               + _global("numpy.ma", "MaskedArray") + _int(0) + b"\x85" + _text("b") + b"\x87R.",
-                               r"calls numpy\._core\.multiarray\._reconstruct"),
+    "reconstruct_a_subclass": (
+        lambda path: (
+            b"\x80\x04"
+            + _global("numpy._core.multiarray", "_reconstruct")
+            + _global("numpy.ma", "MaskedArray")
+            + _int(0)
+            + b"\x85"
+            + _text("b")
+            + b"\x87R."
+        ),
+        r"calls numpy\._core\.multiarray\._reconstruct",
+    ),
 }
 
 
@@ -178,7 +251,9 @@ def _skops_file(top: dict) -> bytes:
     import skops.io as sio
 
     with zipfile.ZipFile(io.BytesIO(sio.dumps(0))) as archive:
-        header = {k: v for k, v in json.loads(archive.read("schema.json")).items() if k in ("protocol", "_skops_version")}
+        header = {
+            k: v for k, v in json.loads(archive.read("schema.json")).items() if k in ("protocol", "_skops_version")
+        }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("schema.json", json.dumps({**top, **header}))
@@ -191,23 +266,40 @@ def _memmap_args(path) -> dict:
 
 #: Each hand-written skops schema and the refusal it gets.
 HOSTILE_SKOPS = {
-    "constructor_from_reduce": (lambda path: _node("ConstructorFromReduceNode", "numpy.memmap",
-                                                   content=_memmap_args(path)), r"ConstructorFromReduceNode call numpy\.memmap"),
-    "loss_node": (lambda path: _node("LossNode", "numpy.memmap", content=_node("DictNode", "builtins.dict", content={},
-                                                                              key_types=_node("ListNode", "builtins.list", content=[])),
-                                     __reduce__={"args": _memmap_args(path)}), r"LossNode call numpy\.memmap"),
-    "list_node": (lambda path: _node("ListNode", "numpy.memmap", content=[_json(str(path))]), r"ListNode call numpy\.memmap"),
+    "constructor_from_reduce": (
+        lambda path: _node("ConstructorFromReduceNode", "numpy.memmap", content=_memmap_args(path)),
+        r"ConstructorFromReduceNode call numpy\.memmap",
+    ),
+    "loss_node": (
+        lambda path: _node(
+            "LossNode",
+            "numpy.memmap",
+            content=_node(
+                "DictNode", "builtins.dict", content={}, key_types=_node("ListNode", "builtins.list", content=[])
+            ),
+            __reduce__={"args": _memmap_args(path)},
+        ),
+        r"LossNode call numpy\.memmap",
+    ),
+    "list_node": (
+        lambda path: _node("ListNode", "numpy.memmap", content=[_json(str(path))]),
+        r"ListNode call numpy\.memmap",
+    ),
     "function_node": (lambda path: _node("FunctionNode", "numpy.load"), r"numpy\.load"),
     "function_of_a_trusted_library": (lambda path: _node("FunctionNode", "pandas.read_csv"), r"pandas\.read_csv"),
     "os_system_function": (lambda path: _node("FunctionNode", "os.system"), r"os\.system"),
-    "method_node": (lambda path: _node("MethodNode", "pandas.DataFrame", content={"func": "to_csv", "obj": _json(1)}),
-                    r"MethodNode"),
+    "method_node": (
+        lambda path: _node("MethodNode", "pandas.DataFrame", content={"func": "to_csv", "obj": _json(1)}),
+        r"MethodNode",
+    ),
     # a function declared as a type: a transformer could call it with the rows and arguments from the file
     "function_as_a_type": (lambda path: _node("TypeNode", "numpy.lib._format_impl.write_array"), r"write_array"),
     "function_as_an_object": (lambda path: _node("ObjectNode", "pandas.read_csv"), r"pandas\.read_csv"),
     # a private module's name for a denied function: refused by what it is, not by the name used
-    "alias_of_a_denied_function": (lambda path: _node("FunctionNode", "numpy._core.multiarray.fromfile"),
-                                   r"numpy\._core\.multiarray\.fromfile, which is numpy\.fromfile"),
+    "alias_of_a_denied_function": (
+        lambda path: _node("FunctionNode", "numpy._core.multiarray.fromfile"),
+        r"numpy\._core\.multiarray\.fromfile, which is numpy\.fromfile",
+    ),
 }
 
 
@@ -235,13 +327,16 @@ def test_the_skops_memmap_attack_is_real(victim):
 
 
 # --------------------------------------------------------------------------- paths out of the package
-@pytest.mark.parametrize("field, value", [
-    ("pipelines", "/etc/passwd"),
-    ("pipelines", "../outside.skops"),
-    ("pipelines", "sub/../../outside.skops"),
-    ("state", "/tmp/model.skops"),
-    ("reference_file", "../reference.parquet"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("pipelines", "/etc/passwd"),
+        ("pipelines", "../outside.skops"),
+        ("pipelines", "sub/../../outside.skops"),
+        ("state", "/tmp/model.skops"),
+        ("reference_file", "../reference.parquet"),
+    ],
+)
 def test_a_path_out_of_the_package_is_refused_by_name_before_it_is_read(saved, tmp_path, field, value):
     path = _copy(saved[1], tmp_path)
     outside = tmp_path / "outside.skops"
@@ -254,7 +349,9 @@ def test_a_path_out_of_the_package_is_refused_by_name_before_it_is_read(saved, t
     else:
         meta["model_files"]["pipelines"][0] = value
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
-    with pytest.raises(PackageError, match=rf"metadata\.json: .*{field}.* {value!r}, not the name of a file in the package"):
+    with pytest.raises(
+        PackageError, match=rf"metadata\.json: .*{field}.* {value!r}, not the name of a file in the package"
+    ):
         load(path)
 
 
@@ -318,12 +415,22 @@ def test_the_command_line_takes_the_key_from_the_environment(saved, titanic, tmp
     titanic[0].head(5).to_csv(data, index=False)
     automl = str(pathlib_automl())
     env = {**os.environ, "NO_COLOR": "1", "AUTOML_PACKAGE_KEY": "wrong"}
-    done = subprocess.run([automl, "predict", str(path), str(data), "--out", str(tmp_path / "p.csv")], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [automl, "predict", str(path), str(data), "--out", str(tmp_path / "p.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1 and "does not match" in done.stderr
     env["AUTOML_PACKAGE_KEY"] = "s3cret"
-    done = subprocess.run([automl, "predict", str(path), str(data), "--out", str(tmp_path / "p.csv")], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [automl, "predict", str(path), str(data), "--out", str(tmp_path / "p.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert len(pd.read_csv(tmp_path / "p.csv")) == 5
 
@@ -405,7 +512,7 @@ def test_a_flipped_byte_in_the_manifest_names_the_manifest(saved, tmp_path):
     text = (path / "manifest.json").read_text()
     digest = json.loads(text)["sha256"]["pipeline-0.skops"]
     position = text.index(digest) + 5
-    flipped = text[:position] + chr(ord(text[position]) ^ 1) + text[position + 1:]
+    flipped = text[:position] + chr(ord(text[position]) ^ 1) + text[position + 1 :]
     assert json.loads(flipped)["sha256"]["pipeline-0.skops"] != digest  # still valid JSON
     (path / "manifest.json").write_text(flipped)
     with pytest.raises(PackageError, match=r"manifest\.json is damaged: its checksum does not match") as caught:
@@ -454,8 +561,12 @@ def _every_family_and_preprocessor(frame, target):
     for name, family in sorted(space.families.items(), key=lambda item: (item[1].cost, item[0])):
         options = space.stage_options(family)
         preferred = {stage: choices[0] for stage, choices in options.items()}
-        variants = [preferred] + [{**preferred, stage: choice} for stage, choices in options.items()
-                                  for choice in choices if (stage, choice) not in covered]
+        variants = [preferred] + [
+            {**preferred, stage: choice}
+            for stage, choices in options.items()
+            for choice in choices
+            if (stage, choice) not in covered
+        ]
         for preprocessing in variants:
             if preprocessing is preferred or not set(preprocessing.items()) <= covered:
                 configs.append(PipelineConfig(name, preprocessing, builders, {name: dict(family.defaults[0])}))
@@ -467,15 +578,35 @@ def _every_family_and_preprocessor(frame, target):
 @pytest.mark.parametrize("name", ["titanic", "auto_mpg"])
 def test_every_first_party_family_and_preprocessor_is_written_by_skops(dataset, tmp_path, name):
     frame, target, _ = dataset(name, rows=200)
-    frame = frame.assign(when=pd.date_range("2020-01-01", periods=len(frame), freq="37h").strftime("%Y-%m-%d %H:%M"),
-                         note=[f"word{i % 13} thing{i % 5} and more text" for i in range(len(frame))])
+    frame = frame.assign(
+        when=pd.date_range("2020-01-01", periods=len(frame), freq="37h").strftime("%Y-%m-%d %H:%M"),
+        note=[f"word{i % 13} thing{i % 5} and more text" for i in range(len(frame))],
+    )
     model = AutoML(time_budget=10, max_trials=1, families=["linear"], seed=0).fit(frame, target=target)
     pipelines, builders, families, preprocessors = _every_family_and_preprocessor(frame, target)
     assert builders == {"datetime_parts", "text_tfidf", "feature_selection"}
-    assert {"xgboost", "catboost", "lightgbm", "linear", "random_forest", "extra_trees", "hist_gradient_boosting",
-            "knn"} <= families
-    assert {"simple_imputer", "quantile_clipper", "standard_scaler", "robust_scaler", "categorical_imputer", "onehot",
-            "ordinal", "native", "target_encoder", "rare_grouper"} <= preprocessors
+    assert {
+        "xgboost",
+        "catboost",
+        "lightgbm",
+        "linear",
+        "random_forest",
+        "extra_trees",
+        "hist_gradient_boosting",
+        "knn",
+    } <= families
+    assert {
+        "simple_imputer",
+        "quantile_clipper",
+        "standard_scaler",
+        "robust_scaler",
+        "categorical_imputer",
+        "onehot",
+        "ordinal",
+        "native",
+        "target_encoder",
+        "rare_grouper",
+    } <= preprocessors
     model.model_.models, model.model_.weights = pipelines, [1.0] * len(pipelines)
     model.model_.__dict__.pop("_shared", None)
     model.best_pipeline_ = pipelines[0]

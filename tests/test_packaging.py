@@ -1,6 +1,7 @@
 """The distributions say true things: one version, read from ``__version__``; the same
 ``requires-python`` everywhere; a licence, ``py.typed``; ``automl --version``; a clear error
 when the command line's extra is missing."""
+
 from __future__ import annotations
 
 import importlib
@@ -16,7 +17,9 @@ import pytest
 import automl_core
 
 REPO = Path(__file__).resolve().parent.parent
-PYPROJECTS = sorted([REPO / "pyproject.toml", *REPO.glob("plugins/*/pyproject.toml"), *REPO.glob("examples/*/pyproject.toml")])
+PYPROJECTS = sorted(
+    [REPO / "pyproject.toml", *REPO.glob("plugins/*/pyproject.toml"), *REPO.glob("examples/*/pyproject.toml")]
+)
 SCRIPT = Path(sys.executable).parent / "automl"
 
 
@@ -71,6 +74,11 @@ def test_the_command_line_names_its_extra_when_missing(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 1
     assert "pip install 'automl-core[cli]'" in done.stderr and "typer" in done.stderr
-    version = subprocess.run([sys.executable, "-c", "from automl_core.cli import main; main(['--version'])"],
-                             capture_output=True, text=True, timeout=60, env=env)
+    version = subprocess.run(
+        [sys.executable, "-c", "from automl_core.cli import main; main(['--version'])"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert version.returncode == 0 and automl_core.__version__ in version.stdout  # no extra needed

@@ -1,5 +1,6 @@
 """Trials in worker processes: every core used, limits that hold with trials in flight, a
 worker that dies or hangs failing its trial only, and no worker left behind."""
+
 from __future__ import annotations
 
 import os
@@ -121,18 +122,28 @@ class Troublemakers:
 
     @hookimpl
     def register_model_families(self, register):
-        register(ModelFamily("hoarder", ("binary",), _build_hoarder, _no_params, defaults=({},), handles_missing=True,
-                             cost=0.01))
-        register(ModelFamily("killer", ("binary",), _build_killer, _no_params, defaults=({},), handles_missing=True,
-                             cost=0.01))
-        register(ModelFamily("hanger", ("binary",), _build_hanger, _no_params, defaults=({},), handles_missing=True,
-                             cost=50.0))  # after the cheap families' first trials
+        register(
+            ModelFamily(
+                "hoarder", ("binary",), _build_hoarder, _no_params, defaults=({},), handles_missing=True, cost=0.01
+            )
+        )
+        register(
+            ModelFamily(
+                "killer", ("binary",), _build_killer, _no_params, defaults=({},), handles_missing=True, cost=0.01
+            )
+        )
+        register(
+            ModelFamily(
+                "hanger", ("binary",), _build_hanger, _no_params, defaults=({},), handles_missing=True, cost=50.0
+            )
+        )  # after the cheap families' first trials
 
 
 def test_a_worker_killed_mid_trial_fails_that_trial_only(dataset):
     frame, target, _ = dataset("titanic", rows=300)
-    model = AutoML(time_budget=25, n_workers=2, families=["killer", "linear"], max_trials=4,
-                   plugins=[Troublemakers()]).fit(frame, target=target)
+    model = AutoML(
+        time_budget=25, n_workers=2, families=["killer", "linear"], max_trials=4, plugins=[Troublemakers()]
+    ).fit(frame, target=target)
     board = model.leaderboard_
     killed = board[board["family"] == "killer"]
     assert len(killed) >= 1 and (killed["state"] == "failed").all()
@@ -146,8 +157,9 @@ def test_a_hung_trial_is_ended_and_the_budget_holds_from_any_thread(dataset, whe
     frame, target, _ = dataset("titanic", rows=300)
     budget = 15
     n_workers = 2 if where == "main thread" else 1  # from a thread, even one worker is a process
-    model = AutoML(time_budget=budget, n_workers=n_workers, families=["hanger", "linear"], seed=0,
-                   plugins=[Troublemakers()])
+    model = AutoML(
+        time_budget=budget, n_workers=n_workers, families=["hanger", "linear"], seed=0, plugins=[Troublemakers()]
+    )
     started = time.monotonic()
     if where == "main thread":
         model.fit(frame, target=target)
@@ -191,7 +203,8 @@ def test_workers_start_with_spawn_and_a_component_of_the_main_script_is_not_need
         "from automl_core import AutoML\n"
         f"model = AutoML(time_budget=12, n_workers=2, executor_options={{'start_method': 'spawn'}})\n"
         f"model.fit({str(tmp_path / 'train.csv')!r}, target={target!r})\n"
-        "print('workers', len({w for w in model.leaderboard_['worker'] if w}))\n")
+        "print('workers', len({w for w in model.leaderboard_['worker'] if w}))\n"
+    )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "workers 2" in done.stdout
@@ -203,7 +216,8 @@ def test_no_worker_is_left_when_the_fit_fails(dataset):
     frame, target, _ = dataset("titanic", rows=200)
     with pytest.raises(FitError, match="worker process died"):
         AutoML(time_budget=30, n_workers=2, families=["killer"], max_trials=2, plugins=[Troublemakers()]).fit(
-            frame, target=target)
+            frame, target=target
+        )
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
 
 
@@ -214,8 +228,23 @@ def test_the_command_line_runs_trials_on_workers(dataset, tmp_path):
 
     frame, target, _ = dataset("titanic", rows=300)
     frame.to_csv(tmp_path / "train.csv", index=False)
-    result = CliRunner().invoke(app, ["fit", str(tmp_path / "train.csv"), "--target", target, "--workers", "2",
-                                      "--max-trials", "4", "--time-budget", "40", "--out", str(tmp_path / "model")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "fit",
+            str(tmp_path / "train.csv"),
+            "--target",
+            target,
+            "--workers",
+            "2",
+            "--max-trials",
+            "4",
+            "--time-budget",
+            "40",
+            "--out",
+            str(tmp_path / "model"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     from automl_core import load
 
@@ -247,7 +276,8 @@ def test_a_component_defined_in_the_users_script_reaches_the_workers(dataset, tm
         f"    model = AutoML(time_budget=30, n_workers=2, max_trials=3, families=['prior', 'linear'], plugins=[Mine()])\n"
         f"    model.fit({str(tmp_path / 'train.csv')!r}, target={target!r})\n"
         "    board = model.leaderboard_\n"
-        "    print('states', sorted(set(board['state'])), 'families', sorted(set(board['family'])))\n")
+        "    print('states', sorted(set(board['state'])), 'families', sorted(set(board['family'])))\n"
+    )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "states ['complete']" in done.stdout and "'prior'" in done.stdout
@@ -255,8 +285,14 @@ def test_a_component_defined_in_the_users_script_reaches_the_workers(dataset, tm
 
 def test_a_trial_over_max_memory_is_ended_and_named(dataset):
     frame, target, _ = dataset("titanic", rows=300)
-    model = AutoML(time_budget=40, n_workers=1, max_memory="600MB", families=["hoarder", "linear"], max_trials=3,
-                   plugins=[Troublemakers()]).fit(frame, target=target)  # one worker: a process, for the limit
+    model = AutoML(
+        time_budget=40,
+        n_workers=1,
+        max_memory="600MB",
+        families=["hoarder", "linear"],
+        max_trials=3,
+        plugins=[Troublemakers()],
+    ).fit(frame, target=target)  # one worker: a process, for the limit
     board = model.leaderboard_
     hoarded = board[board["family"] == "hoarder"]
     assert len(hoarded) >= 1 and (hoarded["state"] == "failed").all()

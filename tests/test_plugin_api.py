@@ -1,6 +1,7 @@
 """The plugin contract holds: plugins use the public API only, and every hook is called through
 pluggy, so that an implementation may declare fewer arguments than its specification (and a
 specification can grow without breaking the plugins written against it)."""
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,9 @@ def _private_uses(tree: ast.AST) -> list[str]:
             else:
                 bad += [f"automl_core.{a.name}" for a in node.names if a.name not in public]
         elif isinstance(node, ast.Import):
-            bad += [f"import {a.name}" for a in node.names
-                    if a.name.startswith("automl_core.") and a.name not in TEST_KIT]
+            bad += [
+                f"import {a.name}" for a in node.names if a.name.startswith("automl_core.") and a.name not in TEST_KIT
+            ]
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "automl_core":
             if node.attr not in public and node.attr != "testing":
                 bad.append(f"automl_core.{node.attr}")
@@ -61,7 +63,11 @@ def test_plugins_and_examples_import_only_public_names():
 def test_the_check_catches_a_private_import():
     code = "from automl_core.search import Search\nimport automl_core.plugin\nfrom automl_core import Registry\nautoml_core.fit"
     assert _private_uses(ast.parse(code)) == [
-        "from automl_core.search import ...", "import automl_core.plugin", "automl_core.Registry", "automl_core.fit"]
+        "from automl_core.search import ...",
+        "import automl_core.plugin",
+        "automl_core.Registry",
+        "automl_core.fit",
+    ]
 
 
 def test_every_public_name_resolves():
@@ -122,15 +128,25 @@ def test_observers_with_fewer_arguments_are_called(dataset):
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginLoadWarning)  # an observer that failed would warn
         model = AutoML(time_budget=20, max_trials=2, families=["linear"], seed=0, plugins=[observer]).fit(
-            frame, target=target)
+            frame, target=target
+        )
         model.predict(frame.head(3))
         with pytest.raises(automl_core.DataError):
             model.predict(frame.drop(columns=["bill_length_mm"]))
         with pytest.raises(automl_core.AutoMLError):
-            AutoML(time_budget=5, families=["linear"], plugins=[observer]).fit(frame.assign(**{target: "one"}),
-                                                                              target=target)
-    assert _hooks(observer.calls) == ["before_fit", "before_trial", "after_trial", "after_fit", "before_predict",
-                                      "after_predict", "on_predict_error", "on_fit_error"]
+            AutoML(time_budget=5, families=["linear"], plugins=[observer]).fit(
+                frame.assign(**{target: "one"}), target=target
+            )
+    assert _hooks(observer.calls) == [
+        "before_fit",
+        "before_trial",
+        "after_trial",
+        "after_fit",
+        "before_predict",
+        "after_predict",
+        "on_predict_error",
+        "on_fit_error",
+    ]
     assert ("before_fit", "multiclass") in observer.calls and ("after_predict", 3) in observer.calls
 
 
@@ -177,9 +193,15 @@ def test_a_loader_may_hand_over_what_it_converted():
 
         @hookimpl
         def register_loaders(self, register):
-            register(Loader("text_numbers", lambda source, options: source == "prices",
-                            lambda source, options: LoadedData(pd.DataFrame({"price": [1.0, None, 3.0]}),
-                                                               numeric_text={"price": 1})))
+            register(
+                Loader(
+                    "text_numbers",
+                    lambda source, options: source == "prices",
+                    lambda source, options: LoadedData(
+                        pd.DataFrame({"price": [1.0, None, 3.0]}), numeric_text={"price": 1}
+                    ),
+                )
+            )
 
     frame = load_data("prices", plugins=[TextNumbers()])
     assert frame["price"].isna().sum() == 1 and frame.shape == (3, 1)
@@ -195,6 +217,8 @@ class FailingObserver:
 
 def test_an_observer_that_raises_is_named_and_the_others_still_run():
     pm = build_plugin_manager(plugins=[FailingObserver(), observer := ShortObserver()], autoload=False)
-    with pytest.warns(PluginLoadWarning, match="'failing-observer' failed in after_trial: RuntimeError: broken on trial 3"):
+    with pytest.warns(
+        PluginLoadWarning, match="'failing-observer' failed in after_trial: RuntimeError: broken on trial 3"
+    ):
         pm.notify("after_trial", number=3, record={"state": "complete"}, best_score=None)
     assert observer.calls == [("after_trial", "complete")]

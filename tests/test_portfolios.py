@@ -1,4 +1,5 @@
 """Portfolios are plugins: the configurations of a registered portfolio run first, in order."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,11 +7,25 @@ import pytest
 from automl_core import AutoML, Portfolio, hookimpl
 from automl_core.testing import ConformanceError, check_plugin, check_portfolio
 
-LINEAR = {"family": "linear", "preprocessing": {"numeric_impute": "simple_imputer", "numeric_scale": "standard_scaler",
-                                                 "categorical_impute": "categorical_imputer", "categorical_encode": "onehot"},
-          "builders": [], "params": {"linear": {"strength": 3.0}}, "class_weight": "none"}
-ELSEWHERE = {"family": "not_installed", "preprocessing": {}, "builders": [], "params": {"not_installed": {}},
-             "class_weight": "none"}
+LINEAR = {
+    "family": "linear",
+    "preprocessing": {
+        "numeric_impute": "simple_imputer",
+        "numeric_scale": "standard_scaler",
+        "categorical_impute": "categorical_imputer",
+        "categorical_encode": "onehot",
+    },
+    "builders": [],
+    "params": {"linear": {"strength": 3.0}},
+    "class_weight": "none",
+}
+ELSEWHERE = {
+    "family": "not_installed",
+    "preprocessing": {},
+    "builders": [],
+    "params": {"not_installed": {}},
+    "class_weight": "none",
+}
 
 
 class Learned:
@@ -18,8 +33,15 @@ class Learned:
 
     @hookimpl
     def register_portfolios(self, register):
-        register(Portfolio("learned", (ELSEWHERE, LINEAR), tasks=("binary",), priority=1,
-                           description="one configuration another plugin would run, one no plugin gives"))
+        register(
+            Portfolio(
+                "learned",
+                (ELSEWHERE, LINEAR),
+                tasks=("binary",),
+                priority=1,
+                description="one configuration another plugin would run, one no plugin gives",
+            )
+        )
 
 
 @pytest.mark.slow
@@ -34,7 +56,8 @@ def test_the_portfolio_runs_first_and_what_cannot_run_is_passed_over(dataset):
 def test_a_portfolio_serves_only_its_tasks(dataset):
     frame, target, _ = dataset("penguins")
     model = AutoML(time_budget=30, max_trials=1, n_workers=1, families=["linear"], plugins=[Learned()]).fit(
-        frame, target=target)
+        frame, target=target
+    )
     assert model.leaderboard_.iloc[0]["params"] == {"strength": 1.0}  # the multiclass search: linear's first default
 
 

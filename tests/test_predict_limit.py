@@ -1,5 +1,6 @@
 """``AutoML(predict_time_limit=...)``: the final model's predict cost, as its members' fold
 models measured it on the validation rows, stays within the limit (real fits, titanic)."""
+
 import warnings
 
 import pytest

@@ -1,5 +1,6 @@
 """``AutoML(verbose=...)``: what a fit shows on stderr and logs; importing the core changes no
 other library's settings (optuna's log level)."""
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,11 @@ from automl_core import AutoML
 
 
 def test_importing_the_core_and_its_search_leaves_optunas_log_level_alone():
-    code = ("import optuna\nbefore = optuna.logging.get_verbosity()\n"
-            "import automl_core, automl_core.search, automl_core.estimator\n"
-            "assert optuna.logging.get_verbosity() == before == optuna.logging.INFO\n")
+    code = (
+        "import optuna\nbefore = optuna.logging.get_verbosity()\n"
+        "import automl_core, automl_core.search, automl_core.estimator\n"
+        "assert optuna.logging.get_verbosity() == before == optuna.logging.INFO\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

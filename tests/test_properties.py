@@ -10,6 +10,7 @@ batch answers or raises one of ours; a package with any byte changed loads as it
 The example counts are small here (the suite runs on two cores); ``HYPOTHESIS_PROFILE=nightly``
 runs many more (``scripts/nightly-properties.sh``).
 """
+
 from __future__ import annotations
 
 import os
@@ -25,12 +26,21 @@ from hypothesis import strategies as st
 
 from automl_core import AutoML, AutoMLError, PackageError, load
 
-settings.register_profile("ci", max_examples=12, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                 HealthCheck.function_scoped_fixture])
-settings.register_profile("nightly", max_examples=300, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                 HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "ci",
+    max_examples=12,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "nightly",
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 
 #: Each generated fit's budget, and how far past it a fit may end: the engine's promise
@@ -70,8 +80,12 @@ def frames(draw, max_rows: int = 40, max_columns: int = 6) -> pd.DataFrame:
     frame.columns = names
     target = draw(st.sampled_from(["classes", "numbers", "constant", "some missing"]))
     rng = np.random.default_rng(rows)
-    y = {"classes": rng.choice(["yes", "no"], rows), "numbers": rng.normal(size=rows),
-         "constant": np.ones(rows), "some missing": np.where(rng.random(rows) < 0.3, np.nan, rng.normal(size=rows))}
+    y = {
+        "classes": rng.choice(["yes", "no"], rows),
+        "numbers": rng.normal(size=rows),
+        "constant": np.ones(rows),
+        "some missing": np.where(rng.random(rows) < 0.3, np.nan, rng.normal(size=rows)),
+    }
     frame["__y__"] = y[target]
     return frame
 

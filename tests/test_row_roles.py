@@ -1,6 +1,7 @@
 """Sample weights, groups and time order without a search: the splits keep groups apart and
 time in order, the inputs are checked with errors that name them, and weights reach the
 metric, the ensemble selection and the model's fit (multiplied with class weights)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -110,8 +111,15 @@ def test_time_validation_needs_a_time_column_and_a_time_column_needs_time_valida
 # --------------------------------------------------------------------------- roles
 def _frame(n: int = 30) -> pd.DataFrame:
     rng = np.random.default_rng(0)
-    return pd.DataFrame({"x": rng.normal(size=n), "w": rng.uniform(0.5, 2.0, n), "g": np.arange(n) % 6,
-                         "when": pd.date_range("2024-01-01", periods=n, freq="D").astype(str), "y": np.arange(n) % 2})
+    return pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "w": rng.uniform(0.5, 2.0, n),
+            "g": np.arange(n) % 6,
+            "when": pd.date_range("2024-01-01", periods=n, freq="D").astype(str),
+            "y": np.arange(n) % 2,
+        }
+    )
 
 
 def test_weight_and_group_columns_leave_the_features_and_the_time_column_stays():
@@ -125,20 +133,23 @@ def test_weight_and_group_columns_leave_the_features_and_the_time_column_stays()
     assert data.rows.sources == {"sample_weight": "column 'w'", "groups": "column 'g'", "time": "column 'when'"}
 
 
-@pytest.mark.parametrize("roles, message", [
-    (RowRoles(weight_column="nope"), "weight_column 'nope' is not a column"),
-    (RowRoles(group_column="y"), "group_column 'y' is the target"),
-    (RowRoles(weight_column="w", group_column="w"), "each must name another column"),
-    (RowRoles(weight_column="w", sample_weight=np.ones(30)), "not both"),
-    (RowRoles(sample_weight=np.ones(29)), "one value per row: 30 rows"),
-    (RowRoles(sample_weight=-np.ones(30)), "non-negative"),
-    (RowRoles(sample_weight=np.zeros(30)), "all zero"),
-    (RowRoles(sample_weight=np.r_[np.ones(29), np.nan]), "missing in 1 row"),
-    (RowRoles(sample_weight=np.array(["heavy"] * 30)), "must be numbers; got 'heavy'"),
-    (RowRoles(groups=np.r_[np.ones(29), np.nan]), r"groups \(groups=\) are missing in 1 row"),
-    (RowRoles(time_column="x"), None),
-    (RowRoles(time_column="g"), None),
-])
+@pytest.mark.parametrize(
+    "roles, message",
+    [
+        (RowRoles(weight_column="nope"), "weight_column 'nope' is not a column"),
+        (RowRoles(group_column="y"), "group_column 'y' is the target"),
+        (RowRoles(weight_column="w", group_column="w"), "each must name another column"),
+        (RowRoles(weight_column="w", sample_weight=np.ones(30)), "not both"),
+        (RowRoles(sample_weight=np.ones(29)), "one value per row: 30 rows"),
+        (RowRoles(sample_weight=-np.ones(30)), "non-negative"),
+        (RowRoles(sample_weight=np.zeros(30)), "all zero"),
+        (RowRoles(sample_weight=np.r_[np.ones(29), np.nan]), "missing in 1 row"),
+        (RowRoles(sample_weight=np.array(["heavy"] * 30)), "must be numbers; got 'heavy'"),
+        (RowRoles(groups=np.r_[np.ones(29), np.nan]), r"groups \(groups=\) are missing in 1 row"),
+        (RowRoles(time_column="x"), None),
+        (RowRoles(time_column="g"), None),
+    ],
+)
 def test_bad_weights_groups_and_times_are_named(roles, message):
     frame = _frame().drop(columns=["when"]).assign(g=lambda f: f["g"].astype(str) + " ")
     frame["g"] = frame["g"].where(frame.index != 5, "not a date")
@@ -167,8 +178,9 @@ def _weights_ignored(y_true, proba, sample_weight=None):
 
 def test_a_weighted_evaluator_that_ignores_its_weights_fails_the_conformance_check():
     with pytest.raises(ConformanceError, match="weights of 0 on the second half"):
-        check_evaluator(Evaluator("brier", ("binary",), _weights_ignored, needs="proba", greater_is_better=False,
-                                  weighted=True))
+        check_evaluator(
+            Evaluator("brier", ("binary",), _weights_ignored, needs="proba", greater_is_better=False, weighted=True)
+        )
     check_evaluator(Evaluator("brier", ("binary",), _unweighted_brier, needs="proba", greater_is_better=False))
 
 
@@ -184,8 +196,12 @@ def test_weights_with_a_search_metric_that_cannot_take_them_is_an_error_naming_i
     with pytest.raises(DataError, match="'brier' takes no weights"):
         model.fit(frame, target=target, sample_weight=np.ones(len(frame)))
     with pytest.raises(ValueError, match="'brier' takes no sample weights"):
-        score(Evaluator("brier", ("binary",), _unweighted_brier, needs="proba"), np.zeros(2), np.ones((2, 2)),
-              sample_weight=np.ones(2))
+        score(
+            Evaluator("brier", ("binary",), _unweighted_brier, needs="proba"),
+            np.zeros(2),
+            np.ones((2, 2)),
+            sample_weight=np.ones(2),
+        )
 
 
 def test_a_search_of_families_that_take_no_weights_is_refused_naming_them(dataset):
@@ -201,8 +217,12 @@ def test_ensemble_selection_scores_the_blends_with_the_weights():
     half = np.arange(100) < 50
     first = dataclasses.make_dataclass("R", ["number", "oof"])(1, np.where(half[:, None], right, wrong))
     second = dataclasses.make_dataclass("R", ["number", "oof"])(2, np.where(half[:, None], wrong, right))
-    metric = Evaluator("accuracy", ("binary",), lambda t, p, sample_weight=None: float(np.average(t == p, weights=sample_weight)),
-                       weighted=True)
+    metric = Evaluator(
+        "accuracy",
+        ("binary",),
+        lambda t, p, sample_weight=None: float(np.average(t == p, weights=sample_weight)),
+        weighted=True,
+    )
     assert select_ensemble([first, second], y, metric, sample_weight=half.astype(float)) == {1: 1.0}
     assert select_ensemble([first, second], y, metric, sample_weight=(~half).astype(float)) == {2: 1.0}
 

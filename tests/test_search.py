@@ -1,4 +1,5 @@
 """The search's cost model: what a trial of each state tells it about its family's cost."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,13 +10,16 @@ from automl_core.search._study import CostModel
 CONFIG = PipelineConfig(family="catboost", preprocessing={}, builders=(), params={})
 
 
-@pytest.mark.parametrize(("state", "fit_seconds", "folds_fitted", "expected"), [
-    ("complete", 10.0, 5, 10.0),
-    ("timeout", 24.0, 3, 24.0),  # it ran out of time: at least what it took
-    ("pruned", 8.0, 2, 20.0),  # two of five folds in 8 s: a whole trial is 20 s
-    ("pruned", 0.5, 0, None),  # pruned before a fold was fitted: says nothing
-    ("failed", 3.0, 1, None),
-])
+@pytest.mark.parametrize(
+    ("state", "fit_seconds", "folds_fitted", "expected"),
+    [
+        ("complete", 10.0, 5, 10.0),
+        ("timeout", 24.0, 3, 24.0),  # it ran out of time: at least what it took
+        ("pruned", 8.0, 2, 20.0),  # two of five folds in 8 s: a whole trial is 20 s
+        ("pruned", 0.5, 0, None),  # pruned before a fold was fitted: says nothing
+        ("failed", 3.0, 1, None),
+    ],
+)
 def test_trial_cost_counts_pruned_trials_by_their_folds(state, fit_seconds, folds_fitted, expected):
     result = TrialResult(0, CONFIG, state, fit_seconds=fit_seconds, folds_fitted=folds_fitted)
     assert trial_cost(result, n_folds=5) == expected

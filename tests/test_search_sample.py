@@ -1,4 +1,5 @@
 """A large training set: the search fits on a sample of its rows, the final refit on all."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,9 @@ from automl_core.fit._prepare import SAMPLE_ABOVE, SEARCH_ROWS, search_sample
 @pytest.mark.slow
 def test_the_search_fits_on_a_sample_and_the_refit_on_every_row(dataset):
     frame, target, _ = dataset("titanic")
-    model = AutoML(time_budget=60, max_trials=2, families=["knn"], ensemble=False, search_rows=300, n_workers=1,
-                   seed=0).fit(frame, target=target)
+    model = AutoML(
+        time_budget=60, max_trials=2, families=["knn"], ensemble=False, search_rows=300, n_workers=1, seed=0
+    ).fit(frame, target=target)
     assert model.search_rows_ == 300 and (model.leaderboard_["rows"] == 300).all()
     assert model.best_pipeline_.steps[-1][1].n_samples_fit_ == len(frame)  # refit on all 891 rows
     assert len(model.reference_) == 300  # the validated rows are the sample's

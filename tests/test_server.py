@@ -1,4 +1,5 @@
 """The REST server, running for real on loopback and called over HTTP."""
+
 import contextlib
 import json
 import os
@@ -134,17 +135,20 @@ def test_records_that_break_the_schema_get_422_listing_the_failures(server, tita
     assert not [f for f in failures if f[1] == "not_nullable"]
 
 
-@pytest.mark.parametrize("body", [
-    b"{not json",
-    b"\xff\xfe",
-    b'{"rows": [{"Age": 3}]}',
-    b'{"records": {"Age": 3}}',
-    b'{"records": []}',
-    b'{"records": [1, 2]}',
-    b"[]",
-    b'{"records": [{"Age": [1, 2]}]}',  # a value that is not a scalar: was a 500
-    b'{"records": [{"Age": {"years": 3}}]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"\xff\xfe",
+        b'{"rows": [{"Age": 3}]}',
+        b'{"records": {"Age": 3}}',
+        b'{"records": []}',
+        b'{"records": [1, 2]}',
+        b"[]",
+        b'{"records": [{"Age": [1, 2]}]}',  # a value that is not a scalar: was a 500
+        b'{"records": [{"Age": {"years": 3}}]}',
+    ],
+)
 def test_malformed_bodies_get_422_and_the_server_keeps_serving(server, body):
     base, _, _ = server
     answer = httpx.post(f"{base}/predict", content=body, headers={"content-type": "application/json"})
@@ -176,13 +180,19 @@ def test_the_automl_serve_command_serves_a_package(saved, titanic):
     """``automl serve`` as a user runs it: a subprocess on a free port, stopped with SIGINT."""
     port = _free_port()
     script = pathlib.Path(sys.executable).with_name("automl")
-    process = subprocess.Popen([str(script), "serve", str(saved), "--port", str(port), "--max-rows", "5"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"})
+    process = subprocess.Popen(
+        [str(script), "serve", str(saved), "--port", str(port), "--max-rows", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     try:
         _wait_for(f"http://127.0.0.1:{port}/health")
         answer = httpx.post(f"http://127.0.0.1:{port}/predict", json={"records": _records(titanic[0], 2)})
         assert answer.status_code == 200 and len(answer.json()["predictions"]) == 2
-        assert httpx.post(f"http://127.0.0.1:{port}/predict", json={"records": _records(titanic[0], 6)}).status_code == 413
+        assert (
+            httpx.post(f"http://127.0.0.1:{port}/predict", json={"records": _records(titanic[0], 6)}).status_code == 413
+        )
     finally:
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()
@@ -190,8 +200,19 @@ def test_the_automl_serve_command_serves_a_package(saved, titanic):
 
 
 # --------------------------------------------------------------------------- hostile bodies
-GOOD = {"Pclass": 3, "Name": "Braund, Mr. Owen Harris", "Sex": "male", "Age": 22.0, "SibSp": 1, "Parch": 0,
-        "Ticket": "A/5 21171", "Fare": 7.25, "Cabin": None, "Embarked": "S", "PassengerId": 1}
+GOOD = {
+    "Pclass": 3,
+    "Name": "Braund, Mr. Owen Harris",
+    "Sex": "male",
+    "Age": 22.0,
+    "SibSp": 1,
+    "Parch": 0,
+    "Ticket": "A/5 21171",
+    "Fare": 7.25,
+    "Cabin": None,
+    "Embarked": "S",
+    "PassengerId": 1,
+}
 JSON = {"content-type": "application/json"}
 
 
@@ -211,7 +232,12 @@ HOSTILE = {
     "nested_arrays_closed_2000": (b"[" * 2000 + b"]" * 2000, JSON, 422, "too deeply"),  # was 500 text/plain
     "value_nested_5000": (_raw("[" * 5000 + "]" * 5000), JSON, 422, "too deeply"),  # was 500 text/plain
     "value_nested_50": (_raw("[" * 50 + "]" * 50), JSON, 422, "valid string"),
-    "int_400_digits": (_raw("9" * 400), JSON, 422, r"records\[0\]\.Age: the integer of 400 digits"),  # was 500 OverflowError
+    "int_400_digits": (
+        _raw("9" * 400),
+        JSON,
+        422,
+        r"records\[0\]\.Age: the integer of 400 digits",
+    ),  # was 500 OverflowError
     "int_5000_digits": (_raw("9" * 5000), JSON, 422, "4300 digits"),  # was 500 text/plain
     "float_1e400": (_raw("1e400"), JSON, 422, r"records\[0\]\.Age: .*64-bit float"),  # was 422 (schema)
     "NaN_literal": (_raw("NaN"), JSON, 422, "NaN, which is not a JSON number"),  # was 200: NaN read as missing
@@ -223,10 +249,18 @@ HOSTILE = {
     "lone_surrogate_in_a_number_column": (_raw('"\\udfff"'), JSON, 422, "lone UTF-16 surrogate"),
     "lone_surrogate_key": (_body().replace(b'"Sex"', b'"S\\udc00ex"'), JSON, 422, "lone UTF-16 surrogate"),
     "lone_surrogate_top_key": (b'{"records": [{"Age": 3}], "\\ud800": 1}', JSON, 422, "the key '.*' holds a lone"),
-    "duplicate_key_in_record": (_body().replace(b'"Age": 22.0', b'"Age": 22.0, "Age": 23.0'), JSON, 422,
-                                "'Age' appears twice"),  # was 200, the last one used
-    "duplicate_records_key": (b'{"records": [], "records": ' + _body()[len(b'{"records": '):], JSON, 422,
-                              "'records' appears twice"),  # was 200
+    "duplicate_key_in_record": (
+        _body().replace(b'"Age": 22.0', b'"Age": 22.0, "Age": 23.0'),
+        JSON,
+        422,
+        "'Age' appears twice",
+    ),  # was 200, the last one used
+    "duplicate_records_key": (
+        b'{"records": [], "records": ' + _body()[len(b'{"records": ') :],
+        JSON,
+        422,
+        "'records' appears twice",
+    ),  # was 200
     "content_type_text_plain": (_body(), {"content-type": "text/plain"}, 415, "declared as 'text/plain'"),  # was 200
     "content_type_form": (_body(), {"content-type": "application/x-www-form-urlencoded"}, 415, "declared as"),
     "content_type_multipart": (_body(), {"content-type": "multipart/form-data; boundary=x"}, 415, "declared as"),
@@ -278,19 +312,40 @@ def test_odd_but_valid_bodies_are_served(roomy, name):
     assert len(answer.json()["predictions"]) == 1
 
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                     st.text(max_size=20))
-_json_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                              st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                            max_leaves=12)
-_record_lists = st.lists(st.dictionaries(st.sampled_from([*GOOD, "", "x", "\u00e9"]) | st.text(max_size=6), _scalars,
-                                    max_size=12), min_size=0, max_size=4)
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20)
+)
+_json_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
+_record_lists = st.lists(
+    st.dictionaries(st.sampled_from([*GOOD, "", "x", "\u00e9"]) | st.text(max_size=6), _scalars, max_size=12),
+    min_size=0,
+    max_size=4,
+)
 #: JSON text (or almost) a hostile client puts where a value goes: huge numbers, deep nesting, non-numbers.
 _raw_values = st.one_of(
-    st.integers(min_value=-10**600, max_value=10**600).map(str),
+    st.integers(min_value=-(10**600), max_value=10**600).map(str),
     st.builds("{}e{}".format, st.integers(-9, 9), st.integers(-600, 600)),
-    st.sampled_from(["NaN", "Infinity", "-Infinity", '"\\ud800"', '"x\\udfff"', '"\\ud83d\\ude00"', "true", "null",
-                     "-0.0", "1E5", '""', "{}", "[]"]),
+    st.sampled_from(
+        [
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            '"\\ud800"',
+            '"x\\udfff"',
+            '"\\ud83d\\ude00"',
+            "true",
+            "null",
+            "-0.0",
+            "1E5",
+            '""',
+            "{}",
+            "[]",
+        ]
+    ),
     st.integers(0, 3000).map(lambda n: "[" * n + "]" * n),
     st.integers(0, 3000).map(lambda n: "[" * n),
 )
@@ -300,7 +355,8 @@ _bodies = st.one_of(
     _json_values.map(lambda v: json.dumps(v).encode()),
     _record_lists.map(lambda r: json.dumps({"records": r}).encode()),
     st.fixed_dictionaries({}, optional={k: st.just(v) | _scalars for k, v in GOOD.items()}).map(
-        lambda r: json.dumps({"records": [r]}).encode()),
+        lambda r: json.dumps({"records": [r]}).encode()
+    ),
     st.text(alphabet='[]{}",:0123456789.eE+-nulltrsfaNIiy\\ud800 ', max_size=60).map(str.encode),
 )
 
@@ -308,12 +364,17 @@ _bodies = st.one_of(
 def test_generated_bodies_never_get_a_5xx(roomy):
     with httpx.Client(base_url=roomy, timeout=60) as client:
 
-        @settings(max_examples=120, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+        @settings(
+            max_examples=120,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        )
         @given(body=_bodies, content_type=st.sampled_from(["application/json", None, "text/plain"]))
         def check(body, content_type):
-            answer = client.post("/predict", content=body,
-                                 headers={"content-type": content_type} if content_type else {})
+            answer = client.post(
+                "/predict", content=body, headers={"content-type": content_type} if content_type else {}
+            )
             assert answer.status_code < 500, (body[:200], answer.text[:300])
             assert answer.headers["content-type"] == "application/json"
             assert answer.status_code == 200 or "detail" in answer.json()
@@ -334,7 +395,9 @@ def test_an_api_key_is_required_when_set(stored, titanic):
             assert httpx.get(f"{base}/metadata", headers=headers).status_code == 401
         bearer = {"authorization": "Bearer k3y-\u00e9".encode()}
         assert httpx.post(f"{base}/predict", json=records, headers=bearer).status_code == 200
-        assert httpx.post(f"{base}/predict", json=records, headers={"x-api-key": "k3y-\u00e9".encode()}).status_code == 200
+        assert (
+            httpx.post(f"{base}/predict", json=records, headers={"x-api-key": "k3y-\u00e9".encode()}).status_code == 200
+        )
         assert httpx.get(f"{base}/metadata", headers=bearer).json() == metadata
         assert httpx.post(f"{base}/predict", content=b"[" * 1000, headers={}).status_code == 401  # before the body
 
@@ -366,8 +429,12 @@ def test_the_docs_load_their_scripts_and_styles_from_the_server_itself(server):
 def _serve(saved, *args, env=None):
     port = _free_port()
     script = pathlib.Path(sys.executable).with_name("automl")
-    process = subprocess.Popen([str(script), "serve", str(saved), "--port", str(port), *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1", **(env or {})})
+    process = subprocess.Popen(
+        [str(script), "serve", str(saved), "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+    )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -393,7 +460,7 @@ def test_several_workers_serve_the_model_with_a_key(saved, titanic, stored):
             for start in range(0, 20, 2):
                 answer = client.post("/predict", json={"records": _records(features.iloc[start:], 2)})
                 assert answer.status_code == 200
-                expected = model.predict_proba(features.iloc[start:start + 2])
+                expected = model.predict_proba(features.iloc[start : start + 2])
                 assert np.allclose(answer.json()["probabilities"], expected, atol=1e-6)
             assert client.get("/metadata").status_code == 404
         assert httpx.post(f"{base}/predict", json={"records": _records(features, 1)}).status_code == 401

@@ -27,16 +27,25 @@ def typed(dataset):
 
 def _reference(numeric, categorical) -> ColumnTransformer:
     """What the engine used before: scikit-learn's ColumnTransformer with dtype selectors."""
-    return ColumnTransformer([("num", numeric, make_column_selector(dtype_include="number")),
-                              ("cat", categorical, make_column_selector(dtype_include="category"))],
-                             remainder="drop", verbose_feature_names_out=False).set_output(transform="pandas")
+    return ColumnTransformer(
+        [
+            ("num", numeric, make_column_selector(dtype_include="number")),
+            ("cat", categorical, make_column_selector(dtype_include="category")),
+        ],
+        remainder="drop",
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
 
 
 CHAINS = {
     "passthrough": lambda: ("passthrough", "passthrough"),
-    "onehot": lambda: (make_pipeline(SimpleImputer(), StandardScaler()),
-                       make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                     OneHotEncoder(handle_unknown="ignore", max_categories=8, sparse_output=False))),
+    "onehot": lambda: (
+        make_pipeline(SimpleImputer(), StandardScaler()),
+        make_pipeline(
+            SimpleImputer(strategy="most_frequent"),
+            OneHotEncoder(handle_unknown="ignore", max_categories=8, sparse_output=False),
+        ),
+    ),
     "target": lambda: ("passthrough", TargetEncoder(cv=StratifiedKFold(5, shuffle=True, random_state=0))),
 }
 

@@ -2,12 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_core.errors import DataError
 from automl_core.data import check_target, encode_target, infer_task
+from automl_core.errors import DataError
 
 
-
-@pytest.mark.parametrize("name", ["titanic", "german_credit", "penguins", "wine_quality_white", "auto_mpg", "insurance_charges"])
+@pytest.mark.parametrize(
+    "name", ["titanic", "german_credit", "penguins", "wine_quality_white", "auto_mpg", "insurance_charges"]
+)
 def test_infers_the_manifest_task_on_real_targets(name, dataset):
     frame, target, task = dataset(name)
     assert infer_task(frame[target].dropna()) == task
@@ -21,18 +22,21 @@ def test_encode_target_gives_sorted_classes_and_indices():
     assert none is None and values.dtype == np.float64
 
 
-@pytest.mark.parametrize("y, task, message", [
-    (pd.Series(["a", "a", "a"]), None, "constant"),
-    (pd.Series([5.0] * 4), None, r"'label' is constant \(5.0 in every row\)"),  # not "a single class"
-    (pd.Series([5.0] * 4), "regression", "task 'regression' but target 'label' is constant"),
-    (pd.Series(["a", "b", "b", "b"]), None, "class 'a' of target 'label' has 1 row"),
-    (pd.Series([1, "b", "b", 2], dtype=object), None, "mixes values of types int, str"),
-    (pd.Series(["a", "b", "c"]), "regression", "numeric target"),
-    (pd.Series([1.0, np.inf, 2.0, 3.0]), "regression", "infinite"),
-    (pd.Series([1, 2, 3]), "binary", "3 classes"),
-    (pd.Series([1, 2]), "ranking", "unknown task"),
-    (pd.Series([], dtype=float), None, "no non-missing"),
-])
+@pytest.mark.parametrize(
+    "y, task, message",
+    [
+        (pd.Series(["a", "a", "a"]), None, "constant"),
+        (pd.Series([5.0] * 4), None, r"'label' is constant \(5.0 in every row\)"),  # not "a single class"
+        (pd.Series([5.0] * 4), "regression", "task 'regression' but target 'label' is constant"),
+        (pd.Series(["a", "b", "b", "b"]), None, "class 'a' of target 'label' has 1 row"),
+        (pd.Series([1, "b", "b", 2], dtype=object), None, "mixes values of types int, str"),
+        (pd.Series(["a", "b", "c"]), "regression", "numeric target"),
+        (pd.Series([1.0, np.inf, 2.0, 3.0]), "regression", "infinite"),
+        (pd.Series([1, 2, 3]), "binary", "3 classes"),
+        (pd.Series([1, 2]), "ranking", "unknown task"),
+        (pd.Series([], dtype=float), None, "no non-missing"),
+    ],
+)
 def test_bad_targets_are_named(y, task, message):
     with pytest.raises(DataError, match=message):
         check_target(y, task, "label")

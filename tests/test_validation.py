@@ -5,7 +5,6 @@ from automl_core.data import infer_schema, plan_columns, schema_from_yaml, schem
 from automl_core.errors import SchemaError
 
 
-
 @pytest.fixture(scope="module")
 def titanic(dataset):
     frame, target, _ = dataset("titanic")

@@ -4,14 +4,21 @@ imports FastAPI and uvicorn, the ``serve`` extra).
 
 Nothing heavy is imported here: :func:`main` imports the command line when it runs.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 __all__ = ["AutoMLConfig", "ConfigError", "create_app", "load_config", "main", "serve", "validate_config"]
 
-_LAZY = {"AutoMLConfig": "._config", "ConfigError": "._config", "load_config": "._config",
-         "validate_config": "._config", "create_app": "._server", "serve": "._server"}
+_LAZY = {
+    "AutoMLConfig": "._config",
+    "ConfigError": "._config",
+    "load_config": "._config",
+    "validate_config": "._config",
+    "create_app": "._server",
+    "serve": "._server",
+}
 
 
 #: The modules of the ``cli`` extra, and the distribution that brings each.
@@ -30,8 +37,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     missing = [dist for module, dist in CLI_EXTRA.items() if _absent(module)]
     if missing:
-        sys.exit(f"automl: the command line needs {', '.join(missing)}, which come with the cli extra: "
-                 "pip install 'automl-core[cli]'")
+        sys.exit(
+            f"automl: the command line needs {', '.join(missing)}, which come with the cli extra: "
+            "pip install 'automl-core[cli]'"
+        )
     from ._app import app
 
     app(args=args, prog_name="automl")

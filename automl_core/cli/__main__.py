@@ -1,4 +1,5 @@
 """``python -m automl_core.cli``: the ``automl`` command line."""
+
 from . import main
 
 main()

@@ -5,15 +5,17 @@ refused package, a crash), 2 a usage or input error (bad flag or config key, unr
 mismatched data, missing file). Errors are one line, the error's own message; ``--verbose``
 adds the traceback and the loaders' log.
 """
+
 from __future__ import annotations
 
 import importlib.util
 import logging
 import re
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, List, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -44,16 +46,29 @@ console = Console()
 err_console = Console(stderr=True)
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and the loaders' log.")]
-ModelPath = Annotated[Path, typer.Argument(metavar="MODEL", help="A model package directory written by [bold]automl fit[/].")]
-Trust = Annotated[Optional[List[str]], typer.Option(
-    "--trust", help="Also accept this type in the model files, or read this pickle file of the package "
-                    "(pipeline-1.pkl) (repeatable; only for packages you trust).")]
-LoadOption = Annotated[Optional[List[str]], typer.Option(
-    "--load-option", "-L", metavar="KEY=VALUE",
-    help="An option for the loader reading DATA (repeatable): -L sep=';' -L encoding=latin-1, -L table=sales.")]
+ModelPath = Annotated[
+    Path, typer.Argument(metavar="MODEL", help="A model package directory written by [bold]automl fit[/].")
+]
+Trust = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trust",
+        help="Also accept this type in the model files, or read this pickle file of the package "
+        "(pipeline-1.pkl) (repeatable; only for packages you trust).",
+    ),
+]
+LoadOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--load-option",
+        "-L",
+        metavar="KEY=VALUE",
+        help="An option for the loader reading DATA (repeatable): -L sep=';' -L encoding=latin-1, -L table=sales.",
+    ),
+]
 
 
-def _load_options(given: Optional[List[str]]) -> dict:
+def _load_options(given: list[str] | None) -> dict:
     """``KEY=VALUE`` options as a mapping. A value is text (``sep=|``, ``comment=#``, ``sep=;``)
     unless it is a number or ``true``/``false``; a YAML list or mapping (``[yes, 1]``) holds
     such values (``["yes", 1]``)."""
@@ -96,16 +111,23 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
-                                                help="Show the version of automl-core and exit.")] = False) -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_print_version, is_eager=True, help="Show the version of automl-core and exit."
+        ),
+    ] = False,
+) -> None:
     """Fit, deploy and watch AutoML models on tables."""
 
 
 def _is_input_error(exc: BaseException) -> bool:
     from ..search import StorageError
 
-    return isinstance(exc, (DataError, UnknownComponentError, ConfigError, PackageNotFoundError, FileNotFoundError,
-                            StorageError))
+    return isinstance(
+        exc, (DataError, UnknownComponentError, ConfigError, PackageNotFoundError, FileNotFoundError, StorageError)
+    )
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -131,7 +153,7 @@ def reported(verbose: bool) -> Iterator[None]:
             raise typer.Exit(code) from None
 
 
-def _load(model: Path, trust: Optional[List[str]]):
+def _load(model: Path, trust: list[str] | None):
     from ..estimator import load
 
     return load(model, trusted=trust or ())
@@ -139,37 +161,58 @@ def _load(model: Path, trust: Optional[List[str]]):
 
 @app.command()
 def fit(
-    data: Annotated[Optional[str], typer.Argument(
-        metavar="DATA", help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL.")] = None,
-    target: Annotated[Optional[str], typer.Option("--target", "-t", help="The column to predict.")] = None,
-    time_budget: Annotated[Optional[float], typer.Option(help="Seconds for the whole fit (default 60).")] = None,
-    metric: Annotated[Optional[str], typer.Option(help="Metric to optimise (roc_auc, log_loss, rmse, ...).")] = None,
-    task: Annotated[Optional[str], typer.Option(help="binary, multiclass or regression (default inferred).")] = None,
-    families: Annotated[Optional[str], typer.Option(help="Comma-separated model families to search.")] = None,
-    exclude: Annotated[Optional[str], typer.Option(
-        help="Comma-separated families, preprocessors or feature builders not to use.")] = None,
-    max_trials: Annotated[Optional[int], typer.Option(help="Stop after this many trials.")] = None,
-    predict_time_limit: Annotated[Optional[float], typer.Option(
-        help="Most predict seconds per row of the final model (e.g. 1e-5).")] = None,
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", "-w", min=1, help="Trials at once, each in a worker process (default: one per core).")] = None,
-    executor: Annotated[Optional[str], typer.Option(help="Where trials run: local (default), dask.")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(
-        help="Address of a Dask scheduler (tcp://host:8786); implies --executor dask.")] = None,
-    storage: Annotated[Optional[str], typer.Option(
-        help="Keep each finished trial in this optuna storage (sqlite:///search.db), to --resume later.")] = None,
-    resume: Annotated[bool, typer.Option(
-        "--resume", help="Continue the search kept in --storage: no finished trial runs again.")] = False,
-    seed: Annotated[Optional[int], typer.Option(help="Random seed (default 0).")] = None,
-    weight_column: Annotated[Optional[str], typer.Option(
-        help="Column of each row's sample weight (not a feature): weighted models, metric and ensemble.")] = None,
-    group_column: Annotated[Optional[str], typer.Option(
-        help="Column of each row's group (not a feature): no group on both sides of a validation split.")] = None,
-    time_column: Annotated[Optional[str], typer.Option(
-        help="Column of dates or numbers ordering the rows: forward-chaining time validation.")] = None,
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help="Directory for the model package (default model).")] = None,
-    config: Annotated[Optional[Path], typer.Option(
-        "--config", "-c", help="YAML file with any of these settings; flags win.")] = None,
+    data: Annotated[
+        str | None,
+        typer.Argument(metavar="DATA", help="Training data: a CSV/Parquet/JSON-lines file, a glob, a database URL."),
+    ] = None,
+    target: Annotated[str | None, typer.Option("--target", "-t", help="The column to predict.")] = None,
+    time_budget: Annotated[float | None, typer.Option(help="Seconds for the whole fit (default 60).")] = None,
+    metric: Annotated[str | None, typer.Option(help="Metric to optimise (roc_auc, log_loss, rmse, ...).")] = None,
+    task: Annotated[str | None, typer.Option(help="binary, multiclass or regression (default inferred).")] = None,
+    families: Annotated[str | None, typer.Option(help="Comma-separated model families to search.")] = None,
+    exclude: Annotated[
+        str | None, typer.Option(help="Comma-separated families, preprocessors or feature builders not to use.")
+    ] = None,
+    max_trials: Annotated[int | None, typer.Option(help="Stop after this many trials.")] = None,
+    predict_time_limit: Annotated[
+        float | None, typer.Option(help="Most predict seconds per row of the final model (e.g. 1e-5).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Trials at once, each in a worker process (default: one per core)."
+        ),
+    ] = None,
+    executor: Annotated[str | None, typer.Option(help="Where trials run: local (default), dask.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a Dask scheduler (tcp://host:8786); implies --executor dask.")
+    ] = None,
+    storage: Annotated[
+        str | None,
+        typer.Option(help="Keep each finished trial in this optuna storage (sqlite:///search.db), to --resume later."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the search kept in --storage: no finished trial runs again.")
+    ] = False,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default 0).")] = None,
+    weight_column: Annotated[
+        str | None,
+        typer.Option(help="Column of each row's sample weight (not a feature): weighted models, metric and ensemble."),
+    ] = None,
+    group_column: Annotated[
+        str | None,
+        typer.Option(help="Column of each row's group (not a feature): no group on both sides of a validation split."),
+    ] = None,
+    time_column: Annotated[
+        str | None,
+        typer.Option(help="Column of dates or numbers ordering the rows: forward-chaining time validation."),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Directory for the model package (default model).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="YAML file with any of these settings; flags win.")
+    ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing package at --out.")] = False,
     load_option: LoadOption = None,
     verbose: Verbose = False,
@@ -187,17 +230,32 @@ def fit(
             settings = with_overrides(settings, {"load_options": {**settings.load_options, **options}})
         if scheduler is not None:
             executor = executor or "dask"
-            settings = with_overrides(settings, {"executor_options": {**(settings.executor_options or {}),
-                                                                      "address": scheduler}})
-        flags = {"data": data, "target": target, "time_budget": time_budget, "metric": metric, "task": task,
-                 "families": _names(families), "exclude": _names(exclude), "max_trials": max_trials, "seed": seed, "out": out,
-                 "predict_time_limit": predict_time_limit, "n_workers": workers, "executor": executor,
-                 "storage": storage, "weight_column": weight_column, "group_column": group_column,
-                 "time_column": time_column}
+            settings = with_overrides(
+                settings, {"executor_options": {**(settings.executor_options or {}), "address": scheduler}}
+            )
+        flags = {
+            "data": data,
+            "target": target,
+            "time_budget": time_budget,
+            "metric": metric,
+            "task": task,
+            "families": _names(families),
+            "exclude": _names(exclude),
+            "max_trials": max_trials,
+            "seed": seed,
+            "out": out,
+            "predict_time_limit": predict_time_limit,
+            "n_workers": workers,
+            "executor": executor,
+            "storage": storage,
+            "weight_column": weight_column,
+            "group_column": group_column,
+            "time_column": time_column,
+        }
         run_fit(with_overrides(settings, flags), console, overwrite, resume=resume)
 
 
-def _names(text: Optional[str]) -> Optional[list[str]]:
+def _names(text: str | None) -> list[str] | None:
     """A comma-separated option as a list (None when not given)."""
     return [n.strip() for n in text.split(",") if n.strip()] if text else None
 
@@ -205,7 +263,9 @@ def _names(text: Optional[str]) -> Optional[list[str]]:
 @app.command()
 def predict(
     model: ModelPath,
-    data: Annotated[str, typer.Argument(metavar="DATA", help="Rows to predict: CSV and Parquet files are streamed in chunks.")],
+    data: Annotated[
+        str, typer.Argument(metavar="DATA", help="Rows to predict: CSV and Parquet files are streamed in chunks.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file, .csv or .parquet.")] = Path("predictions.csv"),
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and predicted at a time.")] = 100_000,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file at --out.")] = False,
@@ -228,9 +288,13 @@ def predict(
 def evaluate(
     model: ModelPath,
     data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
-    target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
-    html: Annotated[Optional[Path], typer.Option(
-        help="Also write an evaluation report (plots, intervals, importance) as one HTML page here.")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Target column (default the one at fit).")
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Also write an evaluation report (plots, intervals, importance) as one HTML page here."),
+    ] = None,
     trust: Trust = None,
     load_option: LoadOption = None,
     verbose: Verbose = False,
@@ -264,9 +328,11 @@ def evaluate(
 def explain(
     model: ModelPath,
     data: Annotated[str, typer.Argument(metavar="DATA", help="Labelled rows: the features and the target column.")],
-    target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target column (default the one at fit).")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Target column (default the one at fit).")
+    ] = None,
     repeats: Annotated[int, typer.Option(min=1, help="Shuffles of each column.")] = 5,
-    max_rows: Annotated[Optional[int], typer.Option(min=10, help="Measure on a random sample of this many rows.")] = None,
+    max_rows: Annotated[int | None, typer.Option(min=10, help="Measure on a random sample of this many rows.")] = None,
     top: Annotated[int, typer.Option(min=1, help="Columns shown.")] = 20,
     trust: Trust = None,
     load_option: LoadOption = None,
@@ -291,11 +357,21 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     max_rows: Annotated[int, typer.Option(min=1, help="Most records per request (more: 413).")] = 10_000,
     max_body_mb: Annotated[float, typer.Option(min=0.001, help="Largest request body in MB (more: 413).")] = 10.0,
-    api_key_env: Annotated[Optional[str], typer.Option(
-        "--api-key-env", metavar="NAME", help="Require the key held in this environment variable: requests send "
-                                              "'Authorization: Bearer KEY' or 'X-API-Key: KEY' (else 401).")] = None,
-    no_metadata: Annotated[bool, typer.Option(
-        "--no-metadata", help="Do not serve GET /metadata (settings, versions, leaderboard, data fingerprint).")] = False,
+    api_key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key-env",
+            metavar="NAME",
+            help="Require the key held in this environment variable: requests send "
+            "'Authorization: Bearer KEY' or 'X-API-Key: KEY' (else 401).",
+        ),
+    ] = None,
+    no_metadata: Annotated[
+        bool,
+        typer.Option(
+            "--no-metadata", help="Do not serve GET /metadata (settings, versions, leaderboard, data fingerprint)."
+        ),
+    ] = False,
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not serve /docs, /redoc and /openapi.json.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Server processes, each loading its own copy of the model.")] = 1,
     trust: Trust = None,
@@ -307,9 +383,18 @@ def serve(
             raise AutoMLError("automl serve needs FastAPI and uvicorn: pip install 'automl-core[serve]'")
         from ._server import serve as run_server
 
-        run_server(model, host=host, port=port, max_rows=max_rows, max_body_bytes=int(max_body_mb * 2**20),
-                   trusted=trust or (), api_key_env=api_key_env, metadata=not no_metadata, docs=not no_docs,
-                   workers=workers)
+        run_server(
+            model,
+            host=host,
+            port=port,
+            max_rows=max_rows,
+            max_body_bytes=int(max_body_mb * 2**20),
+            trusted=trust or (),
+            api_key_env=api_key_env,
+            metadata=not no_metadata,
+            docs=not no_docs,
+            workers=workers,
+        )
 
 
 @app.command()
@@ -329,11 +414,15 @@ def plugins(verbose: Verbose = False) -> None:
 @app.command()
 def monitor(
     model: ModelPath,
-    data: Annotated[str, typer.Argument(metavar="DATA", help="Recent production rows; with the target column, quality is measured too.")],
-    html: Annotated[Optional[Path], typer.Option(help="Write the report as an HTML page here.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the report as JSON here.")] = None,
-    monitor_name: Annotated[Optional[str], typer.Option(
-        "--monitor", help="Monitor to use (default: evidently if installed).")] = None,
+    data: Annotated[
+        str,
+        typer.Argument(metavar="DATA", help="Recent production rows; with the target column, quality is measured too."),
+    ],
+    html: Annotated[Path | None, typer.Option(help="Write the report as an HTML page here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    monitor_name: Annotated[
+        str | None, typer.Option("--monitor", help="Monitor to use (default: evidently if installed).")
+    ] = None,
     trust: Trust = None,
     load_option: LoadOption = None,
     verbose: Verbose = False,
@@ -342,6 +431,12 @@ def monitor(
     from ._plugins import run_monitor
 
     with reported(verbose):
-        run_monitor(_load(model, trust), data, console, html=html, json_out=json_out, name=monitor_name,
-                    options=_load_options(load_option))
-
+        run_monitor(
+            _load(model, trust),
+            data,
+            console,
+            html=html,
+            json_out=json_out,
+            name=monitor_name,
+            options=_load_options(load_option),
+        )

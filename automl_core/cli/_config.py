@@ -12,13 +12,14 @@ model goes, in one YAML file validated before any work starts.
 Unknown keys are errors (a misspelt key never passes silently), and each error names its key.
 Command-line flags override the file (``automl fit --config automl.yaml --time-budget 60``).
 """
+
 from __future__ import annotations
 
 import difflib
 import importlib
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -37,43 +38,50 @@ class AutoMLConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    data: Optional[str] = Field(None, description="what to train on: a file, glob or database URL")
-    target: Optional[str] = Field(None, description="the column to predict")
+    data: str | None = Field(None, description="what to train on: a file, glob or database URL")
+    target: str | None = Field(None, description="the column to predict")
     load_options: dict[str, Any] = Field(default_factory=dict, description="options for the loader (sep=, table=...)")
-    out: Optional[str] = Field(None, description="directory to write the model package to")
+    out: str | None = Field(None, description="directory to write the model package to")
 
     time_budget: float = Field(60, gt=0, description="seconds for the whole fit")
     seed: int = 0
-    task: Optional[Literal["binary", "multiclass", "regression"]] = None
-    metric: Optional[str] = None
-    families: Optional[list[str]] = None
-    exclude: Optional[list[str]] = Field(None, description="model families, preprocessors or feature builders not to use")
+    task: Literal["binary", "multiclass", "regression"] | None = None
+    metric: str | None = None
+    families: list[str] | None = None
+    exclude: list[str] | None = Field(None, description="model families, preprocessors or feature builders not to use")
     validation: Literal["auto", "kfold", "holdout", "time"] = "auto"
     folds: int = Field(5, ge=2)
     holdout: float = Field(0.2, gt=0, lt=1)
     ensemble: bool = True
-    column_types: Optional[dict[str, ColumnKind]] = None
+    column_types: dict[str, ColumnKind] | None = None
     unseen: Literal["missing", "error"] = "missing"
     strict_missing: bool = False
-    plugins: Optional[list[str]] = Field(None, description="plugins to import: 'package.module' or 'package.module:object'")
-    block_plugins: Optional[list[str]] = None
+    plugins: list[str] | None = Field(
+        None, description="plugins to import: 'package.module' or 'package.module:object'"
+    )
+    block_plugins: list[str] | None = None
     autoload_plugins: bool = True
-    n_jobs: Optional[int] = Field(None, ge=1)
-    max_trials: Optional[int] = Field(None, ge=1)
+    n_jobs: int | None = Field(None, ge=1)
+    max_trials: int | None = Field(None, ge=1)
     reference_rows: int = Field(1000, ge=1)
-    warm_start: Optional[list[dict[str, Any]]] = None
-    predict_time_limit: Optional[float] = Field(None, gt=0, description="most predict seconds per row of the final model")
-    verbose: Optional[int] = Field(None, ge=0, le=2, description="what a fit in Python shows: 0, 1 or 2 (automl fit has its own display)")
-    n_workers: Optional[int] = Field(None, ge=1, description="trials at once (default: one per core)")
-    executor: Optional[str] = Field(None, description="where trials run: local (default), dask...")
-    executor_options: Optional[dict[str, Any]] = Field(None, description="options of the executor (address: for dask)")
-    max_memory: Optional[Union[int, str]] = Field(None, description="most memory a trial's worker may hold ('2GB')")
-    search_rows: Optional[int] = Field(None, ge=100, description="most rows the search fits on (a sample); the refit uses all")
-    storage: Optional[Union[str, dict[str, str]]] = Field(
-        None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)")
-    weight_column: Optional[str] = Field(None, description="column of each row's sample weight (not a feature)")
-    group_column: Optional[str] = Field(None, description="column of each row's group (not a feature)")
-    time_column: Optional[str] = Field(None, description="column ordering the rows for validation: time")
+    warm_start: list[dict[str, Any]] | None = None
+    predict_time_limit: float | None = Field(None, gt=0, description="most predict seconds per row of the final model")
+    verbose: int | None = Field(
+        None, ge=0, le=2, description="what a fit in Python shows: 0, 1 or 2 (automl fit has its own display)"
+    )
+    n_workers: int | None = Field(None, ge=1, description="trials at once (default: one per core)")
+    executor: str | None = Field(None, description="where trials run: local (default), dask...")
+    executor_options: dict[str, Any] | None = Field(None, description="options of the executor (address: for dask)")
+    max_memory: int | str | None = Field(None, description="most memory a trial's worker may hold ('2GB')")
+    search_rows: int | None = Field(
+        None, ge=100, description="most rows the search fits on (a sample); the refit uses all"
+    )
+    storage: str | dict[str, str] | None = Field(
+        None, description="optuna storage URL where each finished trial is kept (sqlite:///search.db)"
+    )
+    weight_column: str | None = Field(None, description="column of each row's sample weight (not a feature)")
+    group_column: str | None = Field(None, description="column of each row's group (not a feature)")
+    time_column: str | None = Field(None, description="column ordering the rows for validation: time")
 
     def estimator_params(self) -> dict[str, Any]:
         """Keyword arguments for ``AutoML(...)``, with plugin import paths imported."""
@@ -147,4 +155,12 @@ def with_overrides(config: AutoMLConfig, overrides: dict[str, Any], where: str =
     return validate_config(values, where)
 
 
-__all__ = ["AutoMLConfig", "ConfigError", "RUN_KEYS", "load_config", "validate_config", "with_overrides", "import_plugin"]
+__all__ = [
+    "AutoMLConfig",
+    "ConfigError",
+    "RUN_KEYS",
+    "load_config",
+    "validate_config",
+    "with_overrides",
+    "import_plugin",
+]

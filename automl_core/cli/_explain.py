@@ -1,5 +1,6 @@
 """``automl explain`` (permutation importance of a model package on labelled data) and the
 HTML report of ``automl evaluate --html``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,9 @@ def importance_table(model: Any, frame: Any, target: str, repeats: int, max_rows
     """Permutation importance as a rich table, the most important columns first."""
     result = model.feature_importance(frame, target=target, n_repeats=repeats, max_rows=max_rows)
     metric = result["metric"].iloc[0]
-    table = Table(title=f"permutation importance ({metric}, {repeats} repeats, baseline {result['baseline'].iloc[0]:.4f})")
+    table = Table(
+        title=f"permutation importance ({metric}, {repeats} repeats, baseline {result['baseline'].iloc[0]:.4f})"
+    )
     for column in ("column", "importance", "std"):
         table.add_column(column, justify="left" if column == "column" else "right")
     for row in result.head(rows).itertuples(index=False):

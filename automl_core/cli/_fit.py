@@ -4,6 +4,7 @@ The progress display is a plugin like any other: an object with ``before_fit``,
 ``after_trial``, ``after_fit`` and ``on_fit_error`` hook implementations, passed in
 ``AutoML(plugins=[...])``, so the engine's own hooks drive it.
 """
+
 from __future__ import annotations
 
 import time
@@ -73,9 +74,14 @@ class FitProgress:
         elapsed = min(time.monotonic() - self.started, self.budget)
         best = "none yet" if self.best is None else f"{self.best:.4f}"
         bar = Table.grid(padding=(0, 1))
-        bar.add_row(ProgressBar(total=self.budget or 1, completed=elapsed, width=40), f"{elapsed:.0f}/{self.budget:.0f} s")
-        left = f"finished in {self.finished:.1f} s" if self.finished is not None else \
-            f"{max(self.budget - elapsed, 0):.0f} s left"
+        bar.add_row(
+            ProgressBar(total=self.budget or 1, completed=elapsed, width=40), f"{elapsed:.0f}/{self.budget:.0f} s"
+        )
+        left = (
+            f"finished in {self.finished:.1f} s"
+            if self.finished is not None
+            else f"{max(self.budget - elapsed, 0):.0f} s left"
+        )
         status = Text(f"trials {self.done} done ({self.failed} failed) · best {self.metric} {best} · {left}")
         return Group(Text(f"searching {', '.join(self.families)}", style="bold"), bar, status)
 
@@ -122,8 +128,10 @@ def run_fit(config: AutoMLConfig, console: Console, overwrite: bool, resume: boo
     console.print(leaderboard_table(model))
     for note in getattr(model, "validation_", {}).get("notes", []):
         console.print(f"note: {note}")
-    console.print(f"validation {model.metric_}: [bold]{model.validation_score_:.4f}[/] "
-                  f"({model.task_}, {model.fit_seconds_:.1f} s)")
+    console.print(
+        f"validation {model.metric_}: [bold]{model.validation_score_:.4f}[/] "
+        f"({model.task_}, {model.fit_seconds_:.1f} s)"
+    )
     path = save(model, out, overwrite=overwrite, data=loaded.frame)
     console.print(f"model package written to [bold]{path}[/]")
     return path
@@ -137,6 +145,12 @@ def leaderboard_table(model: Any, rows: int = LEADERBOARD_ROWS) -> Table:
         table.add_column(column, justify="right" if column in ("rank", "score", "fit s", "weight") else "left")
     for row in model.leaderboard_.head(rows).itertuples(index=False):
         score = "" if pd.isna(row.score) else f"{row.score:.4f}"
-        table.add_row(str(row.rank), str(row.family), str(row.preprocessing), score or str(row.state),
-                      f"{row.fit_seconds:.2f}", f"{row.ensemble_weight:.2f}")
+        table.add_row(
+            str(row.rank),
+            str(row.family),
+            str(row.preprocessing),
+            score or str(row.state),
+            f"{row.fit_seconds:.2f}",
+            f"{row.ensemble_weight:.2f}",
+        )
     return table

@@ -1,4 +1,5 @@
 """``automl plugins`` and ``automl monitor``: what is installed, and watching a deployed model."""
+
 from __future__ import annotations
 
 import warnings
@@ -44,16 +45,26 @@ def plugin_rows() -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def run_monitor(model: Any, source: str, console: Console, *, html: Path | None = None,
-                json_out: Path | None = None, name: str | None = None, options: dict | None = None) -> None:
+def run_monitor(
+    model: Any,
+    source: str,
+    console: Console,
+    *,
+    html: Path | None = None,
+    json_out: Path | None = None,
+    name: str | None = None,
+    options: dict | None = None,
+) -> None:
     """Run a monitor plugin on ``source`` against the package's reference sample; print the verdicts."""
     from ..data import load_data
     from ..monitoring import monitor
 
     report = monitor(model, load_data(source, **(options or {})), monitor=name)
     verdict = "[bold red]drift detected[/]" if report.drift_detected else "[bold green]no drift detected[/]"
-    console.print(f"{verdict} by monitor {report.monitor!r}: {len(report.drifted_columns)} of "
-                  f"{len(report.columns)} columns drifted ({report.n_current} rows against {report.n_reference})")
+    console.print(
+        f"{verdict} by monitor {report.monitor!r}: {len(report.drifted_columns)} of "
+        f"{len(report.columns)} columns drifted ({report.n_current} rows against {report.n_reference})"
+    )
     table = Table()
     for column in ("column", "kind", "method", "score", "threshold", "verdict"):
         table.add_column(column)

@@ -6,11 +6,13 @@ do), else whole. Each chunk is typed like the training data (text columns stay t
 written as text become numbers, blanks missing), predicted, and appended to the output, which
 is written beside its final name and renamed into place when complete.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,9 +45,11 @@ def _chunks(model: Any, source: str, chunk_rows: int, options: dict) -> Iterator
     except FileNotFoundError as exc:
         raise DataError(f"file not found: {exc.filename or source} (loader {loader.name!r})") from None
     except (ValueError, OSError) as exc:  # pandas' ParserError and EmptyDataError, a wrong encoding...
-        raise DataError(f"{source} cannot be read as {loader.name.upper()} by loader {loader.name!r} "
-                        f"({type(exc).__name__}: {str(exc).strip()}); a file written another way needs "
-                        f"--load-option, e.g. -L sep=';' -L encoding=latin-1") from None
+        raise DataError(
+            f"{source} cannot be read as {loader.name.upper()} by loader {loader.name!r} "
+            f"({type(exc).__name__}: {str(exc).strip()}); a file written another way needs "
+            f"--load-option, e.g. -L sep=';' -L encoding=latin-1"
+        ) from None
 
 
 def _chunk_loader(registry: Registry, source: str, options: dict):
@@ -119,8 +123,9 @@ class _Writer:
             self.partial.unlink()
 
 
-def predict_file(model: Any, source: str, out: str | os.PathLike, chunk_rows: int, options: dict,
-                 overwrite: bool = False) -> int:
+def predict_file(
+    model: Any, source: str, out: str | os.PathLike, chunk_rows: int, options: dict, overwrite: bool = False
+) -> int:
     """Predict every row of ``source`` into ``out`` (CSV or Parquet by suffix); returns the row
     count. An existing ``out`` is replaced only with ``overwrite``, and never when it is ``source``."""
     out, given = Path(out).expanduser(), Path(source).expanduser()

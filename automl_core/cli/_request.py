@@ -3,12 +3,14 @@ under the size limit, strict JSON (UTF-8 text, no ``NaN``/``Infinity``, no dupli
 lone surrogates, numbers a 64-bit float holds, bounded nesting) of the shape
 ``{"records": [{column: value, ...}, ...]}``. Anything else is a :class:`RequestError` carrying
 the HTTP status (401, 413, 415 or 422) and a detail the server answers as JSON."""
+
 from __future__ import annotations
 
 import json
 import math
 import re
-from typing import Any, AsyncIterator, Union
+from collections.abc import AsyncIterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
 
@@ -29,9 +31,10 @@ class PredictRequest(BaseModel):
     """The body of ``POST /predict``."""
 
     model_config = ConfigDict(extra="forbid")
-    records: list[dict[str, Union[StrictStr, StrictInt, StrictFloat, StrictBool, None]]] = Field(
-        min_length=1, description="one mapping of column to value per row; a value is a string, a number, "
-                                  "a boolean or null")
+    records: list[dict[str, StrictStr | StrictInt | StrictFloat | StrictBool | None]] = Field(
+        min_length=1,
+        description="one mapping of column to value per row; a value is a string, a number, a boolean or null",
+    )
 
 
 def check_media_type(header: str | None) -> None:
@@ -85,7 +88,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
 def _decode(body: bytes) -> Any:
     """The JSON document in ``body``, strictly."""
     if body.startswith(_BOM):
-        body = body[len(_BOM):]
+        body = body[len(_BOM) :]
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,8 +96,10 @@ def _decode(body: bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except RecursionError:
-        raise RequestError(422, "the body nests arrays or objects too deeply; a request is {\"records\": "
-                                "[{column: value}]}, three levels") from None
+        raise RequestError(
+            422,
+            'the body nests arrays or objects too deeply; a request is {"records": [{column: value}]}, three levels',
+        ) from None
     except json.JSONDecodeError as exc:
         raise RequestError(422, f"the body is not valid JSON: {exc}") from None
     except RequestError:
@@ -111,8 +116,9 @@ def _fit_number(value: Any, where: str) -> Any:
         try:
             return float(value)
         except OverflowError:
-            raise RequestError(422, f"{where}: the integer of {len(str(abs(value)))} digits does not fit a "
-                                    f"64-bit float") from None
+            raise RequestError(
+                422, f"{where}: the integer of {len(str(abs(value)))} digits does not fit a 64-bit float"
+            ) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise RequestError(422, f"{where}: the number is beyond the range of a 64-bit float")
     return value
@@ -135,11 +141,16 @@ def _checked_records(records: list, surrogates: bool) -> list:
             checked.append(record)  # the shape check names it
             continue
         if surrogates:
-            bad = next((k for k, v in record.items() if not _is_text(k) or isinstance(v, str) and not _is_text(v)), None)
+            bad = next(
+                (k for k, v in record.items() if not _is_text(k) or isinstance(v, str) and not _is_text(v)), None
+            )
             if bad is not None:
                 where = f"the key {bad[:80]!r}" if not _is_text(bad) else f"the value of {bad[:80]!r}"
-                raise RequestError(422, f"records[{i}]: {where} holds a lone UTF-16 surrogate (\\ud800 to \\udfff "
-                                        f"unpaired), which is not text")
+                raise RequestError(
+                    422,
+                    f"records[{i}]: {where} holds a lone UTF-16 surrogate (\\ud800 to \\udfff "
+                    f"unpaired), which is not text",
+                )
         checked.append({k: _fit_number(v, f"records[{i}].{k[:80]}") for k, v in record.items()})
     return checked
 
@@ -157,8 +168,11 @@ def parse_records(body: bytes, max_rows: int) -> list[dict[str, Any]]:
     payload = _decode(body)
     surrogates = bool(_SURROGATE_ESCAPE.search(body))
     if surrogates and isinstance(payload, dict) and not all(_is_text(k) for k in payload):
-        raise RequestError(422, f"the key {next(k for k in payload if not _is_text(k))[:80]!r} holds a lone UTF-16 "
-                                f"surrogate, which is not text")
+        raise RequestError(
+            422,
+            f"the key {next(k for k in payload if not _is_text(k))[:80]!r} holds a lone UTF-16 "
+            f"surrogate, which is not text",
+        )
     if isinstance(payload, dict) and isinstance(payload.get("records"), list):
         records = payload["records"]
         if len(records) > max_rows:
@@ -172,4 +186,12 @@ def parse_records(body: bytes, max_rows: int) -> list[dict[str, Any]]:
         raise RequestError(422, "the body nests arrays or objects too deeply") from None
 
 
-__all__ = ["INT64", "PredictRequest", "RequestError", "check_encoding", "check_media_type", "parse_records", "read_body"]
+__all__ = [
+    "INT64",
+    "PredictRequest",
+    "RequestError",
+    "check_encoding",
+    "check_media_type",
+    "parse_records",
+    "read_body",
+]

@@ -14,14 +14,16 @@ of the right shape, and records that do not match the schema learned at fit, are
 reasons (``failures``: column, check, value, row). Whatever a client sends, the answer is a
 JSON body and the connection stays usable; only a fault of the model or a plugin is a 500.
 """
+
 from __future__ import annotations
 
 import hmac
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from fastapi import Depends, FastAPI, Request
@@ -58,8 +60,10 @@ class ServeOptions:
             return None
         key = os.environ.get(self.api_key_env, "")
         if not key.strip():
-            raise ConfigError(f"--api-key-env {self.api_key_env}: the environment variable {self.api_key_env} "
-                              f"is not set or empty; set it to the key clients must send")
+            raise ConfigError(
+                f"--api-key-env {self.api_key_env}: the environment variable {self.api_key_env} "
+                f"is not set or empty; set it to the key clients must send"
+            )
         return key
 
 
@@ -81,15 +85,20 @@ def _predict(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     proba = model.predict_proba(frame)
     _check_finite(proba)
     labels = model.labels_from_proba(proba)  # as predict, in one pass
-    return {"predictions": labels.tolist(), "classes": model.classes_.tolist(),
-            "probabilities": proba.round(6).tolist()}
+    return {
+        "predictions": labels.tolist(),
+        "classes": model.classes_.tolist(),
+        "probabilities": proba.round(6).tolist(),
+    }
 
 
 def _check_finite(values: np.ndarray) -> None:
     finite = np.isfinite(values) if values.ndim == 1 else np.isfinite(values).all(axis=1)
     if not finite.all():
-        raise _OutputError(f"the model's output for records {np.flatnonzero(~finite)[:20].tolist()} is not a "
-                           f"finite number: their values are beyond what it can compute with")
+        raise _OutputError(
+            f"the model's output for records {np.flatnonzero(~finite)[:20].tolist()} is not a "
+            f"finite number: their values are beyond what it can compute with"
+        )
 
 
 def _schema_failure(exc: SchemaError) -> JSONResponse:
@@ -110,8 +119,9 @@ async def _answer(model: Any, request: Request, options: ServeOptions) -> JSONRe
     except (DataError, _OutputError) as exc:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
     except (ValueError, TypeError, ArithmeticError) as exc:  # a library refusing values the schema let through
-        return JSONResponse(status_code=422, content={"detail": f"the model cannot predict these records: "
-                                                                f"{type(exc).__name__}: {exc}"})
+        return JSONResponse(
+            status_code=422, content={"detail": f"the model cannot predict these records: {type(exc).__name__}: {exc}"}
+        )
 
 
 def _require_key(api_key: str):
@@ -120,12 +130,15 @@ def _require_key(api_key: str):
     header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the API key")
     expected = api_key.encode()
 
-    def require_key(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                    key: str | None = Depends(header)) -> None:
+    def require_key(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer), key: str | None = Depends(header)
+    ) -> None:
         given = key if key is not None else credentials.credentials if credentials is not None else None
         if given is None or not hmac.compare_digest(given.encode("latin-1"), expected):  # headers come as latin-1
-            raise RequestError(401, "a valid API key is required: send it as 'Authorization: Bearer KEY' "
-                                    "or 'X-API-Key: KEY'")
+            raise RequestError(
+                401, "a valid API key is required: send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+            )
+
     return require_key
 
 
@@ -139,30 +152,45 @@ def _add_docs(app: FastAPI) -> None:
     try:
         assets = Path(str(files("fastapi_offline") / "static"))
     except ModuleNotFoundError:
-        raise AutoMLError("the interactive docs need fastapi-offline: pip install 'automl-core[serve]', "
-                          "or serve with --no-docs") from None
+        raise AutoMLError(
+            "the interactive docs need fastapi-offline: pip install 'automl-core[serve]', or serve with --no-docs"
+        ) from None
     app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def swagger(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - Swagger UI",
-                                   swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
-                                   swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
-                                   swagger_ui_parameters={"validatorUrl": None})  # no badge from a validator site
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )  # no badge from a validator site
 
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_redoc_html(openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - ReDoc",
-                              redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
-                              redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
+        return get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
-def create_app(model: Any, metadata: dict, *, max_rows: int = DEFAULT_MAX_ROWS,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, api_key: str | None = None,
-               show_metadata: bool = True, docs: bool = True) -> FastAPI:
+def create_app(
+    model: Any,
+    metadata: dict,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    api_key: str | None = None,
+    show_metadata: bool = True,
+    docs: bool = True,
+) -> FastAPI:
     """The FastAPI application serving a fitted model; ``metadata`` is what ``GET /metadata``
     returns (when ``show_metadata``); with ``api_key``, ``/predict`` and ``/metadata`` require it."""
     options = ServeOptions(max_rows=max_rows, max_body_bytes=max_body_bytes, metadata=show_metadata, docs=docs)
@@ -170,12 +198,22 @@ def create_app(model: Any, metadata: dict, *, max_rows: int = DEFAULT_MAX_ROWS,
         model.predict(model.reference_.head(1))
     except Exception:  # noqa: BLE001 - a warm-up only: each request reports its own failure
         pass
-    app = FastAPI(title="automl model", version=str(metadata.get("versions", {}).get("automl-core") or "unknown"),
-                  description=f"{metadata.get('task')} model predicting {metadata.get('target')!r}",
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json" if docs else None)
-    app.add_exception_handler(RequestError, lambda request, exc: JSONResponse(
-        status_code=exc.status, content={"detail": exc.detail},
-        headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None))
+    app = FastAPI(
+        title="automl model",
+        version=str(metadata.get("versions", {}).get("automl-core") or "unknown"),
+        description=f"{metadata.get('task')} model predicting {metadata.get('target')!r}",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.add_exception_handler(
+        RequestError,
+        lambda request, exc: JSONResponse(
+            status_code=exc.status,
+            content={"detail": exc.detail},
+            headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+        ),
+    )
     guarded = [Depends(_require_key(api_key))] if api_key else []
     body_schema = {"content": {"application/json": {"schema": PredictRequest.model_json_schema()}}, "required": True}
 
@@ -184,6 +222,7 @@ def create_app(model: Any, metadata: dict, *, max_rows: int = DEFAULT_MAX_ROWS,
         return {"status": "ok", "task": model.task_, "max_rows": max_rows, "max_body_bytes": max_body_bytes}
 
     if show_metadata:
+
         @app.get("/metadata", dependencies=guarded)
         def get_metadata() -> dict:
             return metadata
@@ -213,8 +252,15 @@ def _load(path: str | os.PathLike, trusted: Iterable[str]) -> tuple[Any, dict]:
 def app_from_options(path: str | os.PathLike, options: ServeOptions) -> FastAPI:
     """The application for the package at ``path`` served with ``options``."""
     model, metadata = _load(path, options.trusted)
-    return create_app(model, metadata, max_rows=options.max_rows, max_body_bytes=options.max_body_bytes,
-                      api_key=options.api_key(), show_metadata=options.metadata, docs=options.docs)
+    return create_app(
+        model,
+        metadata,
+        max_rows=options.max_rows,
+        max_body_bytes=options.max_body_bytes,
+        api_key=options.api_key(),
+        show_metadata=options.metadata,
+        docs=options.docs,
+    )
 
 
 def app_from_environment() -> FastAPI:
@@ -224,9 +270,19 @@ def app_from_environment() -> FastAPI:
     return app_from_options(os.environ[ENV_MODEL], ServeOptions(**{**options, "trusted": tuple(options["trusted"])}))
 
 
-def serve(path: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 8000, max_rows: int = DEFAULT_MAX_ROWS,
-          max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, trusted: Iterable[str] = (), api_key_env: str | None = None,
-          metadata: bool = True, docs: bool = True, workers: int = 1) -> None:
+def serve(
+    path: str | os.PathLike,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    trusted: Iterable[str] = (),
+    api_key_env: str | None = None,
+    metadata: bool = True,
+    docs: bool = True,
+    workers: int = 1,
+) -> None:
     """Load the package at ``path`` and serve it until interrupted, in ``workers`` processes."""
     import uvicorn
 
@@ -238,5 +294,6 @@ def serve(path: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 8000,
     del app
     os.environ[ENV_MODEL] = str(Path(path).expanduser().resolve())
     os.environ[ENV_OPTIONS] = json.dumps(asdict(options))
-    uvicorn.run(f"{__name__}:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+    uvicorn.run(
+        f"{__name__}:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )

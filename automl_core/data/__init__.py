@@ -4,24 +4,24 @@ training input, the target, and the pandera schema that inputs are validated aga
 pandera is imported by :mod:`automl_core.data._schema` alone, on the first use of one of its
 names here.
 """
+
 from ._columns import KINDS as COLUMN_KINDS
 from ._columns import ColumnPlan, holds_numbers, infer_kind, plan_columns
 from ._input import (
-    TrainingData,
     FLOAT32_MAX,
+    TrainingData,
     beyond_float32,
     check_columns,
-    refuse_repeated_columns,
     fingerprint,
     fitted_frame,
+    refuse_repeated_columns,
     split_target,
     to_frame,
     training_data,
     with_string_columns,
 )
-from ._missing import missing_message, warn_missing
 from ._loading import describe_source, load_data, load_with_manager, mask_password
-from ._roles import RowRoles, RowValues, take_row_roles
+from ._missing import missing_message, warn_missing
 from ._numeric_text import (
     as_numbers,
     blanks_as_missing,
@@ -30,6 +30,7 @@ from ._numeric_text import (
     numeric_text,
     read_numeric_text,
 )
+from ._roles import RowRoles, RowValues, take_row_roles
 from ._target import check_target, encode_target, infer_task
 
 __all__ = [

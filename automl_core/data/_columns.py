@@ -5,10 +5,11 @@ categorical, datetime, text or an identifier, or is dropped for a stated reason.
 override any column's type; :class:`~automl_core.model.TypedFrame` casts every batch to the
 plan's types.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import pandas as pd
 
@@ -46,13 +47,13 @@ class ColumnPlan:
     def of(self, kind: str) -> list[str]:
         return [c for c, k in self.kinds.items() if k == kind]
 
-    def without_kinds(self, kinds: tuple[str, ...], note: str) -> "ColumnPlan":
+    def without_kinds(self, kinds: tuple[str, ...], note: str) -> ColumnPlan:
         """The same plan with columns of ``kinds`` dropped, each with ``note``."""
         new_kinds = {c: ("drop" if k in kinds else k) for c, k in self.kinds.items()}
         notes = {c: (f"{self.kinds[c]}: {note}" if self.kinds[c] in kinds else n) for c, n in self.notes.items()}
         return ColumnPlan(new_kinds, notes)
 
-    def with_notes(self, notes: Mapping[str, str]) -> "ColumnPlan":
+    def with_notes(self, notes: Mapping[str, str]) -> ColumnPlan:
         """The same plan with ``notes`` added to those of their columns."""
         if not notes:
             return self
@@ -96,15 +97,26 @@ def infer_kind(s: pd.Series) -> tuple[str, str]:
 def _plain_numbers(X: pd.DataFrame, overrides: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     """The kind of every column of a plain numeric or boolean dtype not in ``overrides``, decided
     for all of them at once (a frame of 10,000 such columns took seconds column by column)."""
-    names = [c for c, dtype in X.dtypes.items() if c not in overrides and getattr(dtype, "kind", "") in ("f", "i", "u", "b")
-             and not isinstance(dtype, pd.CategoricalDtype)]
+    names = [
+        c
+        for c, dtype in X.dtypes.items()
+        if c not in overrides
+        and getattr(dtype, "kind", "") in ("f", "i", "u", "b")
+        and not isinstance(dtype, pd.CategoricalDtype)
+    ]
     if not names or not X.columns.is_unique:
         return {}
     block = X[names]
     missing = block.isna().all().to_numpy()
     distinct = block.nunique(dropna=False).to_numpy()
-    return {c: ("drop", "entirely missing, dropped") if gone else ("drop", "constant, dropped") if n <= 1
-            else ("numeric", "") for c, gone, n in zip(names, missing, distinct)}
+    return {
+        c: ("drop", "entirely missing, dropped")
+        if gone
+        else ("drop", "constant, dropped")
+        if n <= 1
+        else ("numeric", "")
+        for c, gone, n in zip(names, missing, distinct)
+    }
 
 
 def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> ColumnPlan:
@@ -112,7 +124,9 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
     overrides = dict(overrides or {})
     missing = [c for c in overrides if c not in X.columns]
     if missing:
-        raise DataError(f"column_types names column(s) {missing} that the data does not have; columns: {list(X.columns)}")
+        raise DataError(
+            f"column_types names column(s) {missing} that the data does not have; columns: {list(X.columns)}"
+        )
     bad = {c: k for c, k in overrides.items() if k not in KINDS}
     if bad:
         raise DataError(f"column_types gives unknown type(s) {bad}; types are {KINDS}")
@@ -137,7 +151,8 @@ def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) ->
                 raise NestedValuesError(
                     f"column {col!r} holds nested values such as {str(nested)[:60]!r}, which no model takes (an "
                     f"argument must be a string or a number, not a {type(nested).__name__}): flatten them into "
-                    "columns of their own, or drop the column") from None
+                    "columns of their own, or drop the column"
+                ) from None
     return ColumnPlan(kinds, notes)
 
 
@@ -149,8 +164,10 @@ def _check_numbers(s: pd.Series, col: str) -> None:
     bad = values[pd.to_numeric(values.astype(str), errors="coerce").isna()]
     if len(bad):
         examples = ", ".join(repr(v) for v in bad.astype(str).unique()[:5])
-        raise DataError(f"column_types says {col!r} is numeric, but {len(bad)} of its {len(values)} values "
-                        f"are not numbers: {examples}; call it categorical, or clean the values")
+        raise DataError(
+            f"column_types says {col!r} is numeric, but {len(bad)} of its {len(values)} values "
+            f"are not numbers: {examples}; call it categorical, or clean the values"
+        )
 
 
 def _check_dates(s: pd.Series, col: str) -> None:
@@ -162,5 +179,7 @@ def _check_dates(s: pd.Series, col: str) -> None:
     bad = values[parsed.isna()]
     if len(bad):
         examples = ", ".join(repr(v) for v in bad.astype(str).unique()[:5])
-        raise DataError(f"column_types says {col!r} is datetime, but {len(bad)} of its {len(values)} values "
-                        f"do not parse as dates: {examples}")
+        raise DataError(
+            f"column_types says {col!r} is datetime, but {len(bad)} of its {len(values)} values "
+            f"do not parse as dates: {examples}"
+        )

@@ -1,11 +1,13 @@
 """Turning what the user passed to ``fit`` or ``predict`` into checked features and target."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,6 @@ from ..errors import DataError
 from ._columns import holds_numbers
 from ._numeric_text import convert_numeric_text
 from ._roles import RowRoles, RowValues, take_row_roles
-
 
 #: The fewest training rows (with a target) a fit accepts.
 MIN_ROWS = 2
@@ -36,15 +37,18 @@ def fitted_frame(X: Any, model: Any, what: str = "X") -> pd.DataFrame:
     names = model.feature_names_in_
     if _is_array(X):  # no names: the columns are the fitted ones by position, as in scikit-learn
         if frame.shape[1] != len(names):
-            raise DataError(f"{what} has {frame.shape[1]} features, but {type(model).__name__} is expecting "
-                            f"{len(names)} features as input (columns {_listed(names)})")
+            raise DataError(
+                f"{what} has {frame.shape[1]} features, but {type(model).__name__} is expecting "
+                f"{len(names)} features as input (columns {_listed(names)})"
+            )
         return frame.set_axis(list(names), axis=1)
     return with_string_columns(frame) if all(isinstance(c, str) for c in names) else frame
 
 
 def _is_array(X: Any) -> bool:
     return not isinstance(X, (pd.DataFrame, pd.Series, Mapping)) and not (
-        isinstance(X, (list, tuple)) and X and isinstance(X[0], Mapping))
+        isinstance(X, (list, tuple)) and X and isinstance(X[0], Mapping)
+    )
 
 
 def _listed(names, shown: int = 10) -> str:
@@ -68,20 +72,26 @@ def to_frame(X: Any, what: str = "X") -> pd.DataFrame:
         return pd.DataFrame(X)
     array = np.asarray(X)
     if array.ndim != 2:
-        raise DataError(f"{what} must be a table (a DataFrame or a 2-d array), got {type(X).__name__} of shape "
-                        f"{array.shape}. Reshape your data either using array.reshape(-1, 1) if it has a single "
-                        "feature or array.reshape(1, -1) if it is a single sample")
+        raise DataError(
+            f"{what} must be a table (a DataFrame or a 2-d array), got {type(X).__name__} of shape "
+            f"{array.shape}. Reshape your data either using array.reshape(-1, 1) if it has a single "
+            "feature or array.reshape(1, -1) if it is a single sample"
+        )
     if np.iscomplexobj(array):
-        raise DataError(f"{what} holds complex numbers. Complex data not supported by any model: pass the real "
-                        "parts or the magnitudes")
+        raise DataError(
+            f"{what} holds complex numbers. Complex data not supported by any model: pass the real "
+            "parts or the magnitudes"
+        )
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
 
 def refuse_sparse(X: Any, what: str = "X") -> None:
     """A scipy sparse matrix or array is refused, naming what it is and how to pass it."""
     if type(X).__module__.startswith("scipy.sparse"):
-        raise DataError(f"{what} is a scipy sparse {type(X).__name__}: sparse input is not supported, the engine "
-                        "takes dense tables; pass X.toarray() or a DataFrame")
+        raise DataError(
+            f"{what} is a scipy sparse {type(X).__name__}: sparse input is not supported, the engine "
+            "takes dense tables; pass X.toarray() or a DataFrame"
+        )
 
 
 def check_columns(X: pd.DataFrame, what: str) -> None:
@@ -96,9 +106,15 @@ def check_columns(X: pd.DataFrame, what: str) -> None:
     complex_ = [str(c) for c in X.columns if pd.api.types.is_complex_dtype(X[c])]
     if complex_:
         raise DataError(f"{what} has complex numbers in column(s) {complex_}. Complex data not supported by any model")
-    infinite = [str(c) for c in X.select_dtypes("number").columns if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
+    infinite = [
+        str(c)
+        for c in X.select_dtypes("number").columns
+        if np.isinf(X[c].to_numpy(dtype="float64", na_value=np.nan)).any()
+    ]
     if infinite:
-        raise DataError(f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers")
+        raise DataError(
+            f"{what} has infinite values in column(s) {infinite}; replace them with missing values or finite numbers"
+        )
 
 
 def refuse_repeated_columns(frame: pd.DataFrame, fitted: Any, what: str) -> None:
@@ -106,8 +122,10 @@ def refuse_repeated_columns(frame: pd.DataFrame, fitted: Any, what: str) -> None
     read would be a guess); extra columns the model ignores may repeat."""
     repeated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]} & {str(c) for c in fitted})
     if repeated:
-        raise DataError(f"{what} has column(s) {repeated} more than once: drop or rename the copies (the model reads "
-                        f"each column once)")
+        raise DataError(
+            f"{what} has column(s) {repeated} more than once: drop or rename the copies (the model reads "
+            f"each column once)"
+        )
 
 
 #: The largest float32: models that compute in float32 (trees, boosting) cannot take more.
@@ -168,9 +186,14 @@ def drop_missing_target(X: pd.DataFrame, y: pd.Series, name: str) -> tuple[pd.Da
     return X.loc[~missing], y.loc[~missing], int(missing.sum())
 
 
-def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mapping[str, str],
-                  loaded_numeric_text: Mapping[str, int] | None = None,
-                  roles: RowRoles | None = None) -> "TrainingData":
+def training_data(
+    frame: pd.DataFrame,
+    y: Any,
+    target: Any,
+    column_types: Mapping[str, str],
+    loaded_numeric_text: Mapping[str, int] | None = None,
+    roles: RowRoles | None = None,
+) -> TrainingData:
     """What ``fit`` learns from: the features and the target (its missing rows dropped), the
     target's name, the columns of numbers written as text (read as numbers here or, as
     ``loaded_numeric_text`` says, by the loader) with their count of blanks read as missing,
@@ -198,8 +221,10 @@ def training_data(frame: pd.DataFrame, y: Any, target: Any, column_types: Mappin
     kept = target_series.notna().to_numpy()
     features, target_series, dropped = drop_missing_target(features, target_series, name)
     if len(features) < MIN_ROWS:
-        raise DataError(f"the training data has {len(features)} sample(s) with a target: a model needs at least "
-                        f"{MIN_ROWS} (1 sample cannot be both fitted and validated)")
+        raise DataError(
+            f"the training data has {len(features)} sample(s) with a target: a model needs at least "
+            f"{MIN_ROWS} (1 sample cannot be both fitted and validated)"
+        )
     return TrainingData(features, target_series, name, numeric_text, dropped, rows.take(kept) if dropped else rows)
 
 
@@ -222,4 +247,3 @@ def fingerprint(frame: pd.DataFrame) -> str:
     digest = hashlib.sha256(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
     digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()
-

@@ -6,12 +6,14 @@ answer-once hook ``load_data`` so that any plugin can take over; failing that, t
 and the first whose ``can_load`` says yes reads it. Every failure is a
 :class:`~automl_core.DataError` that names the source (passwords masked) and the culprit.
 """
+
 from __future__ import annotations
 
 import errno
 import os
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ..components import LoadedData
 from ..errors import DataError
@@ -137,8 +139,8 @@ def _run_loader(loader, source: Any, options: Mapping[str, Any], label: str):
         return loader.load(source, dict(options))
     except FileNotFoundError as exc:
         where = exc.filename or _missing_path(source) or label
-        why = f"{exc.strerror}: " if exc.strerror and exc.strerror != os.strerror(errno.ENOENT) else ""
-        raise DataError(f"file not found: {why}{where} (loader {loader.name!r})") from exc
+        why = f"{exc.strerror}; " if exc.strerror and exc.strerror != os.strerror(errno.ENOENT) else ""
+        raise DataError(f"file not found: {where} ({why}loader {loader.name!r})") from exc
     except Exception as exc:
         raise DataError(f"loader {loader.name!r} could not read {label}: {type(exc).__name__}: {exc}") from exc
 

@@ -1,11 +1,12 @@
 """Missing values in columns that had none at fit: imputed, with one warning per call."""
+
 from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
-from typing import Mapping
 
 from ..errors import MissingValueWarning
 
@@ -21,8 +22,10 @@ def missing_message(counts: Mapping[str, int], what: str = "the input") -> str:
     more = len(ranked) - MAX_COLUMNS_NAMED
     if more > 0:
         named += f" and {more} more column(s)"
-    return (f"{what} has missing values in {len(ranked)} column(s) that had none at fit, imputed: {named}; "
-            "pass AutoML(strict_missing=True) to refuse them")
+    return (
+        f"{what} has missing values in {len(ranked)} column(s) that had none at fit, imputed: {named}; "
+        "pass AutoML(strict_missing=True) to refuse them"
+    )
 
 
 def warn_missing(counts: Mapping[str, int], what: str = "the input") -> None:

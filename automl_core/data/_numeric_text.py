@@ -9,10 +9,12 @@ reader leaves a numeric column as text for a single blank). The model records th
 them the same way at predict, where a value that is not a number is an error naming the
 column, never a silent missing value.
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Collection, Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,8 +34,10 @@ def _is_text_or_number(value: Any) -> bool:
 
 
 def blanks_as_missing(series: pd.Series, all_text: bool) -> pd.Series:
-    stripped = series.str.strip() if all_text else series.map(
-        lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore"
+    stripped = (
+        series.str.strip()
+        if all_text
+        else series.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
     )
     return stripped.mask(stripped.eq(""))
 
@@ -73,8 +77,9 @@ def numeric_text(series: pd.Series) -> tuple[pd.Series, int] | None:
     return parsed, int((series.notna() & stripped.isna()).sum())
 
 
-def convert_numeric_text(frame: pd.DataFrame, keep: Collection[str] = (), *,
-                         blanks_required: bool = False) -> tuple[pd.DataFrame, list[dict]]:
+def convert_numeric_text(
+    frame: pd.DataFrame, keep: Collection[str] = (), *, blanks_required: bool = False
+) -> tuple[pd.DataFrame, list[dict]]:
     """``frame`` with its numeric text columns (except those in ``keep``) as numbers, and a list
     of what changed. With ``blanks_required``, only columns with at least one blank value
     change. ``frame`` itself is left as it was."""
@@ -132,4 +137,11 @@ def _with_columns(frame: pd.DataFrame, columns: Mapping[str, pd.Series]) -> pd.D
     return out
 
 
-__all__ = ["as_numbers", "blanks_as_missing", "convert_numeric_text", "is_text_column", "numeric_text", "read_numeric_text"]
+__all__ = [
+    "as_numbers",
+    "blanks_as_missing",
+    "convert_numeric_text",
+    "is_text_column",
+    "numeric_text",
+    "read_numeric_text",
+]

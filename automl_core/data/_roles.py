@@ -3,10 +3,12 @@ groups they come in, and the time that orders them. Weights and groups come as a
 (``fit(sample_weight=..., groups=...)``) or as columns of the training frame, which are then
 not features; the time column is read and stays a feature. Each is checked here, with errors
 that name it, and kept aligned with the rows through every later step (:class:`RowValues`)."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +41,9 @@ class RowValues:
     sources: Mapping[str, str] = field(default_factory=dict)
     time_kind: str | None = None
 
-    def take(self, rows: np.ndarray) -> "RowValues":
+    def take(self, rows: np.ndarray) -> RowValues:
         """The values of ``rows`` (positions or a boolean mask), in that order."""
+
         def pick(values: np.ndarray | None) -> np.ndarray | None:
             return None if values is None else values[rows]
 
@@ -55,9 +58,11 @@ def take_row_roles(features: pd.DataFrame, roles: RowRoles | None, target: str) 
     sources: dict[str, str] = {}
     weight = _given(roles.sample_weight, roles.weight_column, features, "sample_weight", "weight_column", sources)
     groups = _given(roles.groups, roles.group_column, features, "groups", "group_column", sources)
-    values = RowValues(sample_weight=None if weight is None else _weights(weight, sources["sample_weight"]),
-                       groups=None if groups is None else _group_codes(groups, sources["groups"]),
-                       sources=sources)
+    values = RowValues(
+        sample_weight=None if weight is None else _weights(weight, sources["sample_weight"]),
+        groups=None if groups is None else _group_codes(groups, sources["groups"]),
+        sources=sources,
+    )
     if roles.time_column is not None:
         kind, time = _time_values(features[roles.time_column], roles.time_column)
         sources["time"] = f"column {roles.time_column!r}"
@@ -67,20 +72,29 @@ def take_row_roles(features: pd.DataFrame, roles: RowRoles | None, target: str) 
 
 
 def _check_names(features: pd.DataFrame, roles: RowRoles, target: str) -> None:
-    named = {k: v for k, v in (("weight_column", roles.weight_column), ("group_column", roles.group_column),
-                               ("time_column", roles.time_column)) if v is not None}
+    named = {
+        k: v
+        for k, v in (
+            ("weight_column", roles.weight_column),
+            ("group_column", roles.group_column),
+            ("time_column", roles.time_column),
+        )
+        if v is not None
+    }
     for key, column in named.items():
         if column == target:
             raise DataError(f"{key} {column!r} is the target column; name another column")
         if column not in features.columns:
-            raise DataError(f"{key} {column!r} is not a column of the training data; columns: "
-                            f"{list(map(str, features.columns))}")
+            raise DataError(
+                f"{key} {column!r} is not a column of the training data; columns: {list(map(str, features.columns))}"
+            )
     if len(set(named.values())) < len(named):
         raise DataError(f"{', '.join(f'{k}={v!r}' for k, v in named.items())}: each must name another column")
 
 
-def _given(array: Any, column: str | None, features: pd.DataFrame, array_name: str, column_name: str,
-           sources: dict[str, str]) -> Any:
+def _given(
+    array: Any, column: str | None, features: pd.DataFrame, array_name: str, column_name: str, sources: dict[str, str]
+) -> Any:
     """The array given to ``fit`` or the named column's values (never both), or None."""
     if array is not None and column is not None:
         raise DataError(f"give either fit(..., {array_name}=...) or AutoML({column_name}=...), not both")
@@ -105,8 +119,10 @@ def _weights(values: pd.Series, source: str) -> np.ndarray:
     if np.isnan(weights).any():
         raise DataError(f"sample weights ({source}) are missing in {int(np.isnan(weights).sum())} row(s)")
     if not np.isfinite(weights).all() or (weights < 0).any():
-        raise DataError(f"sample weights ({source}) must be finite and non-negative; got "
-                        f"{', '.join(map(str, np.unique(weights[~np.isfinite(weights) | (weights < 0)])[:5]))}")
+        raise DataError(
+            f"sample weights ({source}) must be finite and non-negative; got "
+            f"{', '.join(map(str, np.unique(weights[~np.isfinite(weights) | (weights < 0)])[:5]))}"
+        )
     if weights.sum() <= 0:
         raise DataError(f"sample weights ({source}) are all zero")
     return weights
@@ -123,7 +139,9 @@ def _time_values(values: pd.Series, column: str) -> tuple[str, np.ndarray]:
     """The time column as sortable numbers: numbers as they are, dates (or text that reads as
     dates) as nanoseconds."""
     if values.isna().any():
-        raise DataError(f"time_column {column!r} is missing in {int(values.isna().sum())} row(s); every row needs a time")
+        raise DataError(
+            f"time_column {column!r} is missing in {int(values.isna().sum())} row(s); every row needs a time"
+        )
     if pd.api.types.is_bool_dtype(values):
         raise DataError(f"time_column {column!r} holds booleans, not times or numbers")
     if pd.api.types.is_numeric_dtype(values):
@@ -132,8 +150,10 @@ def _time_values(values: pd.Series, column: str) -> tuple[str, np.ndarray]:
         parsed = pd.to_datetime(values.astype(str), errors="coerce", format="mixed", utc=True)
         bad = values[parsed.isna()]
         if len(bad):
-            raise DataError(f"time_column {column!r} must hold dates or numbers; {len(bad)} value(s) are neither: "
-                            f"{', '.join(map(repr, bad.astype(str).unique()[:5]))}")
+            raise DataError(
+                f"time_column {column!r} must hold dates or numbers; {len(bad)} value(s) are neither: "
+                f"{', '.join(map(repr, bad.astype(str).unique()[:5]))}"
+            )
         values = parsed
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)

@@ -10,12 +10,13 @@ their counts, for a warning) unless ``strict_missing``, where they fail. Checkin
 Numbers stored as strings are rejected, never coerced silently; integers where floats were
 seen are fine.
 """
+
 from __future__ import annotations
 
 import numbers
 import warnings
 import weakref
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,8 @@ with warnings.catch_warnings():
     from pandera.errors import SchemaError as _PanderaSchemaError
     from pandera.errors import SchemaErrors as _PanderaSchemaErrors
 
-from ._columns import ColumnPlan
 from ..errors import SchemaError
+from ._columns import ColumnPlan
 
 #: Failures shown in an error message; the full table is on ``SchemaError.failures``.
 MAX_FAILURES_SHOWN = 12
@@ -110,7 +111,9 @@ def infer_schema(
         nullable = bool(has_missing[col] if col in has_missing else X[col].isna().any())
         checks = []
         if kind == "numeric":
-            was_boolean = pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
+            was_boolean = (
+                pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
+            )
             checks = [pa.Check.automl_boolean() if was_boolean else pa.Check.automl_numeric(), pa.Check.automl_finite()]
         elif kind == "categorical" and unseen == "error":
             levels = sorted(X[col].dropna().astype(str).unique().tolist())
@@ -134,7 +137,16 @@ def _describe(failures: pd.DataFrame) -> str:
 def _failure_table(exc: Exception) -> pd.DataFrame:
     table = getattr(exc, "failure_cases", None)
     if not isinstance(table, pd.DataFrame):
-        table = pd.DataFrame([{"column": getattr(getattr(exc, "schema", None), "name", None), "check": str(getattr(exc, "check", "")), "failure_case": str(exc), "index": None}])
+        table = pd.DataFrame(
+            [
+                {
+                    "column": getattr(getattr(exc, "schema", None), "name", None),
+                    "check": str(getattr(exc, "check", "")),
+                    "failure_case": str(exc),
+                    "index": None,
+                }
+            ]
+        )
     table = table.copy()
     absent = table["check"].astype(str) == "column_in_dataframe"
     table.loc[absent, "column"] = table.loc[absent, "failure_case"]
@@ -179,13 +191,26 @@ def _fast_plan(schema: pa.DataFrameSchema) -> tuple[list, list] | None:
     if id(schema) in _PLANS:
         return _PLANS[id(schema)]
     plan = None
-    if not (schema.checks or schema.unique or schema.strict or schema.ordered or schema.index is not None
-            or schema.coerce or getattr(schema, "parsers", None)):
+    if not (
+        schema.checks
+        or schema.unique
+        or schema.strict
+        or schema.ordered
+        or schema.index is not None
+        or schema.coerce
+        or getattr(schema, "parsers", None)
+    ):
         numeric, complete = [], []
         for name, column in schema.columns.items():
             checks = {check.name for check in column.checks}
-            if column.dtype is not None or column.coerce or column.regex or column.unique \
-                    or getattr(column, "parsers", None) or not checks <= _FAST_CHECKS:
+            if (
+                column.dtype is not None
+                or column.coerce
+                or column.regex
+                or column.unique
+                or getattr(column, "parsers", None)
+                or not checks <= _FAST_CHECKS
+            ):
                 break
             if checks:
                 numeric.append(name)
@@ -210,8 +235,9 @@ def new_missing(schema: pa.DataFrameSchema, X: pd.DataFrame) -> dict[str, int]:
     return {str(c): int(n) for c, n in counts.items() if n}
 
 
-def validate(schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input", *,
-             strict_missing: bool = True) -> dict[str, int]:
+def validate(
+    schema: pa.DataFrameSchema, X: pd.DataFrame, what: str = "input", *, strict_missing: bool = True
+) -> dict[str, int]:
     """Check ``X`` against ``schema``; raise one :class:`SchemaError` listing every failure.
 
     A missing value in a column that had none at fit is a failure when ``strict_missing``;

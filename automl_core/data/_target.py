@@ -1,11 +1,12 @@
 """The target: which task it poses, and its encoding to what models receive."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..components import TASKS
 from .._jsonable import plain  # numpy scalars as Python values in messages: 5.0, not np.float64(5.0)
+from ..components import TASKS
 from ..errors import DataError
 
 #: An integer target with at most this many distinct values is read as classes.
@@ -34,7 +35,9 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
         raise DataError(f"unknown task {task!r}; tasks are {TASKS}")
     if y.nunique() < 2:
         what = f"task {task!r} but " if task else ""
-        raise DataError(f"{what}target {name!r} is constant ({plain(y.iloc[0])!r} in every row): there is nothing to learn")
+        raise DataError(
+            f"{what}target {name!r} is constant ({plain(y.iloc[0])!r} in every row): there is nothing to learn"
+        )
     task = task or infer_task(y)
     if task == "binary" and y.nunique() != 2:
         raise DataError(f"task 'binary' but target {name!r} has {y.nunique()} classes")
@@ -43,7 +46,9 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
             example = y[pd.to_numeric(y, errors="coerce").isna()].iloc[:1].tolist()
-            raise DataError(f"task 'regression' needs a numeric target, but {name!r} holds {y.dtype} values such as {example}")
+            raise DataError(
+                f"task 'regression' needs a numeric target, but {name!r} holds {y.dtype} values such as {example}"
+            )
         if not np.isfinite(y.to_numpy(dtype="float64")).all():
             raise DataError(f"target {name!r} holds infinite values")
         if y.nunique() < 2:
@@ -64,12 +69,16 @@ def _check_classes(y: pd.Series, task: str, name: str) -> None:
         np.unique(y.to_numpy())
     except TypeError:
         examples = {t: next(v for v in y.tolist() if type(v).__name__ == t) for t in types}
-        raise DataError(f"target {name!r} mixes values of types {', '.join(types)} (e.g. "
-                        f"{', '.join(repr(v) for v in examples.values())}); make its classes one type") from None
+        raise DataError(
+            f"target {name!r} mixes values of types {', '.join(types)} (e.g. "
+            f"{', '.join(repr(v) for v in examples.values())}); make its classes one type"
+        ) from None
     counts = y.value_counts()
     if task == "binary" and counts.min() < MIN_BINARY_CLASS_ROWS:
-        raise DataError(f"class {plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
-                        f"target needs at least {MIN_BINARY_CLASS_ROWS} to be learned and validated")
+        raise DataError(
+            f"class {plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
+            f"target needs at least {MIN_BINARY_CLASS_ROWS} to be learned and validated"
+        )
 
 
 def encode_target(y: pd.Series, task: str) -> tuple[np.ndarray, np.ndarray | None]:

@@ -5,6 +5,7 @@ ensemble's members and mapped back to the input columns), and the labelled data 
 Nothing here imports a plotting or explanation library: explainers are plugins
 (``register_explainers``), and so are the reporters that draw (``register_reporters``).
 """
+
 from ._contributions import ADDITIVITY_TOLERANCE, BACKGROUND_ROWS, Contributions, explain
 from ._importance import MIN_ROWS, feature_importance
 from ._labelled import Labelled, labelled

@@ -7,10 +7,12 @@ pipeline (input columns) or on its last step (derived columns, mapped back by
 own output; the members are then combined by their weights, which keeps the sum exact, since
 the ensemble's output is the weighted mean of theirs.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,8 +64,14 @@ class Contributions:
         raise KeyError(f"no output {output!r}; outputs: {self.outputs}")
 
 
-def explain(model: Any, features: pd.DataFrame, registry: Any, explainer: str | None = None,
-            background_rows: int = BACKGROUND_ROWS, seed: int = 0) -> Contributions:
+def explain(
+    model: Any,
+    features: pd.DataFrame,
+    registry: Any,
+    explainer: str | None = None,
+    background_rows: int = BACKGROUND_ROWS,
+    seed: int = 0,
+) -> Contributions:
     """Contributions for the checked ``features`` rows of a fitted ``AutoML``."""
     task, n_classes = model.task_, 0 if model.task_ == "regression" else len(model.classes_)
     candidates = registry.select("explainer", None if explainer is None else [explainer], task)
@@ -86,8 +94,10 @@ def explain(model: Any, features: pd.DataFrame, registry: Any, explainer: str | 
 def _background(model: Any, rows: int, seed: int) -> pd.DataFrame:
     reference = getattr(model, "reference_", None)
     if reference is None or not len(reference):
-        raise UnknownComponentError("this model kept no reference sample of its training rows, which explanations "
-                                    "compare with (AutoML(reference_rows=...) > 0)")
+        raise UnknownComponentError(
+            "this model kept no reference sample of its training rows, which explanations "
+            "compare with (AutoML(reference_rows=...) > 0)"
+        )
     if len(reference) > rows:
         reference = reference.sample(n=rows, random_state=seed)
     return model._features(reference)
@@ -103,12 +113,24 @@ def _levels(member: Member, features: pd.DataFrame, background: pd.DataFrame, le
 
 
 def _context(model: Any, background: pd.DataFrame, task: str, n_classes: int, seed: int) -> dict:
-    return {"task": task, "n_classes": n_classes, "background": background, "seed": seed,
-            "output": lambda X: model_output(model, X, task, n_classes)}
+    return {
+        "task": task,
+        "n_classes": n_classes,
+        "background": background,
+        "seed": seed,
+        "output": lambda X: model_output(model, X, task, n_classes),
+    }
 
 
-def _choose(candidates: Sequence[Any], member: Member, task: str, n_classes: int, background: pd.DataFrame,
-            seed: int, registry: Any):
+def _choose(
+    candidates: Sequence[Any],
+    member: Member,
+    task: str,
+    n_classes: int,
+    background: pd.DataFrame,
+    seed: int,
+    registry: Any,
+):
     for candidate in candidates:
         model, _, bg = _levels(member, background, background, candidate.level)
         try:
@@ -120,8 +142,16 @@ def _choose(candidates: Sequence[Any], member: Member, task: str, n_classes: int
     raise UnknownComponentError(f"no explainer applies to {member.label}; explainers: {names}")
 
 
-def _explain_member(explainer: Any, member: Member, features: pd.DataFrame, background: pd.DataFrame,
-                    task: str, n_classes: int, seed: int, registry: Any) -> tuple[np.ndarray, np.ndarray]:
+def _explain_member(
+    explainer: Any,
+    member: Member,
+    features: pd.DataFrame,
+    background: pd.DataFrame,
+    task: str,
+    n_classes: int,
+    seed: int,
+    registry: Any,
+) -> tuple[np.ndarray, np.ndarray]:
     model, rows, bg = _levels(member, features, background, explainer.level)
     context = _context(model, bg, task, n_classes, seed)
     try:
@@ -135,8 +165,15 @@ def _explain_member(explainer: Any, member: Member, features: pd.DataFrame, back
         raise _plugin_error(explainer, member, registry, "", exc) from exc
     gap = float(np.max(np.abs(values.sum(axis=2) + base - expected), initial=0.0))
     if not gap <= ADDITIVITY_TOLERANCE:
-        raise _plugin_error(explainer, member, registry, "", ValueError(
-            f"contributions plus base differ from the member's output by {gap:.3g} (more than {ADDITIVITY_TOLERANCE:g})"))
+        raise _plugin_error(
+            explainer,
+            member,
+            registry,
+            "",
+            ValueError(
+                f"contributions plus base differ from the member's output by {gap:.3g} (more than {ADDITIVITY_TOLERANCE:g})"
+            ),
+        )
     return values, base
 
 
@@ -147,8 +184,9 @@ def _shaped(values: Any, base: Any, rows: pd.DataFrame, task: str, n_classes: in
         values = values[:, None, :]
     expected = (len(rows), k, rows.shape[1])
     if values.shape != expected or base.shape != (k,):
-        raise ValueError(f"returned values of shape {values.shape} and base of shape {base.shape}; "
-                         f"expected {expected} and ({k},)")
+        raise ValueError(
+            f"returned values of shape {values.shape} and base of shape {base.shape}; expected {expected} and ({k},)"
+        )
     return values, base
 
 
@@ -158,5 +196,7 @@ def _as_matrix(output: np.ndarray, task: str) -> np.ndarray:
 
 def _plugin_error(explainer: Any, member: Member, registry: Any, where: str, exc: BaseException) -> PluginError:
     owner = registry.owner("explainer", explainer.name)
-    return PluginError(f"explainer {explainer.name!r} (plugin {owner!r}) failed {where + ' ' if where else ''}"
-                       f"on {member.label}: {type(exc).__name__}: {exc}")
+    return PluginError(
+        f"explainer {explainer.name!r} (plugin {owner!r}) failed {where + ' ' if where else ''}"
+        f"on {member.label}: {type(exc).__name__}: {exc}"
+    )

@@ -4,9 +4,11 @@ A column's importance is how much the metric worsens when its values are shuffle
 rows (the model and the other columns unchanged), averaged over repeats: the columns as the
 user knows them, whatever the pipelines derive from them (one-hot levels, text components).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,8 +22,14 @@ from ._labelled import Labelled
 MIN_ROWS = 10
 
 
-def feature_importance(model: Any, data: Labelled, metric: str | None = None, n_repeats: int = 5,
-                       max_rows: int | None = None, seed: int = 0) -> pd.DataFrame:
+def feature_importance(
+    model: Any,
+    data: Labelled,
+    metric: str | None = None,
+    n_repeats: int = 5,
+    max_rows: int | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
     """One row per input column, most important first: ``importance`` (the mean drop of the
     metric, in its own units, positive when the column helps), ``std`` over the ``n_repeats``
     shuffles, the drop of each repeat, the ``metric`` and its ``baseline`` on ``data``."""
@@ -37,8 +45,16 @@ def feature_importance(model: Any, data: Labelled, metric: str | None = None, n_
         drops = [baseline - measure(_shuffled(features, column, rng)) for _ in range(n_repeats)]
         sign = 1.0 if evaluator.greater_is_better else -1.0
         drops = [sign * d for d in drops]
-        rows.append({"column": column, "importance": float(np.mean(drops)), "std": float(np.std(drops)),
-                     "repeats": drops, "metric": evaluator.name, "baseline": baseline})
+        rows.append(
+            {
+                "column": column,
+                "importance": float(np.mean(drops)),
+                "std": float(np.std(drops)),
+                "repeats": drops,
+                "metric": evaluator.name,
+                "baseline": baseline,
+            }
+        )
     table = pd.DataFrame(rows, columns=["column", "importance", "std", "repeats", "metric", "baseline"])
     return table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -47,7 +63,9 @@ def _evaluator(model: Any, metric: str | None):
     name = metric or model.metric_
     by_name = {e.name: e for e in model.evaluators_}
     if name not in by_name:
-        raise ValueError(f"unknown metric {name!r} for this {model.task_} model; installed: {', '.join(sorted(by_name))}")
+        raise ValueError(
+            f"unknown metric {name!r} for this {model.task_} model; installed: {', '.join(sorted(by_name))}"
+        )
     return by_name[name]
 
 

@@ -1,4 +1,5 @@
 """Labelled data for importance and reports: checked features and class-index targets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,10 @@ def labelled(model: Any, X: Any, y: Any = None, target: str | None = None, what:
     frame = fitted_frame(X, model)
     if target is None and y is None:
         if model.target_name_ not in frame.columns:
-            raise DataError(f"{what} has no target column {model.target_name_!r} (the one the model was fitted "
-                            f"on): give it, or y=, or target=")
+            raise DataError(
+                f"{what} has no target column {model.target_name_!r} (the one the model was fitted "
+                f"on): give it, or y=, or target="
+            )
         target = model.target_name_
     raw, labels, _ = split_target(frame, y, target, what)
     if labels.isna().any():

@@ -7,6 +7,7 @@ background rows, then made missing, and every derived column whose values change
 it. A derived column that no perturbation moves is matched by name (the longest input column
 name it begins with).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,8 +35,9 @@ def lineage(prefix: Any, background: pd.DataFrame, derived: pd.DataFrame) -> dic
     return parents
 
 
-def to_inputs(values: np.ndarray, derived_columns: list[str], parents: dict[str, list[str]],
-              inputs: list[str], where: str) -> np.ndarray:
+def to_inputs(
+    values: np.ndarray, derived_columns: list[str], parents: dict[str, list[str]], inputs: list[str], where: str
+) -> np.ndarray:
     """Contributions over derived columns ``(n, k, d)`` summed onto the input columns
     ``(n, k, len(inputs))``; a derived column with several parents is shared equally."""
     index = {c: i for i, c in enumerate(inputs)}

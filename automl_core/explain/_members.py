@@ -1,4 +1,5 @@
 """The members of a fitted model's ensemble: each fitted pipeline, its weight and its name."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ def members(model: Any) -> list[Member]:
         share = float(weight) / total
         if isinstance(member, FoldBag):
             folds = member.models
-            out += [Member(f"{label}, fold model {i}", m, share / len(folds), trial, family) for i, m in enumerate(folds)]
+            out += [
+                Member(f"{label}, fold model {i}", m, share / len(folds), trial, family) for i, m in enumerate(folds)
+            ]
         else:
             out.append(Member(label, member, share, trial, family))
     return out

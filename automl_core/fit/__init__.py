@@ -7,6 +7,7 @@
 
 :class:`FitSettings` (``_settings``) holds the estimator's parameters, checked once.
 """
+
 from ._finish import fitted_attributes, reference_sample
 from ._prepare import Prepared, build_context, prepare
 from ._read import read_training_input

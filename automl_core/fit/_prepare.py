@@ -1,12 +1,13 @@
 """Step 2 of ``fit``: what the search needs, decided from the training input: the task and
 the encoded target, the metric, each column's type, the schema inputs will be checked
 against, the validation splits and the search space."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
-
 import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,6 @@ from ..plugin import Registry
 from ..search import IMBALANCE_SHARE, SearchData, SearchSpace, make_splits, time_limit
 from ._settings import DEFAULT_METRICS, FitSettings
 from ._validation import check_rows, describe_validation, weighted_families
-
 
 #: Above this many rows the search fits its trials on a sample of :data:`SEARCH_ROWS` rows
 #: (``AutoML(search_rows=...)`` sets the sample's size); the final refit uses every row.
@@ -55,8 +55,13 @@ class Prepared:
 
     def summary(self, settings: FitSettings) -> dict:
         """The resolved settings observers receive in ``before_fit``."""
-        return {"task": self.task, "metric": self.metric, "time_budget": settings.time_budget,
-                "validation": self.data.splits.kind, "families": sorted(self.space.families)}
+        return {
+            "task": self.task,
+            "metric": self.metric,
+            "time_budget": settings.time_budget,
+            "validation": self.data.splits.kind,
+            "families": sorted(self.space.families),
+        }
 
 
 def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -> Prepared:
@@ -75,24 +80,46 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     kept = _kept(plan)
     if not kept:
         why = "; ".join(f"{c!r}: {plan.notes.get(c) or k}" for c, k in list(plan.kinds.items())[:10])
-        raise DataError(f"no column of the training data can be a feature, so there is nothing to learn from "
-                        f"({why}{'; ...' if len(plan.kinds) > 10 else ''}); column_types can keep a column")
+        raise DataError(
+            f"no column of the training data can be a feature, so there is nothing to learn from "
+            f"({why}{'; ...' if len(plan.kinds) > 10 else ''}); column_types can keep a column"
+        )
     schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
     sample = search_sample(y_enc, task, settings)
     X_search, y_search = (X, y_enc) if sample is None else (X.iloc[sample], y_enc[sample])
     rows = training.rows if sample is None else training.rows.take(sample)
-    splits = make_splits(y_search, task, settings.validation, settings.folds, settings.holdout, settings.seed,
-                         groups=rows.groups, time=rows.time)
+    splits = make_splits(
+        y_search,
+        task,
+        settings.validation,
+        settings.folds,
+        settings.holdout,
+        settings.seed,
+        groups=rows.groups,
+        time=rows.time,
+    )
     context = build_context(plan, task, settings, len(X_search), n_classes)
     families, left_out = weighted_families(_families(registry, settings, task), context, rows)
     imbalanced = n_classes > 0 and np.bincount(y_enc).min() / len(y_enc) < IMBALANCE_SHARE
     space = SearchSpace(registry, families, plan, context, builders, imbalanced)
     data = SearchData(X_search[kept], y_search, task, n_classes, splits, evaluator, rows.sample_weight, rows.groups)
-    return Prepared(task=task, classes=classes, metric=metric, evaluators=registry.all("evaluator", task), plan=plan,
-                    numeric_text=numeric_text, schema=schema, data=data, space=space, context=context,
-                    component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
-                    refit=(X[kept], y_enc), sample=sample, refit_weight=training.rows.sample_weight,
-                    validation=describe_validation(splits, rows, settings.holdout, left_out))
+    return Prepared(
+        task=task,
+        classes=classes,
+        metric=metric,
+        evaluators=registry.all("evaluator", task),
+        plan=plan,
+        numeric_text=numeric_text,
+        schema=schema,
+        data=data,
+        space=space,
+        context=context,
+        component_owners={name: registry.owner(kind, name) for kind, name in registry.owners},
+        refit=(X[kept], y_enc),
+        sample=sample,
+        refit_weight=training.rows.sample_weight,
+        validation=describe_validation(splits, rows, settings.holdout, left_out),
+    )
 
 
 #: A feature builder's ``applies`` may take this long (seconds, or share of the budget, whichever
@@ -113,8 +140,13 @@ def _applying(builders: list, X: pd.DataFrame, budget: float) -> list:
                 if builder.applies(X):
                     chosen.append(builder)
         except TrialTimeout:
-            warnings.warn(BudgetWarning(f"feature builder {builder.name!r} took over {limit:.1f} s deciding whether "
-                                        f"it applies to the training data: left out of this fit"), stacklevel=4)
+            warnings.warn(
+                BudgetWarning(
+                    f"feature builder {builder.name!r} took over {limit:.1f} s deciding whether "
+                    f"it applies to the training data: left out of this fit"
+                ),
+                stacklevel=4,
+            )
     return chosen
 
 
@@ -155,7 +187,15 @@ def _kept(plan: ColumnPlan) -> list[str]:
 
 def build_context(plan: ColumnPlan, task: str, settings: FitSettings, n_rows: int, n_classes: int) -> BuildContext:
     """What components are told about the data and the machine when they are built."""
-    return BuildContext(task=task, seed=settings.seed, n_jobs=settings.threads, n_rows=n_rows,
-                        n_features=len(plan.of("numeric")) + len(plan.of("categorical")), n_classes=n_classes,
-                        numeric=tuple(plan.of("numeric")), categorical=tuple(plan.of("categorical")),
-                        datetime=tuple(plan.of("datetime")), text=tuple(plan.of("text")))
+    return BuildContext(
+        task=task,
+        seed=settings.seed,
+        n_jobs=settings.threads,
+        n_rows=n_rows,
+        n_features=len(plan.of("numeric")) + len(plan.of("categorical")),
+        n_classes=n_classes,
+        numeric=tuple(plan.of("numeric")),
+        categorical=tuple(plan.of("categorical")),
+        datetime=tuple(plan.of("datetime")),
+        text=tuple(plan.of("text")),
+    )

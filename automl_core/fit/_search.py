@@ -1,4 +1,5 @@
 """Step 3 of ``fit``: the search, the ensemble of its best trials, and their refit on all rows."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,14 +22,14 @@ from ..search import (
     Search,
     TrialPayload,
     TrialResult,
-    failed_trial,
-    run_trial,
     blend_oof,
     ensemble_weights,
+    failed_trial,
     final_weights,
     leaderboard,
     make_reserve,
     refit_final,
+    run_trial,
     top_configs,
 )
 from ._prepare import Prepared
@@ -67,21 +68,27 @@ class Workers:
             from ..workers import ProcessPool
 
             self.n_workers = settings.n_workers or default_workers(settings.threads)
-            self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options,
-                                       settings.max_memory)
+            self.started = ProcessPool(self.n_workers, settings.threads, settings.executor_options, settings.max_memory)
 
     def pool(self, payload: TrialPayload) -> Any:
         """The trial pool, given what every trial needs."""
-        context = ExecutorContext(n_workers=self.n_workers, threads=self.settings.threads, payload=payload,
-                                  run=run_trial, failed=failed_trial, options=self.settings.executor_options,
-                                  max_memory=self.settings.max_memory)
+        context = ExecutorContext(
+            n_workers=self.n_workers,
+            threads=self.settings.threads,
+            payload=payload,
+            run=run_trial,
+            failed=failed_trial,
+            options=self.settings.executor_options,
+            max_memory=self.settings.max_memory,
+        )
         try:
             self.started = self.started.feed(context) if self.started is not None else self.executor.start(context)
         except AutoMLError:
             raise
         except Exception as exc:
-            raise PluginError(f"executor {self.executor.name!r} (plugin {self.owner!r}) could not start: "
-                              f"{type(exc).__name__}: {exc}") from exc
+            raise PluginError(
+                f"executor {self.executor.name!r} (plugin {self.owner!r}) could not start: {type(exc).__name__}: {exc}"
+            ) from exc
         return self.started
 
     def stop(self) -> None:
@@ -117,10 +124,18 @@ def durable_study(settings: FitSettings, prepared: Prepared, resume: bool) -> Du
             raise ValueError("resume=True continues a search kept in a storage: give AutoML(storage=...) too")
         return None
     data = prepared.data
-    comparable = {"task": data.task, "metric": data.metric.name, "validation": data.splits.kind,
-                  "folds": len(data.splits.folds), "holdout": settings.holdout, "seed": settings.seed,
-                  "rows": len(data.y), "sample_weight": array_fingerprint(data.sample_weight),
-                  "groups": array_fingerprint(data.groups), "time_column": settings.time_column}
+    comparable = {
+        "task": data.task,
+        "metric": data.metric.name,
+        "validation": data.splits.kind,
+        "folds": len(data.splits.folds),
+        "holdout": settings.holdout,
+        "seed": settings.seed,
+        "rows": len(data.y),
+        "sample_weight": array_fingerprint(data.sample_weight),
+        "groups": array_fingerprint(data.groups),
+        "time_column": settings.time_column,
+    }
     return Durable.from_setting(settings.storage, fingerprint(data.X.assign(__target__=data.y)), comparable, resume)
 
 
@@ -131,8 +146,14 @@ def array_fingerprint(values: np.ndarray | None) -> str | None:
     return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
 
 
-def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSettings, deadline: Deadline,
-                     workers: Workers | None = None, resume: bool = False) -> SearchOutcome:
+def search_and_refit(
+    pm: PluginManager,
+    prepared: Prepared,
+    settings: FitSettings,
+    deadline: Deadline,
+    workers: Workers | None = None,
+    resume: bool = False,
+) -> SearchOutcome:
     """Run the search within ``deadline`` (keeping back the refit's share), choose the ensemble
     and refit its members on all rows."""
     prepared_seconds = deadline.elapsed()  # reading the data and preparing the search
@@ -142,10 +163,19 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
     durable = durable_study(settings, prepared, resume)
     pool = None if workers is None else workers.pool(TrialPayload(space, data))
     try:
-        search = Search(space, data, deadline, seed=settings.seed, max_trials=settings.max_trials, reserve=reserve,
-                        before_trial=lambda **kw: pm.notify("before_trial", **kw),
-                        after_trial=lambda **kw: pm.notify("after_trial", **kw),
-                        warm_start=list(settings.warm_start), pool=pool, durable=durable)
+        search = Search(
+            space,
+            data,
+            deadline,
+            seed=settings.seed,
+            max_trials=settings.max_trials,
+            reserve=reserve,
+            before_trial=lambda **kw: pm.notify("before_trial", **kw),
+            after_trial=lambda **kw: pm.notify("after_trial", **kw),
+            warm_start=list(settings.warm_start),
+            pool=pool,
+            durable=durable,
+        )
         deadline = search.deadline  # less what an earlier search spent, when it resumes one
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
@@ -155,21 +185,42 @@ def search_and_refit(pm: PluginManager, prepared: Prepared, settings: FitSetting
             workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
     if search.rescued is not None:
         r = search.rescued
-        warnings.warn(BudgetWarning(
-            f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
-            f"{prepared_seconds:.1f} s of it): the model is trial {r.number}, {r.config.family} with its defaults, "
-            f"fitted {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"), stacklevel=3)
+        warnings.warn(
+            BudgetWarning(
+                f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
+                f"{prepared_seconds:.1f} s of it): the model is trial {r.number}, {r.config.family} with its defaults, "
+                f"fitted {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"
+            ),
+            stacklevel=3,
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         try:
             weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
         except BudgetError as exc:
-            raise BudgetError(f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
-                              f"{settings.time_budget:g} s budget)") from None
-        model, best_pipeline, how = refit_final(results, search.best, space, data, weights, deadline,
-                                                prepared.refit_context, fold_models=settings.predict_time_limit is None,
-                                                rows=prepared.refit, sample_weight=prepared.refit_weight)
+            raise BudgetError(
+                f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
+                f"{settings.time_budget:g} s budget)"
+            ) from None
+        model, best_pipeline, how = refit_final(
+            results,
+            search.best,
+            space,
+            data,
+            weights,
+            deadline,
+            prepared.refit_context,
+            fold_models=settings.predict_time_limit is None,
+            rows=prepared.refit,
+            sample_weight=prepared.refit_weight,
+        )
     weights = final_weights(weights, how)
-    return SearchOutcome(model=model, best_pipeline=best_pipeline, best=search.best, weights=weights,
-                         leaderboard=leaderboard(results, weights, how, greater, search_rows=len(data.y)),
-                         top_configs=top_configs(results, greater), blend=blend_oof(results, weights))
+    return SearchOutcome(
+        model=model,
+        best_pipeline=best_pipeline,
+        best=search.best,
+        weights=weights,
+        leaderboard=leaderboard(results, weights, how, greater, search_rows=len(data.y)),
+        top_configs=top_configs(results, greater),
+        blend=blend_oof(results, weights),
+    )

@@ -1,9 +1,11 @@
 """The estimator's parameters, checked once when ``fit`` starts."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +49,7 @@ class FitSettings:
     time_column: str | None = None
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "FitSettings":
+    def from_params(cls, params: Mapping[str, Any]) -> FitSettings:
         """Check the estimator's parameters (``get_params()``) and normalize them.
 
         :raises ValueError: naming the parameter and the value at fault.
@@ -63,26 +65,43 @@ class FitSettings:
         validation, time_column = _validation(params["validation"], params.get("time_column"))
         return cls(
             weight_column=_column("weight_column", params.get("weight_column")),
-            group_column=_column("group_column", params.get("group_column")), time_column=time_column,
-            n_workers=_workers(params["n_workers"]), executor=_executor(params["executor"]),
-            executor_options=dict(params["executor_options"] or {}), storage=params["storage"],
-            search_rows=_rows(params["search_rows"]), max_memory=memory_bytes(params["max_memory"]),
-            time_budget=float(budget), seed=params["seed"], task=params["task"], metric=params["metric"],
-            families=_names(params["families"]), validation=validation, folds=params["folds"],
-            holdout=params["holdout"], ensemble=params["ensemble"],
+            group_column=_column("group_column", params.get("group_column")),
+            time_column=time_column,
+            n_workers=_workers(params["n_workers"]),
+            executor=_executor(params["executor"]),
+            executor_options=dict(params["executor_options"] or {}),
+            storage=params["storage"],
+            search_rows=_rows(params["search_rows"]),
+            max_memory=memory_bytes(params["max_memory"]),
+            time_budget=float(budget),
+            seed=params["seed"],
+            task=params["task"],
+            metric=params["metric"],
+            families=_names(params["families"]),
+            validation=validation,
+            folds=params["folds"],
+            holdout=params["holdout"],
+            ensemble=params["ensemble"],
             column_types={str(c): kind for c, kind in (params["column_types"] or {}).items()},
-            unseen=params["unseen"], strict_missing=params["strict_missing"], threads=threads(params["n_jobs"]),
-            max_trials=_max_trials(params["max_trials"]), reference_rows=params["reference_rows"],
-            warm_start=tuple(params["warm_start"] or ()), exclude=_names(params["exclude"]) or (),
-            predict_time_limit=limit)
+            unseen=params["unseen"],
+            strict_missing=params["strict_missing"],
+            threads=threads(params["n_jobs"]),
+            max_trials=_max_trials(params["max_trials"]),
+            reference_rows=params["reference_rows"],
+            warm_start=tuple(params["warm_start"] or ()),
+            exclude=_names(params["exclude"]) or (),
+            predict_time_limit=limit,
+        )
 
 
 def _max_trials(max_trials: Any) -> int | None:
     if max_trials is None:
         return None
     if isinstance(max_trials, bool) or not isinstance(max_trials, (int, np.integer)) or max_trials < 1:
-        raise ValueError(f"max_trials must be a whole number of trials, 1 or more (or None for as many as the "
-                         f"time budget allows), got {max_trials!r}")
+        raise ValueError(
+            f"max_trials must be a whole number of trials, 1 or more (or None for as many as the "
+            f"time budget allows), got {max_trials!r}"
+        )
     return int(max_trials)
 
 
@@ -99,8 +118,10 @@ def _validation(validation: Any, time_column: Any) -> tuple[Any, str | None]:
     if validation == "time" and time_column is None:
         raise ValueError("validation='time' needs time_column=, the column that orders the rows")
     if time_column is not None and validation in ("kfold", "holdout"):
-        raise ValueError(f"time_column={time_column!r} orders rows for validation='time', but validation is "
-                         f"{validation!r}: use validation='time' (or 'auto'), or leave time_column out")
+        raise ValueError(
+            f"time_column={time_column!r} orders rows for validation='time', but validation is "
+            f"{validation!r}: use validation='time' (or 'auto'), or leave time_column out"
+        )
     return ("time" if time_column is not None else validation), time_column
 
 
@@ -108,8 +129,10 @@ def _workers(n_workers: Any) -> int | None:
     if n_workers is None:
         return None
     if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) or n_workers < 1:
-        raise ValueError(f"n_workers must be a whole number of trials to run at once, 1 or more (or None for one "
-                         f"per core), got {n_workers!r}")
+        raise ValueError(
+            f"n_workers must be a whole number of trials to run at once, 1 or more (or None for one "
+            f"per core), got {n_workers!r}"
+        )
     return int(n_workers)
 
 
@@ -123,7 +146,7 @@ def memory_bytes(value: Any) -> int | None:
     if isinstance(value, str):
         text = value.strip().upper().replace(" ", "")
         number = text.rstrip("KMGTB")
-        unit = text[len(number):]
+        unit = text[len(number) :]
         if unit in _UNITS and number.replace(".", "", 1).isdigit():
             value = float(number) * _UNITS[unit]
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0:

@@ -5,6 +5,7 @@ codes, the inner early-stopping split), exported publicly from :mod:`automl_core
 
 Nothing here imports optuna or pandera: a loaded model predicts with this subpackage alone.
 """
+
 from ._codes import category_codes, code_matrix
 from ._early_stopping import EarlyStoppingEstimator, inner_split
 from ._ensemble import FoldBag, SharedPrefixes, WeightedEnsemble

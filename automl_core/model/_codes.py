@@ -7,9 +7,10 @@ Converting a frame is what these libraries do on every call, and on small batche
 more than the prediction itself (docs/performance.md). Plugins call these two functions from
 their estimators' predict; this module imports only numpy and pandas.
 """
+
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,9 @@ def category_codes(values: pd.Series, levels: Sequence) -> np.ndarray:
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         current = values.dtype.categories
-        if current is levels or (current.equals(levels) if isinstance(levels, pd.Index) else current.tolist() == list(levels)):
+        if current is levels or (
+            current.equals(levels) if isinstance(levels, pd.Index) else current.tolist() == list(levels)
+        ):
             return np.asarray(values.array.codes)  # not .cat.codes, which makes a Series per call
     return pd.Categorical(values, categories=levels).codes
 

@@ -6,15 +6,16 @@ and the LightGBM example do). One split for all of them, so that they stop on th
 and one base class (:class:`EarlyStoppingEstimator`) for their constructor. Plugins import
 this module when they build an estimator, never at load: it imports scikit-learn.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-
 
 
 def inner_split(

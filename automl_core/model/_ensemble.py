@@ -1,4 +1,5 @@
 """The final fitted predictor: pipelines and their weights, and fold models standing in for a refit."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,7 +54,7 @@ class WeightedEnsemble(BaseEstimator):
         outputs = [shared.output(m, X, memo) for m in self.models]
         return np.tensordot(weights / weights.sum(), np.stack(outputs), axes=1)
 
-    def shared_prefixes(self) -> "SharedPrefixes":
+    def shared_prefixes(self) -> SharedPrefixes:
         """The members' common transformer prefixes (found once, kept until pickled)."""
         cached = self.__dict__.get("_shared")
         if cached is None:

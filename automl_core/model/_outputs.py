@@ -1,5 +1,6 @@
 """Model outputs and their scores: probabilities in class-index order, labels from them (a
 tuned threshold applied), and the metric of an output."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,9 +36,11 @@ def _finite(output: np.ndarray, model) -> np.ndarray:
         rows = int((~np.isfinite(output)).reshape(len(output), -1).any(axis=1).sum())
         steps = getattr(model, "steps", None)  # a pipeline: its model is the last step
         kind = type(steps[-1][1] if steps else model)
-        raise PluginError(f"the model {kind.__qualname__} (module {kind.__module__}, from the plugin that gave its "
-                          f"family) answered NaN or infinity for {rows} of {len(output)} row(s) that passed the "
-                          f"input checks: a defect of the model, not of the data")
+        raise PluginError(
+            f"the model {kind.__qualname__} (module {kind.__module__}, from the plugin that gave its "
+            f"family) answered NaN or infinity for {rows} of {len(output)} row(s) that passed the "
+            f"input checks: a defect of the model, not of the data"
+        )
     return output
 
 
@@ -55,8 +58,13 @@ def metric_input(evaluator: Evaluator, output: np.ndarray, threshold: float | No
     return output
 
 
-def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, threshold: float | None = None,
-          sample_weight: np.ndarray | None = None) -> float:
+def score(
+    evaluator: Evaluator,
+    y_true: np.ndarray,
+    output: np.ndarray,
+    threshold: float | None = None,
+    sample_weight: np.ndarray | None = None,
+) -> float:
     """The metric of ``output`` (probabilities or values) against ``y_true``, weighted by
     ``sample_weight`` when given (the evaluator must be ``weighted``)."""
     y_out = metric_input(evaluator, output, threshold)
@@ -71,8 +79,9 @@ def score(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, threshol
 THRESHOLD_CANDIDATES = 99
 
 
-def tune_threshold(evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray,
-                   sample_weight: np.ndarray | None = None) -> float | None:
+def tune_threshold(
+    evaluator: Evaluator, y_true: np.ndarray, output: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float | None:
     """The decision threshold that maximises a label metric on validation outputs (weighted
     by ``sample_weight`` when given).
 

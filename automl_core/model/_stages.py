@@ -7,6 +7,7 @@ selections, sparse output, parallel branches); these two fixed groups need none 
 its generality costs on every predict call, which an ensemble pays once per member and batch
 (docs/performance.md).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,12 +4,12 @@
 columns whose levels were fixed at fit, so an unseen level reaches the model as missing,
 never as a crash.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-
 
 #: Batches of at most this many rows are typed column by column in numpy (:meth:`TypedFrame._transform_small`).
 SMALL_BATCH = 64
@@ -34,7 +34,11 @@ class TypedFrame(TransformerMixin, BaseEstimator):
         kinds = dict(self.plan.kinds) if self.plan is not None else {}
         self.numeric_, self.categorical_ = [], []
         for col in X.columns:
-            kind = kinds.get(col) or ("numeric" if pd.api.types.is_numeric_dtype(X[col]) or pd.api.types.is_bool_dtype(X[col]) else "categorical")
+            kind = kinds.get(col) or (
+                "numeric"
+                if pd.api.types.is_numeric_dtype(X[col]) or pd.api.types.is_bool_dtype(X[col])
+                else "categorical"
+            )
             if kind == "numeric":
                 self.numeric_.append(col)
             elif kind == "categorical":
@@ -55,8 +59,9 @@ class TypedFrame(TransformerMixin, BaseEstimator):
         if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in numbers.dtypes):
             out = numbers.astype("float64")  # one block: the common case, cheap on every call
         else:
-            out = pd.DataFrame({c: pd.to_numeric(X[c], errors="raise").astype("float64") for c in self.numeric_},
-                               index=X.index)
+            out = pd.DataFrame(
+                {c: pd.to_numeric(X[c], errors="raise").astype("float64") for c in self.numeric_}, index=X.index
+            )
         if not self.categorical_:
             return out
         # one frame of all category columns, then one concat: cheaper than inserting them one by one
@@ -100,8 +105,11 @@ class TypedFrame(TransformerMixin, BaseEstimator):
         if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.equals(dtype.categories):
             return values.array
         lookup = self._lookup(col)
-        codes = np.fromiter((-1 if _missing(v) else lookup.get(v if type(v) is str else str(v), -1)
-                             for v in values.to_numpy()), dtype=np.int64, count=len(values))
+        codes = np.fromiter(
+            (-1 if _missing(v) else lookup.get(v if type(v) is str else str(v), -1) for v in values.to_numpy()),
+            dtype=np.int64,
+            count=len(values),
+        )
         return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
     def _lookup(self, col: str) -> dict:

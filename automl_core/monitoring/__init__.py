@@ -7,6 +7,7 @@ Monitor plugins build their reports with :meth:`MonitorReport.from_columns` and 
 input with :func:`column_kinds` and :func:`prediction_kind`; all of these are exported from
 :mod:`automl_core`.
 """
+
 from ._levels import MIN_LEVEL_ROWS, MIN_LEVEL_SHARE, OTHER_LEVEL, group_rare_levels
 from ._missing import MISSING_SHARE_TOLERANCE, MISSING_SHARE_Z, missing_value_drift
 from ._monitor import PREFERRED_MONITOR, check_current, find_monitor, measure_quality, monitor, predictions

@@ -1,4 +1,5 @@
 """Comparable categorical columns for drift monitors: rare and unseen levels as one."""
+
 from __future__ import annotations
 
 import pandas as pd

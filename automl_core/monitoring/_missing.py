@@ -4,6 +4,7 @@ Computed by the engine for every monitor plugin: the models impute missing value
 (unless ``strict_missing``), so a column that starts arriving blank degrades predictions
 without any error; this is where it shows.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,8 +41,16 @@ def missing_value_drift(model: Any, current: pd.DataFrame) -> list[dict]:
             continue
         now = missing_now / len(current) if len(current) else 0.0
         verdict = DRIFT if _drifted(at_fit, len(reference), now, len(current)) else NO_DRIFT
-        entries.append({"column": str(name), "at_fit": at_fit, "now": now, "missing_now": missing_now,
-                        "complete_at_fit": complete, "verdict": verdict})
+        entries.append(
+            {
+                "column": str(name),
+                "at_fit": at_fit,
+                "now": now,
+                "missing_now": missing_now,
+                "complete_at_fit": complete,
+                "verdict": verdict,
+            }
+        )
     return sorted(entries, key=lambda e: (e["verdict"] != DRIFT, -e["now"], e["column"]))
 
 

@@ -5,6 +5,7 @@ the model's predictions to a monitor plugin (found through the ``register_monito
 and returns the plugin's :class:`~automl_core.MonitorReport`, completed with the model's
 quality when labels are given. No monitoring library is imported here: monitors are plugins.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -24,8 +25,10 @@ from ._report import DRIFT, DRIFT_SHARE, PREDICTION, QUALITY_TOLERANCE, TARGET, 
 #: The monitor used when none is named and it is installed; otherwise the first by name.
 PREFERRED_MONITOR = "evidently"
 
-UNCHECKED_PREDICTIONS = ("prediction drift not checked: the model kept no out-of-fold predictions for its reference "
-                         "sample; pass reference= (data it did not train on) to compare predictions")
+UNCHECKED_PREDICTIONS = (
+    "prediction drift not checked: the model kept no out-of-fold predictions for its reference "
+    "sample; pass reference= (data it did not train on) to compare predictions"
+)
 
 
 # --------------------------------------------------------------------------- input checks
@@ -35,6 +38,7 @@ def _family(series: pd.Series) -> str:
     if pd.api.types.is_datetime64_any_dtype(series):
         return "datetime"
     return "string or category"
+
 
 def check_current(model: Any, frame: pd.DataFrame, what: str = "the current data") -> pd.DataFrame:
     """The columns the model uses, once ``frame`` has been checked against what it saw at fit.
@@ -55,13 +59,17 @@ def check_current(model: Any, frame: pd.DataFrame, what: str = "the current data
     empty = [c for c in required if frame[c].isna().all()]
     if empty:
         raise DataError(f"column(s) {empty} of {what} hold only missing values")
-    changed = {c: (str(model.reference_[c].dtype), str(frame[c].dtype)) for c in required
-               if _family(model.reference_[c]) != _family(frame[c])}
+    changed = {
+        c: (str(model.reference_[c].dtype), str(frame[c].dtype))
+        for c in required
+        if _family(model.reference_[c]) != _family(frame[c])
+    }
     if changed:
         detail = ", ".join(f"{c!r} was {a} at fit, is {b} now" for c, (a, b) in changed.items())
         raise SchemaError(f"column types of {what} changed since fit: {detail}")
     validate(model.schema_, frame, what, strict_missing=getattr(model, "strict_missing", True))
     return frame[required]
+
 
 def labelled_frame(model: Any, frame: pd.DataFrame, y_true: Any) -> tuple[pd.DataFrame, pd.Series | None]:
     """Split labels from the frame (the target column) or take ``y_true``; check their length."""
@@ -99,9 +107,11 @@ def find_monitor(model: Any, monitor: str | Monitor | None = None) -> tuple[Moni
     if not names:
         raise UnknownComponentError(
             "no monitor is installed: install a monitor plugin (automl-evidently, automl-psi) "
-            "or pass one in AutoML(plugins=...); see docs/monitoring.md")
+            "or pass one in AutoML(plugins=...); see docs/monitoring.md"
+        )
     name = monitor or (PREFERRED_MONITOR if PREFERRED_MONITOR in names else names[0])
     return registry.get("monitor", name), registry.owner("monitor", name)
+
 
 def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
     """What monitors watch of the model's output: the probability of the second class
@@ -116,6 +126,7 @@ def predictions(model: Any, features: pd.DataFrame) -> pd.Series:
             values = model.predict(features)
     return pd.Series(values, index=features.index, name=PREDICTION)
 
+
 def _as_prediction(model: Any, output: np.ndarray, index) -> pd.Series:
     """:func:`predictions` from stored model outputs (probabilities or values)."""
     if model.task_ == "binary":
@@ -126,18 +137,28 @@ def _as_prediction(model: Any, output: np.ndarray, index) -> pd.Series:
         values = output
     return pd.Series(values, index=index, name=PREDICTION)
 
-def measure_quality(model: Any, features: pd.DataFrame, labels: pd.Series,
-                    tolerance: float = QUALITY_TOLERANCE) -> dict:
+
+def measure_quality(
+    model: Any, features: pd.DataFrame, labels: pd.Series, tolerance: float = QUALITY_TOLERANCE
+) -> dict:
     """The task's metrics on labelled data, the search metric against the validation score at fit."""
     table = model.evaluate(features, labels)
     row = table[table["search_metric"]].iloc[0]
     at_fit, now, greater = float(model.validation_score_), float(row["value"]), bool(row["greater_is_better"])
     loss = at_fit - now if greater else now - at_fit
     drop = loss / abs(at_fit) if at_fit else loss
-    return {"metric": model.metric_, "greater_is_better": greater, "at_fit": at_fit, "now": now,
-            "relative_drop": drop, "tolerance": tolerance,  # "unknown": the metric is not defined on these labels
-            "verdict": "unknown" if not np.isfinite(drop) else "degraded" if drop > tolerance else "ok",
-            "metrics": dict(zip(table["metric"], table["value"].astype(float))), "n_labels": len(labels)}
+    return {
+        "metric": model.metric_,
+        "greater_is_better": greater,
+        "at_fit": at_fit,
+        "now": now,
+        "relative_drop": drop,
+        "tolerance": tolerance,  # "unknown": the metric is not defined on these labels
+        "verdict": "unknown" if not np.isfinite(drop) else "degraded" if drop > tolerance else "ok",
+        "metrics": dict(zip(table["metric"], table["value"].astype(float))),
+        "n_labels": len(labels),
+    }
+
 
 def _inputs(model: Any, features: pd.DataFrame, labels: pd.Series | None, reference: Any, context: dict):
     """The frames a monitor compares (rare levels grouped); predictions only against a
@@ -146,11 +167,14 @@ def _inputs(model: Any, features: pd.DataFrame, labels: pd.Series | None, refere
     group_rare_levels(baseline, current, context["categorical"])
     return baseline, current
 
+
 def _frames(model: Any, features: pd.DataFrame, labels: pd.Series | None, reference: Any, context: dict):
     kinds = model.column_plan_.kinds
     watched = [c for c in features.columns if kinds[c] in ("numeric", "categorical")]
-    context.update(numeric=[c for c in watched if kinds[c] == "numeric"],
-                   categorical=[c for c in watched if kinds[c] == "categorical"])
+    context.update(
+        numeric=[c for c in watched if kinds[c] == "numeric"],
+        categorical=[c for c in watched if kinds[c] == "categorical"],
+    )
     current = features[watched].copy()
     if labels is not None:
         current[TARGET] = labels.to_numpy()
@@ -169,6 +193,7 @@ def _frames(model: Any, features: pd.DataFrame, labels: pd.Series | None, refere
     current.insert(len(watched), PREDICTION, predictions(model, features))
     return baseline[watched].assign(**{PREDICTION: predictions(model, baseline)}), current
 
+
 def _run(chosen: Monitor, owner: str, reference: pd.DataFrame, current: pd.DataFrame, context: dict) -> MonitorReport:
     who = f"monitor {chosen.name!r}" + (f" (plugin {owner!r})" if owner else "")
     try:
@@ -179,9 +204,17 @@ def _run(chosen: Monitor, owner: str, reference: pd.DataFrame, current: pd.DataF
         raise PluginError(f"{who} returned {type(report).__name__}, not an automl_core.MonitorReport")
     return report
 
-def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor | None = None, *,
-            reference: Any = None, drift_share: float = DRIFT_SHARE,
-            quality_tolerance: float = QUALITY_TOLERANCE) -> MonitorReport:
+
+def monitor(
+    model: Any,
+    current: Any,
+    y_true: Any = None,
+    monitor: str | Monitor | None = None,
+    *,
+    reference: Any = None,
+    drift_share: float = DRIFT_SHARE,
+    quality_tolerance: float = QUALITY_TOLERANCE,
+) -> MonitorReport:
     """Compare production data with the model's reference; returns a :class:`MonitorReport`.
 
     :param model: a fitted :class:`automl_core.AutoML`.
@@ -204,14 +237,26 @@ def monitor(model: Any, current: Any, y_true: Any = None, monitor: str | Monitor
     features = check_current(model, frame)
     chosen, owner = find_monitor(model, monitor)
     quality = measure_quality(model, features, labels, quality_tolerance) if labels is not None else None
-    context = {"task": model.task_, "metric": model.metric_, "validation_score": float(model.validation_score_),
-               "drift_share": drift_share, "quality": quality}
+    context = {
+        "task": model.task_,
+        "metric": model.metric_,
+        "validation_score": float(model.validation_score_),
+        "drift_share": drift_share,
+        "quality": quality,
+    }
     baseline, watched = _inputs(model, features, labels, reference, context)
     report = _run(chosen, owner, baseline, watched, context)
     checked = reference is not None or getattr(model, "reference_output_", None) is not None
     notes = [] if checked else [UNCHECKED_PREDICTIONS]
     missing = missing_value_drift(model, features)
     missing_drift = [e["column"] for e in missing if e["verdict"] == DRIFT]
-    return replace(report, quality=quality, n_reference=len(baseline), n_current=len(watched),
-                   notes=list(report.notes) + notes, missing_values=missing, missing_drift=missing_drift,
-                   drift_detected=report.drift_detected or bool(missing_drift))
+    return replace(
+        report,
+        quality=quality,
+        n_reference=len(baseline),
+        n_current=len(watched),
+        notes=list(report.notes) + notes,
+        missing_values=missing,
+        missing_drift=missing_drift,
+        drift_detected=report.drift_detected or bool(missing_drift),
+    )

@@ -1,15 +1,17 @@
 """What a monitor reports: per-column drift verdicts, prediction drift and quality, as a
 :class:`MonitorReport` that saves itself as JSON or as one HTML page; and the helpers monitor
 plugins read their input with."""
+
 from __future__ import annotations
 
 import html
 import json
 import math
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -61,8 +63,16 @@ class MonitorReport:
     missing_drift: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_columns(cls, monitor: str, columns: Sequence[Mapping[str, Any]], *, prediction: Mapping | None = None,
-                     drift_share: float = DRIFT_SHARE, dataset_drift: bool | None = None, **extra) -> "MonitorReport":
+    def from_columns(
+        cls,
+        monitor: str,
+        columns: Sequence[Mapping[str, Any]],
+        *,
+        prediction: Mapping | None = None,
+        drift_share: float = DRIFT_SHARE,
+        dataset_drift: bool | None = None,
+        **extra,
+    ) -> MonitorReport:
         """Build a report from per-column entries given most drifted first.
 
         ``dataset_drift`` is the monitor's own verdict on the data as a whole; when None it is
@@ -73,9 +83,16 @@ class MonitorReport:
         share = len(drifted) / len(entries) if entries else 0.0
         whole = share >= drift_share if dataset_drift is None else bool(dataset_drift)
         predicted = prediction is not None and prediction["verdict"] == DRIFT
-        return cls(monitor=monitor, drift_detected=bool(whole or predicted), drifted_columns=drifted,
-                   columns=entries, share_drifted=share, drift_share=drift_share,
-                   prediction_drift=dict(prediction) if prediction else None, **extra)
+        return cls(
+            monitor=monitor,
+            drift_detected=bool(whole or predicted),
+            drifted_columns=drifted,
+            columns=entries,
+            share_drifted=share,
+            drift_share=drift_share,
+            prediction_drift=dict(prediction) if prediction else None,
+            **extra,
+        )
 
     def columns_frame(self) -> pd.DataFrame:
         """The per-column entries as a table, most drifted first."""
@@ -110,8 +127,10 @@ class MonitorReport:
         path.write_text(page, encoding="utf-8")
         return path
 
+
 def _number(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4g}"
+
 
 def _rows(entries: Sequence[Mapping[str, Any]]) -> str:
     cells = ("column", "kind", "method", "score", "threshold", "verdict")
@@ -122,23 +141,31 @@ def _rows(entries: Sequence[Mapping[str, Any]]) -> str:
         out.append(f"<tr{style}>" + "".join(f"<td>{html.escape(v)}</td>" for v in values) + "</tr>")
     return "\n".join(out)
 
+
 def _writable(path: str | Path) -> Path:
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
+
 def _quality_line(quality: Mapping[str, Any] | None) -> str:
     if not quality:
         return "no labels given"
-    return (f"{quality['metric']} {_number(quality['now'])} now against {_number(quality['at_fit'])} at fit "
-            f"(relative drop {_number(quality['relative_drop'])}): <b>{html.escape(quality['verdict'])}</b>")
+    return (
+        f"{quality['metric']} {_number(quality['now'])} now against {_number(quality['at_fit'])} at fit "
+        f"(relative drop {_number(quality['relative_drop'])}): <b>{html.escape(quality['verdict'])}</b>"
+    )
+
 
 def _missing_line(report: MonitorReport) -> str:
     if not report.missing_values:
         return "none now or at fit"
     drifted = html.escape(", ".join(report.missing_drift) or "none")
-    shares = "; ".join(f"{html.escape(e['column'])} {e['now']:.1%} now, {e['at_fit']:.1%} at fit"
-                       + (" (drift)" if e["verdict"] == DRIFT else "") for e in report.missing_values[:20])
+    shares = "; ".join(
+        f"{html.escape(e['column'])} {e['now']:.1%} now, {e['at_fit']:.1%} at fit"
+        + (" (drift)" if e["verdict"] == DRIFT else "")
+        for e in report.missing_values[:20]
+    )
     return f"share drifted in <b>{drifted}</b> ({shares})"
 
 
@@ -173,8 +200,12 @@ def column_kinds(frame: pd.DataFrame, context: Mapping[str, Any]) -> dict[str, s
         kinds.update({c: "categorical" for c in context.get("categorical", ())})
         return {c: k for c, k in kinds.items() if c in frame.columns}
     numeric = pd.api.types.is_numeric_dtype
-    return {c: "numeric" if numeric(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) else "categorical"
-            for c in frame.columns if c not in (PREDICTION, TARGET)}
+    return {
+        c: "numeric" if numeric(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) else "categorical"
+        for c in frame.columns
+        if c not in (PREDICTION, TARGET)
+    }
+
 
 def prediction_kind(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, Any]) -> str | None:
     """``numeric`` (probabilities, values) or ``categorical`` (classes) for the prediction

@@ -5,10 +5,12 @@ retrains when a stated :class:`UpdatePolicy` says so, and keeps the retrained mo
 beats the old one on the most recent rows; an :class:`UpdateDecision` records what was done
 and why.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -94,19 +96,27 @@ def _triggers(report: MonitorReport, policy: UpdatePolicy, new_classes: list) ->
     if new_classes:
         out.append(f"new classes: {new_classes} were not among the classes at fit")
     if policy.drift_share is not None and report.share_drifted >= policy.drift_share:
-        out.append(f"drift: {report.share_drifted:.2f} of the columns drifted "
-                   f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}")
+        out.append(
+            f"drift: {report.share_drifted:.2f} of the columns drifted "
+            f"({', '.join(report.drifted_columns)}), at least {policy.drift_share:.2f}"
+        )
     if policy.quality_drop is not None and report.quality and drop >= policy.quality_drop:
-        out.append(f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, "
-                   f"at least {policy.quality_drop:.1%}")
+        out.append(
+            f"quality: {report.quality['metric']} is {drop:.1%} worse than at fit, at least {policy.quality_drop:.1%}"
+        )
     return out
 
 
 def _no_quality(model: Any) -> dict:
     """The quality fields of a decision made without scoring the model (labels of new classes)."""
     greater = next(e.greater_is_better for e in model.evaluators_ if e.name == model.metric_)
-    return {"metric": model.metric_, "greater_is_better": greater, "at_fit": float(model.validation_score_),
-            "now": float("nan"), "relative_drop": float("nan")}
+    return {
+        "metric": model.metric_,
+        "greater_is_better": greater,
+        "at_fit": float(model.validation_score_),
+        "now": float("nan"),
+        "relative_drop": float("nan"),
+    }
 
 
 def _search_score(model: Any, X: pd.DataFrame, y: pd.Series) -> float:
@@ -130,8 +140,15 @@ def _retrain(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdateP
     return clone(model).set_params(**settings).fit(X, y)
 
 
-def update(model: Any, new_data: Any, y: Any = None, *, target: str | None = None,
-           policy: UpdatePolicy | None = None, history: Any = None) -> tuple[Any, UpdateDecision]:
+def update(
+    model: Any,
+    new_data: Any,
+    y: Any = None,
+    *,
+    target: str | None = None,
+    policy: UpdatePolicy | None = None,
+    history: Any = None,
+) -> tuple[Any, UpdateDecision]:
     """Monitor labelled new data; retrain when ``policy`` says so; keep the better model.
 
     :param new_data: the new rows, in arrival order, with their labels in the target column
@@ -149,15 +166,25 @@ def update(model: Any, new_data: Any, y: Any = None, *, target: str | None = Non
     earlier = _labelled(model, history, None, target, "the history") if history is not None else None
     if policy.data == "combined" and earlier is None:
         raise DataError("UpdatePolicy(data='combined') trains on earlier rows too: pass history= (labelled data)")
-    new_classes = [] if model.task_ == "regression" else sorted(set(labels.tolist()) - set(model.classes_.tolist()), key=str)
+    new_classes = (
+        [] if model.task_ == "regression" else sorted(set(labels.tolist()) - set(model.classes_.tolist()), key=str)
+    )
     report = monitor(model, X, None if new_classes else labels, monitor=policy.monitor)  # no score on unknown classes
     quality, triggers = report.quality or _no_quality(model), _triggers(report, policy, new_classes)
     decision = UpdateDecision(
-        retrained=bool(triggers), kept="old", reason="; ".join(triggers) or "no trigger of the policy fired",
-        triggers=[t.split(":")[0] for t in triggers], metric=quality["metric"],
-        greater_is_better=quality["greater_is_better"], share_drifted=report.share_drifted,
-        drifted_columns=list(report.drifted_columns), quality_at_fit=quality["at_fit"], quality_now=quality["now"],
-        policy=asdict(policy), report=report)
+        retrained=bool(triggers),
+        kept="old",
+        reason="; ".join(triggers) or "no trigger of the policy fired",
+        triggers=[t.split(":")[0] for t in triggers],
+        metric=quality["metric"],
+        greater_is_better=quality["greater_is_better"],
+        share_drifted=report.share_drifted,
+        drifted_columns=list(report.drifted_columns),
+        quality_at_fit=quality["at_fit"],
+        quality_now=quality["now"],
+        policy=asdict(policy),
+        report=report,
+    )
     return _compare(model, X, labels, earlier, policy, decision) if triggers else (model, decision)
 
 
@@ -175,10 +202,16 @@ def _compare(model: Any, X: pd.DataFrame, y: pd.Series, history, policy: UpdateP
         old = _search_score(model, X.iloc[cut:], y.iloc[cut:])
         keep_new = (new - old if decision.greater_is_better else old - new) > policy.min_gain
         verdict = "the new model is better" if keep_new else "the old model is as good or better"
-    decision = replace(decision, kept="new" if keep_new else "old", holdout_score_old=old, holdout_score_new=new,
-                       train_rows=cut + (len(history[0]) if policy.data == "combined" else 0), holdout_rows=n_holdout,
-                       reason=f"{decision.reason}; on the {n_holdout} most recent rows {verdict} "
-                              f"({decision.metric} {new:.4g} against {old:.4g})")
+    decision = replace(
+        decision,
+        kept="new" if keep_new else "old",
+        holdout_score_old=old,
+        holdout_score_new=new,
+        train_rows=cut + (len(history[0]) if policy.data == "combined" else 0),
+        holdout_rows=n_holdout,
+        reason=f"{decision.reason}; on the {n_holdout} most recent rows {verdict} "
+        f"({decision.metric} {new:.4g} against {old:.4g})",
+    )
     return (candidate if keep_new else model), decision
 
 

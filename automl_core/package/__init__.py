@@ -6,6 +6,7 @@ refusing any type the package does not vouch for (:class:`TrustPolicy`), any pic
 caller does not trust, and, with a key, any package whose signature does not match.
 :func:`automl_core.load` turns that into a fitted :class:`~automl_core.AutoML`.
 """
+
 from ._files import KEY_VARIABLE, check_replaceable, package_key, remove_leftovers, verify
 from ._load import StoredModel, check_versions, read_metadata, read_package
 from ._metadata import FORMAT, FORMAT_VERSION, describe, fingerprint

@@ -1,6 +1,7 @@
 """The model package's directory on disk: files written durably, a package renamed into
 place (an old one replaced only when it is a package, the leftovers of a killed save removed),
 the manifest checked on load, and its optional HMAC signature."""
+
 from __future__ import annotations
 
 import hashlib
@@ -152,16 +153,20 @@ def check_signature(directory: Path, key: bytes) -> None:
     """Refuse a package whose ``signature.json`` is missing or does not match ``manifest.json`` under ``key``."""
     file = directory / SIGNATURE
     if not file.is_file():
-        raise PackageError(f"{directory} is not signed (no {SIGNATURE}), but a key was given (key= or "
-                           f"${KEY_VARIABLE}): refusing an unsigned package")
+        raise PackageError(
+            f"{directory} is not signed (no {SIGNATURE}), but a key was given (key= or "
+            f"${KEY_VARIABLE}): refusing an unsigned package"
+        )
     try:
         found = json.loads(file.read_text())["signature"]
     except (ValueError, KeyError, TypeError):
         found = None
     expected = json.loads(signature_content((directory / MANIFEST).read_bytes(), key))["signature"]
     if not isinstance(found, str) or not hmac.compare_digest(found.encode(), expected.encode()):
-        raise PackageError(f"{file} does not match {MANIFEST} under the key given: the package was changed "
-                           f"after it was signed, or signed with another key; refusing it")
+        raise PackageError(
+            f"{file} does not match {MANIFEST} under the key given: the package was changed "
+            f"after it was signed, or signed with another key; refusing it"
+        )
 
 
 def verify(directory: Path, key: bytes | None = None) -> None:
@@ -190,6 +195,8 @@ def verify(directory: Path, key: bytes | None = None) -> None:
             raise PackageError(f"{directory}: file {name} listed in the manifest is missing")
         if _sha256(file) != digest:
             if "checksum" in manifest and manifest["checksum"] != _checksum(expected):
-                raise PackageError(f"{manifest_path} is damaged: its checksum does not match the SHA-256 it lists "
-                                   f"(the one of {name} among them); the files may be intact")
+                raise PackageError(
+                    f"{manifest_path} is damaged: its checksum does not match the SHA-256 it lists "
+                    f"(the one of {name} among them); the files may be intact"
+                )
             raise PackageError(f"{file} was modified after the package was written (SHA-256 mismatch); refusing it")

@@ -1,6 +1,7 @@
 """Packages written by an earlier layout of the core (format 1, automl-core 0.1.0): the
 qualified names its files give the core's classes, and the learned attributes it named
 otherwise. Reading renames them; nothing of the old layout is kept importable."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,15 +2,16 @@
 against the manifest, every file the metadata names inside the package, the plugins it needs
 present, each object read under the trust policy; packages of format 1 (written before the
 subpackage layout) are read through :mod:`automl_core.package._legacy`."""
+
 from __future__ import annotations
 
 import io
 import json
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,9 @@ class StoredModel:
     metadata: dict
 
 
-def read_package(path: str | os.PathLike, *, trusted: Iterable[str] | bool = (),
-                 key: str | bytes | None = None) -> StoredModel:
+def read_package(
+    path: str | os.PathLike, *, trusted: Iterable[str] | bool = (), key: str | bytes | None = None
+) -> StoredModel:
     """Read the package at ``path`` (see :func:`automl_core.load`, which makes it an estimator).
 
     :raises PackageError: naming the file, distribution or types at fault.
@@ -59,11 +61,15 @@ def _package_file(directory: Path, name: object, field: str) -> Path:
     lists (so: inside the package directory, and checked) before anything is read from it."""
     listed = json.loads((directory / MANIFEST).read_text())["sha256"]
     if not isinstance(name, str) or Path(name).name != name or name in ("", ".", "..") or "\\" in name:
-        raise PackageError(f"{directory / METADATA}: {field} is {name!r}, not the name of a file in the package "
-                           f"directory (an absolute path or one outside it); refusing the package")
+        raise PackageError(
+            f"{directory / METADATA}: {field} is {name!r}, not the name of a file in the package "
+            f"directory (an absolute path or one outside it); refusing the package"
+        )
     if name not in listed:
-        raise PackageError(f"{directory / METADATA}: {field} names {name}, which {MANIFEST} does not list"
-                           f"{'' if (directory / name).exists() else ' and the package does not hold'}; refusing it")
+        raise PackageError(
+            f"{directory / METADATA}: {field} names {name}, which {MANIFEST} does not list"
+            f"{'' if (directory / name).exists() else ' and the package does not hold'}; refusing it"
+        )
     return directory / name
 
 
@@ -74,13 +80,22 @@ def _model_files(meta: dict, directory: Path) -> dict:
     if not isinstance(pipelines, list) or not pipelines:
         raise PackageError(f"{directory / METADATA}: model_files does not list the pipeline files")
     members, best = files.get("members"), files.get("best_pipeline")
-    if not (isinstance(members, int) and isinstance(best, int) and 0 < members <= len(pipelines)
-            and 0 <= best < len(pipelines)):
-        raise PackageError(f"{directory / METADATA}: model_files' members ({members!r}) and best_pipeline "
-                           f"({best!r}) do not fit its {len(pipelines)} pipeline files")
-    return {"state": _package_file(directory, files.get("state"), "model_files.state"),
-            "pipelines": [_package_file(directory, n, f"model_files.pipelines[{i}]") for i, n in enumerate(pipelines)],
-            "members": members, "best_pipeline": best}
+    if not (
+        isinstance(members, int)
+        and isinstance(best, int)
+        and 0 < members <= len(pipelines)
+        and 0 <= best < len(pipelines)
+    ):
+        raise PackageError(
+            f"{directory / METADATA}: model_files' members ({members!r}) and best_pipeline "
+            f"({best!r}) do not fit its {len(pipelines)} pipeline files"
+        )
+    return {
+        "state": _package_file(directory, files.get("state"), "model_files.state"),
+        "pipelines": [_package_file(directory, n, f"model_files.pipelines[{i}]") for i, n in enumerate(pipelines)],
+        "members": members,
+        "best_pipeline": best,
+    }
 
 
 def _params(meta: dict) -> dict:
@@ -97,11 +112,13 @@ def _learned(meta: dict, state: dict, directory: Path, reference: Path) -> dict:
 
     learned = dict(state)
     learned["schema_"] = schema_from_yaml((directory / SCHEMA).read_text())
-    learned["leaderboard_"] = pd.read_json(io.StringIO((directory / LEADERBOARD).read_text()), orient="records",
-                                           convert_dates=False)
+    learned["leaderboard_"] = pd.read_json(
+        io.StringIO((directory / LEADERBOARD).read_text()), orient="records", convert_dates=False
+    )
     if "validation_" in state:  # the leaderboard's header, as the fit left it
-        learned["leaderboard_"].attrs.update(validation=state["validation_"]["description"],
-                                             notes=list(state["validation_"]["notes"]))
+        learned["leaderboard_"].attrs.update(
+            validation=state["validation_"]["description"], notes=list(state["validation_"]["notes"])
+        )
     learned["reference_"] = _read_reference(reference, meta["features"])
     return learned
 
@@ -117,6 +134,7 @@ def read_metadata(path: str | os.PathLike, *, key: str | bytes | None = None) ->
     if meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
         raise PackageError(f"{directory / METADATA}: not an {FORMAT} of version {FORMAT_VERSION} or older")
     return meta
+
 
 def check_versions(meta: dict) -> None:
     """A recorded plugin distribution that is missing is an error; another version warns."""
@@ -138,8 +156,10 @@ def check_versions(meta: dict) -> None:
     if missing:
         raise PackageError(f"the model needs plugin distribution(s) that are not installed: {'; '.join(missing)}")
     if changed:
-        warnings.warn(f"the model was built with other versions: {'; '.join(changed)}", PackageVersionWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"the model was built with other versions: {'; '.join(changed)}", PackageVersionWarning, stacklevel=3
+        )
+
 
 def _read_reference(file: Path, features: list[dict]) -> pd.DataFrame:
     if file.suffix == ".parquet":

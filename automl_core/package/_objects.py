@@ -1,12 +1,14 @@
 """One object file of a package: written with skops (pickle only for what skops cannot write,
 which no first-party plugin produces), read back under the trust policy, a damaged file named."""
+
 from __future__ import annotations
 
 import pickle
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import PackageError
 from ._pickle import pickle_names, read_pickle
@@ -15,8 +17,18 @@ from ._skops import read_skops, skops_names
 from ._trust import TrustPolicy
 
 #: What reading a damaged or truncated file raises inside skops, zipfile or pickle.
-DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError, AttributeError,
-           pickle.UnpicklingError, RecursionError)
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    pickle.UnpicklingError,
+    RecursionError,
+)
 
 
 def encode_object(obj: Any, stem: str, policy: TrustPolicy) -> tuple[str, bytes, set[str], set[str]]:
@@ -49,9 +61,11 @@ def read_object(file: Path, policy: TrustPolicy, renames: Mapping[str, str] | No
     except PackageError:
         raise
     except DAMAGED as exc:
-        raise PackageError(f"{file} cannot be read as a {kind} file ({type(exc).__name__}: {exc}): it is damaged "
-                           f"(truncated, or changed along with the manifest) or written by an incompatible "
-                           f"library version") from exc
+        raise PackageError(
+            f"{file} cannot be read as a {kind} file ({type(exc).__name__}: {exc}): it is damaged "
+            f"(truncated, or changed along with the manifest) or written by an incompatible "
+            f"library version"
+        ) from exc
 
 
 __all__ = ["DAMAGED", "encode_object", "read_object"]

@@ -7,31 +7,38 @@ and the constructors of plain values (:data:`VALUE_TYPES`); any other object is 
 makes it, ``cls.__new__(cls)`` then its state set. ``np.memmap(path, ...)``, ``os.system`` or a
 chain of ``getattr`` are refused by name before anything runs.
 """
+
 from __future__ import annotations
 
 import collections
 import functools
 import io
 import pickle
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from ..errors import PackageError
 from ._trust import TrustPolicy, denied, never_allowed, qualified_name
 
+
 def _bit_generator_args(args: tuple) -> bool:
     from numpy.random import BitGenerator
     from numpy.random._pickle import __bit_generator_ctor as ctor  # what numpy's pickles name
 
-    return all(isinstance(a, (str, BitGenerator)) or a is ctor or (isinstance(a, type) and issubclass(a, BitGenerator))
-               for a in args)
+    return all(
+        isinstance(a, (str, BitGenerator)) or a is ctor or (isinstance(a, type) and issubclass(a, BitGenerator))
+        for a in args
+    )
 
 
 def _first_is(base_of: Callable[[], type]) -> Callable[[tuple], bool]:
     """An argument check: the first argument is a subclass of the class ``base_of()`` returns."""
+
     def check(args: tuple) -> bool:
         return bool(args) and isinstance(args[0], type) and issubclass(args[0], base_of())
+
     return check
 
 
@@ -61,8 +68,12 @@ def _seed_sequence() -> type:
 #: value and touch nothing else (a size for ``bytearray`` would allocate it; a partial of a class
 #: would call it later).
 VALUE_TYPES: dict[type, Callable[[tuple], bool]] = {
-    set: lambda args: True, frozenset: lambda args: True, collections.OrderedDict: lambda args: True,
-    slice: _values_only, complex: _values_only, np.dtype: _values_only,
+    set: lambda args: True,
+    frozenset: lambda args: True,
+    collections.OrderedDict: lambda args: True,
+    slice: _values_only,
+    complex: _values_only,
+    np.dtype: _values_only,
     bytearray: lambda args: not any(isinstance(a, int) for a in args),
     functools.partial: lambda args: bool(args) and not isinstance(args[0], type),
 }
@@ -78,7 +89,10 @@ def _builds_value(func: Any, args: tuple, kwargs: Mapping | None) -> bool:
 #: The functions numpy and pandas pickles call to rebuild their objects, each with the check
 #: of its arguments (a class argument would otherwise be called: ``_new_Index(np.memmap, {...})``).
 RECONSTRUCTORS: dict[str, Callable[[tuple], bool]] = {
-    **{f"{m}.multiarray._reconstruct": (lambda args: bool(args) and args[0] is np.ndarray) for m in ("numpy._core", "numpy.core")},
+    **{
+        f"{m}.multiarray._reconstruct": (lambda args: bool(args) and args[0] is np.ndarray)
+        for m in ("numpy._core", "numpy.core")
+    },
     **{f"{m}.multiarray.scalar": _values_only for m in ("numpy._core", "numpy.core")},
     **{f"{m}.numeric._frombuffer": _values_only for m in ("numpy._core", "numpy.core")},
     **{f"numpy.random._pickle.__{n}_ctor": _bit_generator_args for n in ("randomstate", "generator", "bit_generator")},
@@ -97,8 +111,9 @@ class RestrictedUnpickler(pickle._Unpickler):
 
     dispatch = dict(pickle._Unpickler.dispatch)
 
-    def __init__(self, file, policy: TrustPolicy, name: str, strict: bool = True,
-                 renames: Mapping[str, str] | None = None):
+    def __init__(
+        self, file, policy: TrustPolicy, name: str, strict: bool = True, renames: Mapping[str, str] | None = None
+    ):
         super().__init__(file)
         self.policy, self.name, self.strict = policy, name, strict
         self.renames = dict(renames or {})  # qualified names an older layout wrote, to today's
@@ -157,16 +172,19 @@ class RestrictedUnpickler(pickle._Unpickler):
     def load_reduce(self):
         self._check_call(self.stack[-2], self.stack[-1])
         super().load_reduce()
+
     dispatch[pickle.REDUCE[0]] = load_reduce
 
     def load_newobj(self):
         self._check_new(self.stack[-2], self.stack[-1])
         super().load_newobj()
+
     dispatch[pickle.NEWOBJ[0]] = load_newobj
 
     def load_newobj_ex(self):
         self._check_new(self.stack[-3], self.stack[-2], self.stack[-1])
         super().load_newobj_ex()
+
     dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
 
     def _instantiate(self, klass, args):  # INST and OBJ (protocols 0 and 1) call the class
@@ -193,7 +211,8 @@ def read_pickle(blob: bytes, policy: TrustPolicy, name: str, renames: Mapping[st
         raise PackageError(
             f"{name} is a pickle file, which can run code when it is read, and this package's pickle files are "
             f"not trusted: if you trust where the package comes from, load it with trusted=['{name}'] (or "
-            f"trusted=True for all its pickle files; automl: --trust {name}); types and calls are still checked")
+            f"trusted=True for all its pickle files; automl: --trust {name}); types and calls are still checked"
+        )
     return RestrictedUnpickler(io.BytesIO(blob), policy, name, renames=renames).load()
 
 

@@ -21,6 +21,7 @@ else is refused by name unless the caller trusts it. A package is written to a d
 beside the target and renamed into place, so a crash never leaves a package that half loads;
 the next save to the same place removes what a killed one left.
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,22 @@ from typing import Any
 import pandas as pd
 
 from ..errors import PackageError
-from ._files import (LEADERBOARD, MANIFEST, METADATA, SCHEMA, SIGNATURE, _fsync_dir, _move_into_place, _write_file,
-                     check_replaceable, manifest_content, package_key, remove_leftovers, side_path, signature_content)
+from ._files import (
+    LEADERBOARD,
+    MANIFEST,
+    METADATA,
+    SCHEMA,
+    SIGNATURE,
+    _fsync_dir,
+    _move_into_place,
+    _write_file,
+    check_replaceable,
+    manifest_content,
+    package_key,
+    remove_leftovers,
+    side_path,
+    signature_content,
+)
 from ._metadata import describe
 from ._objects import encode_object
 from ._trust import TrustPolicy, _plugins_used
@@ -45,12 +60,20 @@ from ._trust import TrustPolicy, _plugins_used
 class PackageWarning(UserWarning):
     """A package will load only with help (types to trust), or with differences (versions)."""
 
+
 class PackageVersionWarning(PackageWarning):
     """A plugin or library is installed at another version than the one the model was built with."""
 
+
 # --------------------------------------------------------------------------- save
-def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: pd.DataFrame | None = None,
-         key: str | bytes | None = None) -> Path:
+def save(
+    model: Any,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    data: pd.DataFrame | None = None,
+    key: str | bytes | None = None,
+) -> Path:
     """Write the fitted ``model`` as a package directory at ``path``; returns the path.
 
     :param overwrite: replace an existing package (otherwise an existing path is an error).
@@ -79,15 +102,19 @@ def save(model: Any, path: str | os.PathLike, *, overwrite: bool = False, data: 
             shutil.rmtree(staging, ignore_errors=True)
     return target
 
+
 def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None, key: bytes | None) -> None:
     from ..data import schema_to_yaml
 
     policy = TrustPolicy([p["distribution"] for p in _plugins_used(model) if p["distribution"]])
     model_files, modules, refused = _write_model(model, directory, policy)
     if refused:
-        warnings.warn(f"the model holds types, functions or pickle files no plugin distribution vouches for, so "
-                      f"loading it will need trusted=[...] naming: {', '.join(sorted(refused))}", PackageWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"the model holds types, functions or pickle files no plugin distribution vouches for, so "
+            f"loading it will need trusted=[...] naming: {', '.join(sorted(refused))}",
+            PackageWarning,
+            stacklevel=3,
+        )
     _write_file(directory / SCHEMA, schema_to_yaml(model.schema_).encode())
     _write_file(directory / LEADERBOARD, model.leaderboard_.to_json(orient="records", indent=1).encode())
     reference_file = _write_reference(model.reference_, directory)
@@ -100,8 +127,10 @@ def _write_contents(model: Any, directory: Path, data: pd.DataFrame | None, key:
         _write_file(directory / SIGNATURE, signature_content(manifest, key))
     _fsync_dir(directory)
 
+
 #: Fitted attributes written in files of their own, or rebuilt from the plugins at load.
 SEPARATE = ("model_", "best_pipeline_", "schema_", "reference_", "leaderboard_", "evaluators_")
+
 
 def fitted_state(model: Any) -> dict:
     """Every learned attribute of ``model`` (ending in ``_``) but :data:`SEPARATE`, and the
@@ -110,6 +139,7 @@ def fitted_state(model: Any) -> dict:
     state["model_"] = copy.copy(model.model_)
     state["model_"].models = None
     return state
+
 
 def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict, set[str], set[str]]:
     """Write the fitted state in ``model`` and each pipeline in ``pipeline-<i>``; returns the file
@@ -132,6 +162,7 @@ def _write_model(model: Any, directory: Path, policy: TrustPolicy) -> tuple[dict
             files["pipelines"].append(name)
         names, refused = names | found, refused | bad
     return files, names, refused
+
 
 def _write_reference(reference: pd.DataFrame, directory: Path) -> str:
     """The monitoring sample as Parquet when pyarrow can write it, otherwise as CSV."""

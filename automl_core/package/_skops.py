@@ -7,12 +7,14 @@ open and write the file it is given. Before anything is imported, every node of 
 schema is checked: a loader that calls its class only for the classes skops itself writes with
 it, types only where the policy allows them, functions only where it allows functions.
 """
+
 from __future__ import annotations
 
 import io
 import json
 import zipfile
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -20,10 +22,15 @@ from ._trust import SAFE_STDLIB, TrustPolicy, denied, never_allowed, qualified_n
 
 #: Loaders that call the class a file names, with arguments from the file: the classes skops writes with each.
 CONSTRUCTING = {
-    "ListNode": {"builtins.list"}, "SetNode": {"builtins.set", "builtins.frozenset"}, "TupleNode": {"builtins.tuple"},
-    "DictNode": {"builtins.dict", "collections.OrderedDict"}, "DefaultDictNode": {"collections.defaultdict"},
-    "TreeNode": {"sklearn.tree._tree.Tree"}, "ConstructorFromReduceNode": {"zoneinfo.ZoneInfo"},
-    "RandomStateNode": {"numpy.random.mtrand.RandomState"}, "RandomGeneratorNode": {"numpy.random._generator.Generator"},
+    "ListNode": {"builtins.list"},
+    "SetNode": {"builtins.set", "builtins.frozenset"},
+    "TupleNode": {"builtins.tuple"},
+    "DictNode": {"builtins.dict", "collections.OrderedDict"},
+    "DefaultDictNode": {"collections.defaultdict"},
+    "TreeNode": {"sklearn.tree._tree.Tree"},
+    "ConstructorFromReduceNode": {"zoneinfo.ZoneInfo"},
+    "RandomStateNode": {"numpy.random.mtrand.RandomState"},
+    "RandomGeneratorNode": {"numpy.random._generator.Generator"},
     "MaskedArrayNode": {"numpy.ma.core.MaskedArray"},
 }
 #: Loaders that build a value without calling anything the file names.
@@ -54,8 +61,7 @@ def _numpy_array_type(qualified: str) -> bool:
     """``numpy.ndarray`` or a numpy scalar type (what ``NdArrayNode`` calls on the loaded array)."""
     module, _, name = qualified.rpartition(".")
     found = getattr(np, name, None) if module == "numpy" else None
-    return (isinstance(found, type) and issubclass(found, (np.ndarray, np.generic))
-            and not issubclass(found, np.memmap))
+    return isinstance(found, type) and issubclass(found, (np.ndarray, np.generic)) and not issubclass(found, np.memmap)
 
 
 def _resolve(qualified: str, policy: TrustPolicy) -> Any:
@@ -102,7 +108,9 @@ def _refusal(node: dict, policy: TrustPolicy) -> tuple[str, str] | None:
         found = _resolve(qualified, policy)
         if found is not None and denied(qualified_name(found)):  # another name for what is never allowed
             return qualified, f"names {qualified}, which is {qualified_name(found)}"
-        allowed = _type_allowed(qualified, found, policy) if loader in TYPES else policy.allows_function(qualified, found)
+        allowed = (
+            _type_allowed(qualified, found, policy) if loader in TYPES else policy.allows_function(qualified, found)
+        )
         return None if allowed else (qualified, "")
     if loader == "PartialNode":
         func = (node.get("content") or {}).get("func")
@@ -165,6 +173,7 @@ def read_skops(blob: bytes, policy: TrustPolicy, name: str, renames: Mapping[str
 
 def _renamed_skops(blob: bytes, renames: Mapping[str, str]) -> bytes:
     """A skops file whose schema names classes by ``renames`` (qualified old to new)."""
+
     def rename(node: Any) -> Any:
         if isinstance(node, dict):
             qualified = f"{node.get('__module__')}.{node.get('__class__')}"

@@ -7,12 +7,14 @@ only when they are numpy ufuncs or :data:`SAFE_FUNCTIONS`. Anything else is refu
 before it is imported or called, unless the caller trusts it; what reaches files, processes or
 the interpreter (:data:`DENIED_MODULES`, :data:`DENIED_NAMES`) is refused even then.
 """
+
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterable
 from importlib import metadata as importlib_metadata
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -22,41 +24,151 @@ from ..plugin import ENTRY_POINT_GROUP
 #: Distributions whose types a model may always hold.
 BASE_DISTRIBUTIONS = ("automl-core", "numpy", "pandas", "scikit-learn")
 #: Standard-library types a model may hold: values, containers and partial functions, nothing that runs code.
-SAFE_STDLIB = frozenset({*(f"builtins.{t}" for t in ("slice", "set", "frozenset", "complex", "bytearray", "int", "float",
-                                                     "str", "bool", "bytes", "list", "dict", "tuple", "object")),
-                         "collections.OrderedDict", "collections.defaultdict", "functools.partial"})
+SAFE_STDLIB = frozenset(
+    {
+        *(
+            f"builtins.{t}"
+            for t in (
+                "slice",
+                "set",
+                "frozenset",
+                "complex",
+                "bytearray",
+                "int",
+                "float",
+                "str",
+                "bool",
+                "bytes",
+                "list",
+                "dict",
+                "tuple",
+                "object",
+            )
+        ),
+        "collections.OrderedDict",
+        "collections.defaultdict",
+        "functools.partial",
+    }
+)
 #: Functions a model may hold as values (never called while it is read), beyond numpy ufuncs.
 SAFE_FUNCTIONS = frozenset({"sklearn.utils.validation.check_array"})
 #: Modules nothing is taken from, trusted or not: files, processes, the network, the interpreter.
-DENIED_MODULES = frozenset({
-    "builtins", "os", "posix", "nt", "subprocess", "_posixsubprocess", "sys", "importlib", "runpy", "shutil",
-    "socket", "pickle", "_pickle", "copyreg", "marshal", "ctypes", "code", "codeop", "pty", "io", "_io", "pathlib",
-    "tempfile", "webbrowser", "multiprocessing", "asyncio", "signal", "operator", "types", "inspect", "gc",
-    "threading", "_thread", "urllib", "http", "ftplib", "smtplib", "shelve", "dbm", "sqlite3", "zipimport",
-    "pkgutil", "glob", "fileinput", "mmap", "pydoc", "timeit", "trace", "pdb", "bdb", "cProfile", "profile",
-    "linecache", "joblib", "cloudpickle", "dill",
-})
+DENIED_MODULES = frozenset(
+    {
+        "builtins",
+        "os",
+        "posix",
+        "nt",
+        "subprocess",
+        "_posixsubprocess",
+        "sys",
+        "importlib",
+        "runpy",
+        "shutil",
+        "socket",
+        "pickle",
+        "_pickle",
+        "copyreg",
+        "marshal",
+        "ctypes",
+        "code",
+        "codeop",
+        "pty",
+        "io",
+        "_io",
+        "pathlib",
+        "tempfile",
+        "webbrowser",
+        "multiprocessing",
+        "asyncio",
+        "signal",
+        "operator",
+        "types",
+        "inspect",
+        "gc",
+        "threading",
+        "_thread",
+        "urllib",
+        "http",
+        "ftplib",
+        "smtplib",
+        "shelve",
+        "dbm",
+        "sqlite3",
+        "zipimport",
+        "pkgutil",
+        "glob",
+        "fileinput",
+        "mmap",
+        "pydoc",
+        "timeit",
+        "trace",
+        "pdb",
+        "bdb",
+        "cProfile",
+        "profile",
+        "linecache",
+        "joblib",
+        "cloudpickle",
+        "dill",
+    }
+)
 #: Types and functions of trusted libraries that read or write files (or fetch data), refused by name.
-DENIED_NAMES = frozenset({
-    "numpy.memmap", "numpy._core.memmap.memmap", "numpy.core.memmap.memmap", "numpy.load", "numpy.save",
-    "numpy.savez", "numpy.savez_compressed", "numpy.savetxt", "numpy.loadtxt", "numpy.genfromtxt", "numpy.fromfile",
-    "numpy.fromregex", "numpy.DataSource", "pandas.HDFStore", "pandas.ExcelWriter", "pandas.ExcelFile",
-    "pandas.to_pickle", "pandas.eval",
-})
+DENIED_NAMES = frozenset(
+    {
+        "numpy.memmap",
+        "numpy._core.memmap.memmap",
+        "numpy.core.memmap.memmap",
+        "numpy.load",
+        "numpy.save",
+        "numpy.savez",
+        "numpy.savez_compressed",
+        "numpy.savetxt",
+        "numpy.loadtxt",
+        "numpy.genfromtxt",
+        "numpy.fromfile",
+        "numpy.fromregex",
+        "numpy.DataSource",
+        "pandas.HDFStore",
+        "pandas.ExcelWriter",
+        "pandas.ExcelFile",
+        "pandas.to_pickle",
+        "pandas.eval",
+    }
+)
 #: Module prefixes of trusted libraries with the same reach.
-DENIED_PREFIXES = ("numpy.lib.format", "numpy.lib._format_impl", "numpy.lib.npyio", "numpy.lib._npyio",
-                   "numpy.lib._datasource",
-                   "numpy.ctypeslib", "numpy.f2py", "numpy.distutils", "numpy.testing", "pandas.io", "pandas.read_",
-                   "pandas.core.computation", "sklearn.datasets", "sklearn.utils._testing", "scipy.io", "scipy.datasets")
+DENIED_PREFIXES = (
+    "numpy.lib.format",
+    "numpy.lib._format_impl",
+    "numpy.lib.npyio",
+    "numpy.lib._npyio",
+    "numpy.lib._datasource",
+    "numpy.ctypeslib",
+    "numpy.f2py",
+    "numpy.distutils",
+    "numpy.testing",
+    "pandas.io",
+    "pandas.read_",
+    "pandas.core.computation",
+    "sklearn.datasets",
+    "sklearn.utils._testing",
+    "scipy.io",
+    "scipy.datasets",
+)
 
 
 def denied(qualified: str) -> bool:
     """Whether ``qualified`` (``module.name``) is refused whatever the caller trusts."""
     if qualified in SAFE_STDLIB:
         return False
-    return (qualified.split(".")[0] in DENIED_MODULES or qualified in DENIED_NAMES
-            or any(qualified == p or qualified.startswith(p + ".") or (p.endswith("_") and qualified.startswith(p))
-                   for p in DENIED_PREFIXES))
+    return (
+        qualified.split(".")[0] in DENIED_MODULES
+        or qualified in DENIED_NAMES
+        or any(
+            qualified == p or qualified.startswith(p + ".") or (p.endswith("_") and qualified.startswith(p))
+            for p in DENIED_PREFIXES
+        )
+    )
 
 
 def qualified_name(obj: Any) -> str:
@@ -106,9 +218,15 @@ def _plugins_used(model: Any) -> list[dict]:
     rows = []
     for plugin, entry in sorted(used.items()):
         found = dists.get(plugin)
-        rows.append({"plugin": plugin, "distribution": found.metadata["Name"] if found else None,
-                     "version": found.version if found else None, "components": sorted(entry["components"]),
-                     "classes": sorted(entry["classes"])})
+        rows.append(
+            {
+                "plugin": plugin,
+                "distribution": found.metadata["Name"] if found else None,
+                "version": found.version if found else None,
+                "components": sorted(entry["components"]),
+                "classes": sorted(entry["classes"]),
+            }
+        )
     return rows
 
 
@@ -139,8 +257,10 @@ def _requirements(dist: str) -> set[str]:
 # --------------------------------------------------------------------------- trust
 def never_allowed(file: str, names: str) -> PackageError:
     """The error for ``names`` in ``file`` that are refused whatever the caller trusts."""
-    return PackageError(f"{file} holds {names}, which reach files, processes or the interpreter: a model package "
-                        f"may never hold them, trusted or not; refusing it")
+    return PackageError(
+        f"{file} holds {names}, which reach files, processes or the interpreter: a model package "
+        f"may never hold them, trusted or not; refusing it"
+    )
 
 
 class TrustPolicy:
@@ -211,5 +331,14 @@ class TrustPolicy:
         )
 
 
-__all__ = ["TrustPolicy", "BASE_DISTRIBUTIONS", "SAFE_STDLIB", "SAFE_FUNCTIONS", "DENIED_MODULES", "DENIED_NAMES",
-           "denied", "never_allowed", "qualified_name"]
+__all__ = [
+    "TrustPolicy",
+    "BASE_DISTRIBUTIONS",
+    "SAFE_STDLIB",
+    "SAFE_FUNCTIONS",
+    "DENIED_MODULES",
+    "DENIED_NAMES",
+    "denied",
+    "never_allowed",
+    "qualified_name",
+]

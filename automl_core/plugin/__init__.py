@@ -6,6 +6,7 @@ ones included, exactly as a third party's), isolating and naming a broken one; a
 always called through pluggy, so an implementation may declare fewer arguments than its
 specification.
 """
+
 from ._manager import (
     BLOCK_ENV,
     ENTRY_POINT_GROUP,

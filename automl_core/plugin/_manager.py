@@ -4,13 +4,15 @@ Every plugin, the first-party ones included, is found through the one entry-poin
 :data:`ENTRY_POINT_GROUP`. Nothing is loaded at import time: each ``AutoML.fit`` (and each
 ``automl plugins`` call) builds its own manager.
 """
+
 from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Iterable
+from typing import Any
 
 import pluggy
 
@@ -139,9 +141,10 @@ class PluginManager(pluggy.PluginManager):
         if cached is None:
             impls = list(reversed(getattr(self.hook, hook_name).get_hookimpls()))
             plugins = [impl.plugin for impl in impls]
-            cached = [(impl.plugin_name,
-                       self.subset_hook_caller(hook_name, [p for p in plugins if p is not impl.plugin]))
-                      for impl in impls]
+            cached = [
+                (impl.plugin_name, self.subset_hook_caller(hook_name, [p for p in plugins if p is not impl.plugin]))
+                for impl in impls
+            ]
             self._callers[hook_name] = cached
         return cached
 
@@ -163,8 +166,11 @@ class PluginManager(pluggy.PluginManager):
             try:
                 caller(**kwargs)
             except Exception as exc:
-                warnings.warn(f"observer plugin {plugin!r} failed in {hook_name}: "
-                              f"{type(exc).__name__}: {exc}", PluginLoadWarning, stacklevel=2)
+                warnings.warn(
+                    f"observer plugin {plugin!r} failed in {hook_name}: {type(exc).__name__}: {exc}",
+                    PluginLoadWarning,
+                    stacklevel=2,
+                )
 
 
 def _core_version() -> str | None:

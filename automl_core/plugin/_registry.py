@@ -1,4 +1,5 @@
 """What the plugins registered, by kind and name, and which plugin gave each component."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,7 +9,6 @@ from typing import Any
 from ..components import KINDS
 from ..errors import DuplicateComponentError, PluginError, UnknownComponentError
 from ._manager import PluginManager
-
 
 #: The kinds whose components the search chooses among (what ``AutoML(exclude=...)`` removes).
 SEARCH_KINDS = ("model_family", "preprocessor", "feature_builder")
@@ -26,7 +26,7 @@ class Registry:
     owners: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
-    def from_manager(cls, pm: PluginManager, kinds: Iterable[str] | None = None) -> "Registry":
+    def from_manager(cls, pm: PluginManager, kinds: Iterable[str] | None = None) -> Registry:
         """Ask every plugin for its components (of ``kinds``, every kind when None)."""
         registry = cls()
         for kind in KINDS if kinds is None else kinds:
@@ -76,9 +76,7 @@ class Registry:
         if component is None or (task is not None and task not in getattr(component, "tasks", (task,))):
             choices = ", ".join(c.name for c in self.all(kind, task)) or "none"
             served = f" for task {task!r}" if task else ""
-            raise UnknownComponentError(
-                f"unknown {kind.replace('_', ' ')} {name!r}{served}; installed: {choices}"
-            )
+            raise UnknownComponentError(f"unknown {kind.replace('_', ' ')} {name!r}{served}; installed: {choices}")
         return component
 
     def select(self, kind: str, names: Iterable[str] | None, task: str | None = None) -> list[Any]:
@@ -87,7 +85,7 @@ class Registry:
             return self.all(kind, task)
         return [self.get(kind, n, task) for n in names]
 
-    def without(self, names: Iterable[str], kinds: Iterable[str] = SEARCH_KINDS) -> "Registry":
+    def without(self, names: Iterable[str], kinds: Iterable[str] = SEARCH_KINDS) -> Registry:
         """A copy lacking the named components of ``kinds``; a name matching none is an error."""
         names = list(dict.fromkeys(names))
         kinds = tuple(kinds)

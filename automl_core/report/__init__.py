@@ -4,8 +4,15 @@ the ensemble), and drawn by a reporter plugin (``register_reporters``) as one HT
 
 Nothing here imports a plotting library.
 """
+
 from ._bootstrap import BOOTSTRAP_MIN_ROWS, CONFIDENCE, metric_intervals
 from ._evaluation import EvaluationReport, build_report, choose_reporter
 
-__all__ = ["BOOTSTRAP_MIN_ROWS", "CONFIDENCE", "EvaluationReport", "build_report", "choose_reporter",
-           "metric_intervals"]
+__all__ = [
+    "BOOTSTRAP_MIN_ROWS",
+    "CONFIDENCE",
+    "EvaluationReport",
+    "build_report",
+    "choose_reporter",
+    "metric_intervals",
+]

@@ -1,9 +1,11 @@
 """What an evaluation report holds, computed without drawing anything, and the reporter that draws it."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +51,7 @@ class EvaluationReport:
     notes: list[str] = field(default_factory=list)
     confidence: float = CONFIDENCE
     reporter: str | None = None
-    render: Callable[["EvaluationReport"], str] | None = field(default=None, repr=False, compare=False)
+    render: Callable[[EvaluationReport], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -58,8 +60,10 @@ class EvaluationReport:
     def html(self) -> str:
         """The report as one self-contained HTML page, drawn by the reporter plugin."""
         if self.render is None:
-            raise UnknownComponentError("no reporter plugin is installed to draw the report: "
-                                        "pip install automl-report (or any plugin with register_reporters)")
+            raise UnknownComponentError(
+                "no reporter plugin is installed to draw the report: "
+                "pip install automl-report (or any plugin with register_reporters)"
+            )
         return self.render(self)
 
     def save_html(self, path: str | Path) -> Path:
@@ -70,10 +74,22 @@ class EvaluationReport:
 
     def to_dict(self) -> dict:
         """The report's numbers, JSON-ready (without the per-row values)."""
-        return plain({"task": self.task, "target": self.target, "metric": self.metric, "classes": self.classes,
-                      "threshold": self.threshold, "n_rows": self.n_rows, "confidence": self.confidence,
-                      "metrics": _records(self.metrics), "importance": _records(self.importance),
-                      "members": _records(self.members), "summary": self.summary, "notes": self.notes})
+        return plain(
+            {
+                "task": self.task,
+                "target": self.target,
+                "metric": self.metric,
+                "classes": self.classes,
+                "threshold": self.threshold,
+                "n_rows": self.n_rows,
+                "confidence": self.confidence,
+                "metrics": _records(self.metrics),
+                "importance": _records(self.importance),
+                "members": _records(self.members),
+                "summary": self.summary,
+                "notes": self.notes,
+            }
+        )
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict] | None:
@@ -88,16 +104,28 @@ def build_report(model: Any, data: Any, importance: bool, resamples: int, seed: 
         output = model.model_.output(data.features)
     regression = model.task_ == "regression"
     predicted = output if regression else labels_of(output, model.threshold_)
-    metrics, notes = metric_intervals(model.evaluators_, model.metric_, data.y, output, model.threshold_,
-                                      resamples, seed)
+    metrics, notes = metric_intervals(
+        model.evaluators_, model.metric_, data.y, output, model.threshold_, resamples, seed
+    )
     table = _importance(model, data, importance, seed, notes)
     metric = next(e for e in model.evaluators_ if e.name == model.metric_)
     return EvaluationReport(
-        task=model.task_, target=str(model.target_name_), metric=model.metric_,
-        greater_is_better=metric.greater_is_better, classes=[] if regression else list(model.classes_),
-        threshold=model.threshold_, metrics=metrics, y_true=data.y, output=output, predicted=predicted,
-        importance=table, leaderboard=model.leaderboard_.copy(), members=_members(model), summary=_summary(model),
-        notes=notes)
+        task=model.task_,
+        target=str(model.target_name_),
+        metric=model.metric_,
+        greater_is_better=metric.greater_is_better,
+        classes=[] if regression else list(model.classes_),
+        threshold=model.threshold_,
+        metrics=metrics,
+        y_true=data.y,
+        output=output,
+        predicted=predicted,
+        importance=table,
+        leaderboard=model.leaderboard_.copy(),
+        members=_members(model),
+        summary=_summary(model),
+        notes=notes,
+    )
 
 
 def _importance(model: Any, data: Any, wanted: bool, seed: int, notes: list[str]) -> pd.DataFrame | None:
@@ -124,10 +152,14 @@ def _members(model: Any) -> pd.DataFrame:
 
 def _summary(model: Any) -> dict:
     board = model.leaderboard_
-    return {"validation_score": getattr(model, "validation_score_", None),
-            "fit_seconds": getattr(model, "fit_seconds_", None), "time_budget": model.time_budget,
-            "trials": int(len(board)), "completed": int((board["state"] == "complete").sum()),
-            "families": sorted(map(str, board["family"].dropna().unique()))}
+    return {
+        "validation_score": getattr(model, "validation_score_", None),
+        "fit_seconds": getattr(model, "fit_seconds_", None),
+        "time_budget": model.time_budget,
+        "trials": int(len(board)),
+        "completed": int((board["state"] == "complete").sum()),
+        "families": sorted(map(str, board["family"].dropna().unique())),
+    }
 
 
 def choose_reporter(registry: Any, name: str | None):

@@ -4,6 +4,7 @@ under a wall-clock budget the engine keeps itself, ensemble selection and the fi
 :mod:`automl_core.search._study` is the one module that imports optuna; it is imported on the
 first use of :class:`Search`, so that reading the other names here stays light.
 """
+
 from ._budget import Deadline, can_interrupt, thread_limit, time_limit
 from ._ensemble_selection import (
     ENSEMBLE_CANDIDATES,
@@ -11,20 +12,28 @@ from ._ensemble_selection import (
     PRUNE_STANDARD_ERRORS,
     PRUNE_TOLERANCE,
     ensemble_weights,
-    fold_positions,
     fit_to_limit,
+    fold_positions,
     predict_costs,
     prune_members,
     score_groups,
     select_ensemble,
 )
 from ._leaderboard import blend_oof, leaderboard, top_configs
-from ._refit import MAX_RESERVE_SHARE, REFIT_MARGIN, REFIT_MEMBERS, final_weights, make_reserve, refit_estimate, refit_final
+from ._pruning import PruneRule, TrialPruned
+from ._refit import (
+    MAX_RESERVE_SHARE,
+    REFIT_MARGIN,
+    REFIT_MEMBERS,
+    final_weights,
+    make_reserve,
+    refit_estimate,
+    refit_final,
+)
 from ._space import IMBALANCE_SHARE, NONE, PipelineConfig, ScopedTrial, SearchSpace, fit_pipeline
 from ._space import _accepts_weights as accepts_weights
 from ._splits import VALIDATIONS, Splits, make_splits, resolve_validation, time_splits
 from ._storage import Durable, StorageError
-from ._pruning import PruneRule, TrialPruned
 from ._trial import SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, trial_cost
 
 __all__ = [

@@ -12,18 +12,18 @@ chunks, which is where the signal lands; a single long C call is interrupted whe
 CatBoost checks for signals itself and raises KeyboardInterrupt instead of the handler's
 exception; :func:`time_limit` turns that back into :class:`TrialTimeout` when its alarm fired.
 """
+
 from __future__ import annotations
 
 import contextlib
 import signal
 import sys
 import threading
-from typing import Any
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import TrialTimeout
-
 
 #: After a limit's alarm, it fires again this often until the block has ended.
 REPEAT_SECONDS = 0.1

@@ -1,6 +1,7 @@
 """Which trials make the final model, and with what weights: greedy ensemble selection
 (Caruana et al., 2004) on the trials' out-of-fold outputs, then pruning of members the
 validation rows cannot tell from noise, and, when asked, a predict-time limit."""
+
 from __future__ import annotations
 
 import warnings
@@ -20,8 +21,9 @@ ENSEMBLE_CANDIDATES = 12
 ENSEMBLE_ROUNDS = 30
 
 
-def select_ensemble(candidates: list, y_true: np.ndarray, metric: Evaluator,
-                    sample_weight: np.ndarray | None = None) -> dict[int, float]:
+def select_ensemble(
+    candidates: list, y_true: np.ndarray, metric: Evaluator, sample_weight: np.ndarray | None = None
+) -> dict[int, float]:
     """Weights (trial number to weight, summing to 1) chosen greedily with replacement.
 
     ``candidates`` are completed trial results with ``oof`` outputs on the same rows. Each
@@ -35,8 +37,10 @@ def select_ensemble(candidates: list, y_true: np.ndarray, metric: Evaluator,
     total = np.zeros_like(candidates[0].oof)
     best_score = None
     for _ in range(ENSEMBLE_ROUNDS):
-        trial_scores = [(score(metric, y_true, (total + c.oof) / (len(picks) + 1), sample_weight=sample_weight), i)
-                        for i, c in enumerate(candidates)]
+        trial_scores = [
+            (score(metric, y_true, (total + c.oof) / (len(picks) + 1), sample_weight=sample_weight), i)
+            for i, c in enumerate(candidates)
+        ]
         round_score, index = _best(trial_scores, metric)
         if best_score is not None and not better(metric, round_score, best_score):
             break
@@ -66,8 +70,13 @@ PRUNE_STANDARD_ERRORS = 1.0
 HOLDOUT_PARTS = 5
 
 
-def ensemble_weights(results: list[TrialResult], best: TrialResult | None, data: SearchData, use_ensemble: bool,
-                     predict_time_limit: float | None = None) -> dict[int, float]:
+def ensemble_weights(
+    results: list[TrialResult],
+    best: TrialResult | None,
+    data: SearchData,
+    use_ensemble: bool,
+    predict_time_limit: float | None = None,
+) -> dict[int, float]:
     """Trial number to weight: a Caruana ensemble without its negligible members, or the best
     trial alone; with ``predict_time_limit`` (seconds per row), within that predict cost."""
     if best is None:
@@ -81,9 +90,13 @@ def ensemble_weights(results: list[TrialResult], best: TrialResult | None, data:
         within = [r for r in ranked if cost[r.number] <= predict_time_limit]
         if not within:
             cheapest = min(ranked, key=lambda r: cost[r.number])
-            warnings.warn(PredictTimeWarning(
-                f"no pipeline predicts within predict_time_limit={predict_time_limit:.3g} s per row; keeping "
-                f"the fastest, trial {cheapest.number} ({cheapest.config.family}, {cost[cheapest.number]:.3g} s per row)"), stacklevel=1)
+            warnings.warn(
+                PredictTimeWarning(
+                    f"no pipeline predicts within predict_time_limit={predict_time_limit:.3g} s per row; keeping "
+                    f"the fastest, trial {cheapest.number} ({cheapest.config.family}, {cost[cheapest.number]:.3g} s per row)"
+                ),
+                stacklevel=1,
+            )
             return {cheapest.number: 1.0}
         ranked = within
     ranked = ranked[:ENSEMBLE_CANDIDATES]
@@ -100,40 +113,56 @@ def ensemble_weights(results: list[TrialResult], best: TrialResult | None, data:
         weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit, w_val)
     return weights
 
+
 def predict_costs(results: list[TrialResult], n_rows: int) -> dict[int, float]:
     """Trial number to predict seconds per row: its fold models' time on the validated rows,
     calls and rows together (so a batch of that size's per-call overhead is included)."""
     return {r.number: r.predict_seconds / max(n_rows, 1) for r in results}
 
-def fit_to_limit(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
-                 cost: dict[int, float], limit: float, sample_weight: np.ndarray | None = None) -> dict[int, float]:
+
+def fit_to_limit(
+    weights: dict[int, float],
+    oof: dict[int, np.ndarray],
+    y_val: np.ndarray,
+    metric,
+    cost: dict[int, float],
+    limit: float,
+    sample_weight: np.ndarray | None = None,
+) -> dict[int, float]:
     """Drop members until their summed predict cost is within ``limit``: first any that exceed
     it alone, then each time the one whose removal leaves the best validation score of the
     renormalized blend (the costlier between equal scores). At least one member remains."""
     kept = {n: v for n, v in weights.items() if cost[n] <= limit} or dict(weights)
     while len(kept) > 1 and sum(cost[n] for n in kept) > limit:
-        options = [(score(metric, y_val, _blend(_without(kept, drop), oof), sample_weight=sample_weight), drop)
-                   for drop in kept]
+        options = [
+            (score(metric, y_val, _blend(_without(kept, drop), oof), sample_weight=sample_weight), drop)
+            for drop in kept
+        ]
         _, drop = max(options, key=lambda t: (t[0] if metric.greater_is_better else -t[0], cost[t[1]]))
         kept.pop(drop)
     return normalized_weights(kept)
+
 
 def normalized_weights(weights: dict[int, float]) -> dict[int, float]:
     total = sum(weights.values())
     return {n: v / total for n, v in weights.items()}
 
+
 def _without(weights: dict[int, float], number: int) -> dict[int, float]:
     return {n: v for n, v in weights.items() if n != number}
+
 
 def _blend(weights: dict[int, float], oof: dict[int, np.ndarray]) -> np.ndarray:
     """The members' out-of-fold outputs averaged with their weights, renormalized."""
     return cast(np.ndarray, sum(v * oof[n] for n, v in normalized_weights(weights).items()))
+
 
 def fold_positions(splits: Splits) -> list[np.ndarray]:
     """Each fold's validation rows as positions in ``splits.validated_rows``, the order of
     out-of-fold outputs (one fold, a holdout, under holdout validation)."""
     rows = splits.validated_rows
     return [np.searchsorted(rows, val) for _, val in splits.folds]
+
 
 def score_groups(splits: Splits, y_val: np.ndarray, task: str, groups: np.ndarray | None = None) -> list[np.ndarray]:
     """Disjoint groups of the validated rows (positions in ``y_val``, the out-of-fold order)
@@ -154,9 +183,16 @@ def score_groups(splits: Splits, y_val: np.ndarray, task: str, groups: np.ndarra
         return []
     return [np.sort(val) for _, val in parts.folds]
 
-def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: np.ndarray, metric,
-                  cost: dict[int, float] | None = None, folds: list[np.ndarray] | None = None,
-                  sample_weight: np.ndarray | None = None) -> dict[int, float]:
+
+def prune_members(
+    weights: dict[int, float],
+    oof: dict[int, np.ndarray],
+    y_val: np.ndarray,
+    metric,
+    cost: dict[int, float] | None = None,
+    folds: list[np.ndarray] | None = None,
+    sample_weight: np.ndarray | None = None,
+) -> dict[int, float]:
     """Drop members, the costliest to predict first, while the renormalized blend's validation
     score stays within reach of the full ensemble's.
 
@@ -177,8 +213,9 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
     folds = [f for f in folds or () if len(f)]
 
     def can_go(number: int) -> bool:
-        return _within_reach(metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds,
-                             sample_weight)
+        return _within_reach(
+            metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds, sample_weight
+        )
 
     kept = dict(weights)
     while len(kept) > 1:
@@ -188,12 +225,21 @@ def prune_members(weights: dict[int, float], oof: dict[int, np.ndarray], y_val: 
         kept = _without(kept, removable)
     return normalized_weights(kept)
 
+
 def _costliest_first(weights: dict[int, float], cost: dict[int, float] | None) -> list[int]:
     """Members by predict cost, highest first; the lightest weight first between equal costs."""
     return sorted(weights, key=lambda n: (-(cost or {}).get(n, 0.0), weights[n], n))
 
-def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: float, output: np.ndarray,
-                  folds: list[np.ndarray], sample_weight: np.ndarray | None = None) -> bool:
+
+def _within_reach(
+    metric,
+    y_val: np.ndarray,
+    full_output: np.ndarray,
+    full: float,
+    output: np.ndarray,
+    folds: list[np.ndarray],
+    sample_weight: np.ndarray | None = None,
+) -> bool:
     """Whether ``output`` scores as well as the full blend's ``full_output`` (score ``full``),
     within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` standard errors across ``folds``."""
     candidate = score(metric, y_val, output, sample_weight=sample_weight)
@@ -202,8 +248,15 @@ def _within_reach(metric, y_val: np.ndarray, full_output: np.ndarray, full: floa
     standard_error = _fold_standard_error(metric, y_val, full_output, output, folds, sample_weight)
     return standard_error is not None and abs(candidate - full) <= PRUNE_STANDARD_ERRORS * standard_error
 
-def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: np.ndarray,
-                         folds: list[np.ndarray], sample_weight: np.ndarray | None = None) -> float | None:
+
+def _fold_standard_error(
+    metric,
+    y_val: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    folds: list[np.ndarray],
+    sample_weight: np.ndarray | None = None,
+) -> float | None:
     """The standard error of the group-wise differences between two outputs' scores (``folds``:
     the folds or holdout parts); None with fewer than two, or when the metric is not defined
     on one (a class it lacks)."""
@@ -211,8 +264,13 @@ def _fold_standard_error(metric, y_val: np.ndarray, first: np.ndarray, second: n
         return None
     weights = (lambda f: None) if sample_weight is None else (lambda f: sample_weight[f])
     try:
-        diffs = np.array([score(metric, y_val[f], first[f], sample_weight=weights(f))
-                          - score(metric, y_val[f], second[f], sample_weight=weights(f)) for f in folds])
+        diffs = np.array(
+            [
+                score(metric, y_val[f], first[f], sample_weight=weights(f))
+                - score(metric, y_val[f], second[f], sample_weight=weights(f))
+                for f in folds
+            ]
+        )
     except ValueError:
         return None
     if not np.all(np.isfinite(diffs)):

@@ -1,6 +1,7 @@
 """The trial pool that runs each trial in the driver itself, one at a time, as a search did
 before there were workers (``n_workers=1`` in the main thread). Worker processes are
 :mod:`automl_core.workers`'."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,6 +7,7 @@ optuna's median pruner, computed the same way: a trial is stopped after a fold w
 of its running means so far is worse than the median of the completed trials' running means
 at that fold, once enough trials have completed.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,6 @@
 """The final refit: time kept out of the search for it, and the chosen pipelines refit on
 all rows while time allows (their fold models standing in for a refit that would not fit)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,6 +31,7 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     train_rows = np.mean([len(train) for train, _ in splits.folds])
     return float(per_fold * n_rows / train_rows)
 
+
 def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool, budget: float):
     """The time to keep out of the search for the final refit, given the results so far.
 
@@ -48,12 +50,22 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
             return 0.0
         estimates = [REFIT_MARGIN * refit_estimate(r, splits, n_rows) for r in done[:members]]
         return max(estimates[0], min(sum(estimates), MAX_RESERVE_SHARE * budget))
+
     return reserve
 
-def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpace, data: SearchData,
-                weights: dict[int, float], deadline: Deadline, context: BuildContext, fold_models: bool = True,
-                rows: tuple[Any, np.ndarray] | None = None,
-                sample_weight: np.ndarray | None = None) -> tuple[WeightedEnsemble, object, dict[int, str]]:
+
+def refit_final(
+    results: list[TrialResult],
+    best: TrialResult,
+    space: SearchSpace,
+    data: SearchData,
+    weights: dict[int, float],
+    deadline: Deadline,
+    context: BuildContext,
+    fold_models: bool = True,
+    rows: tuple[Any, np.ndarray] | None = None,
+    sample_weight: np.ndarray | None = None,
+) -> tuple[WeightedEnsemble, object, dict[int, str]]:
     """Refit the chosen pipelines on all rows (``rows``: the features and target of every row
     when the search fitted on a sample of them, else ``data``'s; ``sample_weight``: the
     weights of ``rows``, else ``data``'s), heaviest weight first, while time allows.
@@ -90,14 +102,23 @@ def refit_final(results: list[TrialResult], best: TrialResult, space: SearchSpac
     best_pipeline = fitted.get(best.number, next(iter(fitted.values())))
     return ensemble, best_pipeline, how
 
+
 def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, float]:
     """The weights of the members the final model has (``how`` not ``"dropped"``), summing to 1:
     what its validation score, threshold and reference outputs are computed with."""
     kept = {n: w for n, w in weights.items() if how.get(n) != "dropped"}
     return normalized_weights(kept) if sum(kept.values()) > 0 else dict(weights)
 
-def _refit_one(space: SearchSpace, result: TrialResult, data: SearchData, deadline: Deadline, context: BuildContext,
-               rows: tuple[Any, np.ndarray], sample_weight: np.ndarray | None = None):
+
+def _refit_one(
+    space: SearchSpace,
+    result: TrialResult,
+    data: SearchData,
+    deadline: Deadline,
+    context: BuildContext,
+    rows: tuple[Any, np.ndarray],
+    sample_weight: np.ndarray | None = None,
+):
     X, y = rows
     window = deadline.remaining()
     if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(y)) > window):

@@ -8,10 +8,12 @@ in which plugins registered. Which preprocessors a stage may use depends on the 
 an imputer only where the family cannot take missing values, a scaler only where it wants
 scaled input, an encoder whose encoding the family accepts.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from sklearn.pipeline import Pipeline
 
@@ -40,15 +42,24 @@ class PipelineConfig:
         return " + ".join(chosen) or NONE
 
     def to_dict(self) -> dict:
-        return {"family": self.family, "preprocessing": dict(self.preprocessing),
-                "builders": list(self.builders), "params": {k: dict(v) for k, v in self.params.items()},
-                "class_weight": self.class_weight}
+        return {
+            "family": self.family,
+            "preprocessing": dict(self.preprocessing),
+            "builders": list(self.builders),
+            "params": {k: dict(v) for k, v in self.params.items()},
+            "class_weight": self.class_weight,
+        }
 
     @classmethod
-    def from_dict(cls, config: Mapping[str, Any]) -> "PipelineConfig":
+    def from_dict(cls, config: Mapping[str, Any]) -> PipelineConfig:
         """The configuration :meth:`to_dict` wrote."""
-        return cls(config["family"], dict(config["preprocessing"]), tuple(config.get("builders", ())),
-                   {k: dict(v) for k, v in config.get("params", {}).items()}, config.get("class_weight", NONE))
+        return cls(
+            config["family"],
+            dict(config["preprocessing"]),
+            tuple(config.get("builders", ())),
+            {k: dict(v) for k, v in config.get("params", {}).items()},
+            config.get("class_weight", NONE),
+        )
 
 
 #: Classification data whose rarest class is below this share of the rows is imbalanced:
@@ -93,8 +104,15 @@ class ScopedTrial:
 class SearchSpace:
     """The choices the search can make on this data, and how to build each choice."""
 
-    def __init__(self, registry: Registry, families: list[ModelFamily], plan: ColumnPlan,
-                 context: BuildContext, builders: list | None = None, imbalanced: bool = False):
+    def __init__(
+        self,
+        registry: Registry,
+        families: list[ModelFamily],
+        plan: ColumnPlan,
+        context: BuildContext,
+        builders: list | None = None,
+        imbalanced: bool = False,
+    ):
         self.registry = registry
         self.families = {f.name: f for f in families}
         self.plan = plan
@@ -118,8 +136,10 @@ class SearchSpace:
             cat_imputers = [p.name for p in by_stage["categorical_impute"]]
             options["categorical_impute"] = [NONE] + cat_imputers if family.handles_missing else cat_imputers
             rank = {e: i for i, e in enumerate(family.categorical)}
-            encoders = sorted((p for p in by_stage["categorical_encode"] if p.encoding in rank),
-                              key=lambda p: (rank[p.encoding], -p.priority, p.name))
+            encoders = sorted(
+                (p for p in by_stage["categorical_encode"] if p.encoding in rank),
+                key=lambda p: (rank[p.encoding], -p.priority, p.name),
+            )
             options["categorical_encode"] = [p.name for p in encoders]
         return {stage: names or [NONE] for stage, names in options.items()}
 
@@ -142,7 +162,9 @@ class SearchSpace:
                 if b.suggest is not None:
                     params[b.name] = b.suggest(ScopedTrial(trial, f"builder.{b.name}"), self.context)
         params[name] = family.suggest(ScopedTrial(trial, name), self.context)
-        balance = trial.suggest_categorical(f"{name}.class_weight", [NONE, "balanced"]) if name in self.weighted else NONE
+        balance = (
+            trial.suggest_categorical(f"{name}.class_weight", [NONE, "balanced"]) if name in self.weighted else NONE
+        )
         return PipelineConfig(name, preprocessing, tuple(builders), params, balance)
 
     def portfolio(self) -> list[dict]:
@@ -227,8 +249,10 @@ class SearchSpace:
     def build(self, config: PipelineConfig, context: BuildContext | None = None) -> Pipeline:
         """The unfitted scikit-learn pipeline for ``config``."""
         context = context or self.context
-        steps = [(f"builder_{b}", self.registry.get("feature_builder", b).build(config.params.get(b, {}), context))
-                 for b in config.builders]
+        steps = [
+            (f"builder_{b}", self.registry.get("feature_builder", b).build(config.params.get(b, {}), context))
+            for b in config.builders
+        ]
         steps.append(("types", TypedFrame(self.plan)))
         steps.append(("preprocess", self._column_stages(config, context)))
         family = self.registry.get("model_family", config.family)

@@ -1,5 +1,6 @@
 """Validation splits: k-fold or a holdout, stratified for classification, by group when rows
 come in groups (no group on both sides of a split); or forward-chaining in time order."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,8 +46,16 @@ def resolve_validation(validation: str, folds: int, n_rows: int) -> tuple[str, i
     return validation, folds
 
 
-def make_splits(y: np.ndarray, task: str, validation: str, folds: int, holdout: float, seed: int,
-                groups: np.ndarray | None = None, time: np.ndarray | None = None) -> Splits:
+def make_splits(
+    y: np.ndarray,
+    task: str,
+    validation: str,
+    folds: int,
+    holdout: float,
+    seed: int,
+    groups: np.ndarray | None = None,
+    time: np.ndarray | None = None,
+) -> Splits:
     """Stratified (classification) or shuffled (regression) splits; by group when ``groups``
     (one code per row) are given; forward-chaining on ``time`` (one sortable value per row)
     under ``validation="time"``."""
@@ -86,8 +95,9 @@ def _stratifiable(y: np.ndarray, k: int) -> bool:
     return len(y) >= k and counts.min() >= 2 and counts.max() >= k
 
 
-def _group_splits(y: np.ndarray, kind: str, k: int, holdout: float, seed: int, groups: np.ndarray,
-                  classification: bool) -> Splits:
+def _group_splits(
+    y: np.ndarray, kind: str, k: int, holdout: float, seed: int, groups: np.ndarray, classification: bool
+) -> Splits:
     """Splits that keep each group on one side: GroupKFold (StratifiedGroupKFold for
     classification) for k-fold; for a holdout, GroupShuffleSplit (regression, or fewer groups
     than folds) or the first fold of a StratifiedGroupKFold of ``round(1 / holdout)`` folds
@@ -98,8 +108,9 @@ def _group_splits(y: np.ndarray, kind: str, k: int, holdout: float, seed: int, g
     parts = k if kind == "kfold" else max(2, round(1 / holdout))
     needed = parts if kind == "kfold" else 2
     if n_groups < needed:
-        raise DataError(f"the rows form {n_groups} group(s), too few for {kind} validation by group "
-                        f"({needed} at least)")
+        raise DataError(
+            f"the rows form {n_groups} group(s), too few for {kind} validation by group ({needed} at least)"
+        )
     stratify = classification and n_groups >= parts and _stratifiable(y, parts)
     if stratify:
         splitter = StratifiedGroupKFold(parts, shuffle=True, random_state=seed)
@@ -138,6 +149,8 @@ def time_splits(time: np.ndarray, k: int) -> Splits:
         if first > 0 and end > first:
             folds.append((np.sort(order[:first]), np.sort(order[first:end])))
     if not folds:
-        raise DataError(f"the time column has too few distinct values for {k} forward-chaining splits "
-                        f"({len(np.unique(ordered))} distinct in {n} rows)")
+        raise DataError(
+            f"the time column has too few distinct values for {k} forward-chaining splits "
+            f"({len(np.unique(ordered))} distinct in {n} rows)"
+        )
     return Splits("time", tuple(folds))

@@ -7,6 +7,7 @@ out-of-fold predictions in optuna's artifact store (a local folder), and on the 
 fingerprint of the data and the settings that make two searches comparable, and the seconds
 spent so far. Part of the optuna module family: only :mod:`~automl_core.search._study` uses it.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,10 @@ import os
 import re
 import tempfile
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import optuna
@@ -49,9 +51,11 @@ class Durable:
     resume: bool = False
 
     @classmethod
-    def from_setting(cls, storage: Any, fingerprint: str, settings: Mapping[str, Any], resume: bool) -> "Durable":
+    def from_setting(cls, storage: Any, fingerprint: str, settings: Mapping[str, Any], resume: bool) -> Durable:
         """From ``AutoML(storage=...)``: a URL, or a mapping with ``url`` and ``artifacts``."""
-        url, artifacts = (storage.get("url"), storage.get("artifacts")) if isinstance(storage, Mapping) else (storage, None)
+        url, artifacts = (
+            (storage.get("url"), storage.get("artifacts")) if isinstance(storage, Mapping) else (storage, None)
+        )
         if not isinstance(url, str) or "://" not in url:
             raise ValueError(f"storage must be a database URL such as sqlite:///search.db, got {mask(str(url))!r}")
         return cls(url, artifacts or default_artifacts(url), fingerprint, dict(settings), resume)
@@ -65,11 +69,13 @@ def mask(url: str) -> str:
 def default_artifacts(url: str) -> str:
     """A folder beside a SQLite file, else ``automl-artifacts`` in the working directory."""
     if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):] + ".artifacts"
+        return url[len("sqlite:///") :] + ".artifacts"
     return "automl-artifacts"
 
 
-def open_study(durable: Durable, direction: Literal["maximize", "minimize"], sampler: Any) -> tuple[optuna.Study, float]:
+def open_study(
+    durable: Durable, direction: Literal["maximize", "minimize"], sampler: Any
+) -> tuple[optuna.Study, float]:
     """The study to search in, and the seconds an earlier search already spent on it.
 
     :raises StorageError: naming the storage (without its password) when it cannot be opened,
@@ -79,14 +85,23 @@ def open_study(durable: Durable, direction: Literal["maximize", "minimize"], sam
     try:
         storage = optuna.storages.RDBStorage(durable.url, heartbeat_interval=None)
     except Exception as exc:
-        raise StorageError(f"cannot open the study storage {mask(durable.url)}: {type(exc).__name__}: "
-                           f"{mask(str(exc)).splitlines()[0]}") from None
+        raise StorageError(
+            f"cannot open the study storage {mask(durable.url)}: {type(exc).__name__}: {mask(str(exc)).splitlines()[0]}"
+        ) from None
     exists = STUDY_NAME in [s.study_name for s in optuna.get_all_study_summaries(storage)]
     if exists and not durable.resume:
-        raise StorageError(f"{mask(durable.url)} already holds a search; pass resume=True (automl fit --resume) to "
-                           f"continue it, or give another storage")
-    study = optuna.create_study(storage=storage, study_name=STUDY_NAME, direction=direction, sampler=sampler,
-                                pruner=optuna.pruners.NopPruner(), load_if_exists=True)
+        raise StorageError(
+            f"{mask(durable.url)} already holds a search; pass resume=True (automl fit --resume) to "
+            f"continue it, or give another storage"
+        )
+    study = optuna.create_study(
+        storage=storage,
+        study_name=STUDY_NAME,
+        direction=direction,
+        sampler=sampler,
+        pruner=optuna.pruners.NopPruner(),
+        load_if_exists=True,
+    )
     if not exists:
         study.set_user_attr(DATA_KEY, durable.fingerprint)
         study.set_user_attr(SETTINGS_KEY, dict(durable.settings))
@@ -97,21 +112,29 @@ def open_study(durable: Durable, direction: Literal["maximize", "minimize"], sam
 
 def _check_same_search(study: optuna.Study, durable: Durable) -> None:
     if study.user_attrs.get(DATA_KEY) != durable.fingerprint:
-        raise StorageError(f"the search in {mask(durable.url)} was fitted on other data (fingerprint "
-                           f"{str(study.user_attrs.get(DATA_KEY))[:12]}..., this data {durable.fingerprint[:12]}...); "
-                           f"resume it on the same data, or give another storage")
+        raise StorageError(
+            f"the search in {mask(durable.url)} was fitted on other data (fingerprint "
+            f"{str(study.user_attrs.get(DATA_KEY))[:12]}..., this data {durable.fingerprint[:12]}...); "
+            f"resume it on the same data, or give another storage"
+        )
     before = study.user_attrs.get(SETTINGS_KEY, {})
     differs = {k: (before.get(k), v) for k, v in durable.settings.items() if before.get(k) != v}
     if differs:
         detail = ", ".join(f"{k}: {a!r} then, {b!r} now" for k, (a, b) in sorted(differs.items()))
-        raise StorageError(f"the search in {mask(durable.url)} used other settings ({detail}); resume it with the same "
-                           f"settings, or give another storage")
+        raise StorageError(
+            f"the search in {mask(durable.url)} used other settings ({detail}); resume it with the same "
+            f"settings, or give another storage"
+        )
 
 
 def save_trial(study: optuna.Study, durable: Durable, trial: Any, result: TrialResult) -> None:
     """Write a finished trial's record (and its out-of-fold predictions) before it is told."""
-    record = {**result.record(), "config": result.config.to_dict() if result.config else None,
-              "intermediate": list(result.intermediate), "folds_fitted": result.folds_fitted}
+    record = {
+        **result.record(),
+        "config": result.config.to_dict() if result.config else None,
+        "intermediate": list(result.intermediate),
+        "folds_fitted": result.folds_fitted,
+    }
     trial.set_user_attr(RECORD_KEY, json.loads(json.dumps(record, default=_plain)))
     if result.oof is not None:
         trial.set_user_attr(OOF_KEY, _upload(study, durable, trial, result.oof))
@@ -137,10 +160,19 @@ def _result(study: optuna.Study, durable: Durable, trial: Any) -> TrialResult:
     record = trial.user_attrs[RECORD_KEY]
     config = record["config"]
     result = TrialResult(
-        trial.number, PipelineConfig.from_dict(config) if config else None, record["state"], score=record["score"],
-        fit_seconds=record["fit_seconds"], predict_seconds=record["predict_seconds"], elapsed=record["elapsed"],
-        error=record["error"], folds_fitted=record["folds_fitted"], fold_scores=list(record["fold_scores"]),
-        intermediate=list(record["intermediate"]), worker=record["worker"])
+        trial.number,
+        PipelineConfig.from_dict(config) if config else None,
+        record["state"],
+        score=record["score"],
+        fit_seconds=record["fit_seconds"],
+        predict_seconds=record["predict_seconds"],
+        elapsed=record["elapsed"],
+        error=record["error"],
+        folds_fitted=record["folds_fitted"],
+        fold_scores=list(record["fold_scores"]),
+        intermediate=list(record["intermediate"]),
+        worker=record["worker"],
+    )
     if OOF_KEY in trial.user_attrs:
         result.oof = _download(durable, trial.user_attrs[OOF_KEY])
     return result
@@ -169,8 +201,10 @@ def _download(durable: Durable, artifact_id: str) -> np.ndarray:
 
             return np.load(io.BytesIO(reader.read()), allow_pickle=False)
     except Exception as exc:
-        raise StorageError(f"the out-of-fold predictions {artifact_id} of the search in {mask(durable.url)} cannot "
-                           f"be read from {durable.artifacts}: {type(exc).__name__}: {exc}") from None
+        raise StorageError(
+            f"the out-of-fold predictions {artifact_id} of the search in {mask(durable.url)} cannot "
+            f"be read from {durable.artifacts}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _plain(value: Any) -> Any:

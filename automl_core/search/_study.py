@@ -10,11 +10,13 @@ processes, on a cluster: an executor's); their records come back in the order th
 and the observer hooks run here, in that order. With k-fold validation each fold is an
 optuna step, and a trial prunes itself when it trails (:class:`PruneRule`).
 """
+
 from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import optuna
@@ -26,8 +28,17 @@ from ._pools import InProcessPool
 from ._pruning import PruneRule
 from ._space import SearchSpace
 from ._storage import Durable, finished_trials, open_study, save_spent, save_trial
-from ._trial import (SearchData, TrialPayload, TrialResult, TrialSpec, best_first, failed_trial, run_trial, short_error,
-                     trial_cost)
+from ._trial import (
+    SearchData,
+    TrialPayload,
+    TrialResult,
+    TrialSpec,
+    best_first,
+    failed_trial,
+    run_trial,
+    short_error,
+    trial_cost,
+)
 
 #: Stop proposing after this many proposals in a row that could not fit in the time left.
 MAX_CONSECUTIVE_SKIPS = 25
@@ -73,10 +84,21 @@ class Search:
     """Runs trials until the budget (minus what the final refit needs) is spent, as many at
     once as ``pool`` takes, observer hooks in the order trials finish."""
 
-    def __init__(self, space: SearchSpace, data: SearchData, deadline: Deadline, *, seed: int = 0,
-                 max_trials: int | None = None, reserve: Callable[[list], float] = lambda results: 0.0,
-                 before_trial=None, after_trial=None, warm_start: list | None = None, pool: Any = None,
-                 durable: Durable | None = None):
+    def __init__(
+        self,
+        space: SearchSpace,
+        data: SearchData,
+        deadline: Deadline,
+        *,
+        seed: int = 0,
+        max_trials: int | None = None,
+        reserve: Callable[[list], float] = lambda results: 0.0,
+        before_trial=None,
+        after_trial=None,
+        warm_start: list | None = None,
+        pool: Any = None,
+        durable: Durable | None = None,
+    ):
         self.space, self.data, self.deadline = space, data, deadline
         self.max_trials, self.reserve = max_trials, reserve
         self.before_trial = before_trial or (lambda **kw: None)
@@ -146,8 +168,16 @@ class Search:
         if self.running:
             pool.cancel(trial.number)
             self.running.pop(trial.number)
-            self._tell(trial, TrialResult(trial.number, config, "timeout", fit_seconds=time.monotonic() - started,
-                                          error=f"the last-chance trial ran over its {window:.2f} s limit"))
+            self._tell(
+                trial,
+                TrialResult(
+                    trial.number,
+                    config,
+                    "timeout",
+                    fit_seconds=time.monotonic() - started,
+                    error=f"the last-chance trial ran over its {window:.2f} s limit",
+                ),
+            )
         if self.best is not None and self.best.number == trial.number:
             self.rescued = self.best
 
@@ -218,8 +248,13 @@ class Search:
             if now > self._overdue_at(spec, started):
                 pool.cancel(number)
                 self.running.pop(number)
-                result = TrialResult(number, spec.config, "timeout", fit_seconds=now - started,
-                                     error=f"ran over its {spec.window:.2f} s limit; its worker was stopped")
+                result = TrialResult(
+                    number,
+                    spec.config,
+                    "timeout",
+                    fit_seconds=now - started,
+                    error=f"ran over its {spec.window:.2f} s limit; its worker was stopped",
+                )
                 self._tell(trial, result)
 
     def _tell(self, trial, result: TrialResult) -> None:
@@ -237,15 +272,18 @@ class Search:
         if self.durable is not None:
             save_spent(self.study, result.elapsed)
         self._record(result)
-        self.after_trial(number=result.number, record=result.record(),
-                         best_score=None if self.best is None else self.best.score)
+        self.after_trial(
+            number=result.number, record=result.record(), best_score=None if self.best is None else self.best.score
+        )
 
     def _record(self, result: TrialResult) -> None:
         """Count a finished trial: its cost, whether it is the best, its fold models kept or not."""
         cost = trial_cost(result, len(self.data.splits.folds))
         if cost is not None:
             self.costs.observe(result.config.family, cost)
-        if result.state == "complete" and (self.best is None or better(self.data.metric, result.score, self.best.score)):
+        if result.state == "complete" and (
+            self.best is None or better(self.data.metric, result.score, self.best.score)
+        ):
             self.best = result
         self.results.append(result)
         self._keep_models_of_leaders()
@@ -263,8 +301,9 @@ def overdue_grace(window: float) -> float:
 
 
 def _in_process_context(space: SearchSpace, data: SearchData) -> ExecutorContext:
-    return ExecutorContext(n_workers=1, threads=space.context.n_jobs, payload=TrialPayload(space, data),
-                           run=run_trial, failed=failed_trial)
+    return ExecutorContext(
+        n_workers=1, threads=space.context.n_jobs, payload=TrialPayload(space, data), run=run_trial, failed=failed_trial
+    )
 
 
 def _sampler(seed: int, parallel: bool = False) -> optuna.samplers.BaseSampler:
@@ -275,5 +314,6 @@ def _sampler(seed: int, parallel: bool = False) -> optuna.samplers.BaseSampler:
         # model the conditional space (family -> its own parameters) jointly; with trials in
         # flight, constant_liar counts them as bad so that TPE does not propose them again
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return optuna.samplers.TPESampler(seed=seed, multivariate=True, group=True, n_startup_trials=8,
-                                          constant_liar=parallel)
+        return optuna.samplers.TPESampler(
+            seed=seed, multivariate=True, group=True, n_startup_trials=8, constant_liar=parallel
+        )

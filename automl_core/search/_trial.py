@@ -3,6 +3,7 @@
 :class:`TrialPayload`), how it runs (:func:`run_trial`, wherever an executor puts it) and the
 record of what it did (:class:`TrialResult`), which the leaderboard, the observer hooks and the
 durable study all read."""
+
 from __future__ import annotations
 
 import os
@@ -66,6 +67,7 @@ class TrialResult:
             "fold_scores": [float(s) for s in self.fold_scores],
             "worker": self.worker,
         }
+
 
 @dataclass
 class SearchData:
@@ -165,6 +167,7 @@ def worker_name() -> str:
     """Where this code runs: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
+
 def trial_cost(result: TrialResult, n_folds: int) -> float | None:
     """Seconds a trial of this configuration takes in full, for
     :class:`~automl_core.search._study.CostModel`: what a complete or timed-out trial took;
@@ -198,7 +201,9 @@ def short_error(exc: BaseException) -> str:
 
 def trial_errors(results: list[TrialResult]) -> str:
     """What the first trials did: number, family, state and error."""
-    errors = [f"trial {r.number} ({r.config.family if r.config else '?'}): {r.state} {r.error or ''}" for r in results[:8]]
+    errors = [
+        f"trial {r.number} ({r.config.family if r.config else '?'}): {r.state} {r.error or ''}" for r in results[:8]
+    ]
     return "; ".join(errors) or "no trial could start"
 
 

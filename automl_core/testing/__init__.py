@@ -20,9 +20,11 @@ your own. Fits are kept tiny (a few hundred rows, one thread) so a check runs in
 
 This package imports optuna and scikit-learn inside the checks only, so importing it is cheap.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -30,8 +32,8 @@ from ..errors import TrialTimeout
 from ._common import ConformanceError
 from ._data import make_dataset, monitor_inputs
 from ._evaluators import check_evaluator
-from ._explainers import check_explainer, check_reporter
 from ._executors import check_executor
+from ._explainers import check_explainer, check_reporter
 from ._loaders import check_loader
 from ._models import check_model_family
 from ._monitors import check_monitor
@@ -82,14 +84,14 @@ def registered(plugin: Any) -> dict[str, dict[str, Any]]:
     """What ``plugin`` alone registers, by kind (``model_family``, ``preprocessor``,
     ``feature_builder``, ``evaluator``, ``monitor``, ``loader``) and name: the components
     the engine would receive from it, for a plugin's own tests."""
-    from ..plugin import Registry, build_plugin_manager
-
-    from ..plugin import plugin_name_of
+    from ..plugin import Registry, build_plugin_manager, plugin_name_of
 
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
     name = plugin_name_of(plugin)
-    return {kind: {n: c for n, c in items.items() if registry.owner(kind, n) == name}
-            for kind, items in registry.components.items()}
+    return {
+        kind: {n: c for n, c in items.items() if registry.owner(kind, n) == name}
+        for kind, items in registry.components.items()
+    }
 
 
 def check_plugin(
@@ -116,8 +118,9 @@ def check_plugin(
 
     registry = Registry.from_manager(build_plugin_manager(plugins=[plugin], autoload=False))
     name = plugin_name_of(plugin)
-    components = {kind: [c for c in registry.all(kind) if registry.owner(kind, c.name) == name]
-                  for kind in registry.components}
+    components = {
+        kind: [c for c in registry.all(kind) if registry.owner(kind, c.name) == name] for kind in registry.components
+    }
     if not any(components.values()):
         raise ConformanceError(f"plugin {name!r} registers no component")
     sources, frames = dict(loader_sources or {}), dict(builder_frames or {})

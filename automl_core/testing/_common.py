@@ -1,9 +1,11 @@
 """What every check shares: the error, the failure messages, optuna draws, sameness checks."""
+
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,9 +89,11 @@ def require_in_space(check: Checker, suggest: Any, params: Mapping, context: Bui
             replayed = suggest(FixedTrial(dict(params)), context)
     outside = [str(w.message) for w in caught if "out of the range" in str(w.message)]
     detail = f"; {outside[0]}" if outside else ""
-    check.require(not outside and replayed == dict(params),
-                  f"{what} {dict(params)!r} is not a point of the search space (suggest on a FixedTrial of it "
-                  f"returned {replayed!r}{detail}): the engine enqueues defaults as trials")
+    check.require(
+        not outside and replayed == dict(params),
+        f"{what} {dict(params)!r} is not a point of the search space (suggest on a FixedTrial of it "
+        f"returned {replayed!r}{detail}): the engine enqueues defaults as trials",
+    )
 
 
 # --------------------------------------------------------------------------- shared checks
@@ -123,5 +127,7 @@ def require_thread_limit(check: Checker, estimator: Any, context: BuildContext) 
     params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
     for key, value in params.items():
         if key == "n_jobs" or key.endswith("__n_jobs"):
-            check.require(value is None or 0 < value <= context.n_jobs,
-                          f"{key}={value!r} uses more threads than context.n_jobs={context.n_jobs}")
+            check.require(
+                value is None or 0 < value <= context.n_jobs,
+                f"{key}={value!r} uses more threads than context.n_jobs={context.n_jobs}",
+            )

@@ -1,4 +1,5 @@
 """Small synthetic data shaped the way the engine hands data to each kind of component."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,10 +44,12 @@ def make_dataset(
 def categorical_frame(n_rows: int, seed: int) -> pd.DataFrame:
     """Two category columns, one with 4 levels and one with 40, about 10% missing."""
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "low": pd.Categorical(rng.choice(list("abcd"), n_rows), categories=list("abcd")),
-        "high": pd.Categorical([f"level_{i}" for i in rng.integers(0, 40, n_rows)]),
-    })
+    frame = pd.DataFrame(
+        {
+            "low": pd.Categorical(rng.choice(list("abcd"), n_rows), categories=list("abcd")),
+            "high": pd.Categorical([f"level_{i}" for i in rng.integers(0, 40, n_rows)]),
+        }
+    )
     for column in frame.columns:
         frame.loc[rng.random(n_rows) < 0.1, column] = np.nan
     return frame
@@ -65,8 +68,16 @@ def context_for(task: str, X: pd.DataFrame, y: np.ndarray, seed: int) -> BuildCo
     categorical = tuple(c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype))
     numeric = tuple(c for c in X.columns if pd.api.types.is_float_dtype(X[c]))
     n_classes = 0 if task == "regression" else int(np.max(y)) + 1
-    return BuildContext(task=task, seed=seed, n_jobs=1, n_rows=len(X), n_features=X.shape[1],
-                        n_classes=n_classes, numeric=numeric, categorical=categorical)
+    return BuildContext(
+        task=task,
+        seed=seed,
+        n_jobs=1,
+        n_rows=len(X),
+        n_features=X.shape[1],
+        n_classes=n_classes,
+        numeric=numeric,
+        categorical=categorical,
+    )
 
 
 def monitor_inputs(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -79,7 +90,14 @@ def monitor_inputs(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     reference, current = frame.iloc[:200].reset_index(drop=True), frame.iloc[200:].reset_index(drop=True)
     current["num_0"] = current["num_0"] + 3 * reference["num_0"].std()
     current["__target__"] = y[200:]
-    context = {"task": "binary", "metric": "accuracy", "validation_score": 0.9, "drift_share": 0.5,
-               "quality": None, "numeric": [f"num_{i}" for i in range(6)], "categorical": ["cat"],
-               "prediction": "numeric"}
+    context = {
+        "task": "binary",
+        "metric": "accuracy",
+        "validation_score": 0.9,
+        "drift_share": 0.5,
+        "quality": None,
+        "numeric": [f"num_{i}" for i in range(6)],
+        "categorical": ["cat"],
+        "prediction": "numeric",
+    }
     return reference, current, context

@@ -1,4 +1,5 @@
 """The conformance check of evaluators (metrics)."""
+
 from __future__ import annotations
 
 import math
@@ -9,13 +10,24 @@ from ..components import Evaluator
 from ._common import Checker
 
 
-def _score(check: Checker, evaluator: Evaluator, y_true: np.ndarray, y_out: np.ndarray, what: str,
-           sample_weight: np.ndarray | None = None) -> float:
+def _score(
+    check: Checker,
+    evaluator: Evaluator,
+    y_true: np.ndarray,
+    y_out: np.ndarray,
+    what: str,
+    sample_weight: np.ndarray | None = None,
+) -> float:
     with check.step(f"score of {what}"):
-        value = evaluator.score(y_true, y_out) if sample_weight is None else \
-            evaluator.score(y_true, y_out, sample_weight=sample_weight)
-    check.require(isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool),
-                  f"score of {what} must be a float, got {type(value).__name__}")
+        value = (
+            evaluator.score(y_true, y_out)
+            if sample_weight is None
+            else evaluator.score(y_true, y_out, sample_weight=sample_weight)
+        )
+    check.require(
+        isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool),
+        f"score of {what} must be a float, got {type(value).__name__}",
+    )
     check.require(math.isfinite(value), f"score of {what} is not finite: {value}")
     return float(value)
 
@@ -65,22 +77,29 @@ def check_evaluator(evaluator: Evaluator, seed: int = 0) -> None:
             other = _score(check, evaluator, y_true, random, f"a random output ({case})")
             better = best >= other if evaluator.greater_is_better else best <= other
             direction = "greater" if evaluator.greater_is_better else "lower"
-            check.require(better, f"a perfect output scores {best} and a random one {other} ({case}), "
-                                  f"but greater_is_better={evaluator.greater_is_better} says {direction} is better")
+            check.require(
+                better,
+                f"a perfect output scores {best} and a random one {other} ({case}), "
+                f"but greater_is_better={evaluator.greater_is_better} says {direction} is better",
+            )
             if evaluator.weighted:
                 _check_weights(check, evaluator, y_true, random, other, case)
 
 
-def _check_weights(check: Checker, evaluator: Evaluator, y_true: np.ndarray, y_out: np.ndarray, unweighted: float,
-                   case: str) -> None:
+def _check_weights(
+    check: Checker, evaluator: Evaluator, y_true: np.ndarray, y_out: np.ndarray, unweighted: float, case: str
+) -> None:
     """Unit weights change nothing; weights of 0 on the second half score the first half."""
     ones = _score(check, evaluator, y_true, y_out, f"a random output with unit weights ({case})", np.ones(len(y_true)))
-    check.require(math.isclose(ones, unweighted, rel_tol=1e-9, abs_tol=1e-12),
-                  f"weighted=True, but unit weights score {ones} and no weights {unweighted} ({case})")
+    check.require(
+        math.isclose(ones, unweighted, rel_tol=1e-9, abs_tol=1e-12),
+        f"weighted=True, but unit weights score {ones} and no weights {unweighted} ({case})",
+    )
     half = len(y_true) // 2
     weights = np.r_[np.ones(half), np.zeros(len(y_true) - half)]
     zeroed = _score(check, evaluator, y_true, y_out, f"a random output with zero weights ({case})", weights)
     alone = _score(check, evaluator, y_true[:half], y_out[:half], f"the first half of a random output ({case})")
-    check.require(math.isclose(zeroed, alone, rel_tol=1e-9, abs_tol=1e-12),
-                  f"weighted=True, but weights of 0 on the second half score {zeroed} and the first half alone "
-                  f"{alone} ({case})")
+    check.require(
+        math.isclose(zeroed, alone, rel_tol=1e-9, abs_tol=1e-12),
+        f"weighted=True, but weights of 0 on the second half score {zeroed} and the first half alone {alone} ({case})",
+    )

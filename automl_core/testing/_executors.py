@@ -1,8 +1,10 @@
 """The conformance check of executors: a pool that starts, runs trials, stops one and closes."""
+
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,7 +32,7 @@ class _Sleeper:
     def get_params(self, deep: bool = True) -> dict:
         return {}
 
-    def set_params(self, **params: Any) -> "_Sleeper":
+    def set_params(self, **params: Any) -> _Sleeper:
         return self
 
     def fit(self, X, y, **fit_params):
@@ -62,8 +64,10 @@ def _payload(seed: int) -> Any:
     context = BuildContext(task="binary", seed=seed, n_rows=len(X), n_features=2, n_classes=2, numeric=("a", "b"))
     space = SearchSpace(registry, [constant, sleeper], plan, context)
     data = SearchData(X, y, "binary", 2, make_splits(y, "binary", "kfold", 3, 0.2, seed), accuracy)
-    configs = {name: PipelineConfig(name, {stage: "none" for stage in space.stage_options(family)}, (), {name: {}})
-               for name, family in (("constant", constant), ("sleeper", sleeper))}
+    configs = {
+        name: PipelineConfig(name, {stage: "none" for stage in space.stage_options(family)}, (), {name: {}})
+        for name, family in (("constant", constant), ("sleeper", sleeper))
+    }
     return TrialPayload(space, data), configs
 
 
@@ -102,8 +106,9 @@ def check_executor(executor: Executor, options: Mapping[str, Any] | None = None,
 
     check = Checker(f"executor {executor.name!r}")
     payload, configs = _payload(seed)
-    context = ExecutorContext(n_workers=2, threads=1, payload=payload, run=run_trial, failed=failed_trial,
-                              options=dict(options or {}))
+    context = ExecutorContext(
+        n_workers=2, threads=1, payload=payload, run=run_trial, failed=failed_trial, options=dict(options or {})
+    )
     with check.step("start(context)"):
         pool = executor.start(context)
     try:

@@ -1,4 +1,5 @@
 """The conformance checks of explainers and reporters."""
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,13 @@ def _check_one(check: Checker, explainer: Explainer, model: Any, task: str, k: i
     def output(frame):
         return model.predict(frame) if task == "regression" else model.predict_proba(frame)
 
-    context = {"task": task, "n_classes": 0 if task == "regression" else k, "background": X.iloc[20:70],
-               "seed": seed, "output": output}
+    context = {
+        "task": task,
+        "n_classes": 0 if task == "regression" else k,
+        "background": X.iloc[20:70],
+        "seed": seed,
+        "output": output,
+    }
     name = type(model).__name__
     with check.step(f"applies to {name}"):
         if not explainer.applies(model, context):
@@ -62,9 +68,10 @@ def _check_one(check: Checker, explainer: Explainer, model: Any, task: str, k: i
     with check.step(f"explain on {name}"):
         values, base = explainer.explain(model, rows, context)
     values, base = np.asarray(values, dtype=float), np.asarray(base, dtype=float)
-    check.require(values.shape == (4, k, X.shape[1]) and base.shape == (k,),
-                  f"on {name} ({task}) returned shapes {values.shape} and {base.shape}, "
-                  f"expected {(4, k, X.shape[1])} and {(k,)}")
+    check.require(
+        values.shape == (4, k, X.shape[1]) and base.shape == (k,),
+        f"on {name} ({task}) returned shapes {values.shape} and {base.shape}, expected {(4, k, X.shape[1])} and {(k,)}",
+    )
     gap = np.max(np.abs(values.sum(axis=2) + base - np.asarray(output(rows)).reshape(4, k)))
     check.require(gap <= TOLERANCE, f"on {name} ({task}): contributions plus base miss the output by {gap:.3g}")
     return 1
@@ -83,8 +90,10 @@ def check_reporter(reporter: Reporter, seed: int = 0) -> dict[str, str]:
     for task in ("binary", "multiclass", "regression"):
         with check.step(f"render ({task})"):
             page = reporter.render(sample_report(task, seed))
-        check.require(isinstance(page, str) and "<html" in page.lower() and "</html>" in page.lower(),
-                      f"render ({task}) must return a complete HTML document")
+        check.require(
+            isinstance(page, str) and "<html" in page.lower() and "</html>" in page.lower(),
+            f"render ({task}) must return a complete HTML document",
+        )
         fetched = FETCHED.findall(page)
         check.require(not fetched, f"render ({task}) refers to resources to fetch: {fetched[:3]}")
         pages[task] = page

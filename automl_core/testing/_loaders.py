@@ -1,7 +1,9 @@
 """The conformance check of loaders."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -42,8 +44,9 @@ def check_loader(loader: Loader, source: Any, options: Mapping[str, Any] | None 
         unknown = sorted(set(frame.numeric_text) - {str(c) for c in getattr(frame.frame, "columns", ())})
         check.require(not unknown, f"load's LoadedData.numeric_text names columns the frame lacks: {unknown}")
         frame = frame.frame
-    check.require(isinstance(frame, pd.DataFrame),
-                  f"load must return a DataFrame or a LoadedData, got {type(frame).__name__}")
+    check.require(
+        isinstance(frame, pd.DataFrame), f"load must return a DataFrame or a LoadedData, got {type(frame).__name__}"
+    )
     check.require(frame.shape[0] > 0 and frame.shape[1] > 0, f"load({shown}) returned an empty DataFrame")
     missing = Path(tempfile.gettempdir()) / "automl-conformance-no-such-file.unknown-suffix"
     for alien in (str(missing), missing):

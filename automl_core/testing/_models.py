@@ -1,7 +1,9 @@
 """The conformance check of model families."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,8 +91,9 @@ def _check_family_task(family: ModelFamily, task: str, seed: int, share: tuple[i
     suggested = draw_params(check, family.suggest, context, seed, N_FAMILY_SUGGESTIONS)
     keys = set(suggested[0])
     for i, default in enumerate(family.defaults):
-        check.require(set(default) == keys,
-                      f"defaults[{i}] keys {sorted(default)} differ from suggest's {sorted(keys)}")
+        check.require(
+            set(default) == keys, f"defaults[{i}] keys {sorted(default)} differ from suggest's {sorted(keys)}"
+        )
         require_in_space(check, family.suggest, default, context, f"defaults[{i}]")
     candidates = (*family.defaults, *suggested)
     models = [_build_model(check, family, params, context) for params in candidates]
@@ -100,5 +103,6 @@ def _check_family_task(family: ModelFamily, task: str, seed: int, share: tuple[i
     first = _fit_model(check, models[0], candidates[0], context, data)
     second = _fit_model(check, _build_model(check, family, candidates[0], context), candidates[0], context, data)
     require_same(check, first, second, f"two fits with seed {seed} predict differently (params {candidates[0]!r})")
-    require_pickle_round_trip(check, models[0], first,
-                              lambda m: _model_outputs(check, m, data[2], task, context.n_classes))
+    require_pickle_round_trip(
+        check, models[0], first, lambda m: _model_outputs(check, m, data[2], task, context.n_classes)
+    )

@@ -1,7 +1,9 @@
 """The conformance check of monitors."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,8 +12,7 @@ from ..components import Monitor
 from ._common import Checker
 
 
-def check_monitor(monitor: Monitor, reference: pd.DataFrame, current: pd.DataFrame,
-                  context: Mapping[str, Any]) -> Any:
+def check_monitor(monitor: Monitor, reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, Any]) -> Any:
     """Check a :class:`~automl_core.Monitor` on a reference and a current sample.
 
     Checks that ``run(reference, current, context)`` leaves its inputs unchanged and returns a

@@ -1,4 +1,5 @@
 """The conformance check of portfolios."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,8 @@ def check_portfolio(portfolio: Portfolio) -> None:
             parsed = PipelineConfig.from_dict(config)
         with check.step(f"configuration {i} written as JSON"):
             json.dumps(config)
-        check.require(parsed.family in parsed.params, f"configuration {i} has no parameters for its family "
-                                                       f"{parsed.family!r}")
+        check.require(
+            parsed.family in parsed.params, f"configuration {i} has no parameters for its family {parsed.family!r}"
+        )
         chosen = [p for p in parsed.preprocessing.values() if p != "none"] + list(parsed.builders)
         check.require(all(isinstance(name, str) for name in chosen), f"configuration {i} names a piece by a non-string")

@@ -1,4 +1,5 @@
 """The conformance checks of preprocessors and feature builders: fitted transformers."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,8 +41,9 @@ def _fit_transform(check: Checker, transformer: Any, X: pd.DataFrame, y: np.ndar
     return transformer, out
 
 
-def _check_transformer(check: Checker, build: Any, param_sets: list, context: BuildContext, data: tuple,
-                       inspect: Any) -> None:
+def _check_transformer(
+    check: Checker, build: Any, param_sets: list, context: BuildContext, data: tuple, inspect: Any
+) -> None:
     """Build, fit and transform with each parameter set, the first twice; ``inspect`` each output.
 
     The two fits of the first set must agree, and a pickle round trip of it must too.
@@ -65,15 +67,20 @@ def _check_stage_output(check: Checker, preprocessor: Preprocessor, X: pd.DataFr
         check.require(numeric and not out.isna().any().any(), "a numeric imputer must output numbers without NaN")
     elif stage in ("numeric_outliers", "numeric_scale"):
         check.require(numeric and out.shape[1] == X.shape[1], "must output one numeric column per input column")
-        check.require((out.isna().to_numpy() == X.isna().to_numpy()).all(),
-                      "must keep NaN where, and only where, they were")
+        check.require(
+            (out.isna().to_numpy() == X.isna().to_numpy()).all(), "must keep NaN where, and only where, they were"
+        )
     elif stage == "categorical_impute":
         check.require(not out.isna().any().any(), "a categorical imputer must output no missing values")
-        check.require(all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in out.columns),
-                      "a categorical imputer must keep pandas category dtype for the encoder after it")
+        check.require(
+            all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in out.columns),
+            "a categorical imputer must keep pandas category dtype for the encoder after it",
+        )
     elif preprocessor.encoding == "native":
-        check.require(all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in out.columns),
-                      "a 'native' encoder must output pandas category columns")
+        check.require(
+            all(isinstance(out[c].dtype, pd.CategoricalDtype) for c in out.columns),
+            "a 'native' encoder must output pandas category columns",
+        )
     else:
         check.require(numeric, f"an {preprocessor.encoding!r} encoder must output numeric columns")
         if preprocessor.encoding == "onehot":
@@ -104,16 +111,21 @@ def _check_preprocessor_task(preprocessor: Preprocessor, task: str, seed: int) -
     _, y = make_dataset(task, n_rows=len(frame), seed=seed)
     X, X_new = frame.iloc[:150], frame.iloc[150:]
     context = context_for(task, X, y, seed)
-    param_sets = draw_params(check, preprocessor.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS) \
-        if preprocessor.suggest else [{}]
+    param_sets = (
+        draw_params(check, preprocessor.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS)
+        if preprocessor.suggest
+        else [{}]
+    )
 
     def inspect(fitted: Any, out: pd.DataFrame) -> None:
         _check_stage_output(check, preprocessor, X_new, out)
         if preprocessor.encoding == "native":
             with check.step("transform of the training rows"):
                 seen = fitted.transform(X)
-            check.require(all(seen[c].dtype == out[c].dtype for c in seen.columns),
-                          "categories differ between two transforms: they must be fixed at fit")
+            check.require(
+                all(seen[c].dtype == out[c].dtype for c in seen.columns),
+                "categories differ between two transforms: they must be fixed at fit",
+            )
 
     _check_transformer(check, preprocessor.build, param_sets, context, (X, y[:150], X_new), inspect)
 
@@ -137,10 +149,13 @@ def check_feature_builder(builder: FeatureBuilder, frame: pd.DataFrame | None = 
         check = Checker(f"feature builder {builder.name!r} [{task}]")
         with check.step("applies"):
             applies = builder.applies(X)
-        check.require(applies is True or applies is np.True_,
-                      f"applies(frame) returned {applies!r} on columns {list(X.columns)}; pass a frame it applies to")
+        check.require(
+            applies is True or applies is np.True_,
+            f"applies(frame) returned {applies!r} on columns {list(X.columns)}; pass a frame it applies to",
+        )
         _, y = make_dataset(task, n_rows=len(X), seed=seed)
         context = context_for(task, X, y, seed)
-        param_sets = draw_params(check, builder.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS) \
-            if builder.suggest else [{}]
+        param_sets = (
+            draw_params(check, builder.suggest, context, seed, N_TRANSFORMER_SUGGESTIONS) if builder.suggest else [{}]
+        )
         _check_transformer(check, builder.build, param_sets, context, (X, y, X_new), lambda fitted, out: None)

@@ -3,6 +3,7 @@
 function of a worker. Nothing here imports the search: a worker receives the function that
 runs a trial with its payload, and imports what it needs when it unpickles them.
 """
+
 from ._pool import DEFAULT_START_METHOD, ProcessPool, WorkerStartError, resident_bytes, wait_for_exit
 
 __all__ = ["DEFAULT_START_METHOD", "ProcessPool", "WorkerStartError", "resident_bytes", "wait_for_exit"]

@@ -4,13 +4,15 @@ that runs a trial once, then runs trials until told to stop.
 This module imports nothing heavy at the top: a worker started with ``spawn`` imports it first,
 and sets the thread settings of the numeric libraries before any of them is loaded.
 """
+
 from __future__ import annotations
 
 import os
 import pickle
 import threading
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: Fold models bigger than this (pickled) stay in the worker: the driver refits instead.
 MAX_MODELS_BYTES = 64 * 2**20

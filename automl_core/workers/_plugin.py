@@ -4,6 +4,7 @@ processes on this machine).
 It reaches the engine as any executor does, through ``register_executors``; every plugin
 manager registers this module. Nothing heavy is imported until a search starts a pool.
 """
+
 from __future__ import annotations
 
 from ..components import Executor, ExecutorContext

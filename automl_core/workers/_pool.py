@@ -3,6 +3,7 @@ each sent the search's payload (with the function that runs a trial) once; a tri
 limit, or one whose worker dies, ends that worker alone, and a fresh one takes its place. It
 follows the trial-pool protocol of :class:`automl_core.Executor`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +14,9 @@ import pickle
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..components import ExecutorContext
 from ..errors import AutoMLError
@@ -49,8 +51,9 @@ class ProcessPool:
     to it, so that a trial's clock starts when it can run; the start-up itself is paid from
     the budget, as everything in a fit is."""
 
-    def __init__(self, n_workers: int, threads: int, options: Mapping[str, Any] | None = None,
-                 max_memory: int | None = None):
+    def __init__(
+        self, n_workers: int, threads: int, options: Mapping[str, Any] | None = None, max_memory: int | None = None
+    ):
         """Start ``n_workers`` processes now: they import the libraries a trial needs while the
         engine prepares the data, then wait for :meth:`feed`. A trial whose worker holds more
         than ``max_memory`` bytes is ended."""
@@ -64,13 +67,13 @@ class ProcessPool:
         self._workers = [self._start_worker(i) for i in range(self.capacity)]
 
     @classmethod
-    def start(cls, context: ExecutorContext) -> "ProcessPool":
+    def start(cls, context: ExecutorContext) -> ProcessPool:
         """A pool for ``context``, its workers started and fed at once."""
         workers = context.n_workers or max(1, len(os.sched_getaffinity(0)) // max(1, context.threads))
         pool = cls(workers, context.threads, context.options, context.max_memory)
         return pool.feed(context)
 
-    def feed(self, context: ExecutorContext) -> "ProcessPool":
+    def feed(self, context: ExecutorContext) -> ProcessPool:
         """Send every worker the search's payload (once); returns the pool."""
         payload = pickle.dumps((context.run, context.payload), protocol=pickle.HIGHEST_PROTOCOL)
         if b"__main__" in payload:  # a component of the user's script (see _main_hidden): workers
@@ -120,8 +123,13 @@ class ProcessPool:
             if used is not None and used > self.max_memory:
                 spec = worker.spec
                 self._replace(worker)
-                over.append(self._failed(spec, f"its worker held {used / 2**20:,.0f} MB, over max_memory="
-                                               f"{self.max_memory / 2**20:,.0f} MB; it was ended"))
+                over.append(
+                    self._failed(
+                        spec,
+                        f"its worker held {used / 2**20:,.0f} MB, over max_memory="
+                        f"{self.max_memory / 2**20:,.0f} MB; it was ended",
+                    )
+                )
         return over
 
     def cancel(self, number: int) -> None:
@@ -158,8 +166,9 @@ class ProcessPool:
     # ------------------------------------------------------------------ workers
     def _start_worker(self, index: int) -> _Worker:
         driver_end, worker_end = self._mp.Pipe()
-        process = self._mp.Process(target=worker_main, args=(worker_end, os.getpid(), self._env),
-                                   name=f"automl-worker-{index}", daemon=True)
+        process = self._mp.Process(
+            target=worker_main, args=(worker_end, os.getpid(), self._env), name=f"automl-worker-{index}", daemon=True
+        )
         with contextlib.nullcontext() if self._needs_main else _main_hidden():
             process.start()
         worker_end.close()
@@ -192,8 +201,9 @@ class ProcessPool:
         if not started:
             self._failed_starts += 1
             if error is not None or self._failed_starts > MAX_FAILED_STARTS:
-                raise WorkerStartError(f"worker processes of the local executor cannot start: "
-                                       f"{error or _exit_reason(code)}")
+                raise WorkerStartError(
+                    f"worker processes of the local executor cannot start: {error or _exit_reason(code)}"
+                )
             return None
         return self._failed(spec, f"its worker process died ({_exit_reason(code)}) while it ran")
 

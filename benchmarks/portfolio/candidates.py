@@ -14,6 +14,7 @@ Two kinds, written to ``candidates.json`` (committed: the cross-evaluation's row
   families. Stages the source table did not have (no categorical columns, say) are filled with
   the family's preferred preprocessing, so the configuration is complete on any table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,13 +86,27 @@ def build(runs: list[dict], per_table: int = 1) -> list[dict]:
     for family in ranked:
         template = shapes[family.name]
         for i, default in enumerate(family.defaults):
-            config = plain({"family": family.name, "preprocessing": template["preprocessing"], "builders": [],
-                            "params": {**{k: v for k, v in template["params"].items()
-                                          if k in template["preprocessing"].values()},
-                                       family.name: dict(default)},
-                            "class_weight": "none"})
-            add({"id": f"default:{family.name}:{i}", "kind": "default", "family": family.name, "default": i,
-                 "config": config})
+            config = plain(
+                {
+                    "family": family.name,
+                    "preprocessing": template["preprocessing"],
+                    "builders": [],
+                    "params": {
+                        **{k: v for k, v in template["params"].items() if k in template["preprocessing"].values()},
+                        family.name: dict(default),
+                    },
+                    "class_weight": "none",
+                }
+            )
+            add(
+                {
+                    "id": f"default:{family.name}:{i}",
+                    "kind": "default",
+                    "family": family.name,
+                    "default": i,
+                    "config": config,
+                }
+            )
     # the engine's optional-builder variant of the cheapest family's first default
     cheapest = ranked[0].name
     for run in runs:
@@ -105,8 +120,15 @@ def build(runs: list[dict], per_table: int = 1) -> list[dict]:
                 variant["builders"] = list(config["builders"])
                 for b in config["builders"]:
                     variant["params"][b] = config["params"][b]
-                add({"id": f"default:{cheapest}:0+{'+'.join(config['builders'])}", "kind": "default",
-                     "family": cheapest, "default": 0, "config": variant})
+                add(
+                    {
+                        "id": f"default:{cheapest}:0+{'+'.join(config['builders'])}",
+                        "kind": "default",
+                        "family": cheapest,
+                        "default": 0,
+                        "config": variant,
+                    }
+                )
                 break
         else:
             continue
@@ -135,8 +157,17 @@ def build(runs: list[dict], per_table: int = 1) -> list[dict]:
                 continue
             picked.append((score, family, number, config))
         for n, (score, family, number, config) in enumerate(picked):
-            add({"id": f"search:{table}:{n}", "kind": "search", "family": family, "table": table,
-                 "trial": number, "origin_score": score, "config": complete(config, shapes[family])})
+            add(
+                {
+                    "id": f"search:{table}:{n}",
+                    "kind": "search",
+                    "family": family,
+                    "table": table,
+                    "trial": number,
+                    "origin_score": score,
+                    "config": complete(config, shapes[family]),
+                }
+            )
     return candidates
 
 

@@ -9,6 +9,7 @@ skipped, so the script resumes where an earlier sitting stopped::
 
     nohup nice -n 19 .venv/bin/python benchmarks/portfolio/collect.py > /tmp/collect.log 2>&1 &
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,13 +39,33 @@ def main(argv=None) -> None:
         frame = load(table)
         for family in todo:
             started = time.monotonic()
-            run = run_automl(frame, table.target, table.task, families=[family], time_budget=args.budget,
-                             max_trials=args.max_trials, seed=args.seed)
-            append_jsonl(args.out, {"table": table.name, "task": table.task, "family": family, "seed": args.seed,
-                                    "budget": args.budget, "max_trials": args.max_trials, **run})
+            run = run_automl(
+                frame,
+                table.target,
+                table.task,
+                families=[family],
+                time_budget=args.budget,
+                max_trials=args.max_trials,
+                seed=args.seed,
+            )
+            append_jsonl(
+                args.out,
+                {
+                    "table": table.name,
+                    "task": table.task,
+                    "family": family,
+                    "seed": args.seed,
+                    "budget": args.budget,
+                    "max_trials": args.max_trials,
+                    **run,
+                },
+            )
             best = max((t["score"] for t in run["trials"] if t["score"] is not None), default=None)
-            print(f"{table.name:16s} {family:24s} {len(run['trials']):3d} trials best {best} "
-                  f"{time.monotonic() - started:6.1f} s wall {run['error'] or ''}", flush=True)
+            print(
+                f"{table.name:16s} {family:24s} {len(run['trials']):3d} trials best {best} "
+                f"{time.monotonic() - started:6.1f} s wall {run['error'] or ''}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ with ``time.process_time()``. With one thread per model (``n_jobs=1``) that is t
 time on an idle core, and it does not move when the process is paused or shares its core, so the
 selection uses it as the cost.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ import math
 import os
 import time
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS = Path(os.environ.get("PORTFOLIO_RESULTS", HERE / "results"))
@@ -27,8 +29,16 @@ RESULTS = Path(os.environ.get("PORTFOLIO_RESULTS", HERE / "results"))
 METRICS = {"binary": ("roc_auc", True), "multiclass": ("log_loss", False), "regression": ("rmse", False)}
 
 #: The model families the portfolio may use, cheapest first (the engine offers all installed ones).
-FAMILIES = ("linear", "knn", "hist_gradient_boosting", "lightgbm", "xgboost", "extra_trees", "random_forest",
-            "catboost")
+FAMILIES = (
+    "linear",
+    "knn",
+    "hist_gradient_boosting",
+    "lightgbm",
+    "xgboost",
+    "extra_trees",
+    "random_forest",
+    "catboost",
+)
 
 
 # ---------------------------------------------------------------- JSON lines
@@ -85,10 +95,16 @@ def restricted_key(config: dict, stages: Iterable[str] | None) -> str:
     if stages is not None:
         prep = {s: c for s, c in prep.items() if s in set(stages)}
     params = config.get("params", {})
-    kept = {name: params[name] for name in [config["family"], *prep.values(), *config.get("builders", [])]
-            if name in params}
-    core = {"family": config["family"], "preprocessing": prep, "builders": list(config.get("builders", [])),
-            "params": kept, "class_weight": config.get("class_weight", "none")}
+    kept = {
+        name: params[name] for name in [config["family"], *prep.values(), *config.get("builders", [])] if name in params
+    }
+    core = {
+        "family": config["family"],
+        "preprocessing": prep,
+        "builders": list(config.get("builders", [])),
+        "params": kept,
+        "class_weight": config.get("class_weight", "none"),
+    }
     return json.dumps(plain(core), sort_keys=True)
 
 

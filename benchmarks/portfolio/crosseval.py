@@ -22,6 +22,7 @@ earlier trials, or that timed out while its wall clock ran well ahead of its CPU
 process was paused or shared its core), is tried again alone, with its budget stretched by the
 slowdown it met (see :data:`MAX_SLOWDOWN`), so that its window holds about 12 s of CPU.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,8 +92,10 @@ def matches(candidate: dict, trial_config: dict | None, shape: dict | None) -> b
         return False
     if any(want["preprocessing"].get(s) != c for s, c in trial_config["preprocessing"].items()):
         return False
-    if want.get("class_weight", "none") != trial_config.get("class_weight", "none") and \
-            trial_config.get("class_weight", "none") != "none":
+    if (
+        want.get("class_weight", "none") != trial_config.get("class_weight", "none")
+        and trial_config.get("class_weight", "none") != "none"
+    ):
         return False
     names = [want["family"], *want["preprocessing"].values(), *want["builders"]]
     for name in names:
@@ -126,8 +129,16 @@ def recordable(trial: dict | None, budget: float, last_try: bool) -> bool:
     return False
 
 
-def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None, out, budget: float,
-                   batch_size: int = BATCH, frame=None) -> int:
+def evaluate_table(
+    table,
+    candidates: list[dict],
+    done: set,
+    shape: dict | None,
+    out,
+    budget: float,
+    batch_size: int = BATCH,
+    frame=None,
+) -> int:
     """Evaluate on ``table`` the candidates without a cell yet; returns the cells written.
     First in batches of ``batch_size``; then, alone, the candidates whose trial was not their
     own (cut short by the batch's earlier trials, skipped, contended)."""
@@ -144,14 +155,21 @@ def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None,
     for size, last in ((batch_size, False), (1, True)):
         keys = [k for k in keys if (table.name, units[k][0]["id"]) not in done]
         for start in range(0, len(keys), size):
-            batch = keys[start:start + size]
+            batch = keys[start : start + size]
             leaders = [units[k][0] for k in batch]
             families = sorted({c["family"] for c in leaders})
             # alone, a unit gets a budget whose window is 12 s of CPU at the slowdown it met
             fit_budget = budget if not last else budget * min(max(slowdown.get(batch[0], 1.0), 1.0), MAX_SLOWDOWN)
-            run = run_automl(frame, table.target, table.task, families=families,
-                             warm_start=[c["config"] for c in leaders], max_trials=len(leaders),
-                             time_budget=fit_budget, seed=0)
+            run = run_automl(
+                frame,
+                table.target,
+                table.task,
+                families=families,
+                warm_start=[c["config"] for c in leaders],
+                max_trials=len(leaders),
+                time_budget=fit_budget,
+                seed=0,
+            )
             trials = {t["trial"]: t for t in run["trials"]}
             for i, key in enumerate(batch):
                 leader = leaders[i]
@@ -161,17 +179,36 @@ def evaluate_table(table, candidates: list[dict], done: set, shape: dict | None,
                 if trial is not None and not matches(leader["config"], trial["config"], shape):
                     cell = {"state": "mismatch", "error": "the trial ran another pipeline", "ran": trial["config"]}
                 elif recordable(trial, fit_budget, last):
-                    cell = {k: trial.get(k) for k in ("state", "score", "cpu_seconds", "fit_seconds", "wall_seconds",
-                                                      "predict_seconds", "error")}
+                    cell = {
+                        k: trial.get(k)
+                        for k in (
+                            "state",
+                            "score",
+                            "cpu_seconds",
+                            "fit_seconds",
+                            "wall_seconds",
+                            "predict_seconds",
+                            "error",
+                        )
+                    }
                     cell["contended"] = contended(trial)
                 elif last:
-                    cell = {"state": "missing", "error": run["error"],
-                            "trial_state": None if trial is None else trial["state"]}
+                    cell = {
+                        "state": "missing",
+                        "error": run["error"],
+                        "trial_state": None if trial is None else trial["state"],
+                    }
                 else:
                     continue  # tried again alone
                 for n, c in enumerate(units[key]):
-                    row = {"table": table.name, "task": table.task, "candidate": c["id"], "batch_size": size,
-                           "budget": round(fit_budget, 1), **cell}
+                    row = {
+                        "table": table.name,
+                        "task": table.task,
+                        "candidate": c["id"],
+                        "batch_size": size,
+                        "budget": round(fit_budget, 1),
+                        **cell,
+                    }
                     if n:
                         row["same_as"] = leader["id"]
                     append_jsonl(out, row)
@@ -203,9 +240,12 @@ def main(argv=None) -> None:
     p.add_argument("--budget", type=float, default=BUDGET)
     p.add_argument("--out", default=str(OUT))
     p.add_argument("--in-order", action="store_true", help="go over --tables in the order given")
-    p.add_argument("--retry-contended", action="store_true",
-                   help="evaluate again the cells that timed out under contention (or are missing); "
-                        "the latest row of a cell is the one used")
+    p.add_argument(
+        "--retry-contended",
+        action="store_true",
+        help="evaluate again the cells that timed out under contention (or are missing); "
+        "the latest row of a cell is the one used",
+    )
     args = p.parse_args(argv)
     candidates = json.loads(open(args.candidates).read())
     if args.only:
@@ -213,8 +253,11 @@ def main(argv=None) -> None:
         candidates = [c for c in candidates if c["id"] in wanted]
     shapes = table_shapes(read_jsonl(args.collect))
     latest = {(r["table"], r["candidate"]): r for r in read_jsonl(args.out)}
-    done = {k for k, r in latest.items()
-            if not (args.retry_contended and r["state"] in ("timeout", "missing") and r.get("contended", True))}
+    done = {
+        k
+        for k, r in latest.items()
+        if not (args.retry_contended and r["state"] in ("timeout", "missing") and r.get("contended", True))
+    }
     names = args.tables.split(",") if args.tables else None
     tables = [by_name([n])[0] for n in names] if names and args.in_order else interleaved(by_name(names))
     for table in tables:

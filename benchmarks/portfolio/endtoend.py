@@ -14,6 +14,7 @@ searching it). Rows go to ``results/endtoend.jsonl``; done (table, system, budge
 Wall-clock budgets: run it on a quiet machine; a row whose fit took far more wall than CPU time
 (paused, or a busy neighbour) is marked ``"contended": true``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,6 @@ import time
 import warnings
 
 import numpy as np
-
 from candidates import OUT as CANDIDATES
 from common import METRICS, RESULTS, append_jsonl, read_jsonl
 from tables import by_name, load
@@ -79,21 +79,34 @@ def main(argv=None) -> None:
             cpu, wall = time.process_time(), time.monotonic()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model = AutoML(time_budget=args.budget, seed=0, metric=METRICS[table.task][0],
-                               warm_start=warm).fit(train, target=table.target)
+                model = AutoML(time_budget=args.budget, seed=0, metric=METRICS[table.task][0], warm_start=warm).fit(
+                    train, target=table.target
+                )
                 score = test_score(model, test, table.target, table.task)
             cpu, wall = time.process_time() - cpu, time.monotonic() - wall
             board = model.leaderboard_
-            row = {"table": table.name, "task": table.task, "system": system, "budget": args.budget,
-                   "test_score": score, "validation_score": float(model.best_score_),
-                   "trials": int(len(board)), "completed": int((board["state"] == "complete").sum()),
-                   "first_model_s": float(board.loc[board["state"] == "complete", "elapsed"].min()),
-                   "best_family": model.best_config_.family, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-                   "contended": bool(wall > 1.5 * cpu + 1.0),
-                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            row = {
+                "table": table.name,
+                "task": table.task,
+                "system": system,
+                "budget": args.budget,
+                "test_score": score,
+                "validation_score": float(model.best_score_),
+                "trials": int(len(board)),
+                "completed": int((board["state"] == "complete").sum()),
+                "first_model_s": float(board.loc[board["state"] == "complete", "elapsed"].min()),
+                "best_family": model.best_config_.family,
+                "wall_s": round(wall, 2),
+                "cpu_s": round(cpu, 2),
+                "contended": bool(wall > 1.5 * cpu + 1.0),
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
             append_jsonl(args.out, row)
-            print(f"{table.name:16s} {system:8s} test {score:.4f} trials {row['trials']:3d} "
-                  f"best {row['best_family']} wall {wall:.1f} cpu {cpu:.1f}", flush=True)
+            print(
+                f"{table.name:16s} {system:8s} test {score:.4f} trials {row['trials']:3d} "
+                f"best {row['best_family']} wall {wall:.1f} cpu {cpu:.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ Pure functions (tested in ``test_selection.py``) over two tables x candidates ar
 Run ``python benchmarks/portfolio/selection.py`` to write ``portfolio.json`` and
 ``results/evaluation.json`` and print the tables of the README.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,13 @@ def relative_costs(costs: np.ndarray, reference: int) -> np.ndarray:
     return costs / ref[:, None]
 
 
-def greedy(norm: np.ndarray, cost: np.ndarray, size: int = PORTFOLIO_SIZE, allowed: np.ndarray | None = None,
-           start: np.ndarray | None = None) -> list[int]:
+def greedy(
+    norm: np.ndarray,
+    cost: np.ndarray,
+    size: int = PORTFOLIO_SIZE,
+    allowed: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> list[int]:
     """Candidate columns in portfolio order (see the module doc). ``cost`` is per cell (relative
     cost; NaN counts as the table's largest); ``allowed`` masks the columns that may be chosen;
     ``start`` is the best-so-far before the portfolio (default 0: the constant)."""
@@ -109,8 +115,14 @@ def greedy(norm: np.ndarray, cost: np.ndarray, size: int = PORTFOLIO_SIZE, allow
     return order
 
 
-def greedy_simulated(norm: np.ndarray, seconds: np.ndarray, families: list[str], budgets=(1.0, 2.0, 5.0, 10.0, 20.0),
-                     size: int = PORTFOLIO_SIZE, allowed: np.ndarray | None = None) -> list[int]:
+def greedy_simulated(
+    norm: np.ndarray,
+    seconds: np.ndarray,
+    families: list[str],
+    budgets=(1.0, 2.0, 5.0, 10.0, 20.0),
+    size: int = PORTFOLIO_SIZE,
+    allowed: np.ndarray | None = None,
+) -> list[int]:
     """Like :func:`greedy`, with gain and cost measured on the engine's trial loop (the rules of
     :func:`anytime`) at each of ``budgets`` seconds on each table: the next configuration is the
     one with the largest mean (over tables and budgets) gain in best-so-far normalized score per
@@ -184,8 +196,13 @@ def greedy_simulated(norm: np.ndarray, seconds: np.ndarray, families: list[str],
     return order
 
 
-def anytime(order: list[int], norm_row: np.ndarray, seconds_row: np.ndarray, budgets=TIME_POINTS,
-            families: list[str] | None = None) -> list[float]:
+def anytime(
+    order: list[int],
+    norm_row: np.ndarray,
+    seconds_row: np.ndarray,
+    budgets=TIME_POINTS,
+    families: list[str] | None = None,
+) -> list[float]:
     """Best normalized score of ``order`` on one table within each budget (seconds of fit time),
     run as the engine runs trials (``automl_core/search.py``): a trial may take at most
     :data:`MAX_TRIAL_SHARE` of the budget and what is left; it is skipped when its family's
@@ -259,30 +276,51 @@ def with_defaults(head: list[int], baseline: list[int], size: int) -> list[int]:
     return (head + [c for c in baseline if c not in head])[:size]
 
 
-def learn(m: Matrix, rows: np.ndarray, reference: int, size: int = PORTFOLIO_SIZE, method: str = "ratio",
-          allowed: np.ndarray | None = None, baseline: list[int] | None = None) -> list[int]:
+def learn(
+    m: Matrix,
+    rows: np.ndarray,
+    reference: int,
+    size: int = PORTFOLIO_SIZE,
+    method: str = "ratio",
+    allowed: np.ndarray | None = None,
+    baseline: list[int] | None = None,
+) -> list[int]:
     """The portfolio learned on the tables ``rows`` (a mask) by ``method``: ``"ratio"``
     (:func:`greedy`: gain per relative cost) or ``"simulated"`` (:func:`greedy_simulated`);
     ``"<method>+defaults<k>"``: its first ``k`` configurations, then the default order."""
     base, _, head = method.partition("+defaults")
-    key = (base, size, hash(m.score.tobytes()), hash(m.seconds.tobytes()), np.asarray(rows).tobytes(),
-           None if allowed is None else np.asarray(allowed).tobytes())
+    key = (
+        base,
+        size,
+        hash(m.score.tobytes()),
+        hash(m.seconds.tobytes()),
+        np.asarray(rows).tobytes(),
+        None if allowed is None else np.asarray(allowed).tobytes(),
+    )
     if key not in _ORDERS:  # a greedy order's first k are the order of length k: learned once
         norm, _ = normalize(m.score, m.constant)
         if base == "simulated":
-            _ORDERS[key] = greedy_simulated(norm[rows], m.seconds[rows], [c["family"] for c in m.candidates],
-                                            size=size, allowed=allowed)
+            _ORDERS[key] = greedy_simulated(
+                norm[rows], m.seconds[rows], [c["family"] for c in m.candidates], size=size, allowed=allowed
+            )
         else:
             _ORDERS[key] = greedy(norm[rows], relative_costs(m.seconds, reference)[rows], size, allowed)
     order = list(_ORDERS[key])
-    return with_defaults(order[:int(head)], baseline or [], size) if head else order
+    return with_defaults(order[: int(head)], baseline or [], size) if head else order
 
 
 _ORDERS: dict = {}
 
 
-def leave_one_out(m: Matrix, reference: int, size: int = PORTFOLIO_SIZE, budgets=TIME_POINTS,
-                  baseline: list[int] | None = None, same_task: bool = False, method: str = "ratio") -> dict:
+def leave_one_out(
+    m: Matrix,
+    reference: int,
+    size: int = PORTFOLIO_SIZE,
+    budgets=TIME_POINTS,
+    baseline: list[int] | None = None,
+    same_task: bool = False,
+    method: str = "ratio",
+) -> dict:
     """Per table: the portfolio learned without it (and without the candidates found by
     searching it) and the baseline order, each's anytime normalized score on it. With
     ``same_task``, the portfolio is learned on the other tables of the same task only."""
@@ -296,9 +334,12 @@ def leave_one_out(m: Matrix, reference: int, size: int = PORTFOLIO_SIZE, budgets
             train &= np.array([task == m.tasks[t] for task in m.tasks])
         allowed = np.array([c.get("table") != m.tables[t] for c in m.candidates])
         order = learn(m, train, reference, size, method, allowed, baseline)
-        row = {"table": m.tables[t], "task": m.tasks[t],
-               "learned": anytime(order, norm[t], m.seconds[t], budgets, families),
-               "learned_order": [m.ids[c] for c in order]}
+        row = {
+            "table": m.tables[t],
+            "task": m.tasks[t],
+            "learned": anytime(order, norm[t], m.seconds[t], budgets, families),
+            "learned_order": [m.ids[c] for c in order],
+        }
         if baseline is not None:
             row["default"] = anytime(baseline, norm[t], m.seconds[t], budgets, families)
         rows.append(row)
@@ -309,10 +350,17 @@ def summarize_in_sample(m: Matrix, order: list[int], baseline: list[int], budget
     """The shipped portfolio on the tables it was learned from (optimistic: for reference only)."""
     norm, keep = normalize(m.score, m.constant)
     families = [c["family"] for c in m.candidates]
-    rows = [(anytime(order, norm[t], m.seconds[t], budgets, families),
-             anytime(baseline, norm[t], m.seconds[t], budgets, families)) for t in np.flatnonzero(keep)]
-    return {str(b): {"learned": float(np.mean([r[0][i] for r in rows])),
-                     "default": float(np.mean([r[1][i] for r in rows]))} for i, b in enumerate(budgets)}
+    rows = [
+        (
+            anytime(order, norm[t], m.seconds[t], budgets, families),
+            anytime(baseline, norm[t], m.seconds[t], budgets, families),
+        )
+        for t in np.flatnonzero(keep)
+    ]
+    return {
+        str(b): {"learned": float(np.mean([r[0][i] for r in rows])), "default": float(np.mean([r[1][i] for r in rows]))}
+        for i, b in enumerate(budgets)
+    }
 
 
 def summarize_loo(result: dict) -> dict:
@@ -325,8 +373,14 @@ def summarize_loo(result: dict) -> dict:
         if rows and "default" in rows[0]:
             default = np.array([r["default"][i] for r in rows])
             diff = learned - default
-            entry.update({"default": float(default.mean()), "wins": int((diff > 0.002).sum()),
-                          "ties": int((abs(diff) <= 0.002).sum()), "losses": int((diff < -0.002).sum())})
+            entry.update(
+                {
+                    "default": float(default.mean()),
+                    "wins": int((diff > 0.002).sum()),
+                    "ties": int((abs(diff) <= 0.002).sum()),
+                    "losses": int((diff < -0.002).sum()),
+                }
+            )
         out[str(b)] = entry
     return out
 
@@ -417,13 +471,18 @@ def candidate_report(m: Matrix, reference: int, baseline: list[int]) -> list[dic
         best = np.maximum(best, norm[:, c])
     out = []
     for j, cand in enumerate(m.candidates):
-        out.append({"candidate": cand["id"], "family": cand["family"],
-                     "mean_normalized": round(float(norm[:, j].mean()), 4),
-                     "best_on": int((norm[:, j] >= top - 1e-12).sum()),
-                     "within_1pct": int((norm[:, j] >= 0.99).sum()),
-                     "failed": int(np.isnan(score[:, j]).sum()),
-                     "median_relative_cost": round(float(np.nanmedian(rel[:, j])), 3),
-                     "raises_default_order_on": raised.get(j)})
+        out.append(
+            {
+                "candidate": cand["id"],
+                "family": cand["family"],
+                "mean_normalized": round(float(norm[:, j].mean()), 4),
+                "best_on": int((norm[:, j] >= top - 1e-12).sum()),
+                "within_1pct": int((norm[:, j] >= 0.99).sum()),
+                "failed": int(np.isnan(score[:, j]).sum()),
+                "median_relative_cost": round(float(np.nanmedian(rel[:, j])), 3),
+                "raises_default_order_on": raised.get(j),
+            }
+        )
     return out
 
 
@@ -439,8 +498,7 @@ def family_report(m: Matrix) -> dict[str, float]:
 
 
 #: The ways of learning compared by leave-one-table-out (see :func:`learn`).
-METHODS = ("ratio", "simulated", "ratio+defaults5", "ratio+defaults10", "simulated+defaults5",
-           "simulated+defaults10")
+METHODS = ("ratio", "simulated", "ratio+defaults5", "ratio+defaults10", "simulated+defaults5", "simulated+defaults10")
 #: The suffix of a method learned on the same task's tables only.
 PER_TASK = " per task"
 #: The leave-one-out time points that choose the shipped method (the 10 s budget's range).
@@ -462,8 +520,12 @@ def main(argv=None) -> None:
     p.add_argument("--candidates", default=str(CANDIDATES))
     p.add_argument("--matrix", default=str(RESULTS / "matrix.jsonl"))
     p.add_argument("--size", type=int, default=PORTFOLIO_SIZE)
-    p.add_argument("--method", choices=("auto",) + METHODS, default="auto",
-                   help="auto: the method with the better leave-one-out mean at 2, 5 and 10 s")
+    p.add_argument(
+        "--method",
+        choices=("auto",) + METHODS,
+        default="auto",
+        help="auto: the method with the better leave-one-out mean at 2, 5 and 10 s",
+    )
     p.add_argument("--out", default=str(HERE / "portfolio.json"))
     p.add_argument("--evaluation", default=str(RESULTS / "evaluation.json"))
     args = p.parse_args(argv)
@@ -494,49 +556,81 @@ def main(argv=None) -> None:
     by_task = {}
     for task in sorted(set(m.tasks)):
         rows = keep & np.array([t == task for t in m.tasks])
-        by_task[task] = portfolio_entries(m, learn(m, rows, reference, args.size, base, baseline=baseline),
-                                          reference, rows)
-    doc = {"format": 1,
-           "about": "Zero-shot portfolio of the automl_core engine, learned across training tables that are "
-                    "neither shared benchmark nor held-out datasets (benchmarks/portfolio/README.md). Ordered: "
-                    "try first to last. 'configs' is learned on every table, 'by_task' on each task's tables; "
-                    "'recommended' says which the leave-one-table-out evidence favours. "
-                    "stats.expected_relative_cost is CPU seconds over the engine's first HistGradientBoosting "
-                    "default on the same table (median over tables).",
-           "method": base, "recommended": "by_task" if method.endswith(PER_TASK) else "configs",
-           "tables": [t for t, k in zip(m.tables, keep) if k], "n_candidates": len(ids),
-           "configs": entries, "by_task": by_task}
+        by_task[task] = portfolio_entries(
+            m, learn(m, rows, reference, args.size, base, baseline=baseline), reference, rows
+        )
+    doc = {
+        "format": 1,
+        "about": "Zero-shot portfolio of the automl_core engine, learned across training tables that are "
+        "neither shared benchmark nor held-out datasets (benchmarks/portfolio/README.md). Ordered: "
+        "try first to last. 'configs' is learned on every table, 'by_task' on each task's tables; "
+        "'recommended' says which the leave-one-table-out evidence favours. "
+        "stats.expected_relative_cost is CPU seconds over the engine's first HistGradientBoosting "
+        "default on the same table (median over tables).",
+        "method": base,
+        "recommended": "by_task" if method.endswith(PER_TASK) else "configs",
+        "tables": [t for t, k in zip(m.tables, keep) if k],
+        "n_candidates": len(ids),
+        "configs": entries,
+        "by_task": by_task,
+    }
     with open(args.out, "w") as f:
         f.write(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     report = candidate_report(m, reference, baseline)
     families = family_report(m)
     with open(args.evaluation, "w") as f:
-        f.write(json.dumps({"method": method, "summaries": summaries,
-                            "in_sample": summarize_in_sample(m, order, baseline),
-                            "families_best_candidate": families, "candidates": report,
-                            "budgets": list(TIME_POINTS), "rows": loo[method]["rows"],
-                            "rows_by_method": {k: v["rows"] for k, v in loo.items()}}, indent=1) + "\n")
-    out_lines += ["", f"chosen: {method}; portfolio (all tables): " + ", ".join(e["stats"]["candidate"] for e in entries)]
+        f.write(
+            json.dumps(
+                {
+                    "method": method,
+                    "summaries": summaries,
+                    "in_sample": summarize_in_sample(m, order, baseline),
+                    "families_best_candidate": families,
+                    "candidates": report,
+                    "budgets": list(TIME_POINTS),
+                    "rows": loo[method]["rows"],
+                    "rows_by_method": {k: v["rows"] for k, v in loo.items()},
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+    out_lines += [
+        "",
+        f"chosen: {method}; portfolio (all tables): " + ", ".join(e["stats"]["candidate"] for e in entries),
+    ]
     for task, task_entries in by_task.items():
         out_lines.append(f"  {task}: " + ", ".join(e["stats"]["candidate"] for e in task_entries))
     out_lines += ["", "in sample (the shipped portfolio on the tables it was learned from; optimistic):"]
-    out_lines += [f"  {b} s: {e['learned']:.4f} vs default {e['default']:.4f}"
-                  for b, e in summarize_in_sample(m, order, baseline).items()]
-    out_lines += ["", f"per family, mean over tables of its best candidate: {families}", "",
-                  "| candidate | mean normalized | best on | within 1% | failed | median rel. cost | raises default order on |",
-                  "|---|---|---|---|---|---|---|"]
+    out_lines += [
+        f"  {b} s: {e['learned']:.4f} vs default {e['default']:.4f}"
+        for b, e in summarize_in_sample(m, order, baseline).items()
+    ]
+    out_lines += [
+        "",
+        f"per family, mean over tables of its best candidate: {families}",
+        "",
+        "| candidate | mean normalized | best on | within 1% | failed | median rel. cost | raises default order on |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in sorted(report, key=lambda r: -r["mean_normalized"]):
-        out_lines.append(f"| {r['candidate']} | {r['mean_normalized']:.3f} | {r['best_on']} | {r['within_1pct']} | "
-                         f"{r['failed']} | {r['median_relative_cost']} | "
-                         f"{'' if r['raises_default_order_on'] is None else r['raises_default_order_on']} |")
+        out_lines.append(
+            f"| {r['candidate']} | {r['mean_normalized']:.3f} | {r['best_on']} | {r['within_1pct']} | "
+            f"{r['failed']} | {r['median_relative_cost']} | "
+            f"{'' if r['raises_default_order_on'] is None else r['raises_default_order_on']} |"
+        )
     rows = loo[method]["rows"]
     for task in sorted(set(m.tasks)):
         sub = [r for r in rows if r["task"] == task]
         if sub:
-            means = [(b, np.mean([r["learned"][i] for r in sub]), np.mean([r["default"][i] for r in sub]))
-                     for i, b in enumerate(TIME_POINTS)]
-            out_lines.append(f"{task} ({len(sub)} tables): " +
-                             ", ".join(f"{b} s {learned:.3f} vs {d:.3f}" for b, learned, d in means))
+            means = [
+                (b, np.mean([r["learned"][i] for r in sub]), np.mean([r["default"][i] for r in sub]))
+                for i, b in enumerate(TIME_POINTS)
+            ]
+            out_lines.append(
+                f"{task} ({len(sub)} tables): "
+                + ", ".join(f"{b} s {learned:.3f} vs {d:.3f}" for b, learned, d in means)
+            )
     print("\n".join(out_lines))
 
 

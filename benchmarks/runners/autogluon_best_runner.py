@@ -1,5 +1,6 @@
 """AutoGluon's TabularPredictor with ``presets="best_quality"`` (bagged, stacked) and
 ``time_limit`` = budget: the stronger peer of issue #21. Not in the default ``--systems``."""
+
 from __future__ import annotations
 
 import autogluon_runner

@@ -1,4 +1,5 @@
 """AutoGluon's TabularPredictor with ``presets="medium_quality"`` (or another) and ``time_limit`` = budget."""
+
 from __future__ import annotations
 
 import atexit
@@ -6,9 +7,8 @@ import shutil
 import tempfile
 
 import autogluon.tabular
-from autogluon.tabular import TabularPredictor
-
 import bench_common
+from autogluon.tabular import TabularPredictor
 
 METRICS = {"roc_auc": "roc_auc", "log_loss": "log_loss", "rmse": "root_mean_squared_error"}
 

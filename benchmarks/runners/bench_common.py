@@ -4,13 +4,15 @@ Each runner script is run by the interpreter of its own system's virtualenv, so 
 imports only what every such venv has: numpy, pandas and scikit-learn. A runner supplies one
 function, ``fit(train, target, task, metric, budget, seed)``, returning a fitted ``System``.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -1,10 +1,10 @@
 """The floor of the normalized score: class priors (classification) or the mean (regression)."""
+
 from __future__ import annotations
 
+import bench_common
 import sklearn
 from sklearn.dummy import DummyClassifier, DummyRegressor
-
-import bench_common
 
 
 def fit(train, target, task, metric, budget, seed) -> bench_common.System:

@@ -1,10 +1,10 @@
 """FLAML's AutoML with its defaults, asked to optimise the harness's metric within the budget."""
+
 from __future__ import annotations
 
+import bench_common
 import flaml
 from flaml import AutoML
-
-import bench_common
 
 METRICS = {"roc_auc": "roc_auc", "log_loss": "log_loss", "rmse": "rmse"}
 

@@ -3,8 +3,10 @@
 String columns are ordinal-encoded (at most 255 levels, rarer ones grouped, unseen levels and
 missing values as NaN) and handed to the model as categorical features.
 """
+
 from __future__ import annotations
 
+import bench_common
 import numpy as np
 import pandas as pd
 import sklearn
@@ -12,8 +14,6 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
-
-import bench_common
 
 MAX_LEVELS = 255  # HistGradientBoosting's limit on a categorical feature's cardinality
 

@@ -2,10 +2,11 @@
 most 20 µs a row (50,000 rows a second) for the final model, as its members measured on the
 validation rows. The other side of the accuracy-for-throughput trade of issue #3: not in the
 default ``--systems``."""
+
 from __future__ import annotations
 
-import ours_runner
 import bench_common
+import ours_runner
 
 #: Seconds per row the final model may take to predict.
 PREDICT_TIME_LIMIT = 2e-5

@@ -1,10 +1,11 @@
 """This project's engine: ``automl_core.AutoML`` with every installed plugin."""
+
 from __future__ import annotations
+
+import bench_common
 
 import automl_core
 from automl_core import AutoML
-
-import bench_common
 
 
 def _trials(model) -> dict:
@@ -23,10 +24,14 @@ def _trials(model) -> dict:
                 counts["trials"] += 1
                 counts["ensemble"] += int(weight > 0)
     members = board[board["ensemble_weight"] > 0]
-    return {"trials": int(len(board)), "completed": int(len(complete)),
-            "last_trial_elapsed_s": float(board["elapsed"].max()),
-            "first_model_s": float(done.min()) if len(done) else None, "picked": picked,
-            "ensemble": [f"{f} ({how})" for f, how in zip(members["family"], members["final_model"])]}
+    return {
+        "trials": int(len(board)),
+        "completed": int(len(complete)),
+        "last_trial_elapsed_s": float(board["elapsed"].max()),
+        "first_model_s": float(done.min()) if len(done) else None,
+        "picked": picked,
+        "ensemble": [f"{f} ({how})" for f, how in zip(members["family"], members["final_model"])],
+    }
 
 
 def fit(train, target, task, metric, budget, seed, **settings) -> bench_common.System:
@@ -36,9 +41,7 @@ def fit(train, target, task, metric, budget, seed, **settings) -> bench_common.S
     version = f"automl-core {automl_core.__version__}"
     if task == "regression":
         return bench_common.System(model.predict, None, None, version, _trials(model))
-    return bench_common.System(
-        model.predict, model.predict_proba, model.classes_, version, _trials(model)
-    )
+    return bench_common.System(model.predict, model.predict_proba, model.classes_, version, _trials(model))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ Only the public API of ``automl_core`` is used. LightGBM itself is imported when
 builds an estimator, not when the plugin is loaded, so an installed plugin costs nothing to
 runs that never choose it.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily, hookimpl
 
@@ -32,10 +34,17 @@ def suggest(trial: Any, context: BuildContext) -> dict:
     }
 
 
-def _config(learning_rate: float, num_leaves: int, min_child_samples: int, colsample_bytree: float,
-            extra_trees: bool) -> dict:
-    return {"learning_rate": learning_rate, "num_leaves": num_leaves, "min_child_samples": min_child_samples,
-            "colsample_bytree": colsample_bytree, "reg_lambda": 1e-3, "extra_trees": extra_trees}
+def _config(
+    learning_rate: float, num_leaves: int, min_child_samples: int, colsample_bytree: float, extra_trees: bool
+) -> dict:
+    return {
+        "learning_rate": learning_rate,
+        "num_leaves": num_leaves,
+        "min_child_samples": min_child_samples,
+        "colsample_bytree": colsample_bytree,
+        "reg_lambda": 1e-3,
+        "extra_trees": extra_trees,
+    }
 
 
 #: Known-good configurations from AutoGluon's zero-shot LightGBM portfolio (2023): its default

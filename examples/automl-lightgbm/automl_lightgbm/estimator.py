@@ -12,6 +12,7 @@ the estimator hands LightGBM's booster the frame as a matrix of those categories
 (:func:`automl_core.code_matrix`): the same outputs, without LightGBM's own conversion of a
 frame on every call (README, "What it costs").
 """
+
 from __future__ import annotations
 
 import math
@@ -48,7 +49,6 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
 
     _lgbm_class: type  # the LightGBM estimator the subclass wraps
 
-
     def _fit_model(self, X: Any, y: np.ndarray) -> None:
         params = {**(self.params or {}), "random_state": self.random_state, "n_jobs": self.n_jobs, "verbosity": -1}
         names = X.columns if hasattr(X, "columns") else None
@@ -63,7 +63,10 @@ class _EarlyStoppingLightGBM(EarlyStoppingEstimator):
             self.model_ = self._lgbm_class(n_estimators=self.n_estimators, **params)
             # y is already encoded as 0..k-1: LightGBM 4.7 does not encode eval_y itself (issue 7400).
             self.model_.fit(
-                _rows(X, train), y[train], eval_X=_rows(X, valid), eval_y=y[valid],
+                _rows(X, train),
+                y[train],
+                eval_X=_rows(X, valid),
+                eval_y=y[valid],
                 callbacks=[lightgbm.early_stopping(self.early_stopping_rounds, verbose=False)],
             )
         self.best_iteration_ = self.model_.best_iteration_ or self.model_.n_estimators
@@ -96,7 +99,7 @@ class LightGBMEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingLightGBM):
     _lgbm_class = lightgbm.LGBMClassifier
     _stratify = True
 
-    def fit(self, X: Any, y: Any) -> "LightGBMEarlyStoppingClassifier":
+    def fit(self, X: Any, y: Any) -> LightGBMEarlyStoppingClassifier:
         """Fit on ``X`` and class labels ``y``."""
         encoder = LabelEncoder().fit(np.asarray(y))
         self.classes_ = encoder.classes_
@@ -122,7 +125,7 @@ class LightGBMEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingLightGBM):
     _lgbm_class = lightgbm.LGBMRegressor
     _stratify = False
 
-    def fit(self, X: Any, y: Any) -> "LightGBMEarlyStoppingRegressor":
+    def fit(self, X: Any, y: Any) -> LightGBMEarlyStoppingRegressor:
         """Fit on ``X`` and float targets ``y``."""
         self._fit_model(X, np.asarray(y, dtype=float))
         return self

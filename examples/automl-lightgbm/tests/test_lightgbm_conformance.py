@@ -1,7 +1,8 @@
 """The plugin passes automl-core's conformance checks: the whole contract in one line."""
-import pytest
 
 import automl_lightgbm
+import pytest
+
 from automl_core.testing import check_plugin
 
 

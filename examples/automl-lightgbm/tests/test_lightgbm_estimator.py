@@ -1,4 +1,5 @@
 """The early-stopping LightGBM estimators on samples of real datasets."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import log_loss, mean_squared_error
-
 from automl_lightgbm import DEFAULTS
 from automl_lightgbm.estimator import LightGBMEarlyStoppingClassifier, LightGBMEarlyStoppingRegressor
+from sklearn.metrics import log_loss, mean_squared_error
 
 DATASETS = Path(__file__).resolve().parents[3] / "tests" / "data"  # the repository's test datasets
 
@@ -35,9 +35,14 @@ def test_the_entry_point_loads_the_plugin_without_importing_lightgbm():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.parametrize(("name", "estimator"), [("adult_income", LightGBMEarlyStoppingClassifier),
-                                               ("penguins", LightGBMEarlyStoppingClassifier),
-                                               ("diamonds", LightGBMEarlyStoppingRegressor)])
+@pytest.mark.parametrize(
+    ("name", "estimator"),
+    [
+        ("adult_income", LightGBMEarlyStoppingClassifier),
+        ("penguins", LightGBMEarlyStoppingClassifier),
+        ("diamonds", LightGBMEarlyStoppingRegressor),
+    ],
+)
 @pytest.mark.slow
 def test_the_code_matrix_predicts_what_lightgbm_gives_the_frame(name, estimator):
     """predict hands the booster a matrix of category codes instead of the frame: the same

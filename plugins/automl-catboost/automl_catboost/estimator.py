@@ -17,6 +17,7 @@ frame on every call (docs/performance.md); the models fitted either way are iden
 CatBoost writes no files (``allow_writing_files=False``), logs nothing, uses ``n_jobs``
 threads at fit and at predict, and is seeded with ``random_state``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -44,15 +45,21 @@ def _code_text(n_levels: int) -> np.ndarray:
     return np.array([str(code).encode() for code in range(-1, n_levels)], dtype=object)
 
 
-def _data(numeric: np.ndarray | None, categorical: np.ndarray | None, rows: Any = slice(None),
-          names: tuple[list, list] | None = None) -> Any:
+def _data(
+    numeric: np.ndarray | None,
+    categorical: np.ndarray | None,
+    rows: Any = slice(None),
+    names: tuple[list, list] | None = None,
+) -> Any:
     """What CatBoost reads: the numeric block alone, or both blocks as ``FeaturesData``."""
     if categorical is None:
         return numeric[rows]
     num_names, cat_names = names or (None, None)
     return catboost.FeaturesData(
-        num_feature_data=None if numeric is None else numeric[rows], cat_feature_data=categorical[rows],
-        num_feature_names=num_names if numeric is not None else None, cat_feature_names=cat_names,
+        num_feature_data=None if numeric is None else numeric[rows],
+        cat_feature_data=categorical[rows],
+        num_feature_names=num_names if numeric is not None else None,
+        cat_feature_names=cat_names,
     )
 
 
@@ -72,8 +79,13 @@ class _EarlyStoppingCatBoost(EarlyStoppingEstimator):
 
     def _catboost_params(self, **fixed: Any) -> dict:
         params = dict(self.params or {})
-        params.update(fixed, thread_count=self.n_jobs, random_seed=self.random_state,
-                      allow_writing_files=False, logging_level="Silent")
+        params.update(
+            fixed,
+            thread_count=self.n_jobs,
+            random_seed=self.random_state,
+            allow_writing_files=False,
+            logging_level="Silent",
+        )
         return params
 
     def _fit_model(self, X: Any, y: np.ndarray, sample_weight: Any, **fixed: Any) -> None:
@@ -84,8 +96,9 @@ class _EarlyStoppingCatBoost(EarlyStoppingEstimator):
         split = self._inner_split(y)
 
         def part(rows: Any) -> catboost.Pool:
-            return catboost.Pool(_data(numeric, categorical, rows, names), y[rows],
-                                 weight=None if weight is None else weight[rows])
+            return catboost.Pool(
+                _data(numeric, categorical, rows, names), y[rows], weight=None if weight is None else weight[rows]
+            )
 
         if split is None:
             rate = params.get("learning_rate", _DEFAULT_LEARNING_RATE)
@@ -109,8 +122,9 @@ class _EarlyStoppingCatBoost(EarlyStoppingEstimator):
         self.n_features_in_ = X.shape[1]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         # plain lists, not pandas objects: the model package can then write the estimator with skops
-        self.categories_ = {c: X[c].cat.categories.tolist() for c in X.columns
-                            if isinstance(X[c].dtype, pd.CategoricalDtype)}
+        self.categories_ = {
+            c: X[c].cat.categories.tolist() for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)
+        }
         self.numeric_ = [c for c in X.columns if c not in self.categories_]
         return X
 
@@ -140,15 +154,16 @@ class CatBoostEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingCatBoost):
     _catboost_class = catboost.CatBoostClassifier
     _stratify = True
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "CatBoostEarlyStoppingClassifier":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CatBoostEarlyStoppingClassifier:
         """Fit on ``X`` and class labels ``y`` (rows weighted by ``sample_weight`` if given),
         holding out a stratified split for early stopping."""
         encoder = LabelEncoder().fit(np.asarray(y))
         self.classes_ = encoder.classes_
         codes = np.arange(len(self.classes_))
         loss = "Logloss" if len(codes) <= 2 else "MultiClass"
-        self._fit_model(X, encoder.transform(np.asarray(y)), sample_weight,
-                        loss_function=loss, class_names=codes.tolist())
+        self._fit_model(
+            X, encoder.transform(np.asarray(y)), sample_weight, loss_function=loss, class_names=codes.tolist()
+        )
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -169,7 +184,7 @@ class CatBoostEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingCatBoost):
     _catboost_class = catboost.CatBoostRegressor
     _stratify = False
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "CatBoostEarlyStoppingRegressor":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CatBoostEarlyStoppingRegressor:
         """Fit on ``X`` and float targets ``y`` (rows weighted by ``sample_weight`` if given),
         holding out a random split for early stopping."""
         self._fit_model(X, np.asarray(y, dtype=float), sample_weight, loss_function="RMSE")

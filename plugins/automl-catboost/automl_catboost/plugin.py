@@ -3,9 +3,11 @@
 Loading this module is cheap: CatBoost itself, slow to import, is imported only when the
 engine builds an estimator.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily, hookimpl
 

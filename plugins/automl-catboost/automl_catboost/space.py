@@ -9,6 +9,7 @@ may combine) is searched because it drives what a fit on categorical data costs 
 is far cheaper than at CatBoost's default of 4; docs/performance.md). It does nothing on data
 without categorical columns.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,12 @@ def suggest(trial: Any, context: Any) -> dict:
 
 
 def _config(depth: int, learning_rate: float, l2_leaf_reg: float, max_ctr_complexity: int) -> dict:
-    return {"depth": depth, "learning_rate": learning_rate, "l2_leaf_reg": l2_leaf_reg,
-            "max_ctr_complexity": max_ctr_complexity}
+    return {
+        "depth": depth,
+        "learning_rate": learning_rate,
+        "l2_leaf_reg": l2_leaf_reg,
+        "max_ctr_complexity": max_ctr_complexity,
+    }
 
 
 #: Known-good configurations, cheapest first (by measured fit times, docs/performance.md).

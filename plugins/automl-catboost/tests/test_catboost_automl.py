@@ -1,4 +1,5 @@
 """A real search that can only pick CatBoost, saved as a model package and loaded back."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,7 @@ import numpy as np
 import pytest
 
 import automl_core
-from automl_core import AutoML
-from automl_core import PackageWarning
+from automl_core import AutoML, PackageWarning
 
 
 @pytest.mark.slow

@@ -1,10 +1,11 @@
 """The catboost plugin passes automl-core's conformance checks and is found by its entry point."""
+
 import subprocess
 import sys
 
+import automl_catboost.plugin
 import pytest
 
-import automl_catboost.plugin
 from automl_core.testing import check_plugin
 
 

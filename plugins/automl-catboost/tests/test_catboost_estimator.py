@@ -1,4 +1,5 @@
 """The early-stopping CatBoost estimators on samples of real datasets (the shared ``dataset`` fixture)."""
+
 from __future__ import annotations
 
 import signal
@@ -6,11 +7,10 @@ import signal
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import log_loss, mean_squared_error
-from sklearn.utils.validation import has_fit_parameter
-
 from automl_catboost.estimator import CatBoostEarlyStoppingClassifier, CatBoostEarlyStoppingRegressor
 from automl_catboost.space import DEFAULTS
+from sklearn.metrics import log_loss, mean_squared_error
+from sklearn.utils.validation import has_fit_parameter
 
 #: Few rounds keep every fit here well under a second; early stopping still has room to act.
 CAP = 400

@@ -1,5 +1,6 @@
 """The ``dask`` plugin: registers the ``dask`` executor. ``distributed`` is imported only
 when a search starts a pool, never when the plugin is loaded."""
+
 from __future__ import annotations
 
 from automl_core import Executor, ExecutorContext, hookimpl

@@ -6,6 +6,7 @@ Dask worker's thread, so a trial the engine cancels (it ran past its limit) has 
 restarted, the only way Dask stops a running task; the payload is scattered again to any
 worker that lost it.
 """
+
 from __future__ import annotations
 
 import time
@@ -41,8 +42,9 @@ class DaskPool:
         return self.capacity - len(self._running)
 
     def submit(self, spec: Any) -> None:
-        future = self._client.submit(self._context.run, self._payload, spec, pure=False,
-                                     key=f"{self._prefix}-{spec.number}")
+        future = self._client.submit(
+            self._context.run, self._payload, spec, pure=False, key=f"{self._prefix}-{spec.number}"
+        )
         self._running[spec.number] = (future, spec)
 
     def wait(self, timeout: float) -> list:
@@ -94,11 +96,14 @@ def _client(options: dict) -> tuple[Any, bool]:
         return options["client"], False
     address = options.get("address")
     if not address:
-        raise ValueError("the dask executor needs executor_options={'address': 'tcp://host:8786'} (automl fit "
-                         "--scheduler ADDRESS) or {'client': a distributed.Client}")
+        raise ValueError(
+            "the dask executor needs executor_options={'address': 'tcp://host:8786'} (automl fit "
+            "--scheduler ADDRESS) or {'client': a distributed.Client}"
+        )
     seconds = float(options.get("timeout", CONNECT_SECONDS))
     try:
         return Client(address, timeout=seconds, set_as_default=False), True
     except (OSError, TimeoutError) as exc:
-        raise SchedulerUnreachable(f"the Dask scheduler at {address} did not answer within {seconds:g} s: "
-                                   f"{type(exc).__name__}: {exc}") from None
+        raise SchedulerUnreachable(
+            f"the Dask scheduler at {address} did not answer within {seconds:g} s: {type(exc).__name__}: {exc}"
+        ) from None

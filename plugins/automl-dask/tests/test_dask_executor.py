@@ -1,4 +1,5 @@
 """The dask executor on a real LocalCluster with worker processes."""
+
 from __future__ import annotations
 
 import time
@@ -7,11 +8,11 @@ import pytest
 
 pytest.importorskip("distributed")
 
+import automl_dask.plugin
 from distributed import Client, LocalCluster
 
 from automl_core import AutoML
 from automl_core.testing import check_executor, check_plugin
-import automl_dask.plugin
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,8 @@ def test_a_search_runs_its_trials_on_the_cluster(cluster, dataset):
     frame, target, _ = dataset("titanic", rows=400)
     with Client(cluster) as client:
         model = AutoML(time_budget=25, seed=0, executor="dask", executor_options={"client": client}).fit(
-            frame, target=target)
+            frame, target=target
+        )
         workers = set(client.scheduler_info()["workers"])
     ran_on = {w for w in model.leaderboard_["worker"] if w}
     assert len(ran_on) == 2 and model.validation_score_ > 0.75
@@ -48,7 +50,8 @@ def test_an_unreachable_scheduler_is_named_within_seconds(dataset):
     started = time.monotonic()
     with pytest.raises(Exception, match=r"tcp://127\.0\.0\.1:9.*did not answer within 3 s"):
         AutoML(time_budget=20, executor="dask", executor_options={"address": "tcp://127.0.0.1:9", "timeout": 3}).fit(
-            frame, target=target)
+            frame, target=target
+        )
     assert time.monotonic() - started < 15
 
 
@@ -58,7 +61,22 @@ def test_the_command_line_names_an_unreachable_scheduler(dataset, tmp_path):
 
     frame, target, _ = dataset("titanic", rows=100)
     frame.to_csv(tmp_path / "train.csv", index=False)
-    done = subprocess.run([sys.executable, "-m", "automl_core.cli", "fit", str(tmp_path / "train.csv"), "--target",
-                           target, "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "model")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "automl_core.cli",
+            "fit",
+            str(tmp_path / "train.csv"),
+            "--target",
+            target,
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--out",
+            str(tmp_path / "model"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1 and "tcp://127.0.0.1:9" in done.stderr and "did not answer" in done.stderr

@@ -7,11 +7,13 @@ Categorical columns use the Jensen-Shannon distance: evidently's small-sample de
 chi-square test, takes the reference counts as exact and so flags drift between samples of
 the same data (measured in the README).
 """
+
 from __future__ import annotations
 
 import os
 import warnings
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -35,8 +37,10 @@ def _dataset(frame: pd.DataFrame, kinds: Mapping[str, str]) -> Dataset:
         values = frame[column]
         numeric = kind == "numeric"
         typed[column] = values.astype("float64") if numeric else values.astype(object).where(values.notna(), None)
-    definition = DataDefinition(numerical_columns=[c for c, k in kinds.items() if k == "numeric"],
-                                categorical_columns=[c for c, k in kinds.items() if k == "categorical"])
+    definition = DataDefinition(
+        numerical_columns=[c for c, k in kinds.items() if k == "numeric"],
+        categorical_columns=[c for c, k in kinds.items() if k == "categorical"],
+    )
     return Dataset.from_pandas(typed, data_definition=definition)
 
 
@@ -60,8 +64,14 @@ def _parse(result: Mapping[str, Any], kinds: Mapping[str, str]) -> tuple[dict[st
         elif config["type"].endswith(":ValueDrift"):
             column = config["column"]
             verdict = {"FAIL": DRIFT, "SUCCESS": NO_DRIFT}.get(status, status.lower())
-            entries[column] = {"column": column, "kind": kinds[column], "method": config["method"],
-                               "score": float(metric["value"]), "threshold": config["threshold"], "verdict": verdict}
+            entries[column] = {
+                "column": column,
+                "kind": kinds[column],
+                "method": config["method"],
+                "score": float(metric["value"]),
+                "threshold": config["threshold"],
+                "verdict": verdict,
+            }
     return entries, dataset_drift
 
 
@@ -77,6 +87,11 @@ def run(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, An
     entries, dataset_drift = _parse(snapshot.dict(), typed)
     prediction = entries.pop(PREDICTION, None)
     columns = sorted(entries.values(), key=lambda e: (e["verdict"] != DRIFT, -_severity(e)))
-    return MonitorReport.from_columns("evidently", columns, prediction=prediction, drift_share=share,
-                                      dataset_drift=dataset_drift,
-                                      render_html=lambda: snapshot.get_html_str(as_iframe=False))
+    return MonitorReport.from_columns(
+        "evidently",
+        columns,
+        prediction=prediction,
+        drift_share=share,
+        dataset_drift=dataset_drift,
+        render_html=lambda: snapshot.get_html_str(as_iframe=False),
+    )

@@ -3,9 +3,11 @@
 Loading this module is cheap: evidently (seconds to import) is imported only when the
 monitor runs, by :mod:`automl_evidently.drift`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import Monitor, hookimpl
 

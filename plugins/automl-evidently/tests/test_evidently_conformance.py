@@ -1,8 +1,10 @@
 """The evidently plugin passes automl-core's conformance checks and loads without evidently."""
+
 import subprocess
 import sys
 
 import automl_evidently.plugin
+
 from automl_core.testing import check_plugin
 
 

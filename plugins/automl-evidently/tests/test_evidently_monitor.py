@@ -1,14 +1,23 @@
 """The evidently monitor on real data, called as the engine calls it (no model involved)."""
+
 import numpy as np
 import pandas as pd
 import pytest
+from automl_evidently.plugin import EVIDENTLY
 
 from automl_core import PREDICTION, MonitorReport
 from automl_core.testing import check_monitor
-from automl_evidently.plugin import EVIDENTLY
 
-NUMERIC = ["longitude", "latitude", "housing_median_age", "total_rooms", "total_bedrooms", "population",
-           "households", "median_income"]
+NUMERIC = [
+    "longitude",
+    "latitude",
+    "housing_median_age",
+    "total_rooms",
+    "total_bedrooms",
+    "population",
+    "households",
+    "median_income",
+]
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +25,13 @@ def housing(dataset):
     """Two disjoint samples of california_housing, with a model-like prediction column."""
     frame, target, _ = dataset("california_housing", rows=2400, seed=3)
     frame = frame.drop(columns=[target]).assign(**{PREDICTION: frame["median_income"] * 0.4 + 0.5})
-    context = {"task": "regression", "numeric": NUMERIC, "categorical": ["ocean_proximity"],
-               "prediction": "numeric", "drift_share": 0.2}
+    context = {
+        "task": "regression",
+        "numeric": NUMERIC,
+        "categorical": ["ocean_proximity"],
+        "prediction": "numeric",
+        "drift_share": 0.2,
+    }
     return frame.iloc[:1000].reset_index(drop=True), frame.iloc[1000:].reset_index(drop=True), context
 
 
@@ -38,8 +52,11 @@ def test_a_fresh_sample_does_not_drift(housing):
 @pytest.mark.slow
 def test_shifted_columns_and_predictions_drift_most_drifted_first(housing):
     reference, current, context = housing
-    moved = current.assign(median_income=current["median_income"] * 3, households=current["households"] * 1.1,
-                           ocean_proximity=np.where(current.index % 2 == 0, "ISLAND", current["ocean_proximity"]))
+    moved = current.assign(
+        median_income=current["median_income"] * 3,
+        households=current["households"] * 1.1,
+        ocean_proximity=np.where(current.index % 2 == 0, "ISLAND", current["ocean_proximity"]),
+    )
     moved[PREDICTION] = moved["median_income"] * 0.4 + 0.5
     report = EVIDENTLY.run(reference, moved, context)
     assert report.drifted_columns[0] == "median_income"  # three times larger beats a 10% change
@@ -55,8 +72,12 @@ def test_shifted_columns_and_predictions_drift_most_drifted_first(housing):
 def test_evidently_decides_the_data_level_verdict(housing):
     reference, current, context = housing
     moved = current.assign(median_income=current["median_income"] * 3)
-    strict = EVIDENTLY.run(reference.drop(columns=[PREDICTION]), moved.drop(columns=[PREDICTION]), dict(context, drift_share=0.1))
-    lenient = EVIDENTLY.run(reference.drop(columns=[PREDICTION]), moved.drop(columns=[PREDICTION]), dict(context, drift_share=0.5))
+    strict = EVIDENTLY.run(
+        reference.drop(columns=[PREDICTION]), moved.drop(columns=[PREDICTION]), dict(context, drift_share=0.1)
+    )
+    lenient = EVIDENTLY.run(
+        reference.drop(columns=[PREDICTION]), moved.drop(columns=[PREDICTION]), dict(context, drift_share=0.5)
+    )
     assert strict.drifted_columns == lenient.drifted_columns == ["median_income"]
     assert strict.drift_detected and not lenient.drift_detected
     assert strict.prediction_drift is None

@@ -4,6 +4,7 @@ Installed, it registers through the ``automl.plugins`` entry point ``loaders`` t
 ``dataframe``, ``csv``, ``parquet``, ``jsonl``, ``glob`` and ``sql``; see
 :mod:`automl_loaders.plugin`.
 """
+
 __version__ = "0.2.0"
 
 __all__ = ["__version__"]

@@ -3,6 +3,7 @@
 Files are recognised by suffix, after an optional compression suffix (``.gz``, ``.bz2``,
 ``.zip``, ``.xz``) for the text formats. Options are passed through to the pandas reader.
 """
+
 from __future__ import annotations
 
 import bz2
@@ -15,8 +16,9 @@ import logging
 import lzma
 import os
 import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -113,8 +115,9 @@ def read_csv(source: Any, options: Mapping[str, Any]) -> LoadedData:
     return finish(frame, str(path), "csv", conversions, sep=opts.get("sep", opts.get("delimiter", ",")))
 
 
-def read_csv_chunks(source: Any, options: Mapping[str, Any], chunk_rows: int,
-                    text_columns: Sequence[str]) -> Iterator[pd.DataFrame]:
+def read_csv_chunks(
+    source: Any, options: Mapping[str, Any], chunk_rows: int, text_columns: Sequence[str]
+) -> Iterator[pd.DataFrame]:
     """A delimited text file in frames of at most ``chunk_rows`` rows; ``text_columns`` stay
     text as written (a chunk of digits only would otherwise read them as numbers)."""
     path = Path(source)
@@ -128,8 +131,9 @@ def read_csv_chunks(source: Any, options: Mapping[str, Any], chunk_rows: int,
     yield from pd.read_csv(path, chunksize=chunk_rows, dtype=dtype, **opts)
 
 
-def read_parquet_chunks(source: Any, options: Mapping[str, Any], chunk_rows: int,
-                        text_columns: Sequence[str]) -> Iterator[pd.DataFrame]:
+def read_parquet_chunks(
+    source: Any, options: Mapping[str, Any], chunk_rows: int, text_columns: Sequence[str]
+) -> Iterator[pd.DataFrame]:
     """A Parquet file in frames of at most ``chunk_rows`` rows (its types come from the file),
     each indexed by its rows' positions in the file."""
     import pyarrow.parquet as pq
@@ -169,8 +173,10 @@ def glob_files(path: Path) -> list[Path]:
         files = [p for p in present if format_of(p)[0] in ("csv", "parquet")]
         if not files:
             others = ", ".join(p.name for p in present[:5]) + (", ..." if len(present) > 5 else "")
-            raise ValueError(f"the directory {path} holds no CSV or Parquet file"
-                             + (f" (it holds {len(present)} other file(s): {others})" if present else " (it is empty)"))
+            raise ValueError(
+                f"the directory {path} holds no CSV or Parquet file"
+                + (f" (it holds {len(present)} other file(s): {others})" if present else " (it is empty)")
+            )
     else:
         files = sorted(Path(p) for p in globlib.glob(str(path), recursive=True) if os.path.isfile(p))
         for file in files:
@@ -196,9 +202,7 @@ def read_glob(source: Any, options: Mapping[str, Any]) -> LoadedData:
     for file, frame in zip(files[1:], frames[1:]):
         if set(frame.columns) != expected:
             missing, extra = sorted(expected - set(frame.columns)), sorted(set(frame.columns) - expected)
-            raise ValueError(
-                f"{file} does not have the columns of {files[0]}: missing {missing}, unexpected {extra}"
-            )
+            raise ValueError(f"{file} does not have the columns of {files[0]}: missing {missing}, unexpected {extra}")
     frame = pd.concat(frames, ignore_index=True)
     frame, conversions = convert_numeric_text(frame, keep=explicit_dtype_columns(options, frame.columns))
     return finish(frame, str(path), "glob", conversions, files=[str(f) for f in files])

@@ -6,10 +6,12 @@ pattern that names no existing file); ``sql`` 10 (a URL whose dialect SQLAlchemy
 A third party's loader can go before any of these with a higher priority, or take over
 entirely through the ``load_data`` hook.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -38,21 +40,40 @@ def _file_claim(kind: str, source: Any, options: Mapping[str, Any]) -> bool:
 LOADERS = (
     Loader("dataframe", _is_frame, _same_frame, priority=100, description="an in-memory pandas DataFrame, as it is"),
     Loader(
-        "csv", partial(_file_claim, "csv"), files.read_csv, priority=50, load_chunks=files.read_csv_chunks,
+        "csv",
+        partial(_file_claim, "csv"),
+        files.read_csv,
+        priority=50,
+        load_chunks=files.read_csv_chunks,
         description=".csv, .tsv, .txt (also .gz, .bz2, .zip, .xz); numeric text columns converted and reported",
     ),
-    Loader("parquet", partial(_file_claim, "parquet"), files.read_parquet, priority=50,
-           load_chunks=files.read_parquet_chunks, description=".parquet, .pq"),
     Loader(
-        "jsonl", partial(_file_claim, "jsonl"), files.read_jsonl, priority=50,
+        "parquet",
+        partial(_file_claim, "parquet"),
+        files.read_parquet,
+        priority=50,
+        load_chunks=files.read_parquet_chunks,
+        description=".parquet, .pq",
+    ),
+    Loader(
+        "jsonl",
+        partial(_file_claim, "jsonl"),
+        files.read_jsonl,
+        priority=50,
         description=".jsonl, .ndjson: one JSON object per line (also compressed)",
     ),
     Loader(
-        "glob", files.can_glob, files.read_glob, priority=40,
+        "glob",
+        files.can_glob,
+        files.read_glob,
+        priority=40,
         description="a directory or a glob pattern of CSV/Parquet files with the same columns, concatenated",
     ),
     Loader(
-        "sql", sql.can_load, sql.load, priority=10,
+        "sql",
+        sql.can_load,
+        sql.load,
+        priority=10,
         description="a SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://...) with table= or query=",
     ),
 )

@@ -8,10 +8,12 @@ keeps the column as text. Each conversion is handed to the engine in the loader'
 report of the read (loader, source, dtypes, conversions...), and logged on the
 ``automl.loaders`` logger.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Collection, Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -45,10 +47,18 @@ def finish(frame: pd.DataFrame, source: str, loader: str, conversions: list[dict
     for c in conversions:
         logger.info(
             "loader %s: column %r held numbers as text; converted %s -> %s (%d blank values now missing)",
-            loader, c["column"], c["from"], c["to"], c["blanks_as_missing"],
+            loader,
+            c["column"],
+            c["from"],
+            c["to"],
+            c["blanks_as_missing"],
         )
     logger.debug("loader %s dtypes for %s: %s", loader, source, report["dtypes"])
-    notes = tuple(f"column {c['column']!r} held numbers as text; read as numbers, {c['blanks_as_missing']} blank "
-                  f"value(s) as missing" for c in conversions)
-    return LoadedData(frame, numeric_text={c["column"]: c["blanks_as_missing"] for c in conversions}, notes=notes,
-                      report=report)
+    notes = tuple(
+        f"column {c['column']!r} held numbers as text; read as numbers, {c['blanks_as_missing']} blank "
+        f"value(s) as missing"
+        for c in conversions
+    )
+    return LoadedData(
+        frame, numeric_text={c["column"]: c["blanks_as_missing"] for c in conversions}, notes=notes, report=report
+    )

@@ -6,13 +6,15 @@ parameters with ``params={...}``); the other options go to :func:`pandas.read_sq
 :func:`pandas.read_sql_query`. SQLAlchemy is imported only when a URL is seen, and a password
 never appears in an error or a log line.
 """
+
 from __future__ import annotations
 
 import errno
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 

@@ -1,13 +1,14 @@
 """Fixtures of the loaders' tests: the test datasets, small samples of them, a hermetic loader."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import automl_loaders.plugin
 import numpy as np
 import pandas as pd
 import pytest
 
-import automl_loaders.plugin
 from automl_core.testing import load_with
 
 
@@ -27,9 +28,11 @@ def adult_sample(datasets) -> pd.DataFrame:
 def read():
     """Read a source through the core with the loaders plugin alone (no other installed plugin):
     ``(frame, report)``, the loader's report of the read."""
+
     def read(source, **options):
         loaded = load_with([automl_loaders.plugin], source, **options)
         return loaded.frame, loaded.report
+
     return read
 
 

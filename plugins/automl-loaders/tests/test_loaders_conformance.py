@@ -1,9 +1,10 @@
 """The engine's conformance checks for plugin authors, run on this plugin."""
+
 from __future__ import annotations
 
+import automl_loaders.plugin
 import sqlalchemy as sa
 
-import automl_loaders.plugin
 from automl_core.testing import check_loader, check_plugin
 
 

@@ -1,4 +1,5 @@
 """The file loaders on real datasets: CSV (plain, compressed, sniffed), Parquet, JSON lines, globs."""
+
 from __future__ import annotations
 
 import logging
@@ -132,8 +133,11 @@ def test_glob_converts_numeric_text_across_files(read, tmp_path, datasets):
 def test_glob_with_mismatched_columns_names_the_file(load, tmp_path, adult_sample):
     folder = _split_sample(tmp_path, adult_sample, kinds=("csv", "csv", "csv"))
     adult_sample.drop(columns=["fnlwgt"]).rename(columns={"age": "years"}).to_csv(folder / "part3.csv", index=False)
-    with pytest.raises(DataError, match=r"part3\.csv does not have the columns of .*part0\.csv.*"
-                                        r"missing \['age', 'fnlwgt'\], unexpected \['years'\]"):
+    with pytest.raises(
+        DataError,
+        match=r"part3\.csv does not have the columns of .*part0\.csv.*"
+        r"missing \['age', 'fnlwgt'\], unexpected \['years'\]",
+    ):
         load(str(folder / "part*.csv"))
 
 

@@ -1,4 +1,5 @@
 """The SQL loader against a real PostgreSQL server (started by ``.ci/postgres.sh``)."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ URL = os.environ.get("AUTOML_TEST_POSTGRES_URL")
 
 pytestmark = pytest.mark.skipif(
     not URL,
-    reason="AUTOML_TEST_POSTGRES_URL is not set; start a server with: eval \"$(bash .ci/postgres.sh)\"",
+    reason='AUTOML_TEST_POSTGRES_URL is not set; start a server with: eval "$(bash .ci/postgres.sh)"',
 )
 
 

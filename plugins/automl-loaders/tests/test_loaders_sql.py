@@ -1,4 +1,5 @@
 """The SQL loader on SQLite databases built from a real dataset, and its errors."""
+
 from __future__ import annotations
 
 import logging

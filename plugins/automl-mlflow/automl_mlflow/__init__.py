@@ -5,6 +5,7 @@ set or an MLflow run is active, and nothing happens otherwise (mlflow is not eve
 To log regardless, pass a tracker: ``AutoML(plugins=[MLflowTracking(tracking_uri=...,
 experiment=...)])``, or in the configuration file ``plugins: ["automl_mlflow:always"]``.
 """
+
 from .tracking import MLflowTracking
 
 #: A tracker that logs every fit to MLflow's current tracking URI (for the configuration file).

@@ -1,6 +1,7 @@
 """The installed plugin: an :class:`~automl_mlflow.MLflowTracking` that switches itself on
 only when MLflow would (a tracking URI in the environment, or an active run), and steps aside
 for a tracker the user passed explicitly."""
+
 from __future__ import annotations
 
 from automl_core import hookimpl

@@ -1,5 +1,6 @@
 """The fitted model as an MLflow pyfunc model: its automl-core package is the one artifact,
 loaded with :func:`automl_core.load`, and ``predict`` is the model's own."""
+
 from __future__ import annotations
 
 from importlib import metadata

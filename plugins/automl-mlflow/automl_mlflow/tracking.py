@@ -5,6 +5,7 @@ Trial runs are created through the tracking client when the engine reports the t
 observer hooks run in the driver in the order trials finish, so trials run in parallel
 elsewhere are still one nested run each, with the times and scores they recorded.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from automl_core import hookimpl
 
@@ -39,8 +41,13 @@ class MLflowTracking:
 
     PLUGIN_NAME = "mlflow-tracking"
 
-    def __init__(self, tracking_uri: str | None = None, experiment: str | None = None, log_model: bool = True,
-                 automatic: bool = False):
+    def __init__(
+        self,
+        tracking_uri: str | None = None,
+        experiment: str | None = None,
+        log_model: bool = True,
+        automatic: bool = False,
+    ):
         self.tracking_uri, self.experiment = tracking_uri, experiment
         self.log_model, self.automatic = log_model, automatic
         self._local = threading.local()
@@ -63,9 +70,12 @@ class MLflowTracking:
             previous = os.environ.get("MLFLOW_TRACKING_URI")
             mlflow.set_tracking_uri(self.tracking_uri)
         parent = mlflow.active_run()
-        run = mlflow.start_run(run_name=f"automl {settings['task']} {settings['metric']}",
-                               experiment_id=None if parent else self._experiment_id(mlflow),
-                               nested=parent is not None, tags={"automl.task": str(settings["task"])})
+        run = mlflow.start_run(
+            run_name=f"automl {settings['task']} {settings['metric']}",
+            experiment_id=None if parent else self._experiment_id(mlflow),
+            nested=parent is not None,
+            tags={"automl.task": str(settings["task"])},
+        )
         self._local.fit = _Fit(mlflow.MlflowClient(), run.info.run_id, run.info.experiment_id, previous)
         mlflow.log_params(_fit_params(estimator, X, settings))
 
@@ -97,8 +107,13 @@ class MLflowTracking:
         import mlflow
 
         try:
-            mlflow.log_metrics({"validation_score": float(estimator.validation_score_), "fit_seconds": float(elapsed),
-                                "trials": float(len(leaderboard))})
+            mlflow.log_metrics(
+                {
+                    "validation_score": float(estimator.validation_score_),
+                    "fit_seconds": float(elapsed),
+                    "trials": float(len(leaderboard)),
+                }
+            )
             mlflow.log_text(leaderboard.to_csv(index=False), "leaderboard.csv")
             if self.log_model:
                 log_model(estimator)
@@ -154,13 +169,21 @@ def log_model(estimator: Any) -> Any:
     signature = infer_signature(example, estimator.predict(example))
     with tempfile.TemporaryDirectory(prefix="automl-mlflow-") as folder:
         package = estimator.save(os.path.join(folder, "package"))
-        return mlflow.pyfunc.log_model(name="model", python_model=AutoMLModel(), artifacts={PACKAGE: str(package)},
-                                       signature=signature, pip_requirements=requirements(estimator))
+        return mlflow.pyfunc.log_model(
+            name="model",
+            python_model=AutoMLModel(),
+            artifacts={PACKAGE: str(package)},
+            signature=signature,
+            pip_requirements=requirements(estimator),
+        )
 
 
 def _fit_params(estimator: Any, X: Any, settings: Mapping[str, Any]) -> dict[str, str]:
-    params = {f"automl.{k}": _text(v) for k, v in estimator.get_params(deep=False).items()
-              if k not in ("plugins", "warm_start")}
+    params = {
+        f"automl.{k}": _text(v)
+        for k, v in estimator.get_params(deep=False).items()
+        if k not in ("plugins", "warm_start")
+    }
     params.update({f"fit.{k}": _text(v) for k, v in settings.items()})
     params["fit.rows"], params["fit.columns"] = str(len(X)), str(X.shape[1])
     return params
@@ -173,8 +196,11 @@ def _trial_params(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trial_metrics(record: Mapping[str, Any]) -> list[tuple[str, float, int]]:
-    metrics = [(k, record[k], 0) for k in ("score", "fit_seconds", "predict_seconds", "elapsed")
-               if isinstance(record.get(k), (int, float)) and record[k] == record[k]]
+    metrics = [
+        (k, record[k], 0)
+        for k in ("score", "fit_seconds", "predict_seconds", "elapsed")
+        if isinstance(record.get(k), (int, float)) and record[k] == record[k]
+    ]
     folds = record.get("fold_scores") or ()
     return metrics + [("fold_score", s, i) for i, s in enumerate(folds) if isinstance(s, (int, float))]
 

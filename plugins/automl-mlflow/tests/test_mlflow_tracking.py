@@ -1,5 +1,6 @@
 """The MLflow plugin against a real local tracking store: a SQLite backend and a folder of
 artifacts, in a temporary directory; fits on real data (tests/data)."""
+
 from __future__ import annotations
 
 import os
@@ -93,5 +94,9 @@ def test_without_a_tracking_uri_or_an_active_run_nothing_is_logged_and_mlflow_is
 
     repo = pathlib.Path(__file__).resolve().parents[3]
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("MLFLOW_")}
-    subprocess.run([sys.executable, "-c", code.replace("tests/data", str(repo / "tests" / "data"))],
-                   check=True, cwd=tmp_path, env=env)
+    subprocess.run(
+        [sys.executable, "-c", code.replace("tests/data", str(repo / "tests" / "data"))],
+        check=True,
+        cwd=tmp_path,
+        env=env,
+    )

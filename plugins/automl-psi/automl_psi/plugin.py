@@ -3,9 +3,11 @@
 Loading this module is cheap: the computation (:mod:`automl_psi.psi`, numpy and pandas) is
 imported only when the monitor runs.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import Monitor, hookimpl
 

@@ -7,9 +7,11 @@ bins: ten quantile bins of the reference for numeric columns, the levels for cat
 ones, and one bin for missing values in both. The usual reading: below 0.1 stable, 0.1 to
 0.2 a moderate shift, :data:`THRESHOLD` (0.2) or more a significant shift, called drift here.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,16 +50,24 @@ def categorical_shares(reference: pd.Series, current: pd.Series) -> tuple[np.nda
     """Shares of every level seen in either sample, missing values as one more level."""
     ref, cur = (s.astype(object).where(s.notna(), "<missing>").astype(str) for s in (reference, current))
     levels = sorted(set(ref) | set(cur))
-    return (ref.value_counts(normalize=True).reindex(levels, fill_value=0.0).to_numpy(),
-            cur.value_counts(normalize=True).reindex(levels, fill_value=0.0).to_numpy())
+    return (
+        ref.value_counts(normalize=True).reindex(levels, fill_value=0.0).to_numpy(),
+        cur.value_counts(normalize=True).reindex(levels, fill_value=0.0).to_numpy(),
+    )
 
 
 def entry(column: str, kind: str, reference: pd.Series, current: pd.Series) -> dict:
     """The report entry of one column."""
     split = numeric_shares if kind == "numeric" else categorical_shares
     score = psi(*split(reference, current))
-    return {"column": column, "kind": kind, "method": "psi", "score": score, "threshold": THRESHOLD,
-            "verdict": DRIFT if score >= THRESHOLD else NO_DRIFT}
+    return {
+        "column": column,
+        "kind": kind,
+        "method": "psi",
+        "score": score,
+        "threshold": THRESHOLD,
+        "verdict": DRIFT if score >= THRESHOLD else NO_DRIFT,
+    }
 
 
 def run(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, Any]) -> MonitorReport:
@@ -66,5 +76,6 @@ def run(reference: pd.DataFrame, current: pd.DataFrame, context: Mapping[str, An
     columns.sort(key=lambda e: -e["score"])
     kind = prediction_kind(reference, current, context)
     prediction = entry(PREDICTION, kind, reference[PREDICTION], current[PREDICTION]) if kind else None
-    return MonitorReport.from_columns("psi", columns, prediction=prediction,
-                                      drift_share=float(context.get("drift_share", DRIFT_SHARE)))
+    return MonitorReport.from_columns(
+        "psi", columns, prediction=prediction, drift_share=float(context.get("drift_share", DRIFT_SHARE))
+    )

@@ -1,13 +1,14 @@
 """The population stability index, by hand and on real data."""
+
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from automl_core.testing import check_monitor
 from automl_psi.plugin import PSI
 from automl_psi.psi import THRESHOLD, categorical_shares, numeric_shares, psi
+
+from automl_core.testing import check_monitor
 
 
 def test_psi_of_known_shares():
@@ -34,8 +35,10 @@ def test_categorical_shares_cover_levels_of_both_samples():
 def penguins(dataset):
     frame, target, _ = dataset("penguins")
     frame = frame.drop(columns=[target]).sample(frac=1.0, random_state=0).reset_index(drop=True)
-    context = {"numeric": ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"],
-               "categorical": ["island", "sex"]}
+    context = {
+        "numeric": ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"],
+        "categorical": ["island", "sex"],
+    }
     return frame.iloc[:172], frame.iloc[172:].reset_index(drop=True), context
 
 

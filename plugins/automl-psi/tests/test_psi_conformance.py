@@ -1,8 +1,10 @@
 """The psi plugin passes automl-core's conformance checks and loads without numpy or pandas."""
+
 import subprocess
 import sys
 
 import automl_psi.plugin
+
 from automl_core.testing import check_plugin
 
 

@@ -1,6 +1,7 @@
 """Plots of a classifier's predictions: ROC and precision-recall curves (one-vs-rest for
 more than two classes), the confusion matrix at the model's decision threshold, and the
 calibration curve."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,9 +13,12 @@ CALIBRATION_BINS = 10
 
 
 def classification_plots(report) -> list[str]:
-    return [plot("roc", "ROC curve", _roc, report), plot("pr", "Precision-recall curve", _pr, report),
-            plot("confusion", _confusion_title(report), _confusion, report),
-            plot("calibration", "Calibration curve", _calibration, report)]
+    return [
+        plot("roc", "ROC curve", _roc, report),
+        plot("pr", "Precision-recall curve", _pr, report),
+        plot("confusion", _confusion_title(report), _confusion, report),
+        plot("calibration", "Calibration curve", _calibration, report),
+    ]
 
 
 def _curves(report):
@@ -74,8 +78,15 @@ def _confusion(fig, report) -> None:
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     ax.grid(False)
     for (i, j), n in np.ndenumerate(counts):
-        ax.text(j, i, f"{n}\n{shares[i, j]:.0%}", ha="center", va="center", fontsize=8,
-                color="white" if shares[i, j] > 0.6 else "black")
+        ax.text(
+            j,
+            i,
+            f"{n}\n{shares[i, j]:.0%}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if shares[i, j] > 0.6 else "black",
+        )
     labels = [str(c) for c in report.classes]
     ax.set_xticks(range(k), labels, rotation=30 if k > 4 else 0)
     ax.set_yticks(range(k), labels)

@@ -1,6 +1,7 @@
 """The HTML page: a summary, the notes, the metrics with their confidence intervals, the
 plots of the task, the model's plots and tables. One file, nothing fetched: styles inline,
 plots inline SVG."""
+
 from __future__ import annotations
 
 import html
@@ -29,15 +30,24 @@ th{background:#f6f6f6}td.text,th.text{text-align:left}.note{color:#8a5a00;backgr
 
 def page(report) -> str:
     task_plots = regression_plots(report) if report.task == "regression" else classification_plots(report)
-    sections = [_header(report), _notes(report), _section("Metrics", _metrics(report)),
-                _section("Predictions", _grid(task_plots))]
+    sections = [
+        _header(report),
+        _notes(report),
+        _section("Metrics", _metrics(report)),
+        _section("Predictions", _grid(task_plots)),
+    ]
     importance, history, families, members = model_plots(report)
-    sections += [_section("Feature importance", importance), _section("Search", _grid([history, families])),
-                 _section("Ensemble", members + _table(report.members, ["family", "preprocessing"])),
-                 _section("Leaderboard", _table(_leaderboard(report), ["family", "preprocessing", "state", "final_model"]))]
+    sections += [
+        _section("Feature importance", importance),
+        _section("Search", _grid([history, families])),
+        _section("Ensemble", members + _table(report.members, ["family", "preprocessing"])),
+        _section("Leaderboard", _table(_leaderboard(report), ["family", "preprocessing", "state", "final_model"])),
+    ]
     title = html.escape(f"Evaluation report: {report.target} ({report.task})")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>"
+    )
 
 
 def _header(report) -> str:
@@ -48,8 +58,10 @@ def _header(report) -> str:
     if report.threshold is not None:
         parts.append(f"decision threshold {report.threshold:.3f}")
     parts.append(f"{summary.get('trials', 0)} trials in {_seconds(summary.get('fit_seconds'))}")
-    return (f"<h1>Evaluation report: {html.escape(report.target)} ({html.escape(report.task)})</h1>"
-            f'<p class="summary">{html.escape(" · ".join(parts))}</p>')
+    return (
+        f"<h1>Evaluation report: {html.escape(report.target)} ({html.escape(report.task)})</h1>"
+        f'<p class="summary">{html.escape(" · ".join(parts))}</p>'
+    )
 
 
 def _seconds(value) -> str:
@@ -77,8 +89,18 @@ def _interval(low: float, high: float) -> str:
 
 
 def _leaderboard(report) -> pd.DataFrame:
-    columns = ["rank", "trial", "family", "preprocessing", "state", "score", "fit_seconds", "elapsed",
-               "ensemble_weight", "final_model"]
+    columns = [
+        "rank",
+        "trial",
+        "family",
+        "preprocessing",
+        "state",
+        "score",
+        "fit_seconds",
+        "elapsed",
+        "ensemble_weight",
+        "final_model",
+    ]
     board = report.leaderboard
     return board[[c for c in columns if c in board]].head(LEADERBOARD_ROWS)
 
@@ -87,8 +109,10 @@ def _table(frame: pd.DataFrame, text_columns: list[str], table_id: str | None = 
     if frame is None or not len(frame):
         return '<p class="note">nothing to show</p>'
     head = "".join(f'<th class="{_kind(c, text_columns)}">{html.escape(str(c))}</th>' for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f'<td class="{_kind(c, text_columns)}">{_cell(v)}</td>' for c, v in row.items())
-                   + "</tr>" for _, row in frame.iterrows())
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="{_kind(c, text_columns)}">{_cell(v)}</td>' for c, v in row.items()) + "</tr>"
+        for _, row in frame.iterrows()
+    )
     ident = f' id="table-{table_id}"' if table_id else ""
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 

@@ -1,4 +1,5 @@
 """The ``html`` reporter: the report drawn with matplotlib as inline SVG in one HTML page."""
+
 from __future__ import annotations
 
 from automl_core import Reporter, hookimpl
@@ -14,8 +15,9 @@ def render(report) -> str:
     return page(report)
 
 
-HTML = Reporter(name="html", render=render,
-                description="one self-contained HTML page, plots drawn with matplotlib as inline SVG")
+HTML = Reporter(
+    name="html", render=render, description="one self-contained HTML page, plots drawn with matplotlib as inline SVG"
+)
 
 
 @hookimpl

@@ -1,4 +1,5 @@
 """Plots of a regressor's predictions: predicted against actual, and the residuals."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,10 @@ from .figures import PALETTE, RASTER_POINTS, NotDrawn, plot
 
 
 def regression_plots(report) -> list[str]:
-    return [plot("predicted-actual", "Predicted against actual", _predicted_actual, report),
-            plot("residuals", "Residuals (actual - predicted)", _residuals, report, size=(8.0, 3.6))]
+    return [
+        plot("predicted-actual", "Predicted against actual", _predicted_actual, report),
+        plot("residuals", "Residuals (actual - predicted)", _residuals, report, size=(8.0, 3.6)),
+    ]
 
 
 def _finite(report) -> tuple[np.ndarray, np.ndarray]:
@@ -22,8 +25,9 @@ def _finite(report) -> tuple[np.ndarray, np.ndarray]:
 def _predicted_actual(fig, report) -> None:
     actual, predicted = _finite(report)
     ax = fig.add_subplot()
-    ax.scatter(actual, predicted, s=6, alpha=0.5, color=PALETTE[0], linewidths=0,
-               rasterized=len(actual) > RASTER_POINTS)
+    ax.scatter(
+        actual, predicted, s=6, alpha=0.5, color=PALETTE[0], linewidths=0, rasterized=len(actual) > RASTER_POINTS
+    )
     low, high = min(actual.min(), predicted.min()), max(actual.max(), predicted.max())
     ax.plot([low, high], [low, high], color="#999", linestyle="--", linewidth=0.8)
     ax.set(xlabel=f"actual {report.target}", ylabel=f"predicted {report.target}")
@@ -33,8 +37,9 @@ def _residuals(fig, report) -> None:
     actual, predicted = _finite(report)
     residuals = actual - predicted
     left, right = fig.subplots(1, 2, width_ratios=(2, 1))
-    left.scatter(predicted, residuals, s=6, alpha=0.5, color=PALETTE[0], linewidths=0,
-                 rasterized=len(actual) > RASTER_POINTS)
+    left.scatter(
+        predicted, residuals, s=6, alpha=0.5, color=PALETTE[0], linewidths=0, rasterized=len(actual) > RASTER_POINTS
+    )
     left.axhline(0, color="#999", linestyle="--", linewidth=0.8)
     left.set(xlabel=f"predicted {report.target}", ylabel="residual")
     right.hist(residuals, bins=min(40, max(5, len(residuals) // 10)), color=PALETTE[0], orientation="horizontal")

@@ -1,6 +1,7 @@
 """Plots of how the model came to be: feature importance, the search's history (best score
 against time, every trial coloured by family), trials by family and state, and the
 ensemble's members and weights."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,10 +14,12 @@ IMPORTANCE_COLUMNS = 25
 
 
 def model_plots(report) -> list[str]:
-    return [plot("importance", _importance_title(report), _importance, report, size=_importance_size(report)),
-            plot("history", "Search history: validation score against time", _history, report),
-            plot("families", "Trials by model family and outcome", _families, report),
-            plot("members", "Ensemble members and their weights", _members, report, size=(6.4, 2.8))]
+    return [
+        plot("importance", _importance_title(report), _importance, report, size=_importance_size(report)),
+        plot("history", "Search history: validation score against time", _history, report),
+        plot("families", "Trials by model family and outcome", _families, report),
+        plot("members", "Ensemble members and their weights", _members, report, size=(6.4, 2.8)),
+    ]
 
 
 def _importance_title(report) -> str:
@@ -36,8 +39,13 @@ def _importance(fig, report) -> None:
         raise NotDrawn("feature importance was not computed (see the notes)")
     shown = table.head(IMPORTANCE_COLUMNS).iloc[::-1]
     ax = fig.add_subplot()
-    ax.barh(shown["column"].astype(str), shown["importance"], xerr=shown["std"], color=PALETTE[0],
-            error_kw={"elinewidth": 0.8, "capsize": 2})
+    ax.barh(
+        shown["column"].astype(str),
+        shown["importance"],
+        xerr=shown["std"],
+        color=PALETTE[0],
+        error_kw={"elinewidth": 0.8, "capsize": 2},
+    )
     ax.axvline(0, color="#666", linewidth=0.8)
     ax.set(xlabel=f"importance ({shown['metric'].iloc[0]})")
 

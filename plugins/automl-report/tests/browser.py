@@ -1,5 +1,6 @@
 """Opening a report in a real headless Chromium (Debian's, as CI installs it) through
 playwright: what it drew, what it logged, what it fetched, and a screenshot."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,16 @@ import pytest
 
 #: Where Debian's chromium package puts the browser (``.ci/run`` installs it when missing).
 CHROMIUM = os.environ.get("AUTOML_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -30,8 +39,10 @@ class Opened:
 def require_browser() -> str:
     """The Chromium binary, or a skip saying why there is none."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}: .ci/run installs Debian's chromium package (apt-get install "
-                    "chromium); here it could not be installed, so the report is not opened in a browser")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: .ci/run installs Debian's chromium package (apt-get install "
+            "chromium); here it could not be installed, so the report is not opened in a browser"
+        )
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
     return CHROMIUM
 
@@ -42,8 +53,9 @@ def open_report(path: Path, screenshot: Path) -> Opened:
 
     browser_path = require_browser()
     with tempfile.TemporaryDirectory(prefix="automl-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=browser_path, headless=True,
-                                                       args=FLAGS, viewport={"width": 1200, "height": 900})
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=browser_path, headless=True, args=FLAGS, viewport={"width": 1200, "height": 900}
+        )
         try:
             page = context.new_page()
             errors, requests = [], []

@@ -1,4 +1,5 @@
 """The browser helper sits beside the tests."""
+
 import sys
 from pathlib import Path
 

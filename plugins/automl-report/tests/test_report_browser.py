@@ -1,6 +1,7 @@
 """Reports of real fits opened in a real headless Chromium: every plot drawn with a size, no
 console error, no request beyond the file itself; a screenshot of each kept (in pytest's
 temporary folder, and in $AUTOML_REPORT_SCREENSHOTS when set)."""
+
 from __future__ import annotations
 
 import os
@@ -8,18 +9,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import open_report, require_browser
 
 from automl_core import AutoML
 
-from browser import open_report, require_browser
-
 COMMON = ("importance", "history", "families", "members")
-PLOTS = {"binary": ("roc", "pr", "confusion", "calibration") + COMMON,
-         "multiclass": ("roc", "pr", "confusion", "calibration") + COMMON,
-         "regression": ("predicted-actual", "residuals") + COMMON}
+PLOTS = {
+    "binary": ("roc", "pr", "confusion", "calibration") + COMMON,
+    "multiclass": ("roc", "pr", "confusion", "calibration") + COMMON,
+    "regression": ("predicted-actual", "residuals") + COMMON,
+}
 #: Dataset, its rows (drawn in random order) and how many of them train.
-CASES = {"binary": ("titanic", 891, 600), "multiclass": ("penguins", 344, 240),
-         "regression": ("insurance_charges", 1338, 900)}
+CASES = {
+    "binary": ("titanic", 891, 600),
+    "multiclass": ("penguins", 344, 240),
+    "regression": ("insurance_charges", 1338, 900),
+}
 
 
 def _keep(screenshot: Path, task: str) -> None:

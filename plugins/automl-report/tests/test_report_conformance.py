@@ -1,8 +1,10 @@
 """The report plugin passes the conformance checks and loads without matplotlib."""
+
 import subprocess
 import sys
 
 import automl_report.plugin
+
 from automl_core.testing import check_plugin, check_reporter
 
 
@@ -22,6 +24,5 @@ def test_each_task_gets_its_own_plots():
 
 
 def test_loading_the_plugin_does_not_import_matplotlib():
-    code = ("import sys\nimport automl_core, automl_report.plugin\n"
-            "assert 'matplotlib' not in sys.modules\n")
+    code = "import sys\nimport automl_core, automl_report.plugin\nassert 'matplotlib' not in sys.modules\n"
     subprocess.run([sys.executable, "-c", code], check=True)

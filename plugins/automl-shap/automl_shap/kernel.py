@@ -11,9 +11,11 @@ for each row and column, the position of a row in a pool (the explained rows, th
 background rows), and the model function rebuilds each masked frame from the pool: a masked
 value is a background row's value of that column, as shap would substitute it.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,5 +53,6 @@ def explain_kernel(model: Any, rows: pd.DataFrame, context: Mapping[str, Any]) -
 def _frame(pool: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     """The frame whose column ``j`` holds ``pool``'s column ``j`` at rows ``positions[:, j]``."""
     positions = np.rint(np.asarray(positions)).astype(int)
-    return pd.DataFrame({column: pool[column].iloc[positions[:, j]].to_numpy()
-                         for j, column in enumerate(pool.columns)}).astype(pool.dtypes.to_dict())
+    return pd.DataFrame(
+        {column: pool[column].iloc[positions[:, j]].to_numpy() for j, column in enumerate(pool.columns)}
+    ).astype(pool.dtypes.to_dict())

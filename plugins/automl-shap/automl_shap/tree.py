@@ -2,9 +2,11 @@
 the step's output in the engine's terms (class probabilities or values). Forests and trees
 qualify for every task; boosted classifiers explain log-odds, not probabilities, so they are
 left to the kernel explainer."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +56,18 @@ def _per_class(model: Any, values: np.ndarray, base: np.ndarray, n: int, m: int,
 
 def _tree_like(model: Any) -> bool:
     names = {cls.__module__.split(".")[0] + "." + cls.__name__ for cls in type(model).__mro__}
-    return any(n.startswith(("sklearn.RandomForest", "sklearn.ExtraTrees", "sklearn.DecisionTree",
-                             "sklearn.GradientBoosting", "sklearn.HistGradientBoosting", "xgboost.XGB",
-                             "lightgbm.LGBM", "catboost.CatBoost")) for n in names)
+    return any(
+        n.startswith(
+            (
+                "sklearn.RandomForest",
+                "sklearn.ExtraTrees",
+                "sklearn.DecisionTree",
+                "sklearn.GradientBoosting",
+                "sklearn.HistGradientBoosting",
+                "xgboost.XGB",
+                "lightgbm.LGBM",
+                "catboost.CatBoost",
+            )
+        )
+        for n in names
+    )

@@ -1,8 +1,10 @@
 """The shap plugin passes the conformance checks and loads without importing shap."""
+
 import subprocess
 import sys
 
 import automl_shap.plugin
+
 from automl_core.testing import check_explainer, check_plugin
 
 

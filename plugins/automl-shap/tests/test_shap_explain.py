@@ -1,5 +1,6 @@
 """Explanations of a real fit on titanic; the additivity on an ensemble of a forest and a linear
 model over one-hot and text columns is tested in the core's tests/test_explain.py."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -57,8 +58,11 @@ def test_a_failing_explainer_names_itself_and_the_member(titanic_model):
     model.plugins = [Broken()]
     model._plugin_manager(refresh=True)
     try:
-        with pytest.raises(PluginError, match=r"explainer 'broken' \(plugin 'broken-explainer'\) failed on member 0 "
-                                              r"\(trial \d+, \w+\): RuntimeError: no luck"):
+        with pytest.raises(
+            PluginError,
+            match=r"explainer 'broken' \(plugin 'broken-explainer'\) failed on member 0 "
+            r"\(trial \d+, \w+\): RuntimeError: no luck",
+        ):
             model.explain(rows.head(2))
         model.plugins = [Wrong()]
         model._plugin_manager(refresh=True)

@@ -4,4 +4,5 @@ It reaches the engine through the entry point ``sklearn = "automl_sklearn.plugin
 group ``automl.plugins``, like any third-party plugin. Importing it is cheap: scikit-learn is
 imported when a component is built.
 """
+
 __version__ = "0.2.0"

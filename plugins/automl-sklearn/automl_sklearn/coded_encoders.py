@@ -11,6 +11,7 @@ learn's (tested on real data with missing and unseen levels).
 Why: scikit-learn checks and encodes each object column value by value on every call, and an
 ensemble pays that once per member and batch (docs/performance.md).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,12 @@ from .transformers import recode
 def _category_frame(encoder, X) -> bool:
     """Whether ``X`` is a frame of category columns, by name, in the order seen at fit."""
     names = getattr(encoder, "feature_names_in_", None)
-    return (isinstance(X, pd.DataFrame) and names is not None and list(X.columns) == list(names)
-            and all(isinstance(t, pd.CategoricalDtype) for t in X.dtypes))
+    return (
+        isinstance(X, pd.DataFrame)
+        and names is not None
+        and list(X.columns) == list(names)
+        and all(isinstance(t, pd.CategoricalDtype) for t in X.dtypes)
+    )
 
 
 class _LevelPlan:
@@ -43,6 +48,7 @@ class _LevelPlan:
 
     def codes(self, column: pd.Series) -> np.ndarray:
         """The output code of each row of ``column`` (-1: a level unseen at fit)."""
+
         def mapping_of(categories):
             found = self.index.get_indexer(categories.astype(object))
             if not len(self.position):
@@ -59,7 +65,10 @@ class _CodedTransform:
     def _plans(self) -> list:
         cached = self.__dict__.get("_plans_cache")
         if cached is None or cached[0] is not self.categories_:
-            cached = self.__dict__["_plans_cache"] = (self.categories_, [self._plan(i) for i in range(len(self.categories_))])
+            cached = self.__dict__["_plans_cache"] = (
+                self.categories_,
+                [self._plan(i) for i in range(len(self.categories_))],
+            )
         return cached[1]
 
     def __getstate__(self):
@@ -90,7 +99,12 @@ class CodedOneHotEncoder(_CodedTransform, OneHotEncoder):
 
     def transform(self, X):
         check_is_fitted(self)
-        if self.sparse_output or self.drop is not None or self.handle_unknown != "ignore" or not _category_frame(self, X):
+        if (
+            self.sparse_output
+            or self.drop is not None
+            or self.handle_unknown != "ignore"
+            or not _category_frame(self, X)
+        ):
             return super().transform(X)
         blocks = []
         for column, (plan, width) in zip(X.columns, self._plans()):

@@ -3,6 +3,7 @@
 :class:`RareLevelGrouper` is written to scikit-learn's estimator rules, like the plugin's
 other transformers, and supports ``set_output(transform="pandas")``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -46,8 +47,13 @@ class RareLevelGrouper(_FrameTransformer):
         X = self._check_frame(X, reset=False)
         out = {}
         for column, levels in self.categories_.items():
-            kept, dtype = self._derived(column, lambda levels=levels: (
-                pd.Index(levels[:-2], dtype=object), pd.CategoricalDtype(pd.Index(levels, dtype=object))))
+            kept, dtype = self._derived(
+                column,
+                lambda levels=levels: (
+                    pd.Index(levels[:-2], dtype=object),
+                    pd.CategoricalDtype(pd.Index(levels, dtype=object)),
+                ),
+            )
             rare, missing = len(levels) - 2, len(levels) - 1
 
             def mapping_of(categories, kept=kept, rare=rare):  # bound now: called in this iteration only

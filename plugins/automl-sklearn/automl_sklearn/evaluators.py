@@ -9,10 +9,12 @@ is handled: ``log_loss`` passes ``labels=range(k)`` and multiclass ``roc_auc`` a
 one-vs-rest AUC over the classes that occur.
 Every metric takes ``sample_weight=`` (``Evaluator(weighted=True)``): the weighted metric.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +32,9 @@ def _label_score(name: str, y_true: Any, y_pred: Any, sample_weight: Any = None)
     from sklearn import metrics
 
     average = "binary" if _is_binary(y_true, y_pred) else "macro"
-    return float(getattr(metrics, f"{name}_score")(y_true, y_pred, average=average, zero_division=0,
-                                                   sample_weight=sample_weight))
+    return float(
+        getattr(metrics, f"{name}_score")(y_true, y_pred, average=average, zero_division=0, sample_weight=sample_weight)
+    )
 
 
 def _label_metric(name: str) -> Callable[[Any, Any], float]:
@@ -65,8 +68,11 @@ def roc_auc(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
     y_true, proba = np.asarray(y_true), np.asarray(proba)
     weight = np.ones(len(y_true)) if sample_weight is None else np.asarray(sample_weight, dtype="float64")
     classes = [1] if proba.shape[1] == 2 else range(proba.shape[1])
-    scores = [roc_auc_score(y_true == c, proba[:, c], sample_weight=sample_weight) for c in classes
-              if 0 < np.sum(weight[y_true == c]) < np.sum(weight)]
+    scores = [
+        roc_auc_score(y_true == c, proba[:, c], sample_weight=sample_weight)
+        for c in classes
+        if 0 < np.sum(weight[y_true == c]) < np.sum(weight)
+    ]
     return float(np.mean(scores)) if scores else float("nan")
 
 
@@ -100,21 +106,64 @@ def r2(y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
 
 EVALUATORS: tuple[Evaluator, ...] = (
     Evaluator("accuracy", CLASSIFICATION, accuracy, description="share of correct labels", weighted=True),
-    Evaluator("balanced_accuracy", CLASSIFICATION, balanced_accuracy, description="mean recall over classes",
-              weighted=True),
-    Evaluator("precision", CLASSIFICATION, _label_metric("precision"),
-              description="precision of class 1 (binary) or macro (multiclass)", weighted=True),
-    Evaluator("recall", CLASSIFICATION, _label_metric("recall"),
-              description="recall of class 1 (binary) or macro (multiclass)", weighted=True),
-    Evaluator("f1", CLASSIFICATION, _label_metric("f1"), description="F1 of class 1 (binary) or macro (multiclass)",
-              weighted=True),
-    Evaluator("roc_auc", CLASSIFICATION, roc_auc, needs="proba",
-              description="ROC AUC of class 1 (binary) or one-vs-rest macro (multiclass)", weighted=True),
-    Evaluator("log_loss", CLASSIFICATION, log_loss, needs="proba", greater_is_better=False,
-              description="cross-entropy of the predicted probabilities", weighted=True),
-    Evaluator("rmse", ("regression",), rmse, needs="value", greater_is_better=False,
-              description="root mean squared error", weighted=True),
-    Evaluator("mae", ("regression",), mae, needs="value", greater_is_better=False, description="mean absolute error",
-              weighted=True),
+    Evaluator(
+        "balanced_accuracy", CLASSIFICATION, balanced_accuracy, description="mean recall over classes", weighted=True
+    ),
+    Evaluator(
+        "precision",
+        CLASSIFICATION,
+        _label_metric("precision"),
+        description="precision of class 1 (binary) or macro (multiclass)",
+        weighted=True,
+    ),
+    Evaluator(
+        "recall",
+        CLASSIFICATION,
+        _label_metric("recall"),
+        description="recall of class 1 (binary) or macro (multiclass)",
+        weighted=True,
+    ),
+    Evaluator(
+        "f1",
+        CLASSIFICATION,
+        _label_metric("f1"),
+        description="F1 of class 1 (binary) or macro (multiclass)",
+        weighted=True,
+    ),
+    Evaluator(
+        "roc_auc",
+        CLASSIFICATION,
+        roc_auc,
+        needs="proba",
+        description="ROC AUC of class 1 (binary) or one-vs-rest macro (multiclass)",
+        weighted=True,
+    ),
+    Evaluator(
+        "log_loss",
+        CLASSIFICATION,
+        log_loss,
+        needs="proba",
+        greater_is_better=False,
+        description="cross-entropy of the predicted probabilities",
+        weighted=True,
+    ),
+    Evaluator(
+        "rmse",
+        ("regression",),
+        rmse,
+        needs="value",
+        greater_is_better=False,
+        description="root mean squared error",
+        weighted=True,
+    ),
+    Evaluator(
+        "mae",
+        ("regression",),
+        mae,
+        needs="value",
+        greater_is_better=False,
+        description="mean absolute error",
+        weighted=True,
+    ),
     Evaluator("r2", ("regression",), r2, needs="value", description="coefficient of determination", weighted=True),
 )

@@ -5,9 +5,11 @@ native and target categorical encodings), feature builders (date parts, text com
 feature selection), model families (linear, random forest, extra trees, histogram gradient
 boosting, k-nearest neighbours) and metrics, all on scikit-learn.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from automl_core import hookimpl
 

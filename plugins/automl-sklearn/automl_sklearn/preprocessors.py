@@ -3,9 +3,11 @@
 Each ``build`` imports what it needs, so that loading the plugin stays cheap. Every step keeps
 its output dense and supports ``set_output(transform="pandas")``.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import BuildContext, Preprocessor
 
@@ -25,8 +27,11 @@ def _build_simple_imputer(params: Mapping[str, Any], context: BuildContext):
     from sklearn.impute import SimpleImputer
 
     # keep_empty_features: a column with no value at fit stays (as zeros) instead of vanishing
-    return SimpleImputer(strategy=params.get("strategy", "median"),
-                         add_indicator=params.get("add_indicator", False), keep_empty_features=True)
+    return SimpleImputer(
+        strategy=params.get("strategy", "median"),
+        add_indicator=params.get("add_indicator", False),
+        keep_empty_features=True,
+    )
 
 
 # --------------------------------------------------------------------------- numeric_outliers
@@ -73,8 +78,9 @@ def _suggest_onehot(trial: Any, context: BuildContext) -> dict:
 def _build_onehot(params: Mapping[str, Any], context: BuildContext):
     from .coded_encoders import CodedOneHotEncoder
 
-    return CodedOneHotEncoder(handle_unknown="ignore", max_categories=params.get("max_categories", 32),
-                         sparse_output=False)
+    return CodedOneHotEncoder(
+        handle_unknown="ignore", max_categories=params.get("max_categories", 32), sparse_output=False
+    )
 
 
 def _suggest_ordinal(trial: Any, context: BuildContext) -> dict:
@@ -94,21 +100,61 @@ def _build_native(params: Mapping[str, Any], context: BuildContext):
 
 
 PREPROCESSORS: tuple[Preprocessor, ...] = (
-    Preprocessor("simple_imputer", "numeric_impute", _build_simple_imputer, _suggest_simple_imputer,
-                 description="median or mean imputation, optionally with missing-value indicator columns"),
-    Preprocessor("quantile_clipper", "numeric_outliers", _build_quantile_clipper, _suggest_quantile_clipper,
-                 description="clip each column to symmetric quantiles (0.1% to 5% per tail) learned at fit"),
-    Preprocessor("standard_scaler", "numeric_scale", _build_standard_scaler, priority=1,
-                 description="zero mean, unit variance (the default: best conditioned for linear solvers)"),
-    Preprocessor("robust_scaler", "numeric_scale", _build_robust_scaler,
-                 description="median and interquartile range, robust to outliers"),
-    Preprocessor("categorical_imputer", "categorical_impute", _build_categorical_imputer,
-                 _suggest_categorical_imputer,
-                 description="most frequent level, or a '__missing__' level of its own"),
-    Preprocessor("onehot", "categorical_encode", _build_onehot, _suggest_onehot, encoding="onehot",
-                 description="dense one-hot; unknown levels all zeros; rare levels share an 'infrequent' column"),
-    Preprocessor("ordinal", "categorical_encode", _build_ordinal, _suggest_ordinal, encoding="ordinal",
-                 description="integer codes; missing and unknown levels become -1 or NaN"),
-    Preprocessor("native", "categorical_encode", _build_native, encoding="native",
-                 description="pandas category columns fixed at fit (unseen levels NaN, at most 255 levels)"),
+    Preprocessor(
+        "simple_imputer",
+        "numeric_impute",
+        _build_simple_imputer,
+        _suggest_simple_imputer,
+        description="median or mean imputation, optionally with missing-value indicator columns",
+    ),
+    Preprocessor(
+        "quantile_clipper",
+        "numeric_outliers",
+        _build_quantile_clipper,
+        _suggest_quantile_clipper,
+        description="clip each column to symmetric quantiles (0.1% to 5% per tail) learned at fit",
+    ),
+    Preprocessor(
+        "standard_scaler",
+        "numeric_scale",
+        _build_standard_scaler,
+        priority=1,
+        description="zero mean, unit variance (the default: best conditioned for linear solvers)",
+    ),
+    Preprocessor(
+        "robust_scaler",
+        "numeric_scale",
+        _build_robust_scaler,
+        description="median and interquartile range, robust to outliers",
+    ),
+    Preprocessor(
+        "categorical_imputer",
+        "categorical_impute",
+        _build_categorical_imputer,
+        _suggest_categorical_imputer,
+        description="most frequent level, or a '__missing__' level of its own",
+    ),
+    Preprocessor(
+        "onehot",
+        "categorical_encode",
+        _build_onehot,
+        _suggest_onehot,
+        encoding="onehot",
+        description="dense one-hot; unknown levels all zeros; rare levels share an 'infrequent' column",
+    ),
+    Preprocessor(
+        "ordinal",
+        "categorical_encode",
+        _build_ordinal,
+        _suggest_ordinal,
+        encoding="ordinal",
+        description="integer codes; missing and unknown levels become -1 or NaN",
+    ),
+    Preprocessor(
+        "native",
+        "categorical_encode",
+        _build_native,
+        encoding="native",
+        description="pandas category columns fixed at fit (unseen levels NaN, at most 255 levels)",
+    ),
 )

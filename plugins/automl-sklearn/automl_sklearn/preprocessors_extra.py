@@ -2,9 +2,11 @@
 
 Each ``build`` imports what it needs, so that loading the plugin stays cheap.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import BuildContext, Preprocessor
 
@@ -26,8 +28,11 @@ def _build_target_encoder(params: Mapping[str, Any], context: BuildContext):
     from .coded_encoders import CodedTargetEncoder
 
     folds = KFold if context.task == "regression" else StratifiedKFold
-    return CodedTargetEncoder(target_type=TARGET_TYPES[context.task], smooth=params.get("smooth", "auto"),
-                         cv=folds(TARGET_FOLDS, shuffle=True, random_state=context.seed))
+    return CodedTargetEncoder(
+        target_type=TARGET_TYPES[context.task],
+        smooth=params.get("smooth", "auto"),
+        cv=folds(TARGET_FOLDS, shuffle=True, random_state=context.seed),
+    )
 
 
 # --------------------------------------------------------------------------- categorical_impute
@@ -42,11 +47,22 @@ def _build_rare_grouper(params: Mapping[str, Any], context: BuildContext):
 
 
 EXTRA_PREPROCESSORS: tuple[Preprocessor, ...] = (
-    Preprocessor("target_encoder", "categorical_encode", _build_target_encoder, _suggest_target_encoder,
-                 encoding="target", supervised=True,
-                 description="each level replaced by the smoothed mean of the target (one column per class "
-                             "for multiclass), cross-fitted at fit; unseen levels get the overall mean"),
-    Preprocessor("rare_grouper", "categorical_impute", _build_rare_grouper, _suggest_rare_grouper,
-                 description="levels rarer than a searched share (0.1% to 5%) and unseen levels grouped into "
-                             "'__rare__', missing values into '__missing__'; keeps category dtype"),
+    Preprocessor(
+        "target_encoder",
+        "categorical_encode",
+        _build_target_encoder,
+        _suggest_target_encoder,
+        encoding="target",
+        supervised=True,
+        description="each level replaced by the smoothed mean of the target (one column per class "
+        "for multiclass), cross-fitted at fit; unseen levels get the overall mean",
+    ),
+    Preprocessor(
+        "rare_grouper",
+        "categorical_impute",
+        _build_rare_grouper,
+        _suggest_rare_grouper,
+        description="levels rarer than a searched share (0.1% to 5%) and unseen levels grouped into "
+        "'__rare__', missing values into '__missing__'; keeps category dtype",
+    ),
 )

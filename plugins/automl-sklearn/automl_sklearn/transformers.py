@@ -12,6 +12,7 @@ level by level rather than row by row (:func:`recode`; another column is made a 
 column first), which is much cheaper per call, and predict time is mostly such calls
 (docs/performance.md).
 """
+
 from __future__ import annotations
 
 import warnings

@@ -1,5 +1,6 @@
 """Fixtures of the scikit-learn plugin's tests: real datasets (the test datasets of ``tests/data``),
 shaped as the engine shapes them: numbers as float64, strings as pandas ``category``."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,13 +1,14 @@
 """The datetime_parts feature builder on bike_sharing_hourly's ``dteday`` date strings."""
+
 import numpy as np
 import pandas as pd
 import pytest
+from automl_sklearn.features import FEATURE_BUILDERS
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.metrics import root_mean_squared_error
 
 from automl_core import AutoML, BuildContext, DataError
 from automl_core.testing import check_feature_builder
-from automl_sklearn.features import FEATURE_BUILDERS
 
 BUILDER = next(b for b in FEATURE_BUILDERS if b.name == "datetime_parts")
 
@@ -46,18 +47,24 @@ def test_unparseable_dates_at_predict_become_missing_parts(bike):
     assert out.loc[new.index[3], "dteday__dayofyear"] == pd.Timestamp("2012-06-30").dayofyear
 
 
-@pytest.mark.parametrize("written", [
-    lambda when: when.dt.strftime("%d/%m/%Y"),  # another format than at fit
-    lambda when: when.astype("int64") // 10**6,  # epoch milliseconds
-    lambda when: pd.Series("notadate", index=when.index),
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda when: when.dt.strftime("%d/%m/%Y"),  # another format than at fit
+        lambda when: when.astype("int64") // 10**6,  # epoch milliseconds
+        lambda when: pd.Series("notadate", index=when.index),
+    ],
+)
 def test_a_batch_where_no_date_parses_is_an_error_naming_the_column(bike, written):
     X, _ = bike
     fitted = _build().fit(X)
     new = X.head(3).copy()
     new["dteday"] = written(pd.to_datetime(new["dteday"]))
-    with pytest.raises(DataError, match=r"column 'dteday': none of its 3 value\(s\) reads as a date in the format "
-                                        r"'%Y-%m-%d' \(e.g. .* at row 0\)"):
+    with pytest.raises(
+        DataError,
+        match=r"column 'dteday': none of its 3 value\(s\) reads as a date in the format "
+        r"'%Y-%m-%d' \(e.g. .* at row 0\)",
+    ):
         fitted.transform(new)
     assert fitted.transform(new.assign(dteday=None)).filter(like="dteday__").isna().all().all()  # missing: no error
     with pytest.raises(DataError, match="none of its 1 value"):  # one row too, when every date parsed at fit
@@ -127,8 +134,9 @@ def test_date_parts_lower_the_error_of_a_fixed_model(bike):
     without = X.drop(columns=["dteday"])
     rmse_without = root_mean_squared_error(y[test], model.fit(without[train], y[train]).predict(without[test]))
     parts = _build().fit(X[train])
-    with_parts = root_mean_squared_error(y[test], model.fit(parts.transform(X[train]), y[train])
-                                         .predict(parts.transform(X[test])))
+    with_parts = root_mean_squared_error(
+        y[test], model.fit(parts.transform(X[train]), y[train]).predict(parts.transform(X[test]))
+    )
     assert with_parts < rmse_without * 0.98, (with_parts, rmse_without)
 
 

@@ -1,16 +1,17 @@
 """target_encoder and rare_grouper on real categorical columns, shaped as the engine shapes them."""
+
+import automl_sklearn.plugin
 import numpy as np
 import pandas as pd
 import pytest
+from automl_sklearn.encoders_extra import MISSING, RARE
+from automl_sklearn.preprocessors_extra import EXTRA_PREPROCESSORS
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
-import automl_sklearn.plugin
 from automl_core import BuildContext
-from automl_core.testing import registered, check_preprocessor
-from automl_sklearn.encoders_extra import MISSING, RARE
-from automl_sklearn.preprocessors_extra import EXTRA_PREPROCESSORS
+from automl_core.testing import check_preprocessor, registered
 
 TARGET, RARE_GROUPER = EXTRA_PREPROCESSORS
 
@@ -49,8 +50,7 @@ def test_target_encoding_of_several_classes_gives_a_column_per_class(dataset):
     frame, target, _ = dataset("penguins")
     frame = frame.dropna(subset=["island"])
     y = pd.factorize(frame[target], sort=True)[0]
-    out = _target_encoder({"smooth": 10.0}, "multiclass").fit_transform(
-        _categories(frame, ["island", "sex"]), y)
+    out = _target_encoder({"smooth": 10.0}, "multiclass").fit_transform(_categories(frame, ["island", "sex"]), y)
     assert list(out.columns) == ["island_0", "island_1", "island_2", "sex_0", "sex_1", "sex_2"]
     assert np.allclose(out.filter(like="island_").sum(axis=1), 1.0)  # class shares of each island
 
@@ -58,8 +58,7 @@ def test_target_encoding_of_several_classes_gives_a_column_per_class(dataset):
 def test_target_encoding_of_a_regression_target(dataset):
     frame, target, _ = dataset("california_housing", rows=3000)
     y = frame[target].to_numpy(dtype=float)
-    out = _target_encoder({"smooth": "auto"}, "regression").fit_transform(
-        _categories(frame, ["ocean_proximity"]), y)
+    out = _target_encoder({"smooth": "auto"}, "regression").fit_transform(_categories(frame, ["ocean_proximity"]), y)
     assert np.corrcoef(out["ocean_proximity"], y)[0, 1] > 0.4
 
 

@@ -1,13 +1,14 @@
 """The feature_selection builder on raw, mixed-type frames of adult_income, titanic and bike sharing."""
+
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from automl_sklearn.features import FEATURE_BUILDERS
 
 from automl_core import BuildContext
 from automl_core.testing import check_feature_builder
-from automl_sklearn.features import FEATURE_BUILDERS
 
 BUILDER = next(b for b in FEATURE_BUILDERS if b.name == "feature_selection")
 

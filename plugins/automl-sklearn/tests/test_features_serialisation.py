@@ -4,13 +4,14 @@ automl-core saves each fitted pipeline with skops and falls back to pickle only 
 skops refuses (a pandas Series among the fitted attributes, for one). Its trust policy admits
 the types of the plugin's own distribution and of scikit-learn.
 """
+
 import pandas as pd
 import pytest
 import skops.io as sio
-
-from automl_core import BuildContext
 from automl_sklearn.features import FEATURE_BUILDERS
 from automl_sklearn.preprocessors_extra import EXTRA_PREPROCESSORS
+
+from automl_core import BuildContext
 
 COMPONENTS = {c.name: c for c in (*FEATURE_BUILDERS, *EXTRA_PREPROCESSORS)}
 CATEGORICAL_STAGES = {p.name for p in EXTRA_PREPROCESSORS}

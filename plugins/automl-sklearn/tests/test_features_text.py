@@ -1,6 +1,8 @@
 """The text_tfidf feature builder on titanic's passenger names."""
+
 import numpy as np
 import pytest
+from automl_sklearn.features import FEATURE_BUILDERS
 from sklearn.compose import make_column_selector, make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -10,7 +12,6 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from automl_core import BuildContext
 from automl_core.testing import check_feature_builder
-from automl_sklearn.features import FEATURE_BUILDERS
 
 BUILDER = next(b for b in FEATURE_BUILDERS if b.name == "text_tfidf")
 PARAMS = {"analyzer": "word", "n_components": 10, "min_df": 5}
@@ -26,8 +27,9 @@ def _linear_model():
     """Logistic regression on scaled numbers and one-hot strings: it cannot find 'Master' in Sex and Age."""
     numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
     strings = make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore"))
-    columns = make_column_transformer((numbers, make_column_selector(dtype_include="number")),
-                                      (strings, make_column_selector(dtype_include=object)))
+    columns = make_column_transformer(
+        (numbers, make_column_selector(dtype_include="number")), (strings, make_column_selector(dtype_include=object))
+    )
     return make_pipeline(columns, LogisticRegression(max_iter=1000))
 
 

@@ -3,6 +3,7 @@
 These tests live beside the first plugin that the checks run on; each asserts that a check
 fails, and that its message names the component and what is wrong.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +12,9 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from automl_sklearn.evaluators import EVALUATORS
+from automl_sklearn.models import linear, neighbors
+from automl_sklearn.preprocessors import PREPROCESSORS
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import RidgeClassifier
@@ -28,9 +32,6 @@ from automl_core.testing import (
     check_plugin,
     check_preprocessor,
 )
-from automl_sklearn.evaluators import EVALUATORS
-from automl_sklearn.models import linear, neighbors
-from automl_sklearn.preprocessors import PREPROCESSORS
 
 PREPROCESSOR = {p.name: p for p in PREPROCESSORS}
 EVALUATOR = {e.name: e for e in EVALUATORS}
@@ -40,13 +41,16 @@ def _binary(family, **changes):
     return dataclasses.replace(family, tasks=("binary",), **changes)
 
 
-@pytest.mark.parametrize("broken, message", [
-    (_binary(linear.FAMILY, defaults=({"strength": 1e6},)), "not a point of the search space"),
-    (_binary(linear.FAMILY, defaults=({"C": 1.0},)), r"defaults\[0\] keys \['C'\] differ"),
-    (_binary(neighbors.FAMILY, build=lambda p, c: KNeighborsClassifier(n_jobs=-1)), "n_jobs=-1 uses more threads"),
-    (_binary(linear.FAMILY, build=lambda p, c: RidgeClassifier()), "predict_proba raised AttributeError"),
-    (_binary(linear.FAMILY, build=lambda p, c: RandomForestClassifier(n_estimators=3)), "predict differently"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (_binary(linear.FAMILY, defaults=({"strength": 1e6},)), "not a point of the search space"),
+        (_binary(linear.FAMILY, defaults=({"C": 1.0},)), r"defaults\[0\] keys \['C'\] differ"),
+        (_binary(neighbors.FAMILY, build=lambda p, c: KNeighborsClassifier(n_jobs=-1)), "n_jobs=-1 uses more threads"),
+        (_binary(linear.FAMILY, build=lambda p, c: RidgeClassifier()), "predict_proba raised AttributeError"),
+        (_binary(linear.FAMILY, build=lambda p, c: RandomForestClassifier(n_estimators=3)), "predict differently"),
+    ],
+)
 def test_broken_model_families_fail(broken, message):
     with pytest.raises(ConformanceError, match=message) as failure:
         check_model_family(broken)
@@ -62,17 +66,31 @@ def _object_imputer(p, c):
     return SimpleImputer(strategy="most_frequent")
 
 
-@pytest.mark.parametrize("broken, message", [
-    (dataclasses.replace(PREPROCESSOR["simple_imputer"], build=lambda p, c: StandardScaler(), suggest=None),
-     "numbers without NaN"),
-    (dataclasses.replace(PREPROCESSOR["categorical_imputer"], build=_object_imputer, suggest=None),
-     "keep pandas category dtype"),
-    (dataclasses.replace(PREPROCESSOR["native"], build=lambda p, c: OrdinalEncoder()), "pandas category columns"),
-    (dataclasses.replace(PREPROCESSOR["ordinal"], build=lambda p, c: OrdinalEncoder(
-        handle_unknown="use_encoded_value", unknown_value=-1.0)), "fit raised TypeError"),
-    (dataclasses.replace(PREPROCESSOR["standard_scaler"], build=lambda p, c: SimpleImputer()),
-     "keep NaN where, and only where"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (
+            dataclasses.replace(PREPROCESSOR["simple_imputer"], build=lambda p, c: StandardScaler(), suggest=None),
+            "numbers without NaN",
+        ),
+        (
+            dataclasses.replace(PREPROCESSOR["categorical_imputer"], build=_object_imputer, suggest=None),
+            "keep pandas category dtype",
+        ),
+        (dataclasses.replace(PREPROCESSOR["native"], build=lambda p, c: OrdinalEncoder()), "pandas category columns"),
+        (
+            dataclasses.replace(
+                PREPROCESSOR["ordinal"],
+                build=lambda p, c: OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1.0),
+            ),
+            "fit raised TypeError",
+        ),
+        (
+            dataclasses.replace(PREPROCESSOR["standard_scaler"], build=lambda p, c: SimpleImputer()),
+            "keep NaN where, and only where",
+        ),
+    ],
+)
 def test_broken_preprocessors_fail(broken, message):
     with pytest.raises(ConformanceError, match=message) as failure:
         check_preprocessor(broken)
@@ -115,8 +133,11 @@ def test_evaluators_with_the_wrong_direction_or_an_unsafe_multiclass_auc_fail():
 
 
 def _csv_loader(greedy: bool) -> Loader:
-    return Loader("csv", can_load=lambda source, options: greedy or str(source).endswith(".csv"),
-                  load=lambda source, options: pd.read_csv(source, **options))
+    return Loader(
+        "csv",
+        can_load=lambda source, options: greedy or str(source).endswith(".csv"),
+        load=lambda source, options: pd.read_csv(source, **options),
+    )
 
 
 def test_a_csv_loader_passes_and_a_greedy_one_fails(tmp_path, penguins):
@@ -129,8 +150,12 @@ def test_a_csv_loader_passes_and_a_greedy_one_fails(tmp_path, penguins):
 
 def _report(reference, current, context):
     drifted = [c for c in reference.select_dtypes("number") if abs(current[c].mean() - reference[c].mean()) > 1]
-    return types.SimpleNamespace(drift_detected=bool(drifted), drifted_columns=drifted, columns=list(reference),
-                                 to_dict=lambda: {"drifted_columns": drifted})
+    return types.SimpleNamespace(
+        drift_detected=bool(drifted),
+        drifted_columns=drifted,
+        columns=list(reference),
+        to_dict=lambda: {"drifted_columns": drifted},
+    )
 
 
 def test_a_monitor_report_is_duck_typed(penguins):

@@ -1,10 +1,11 @@
 """The plugin passes automl-core's conformance checks and is found through its entry point."""
+
 import subprocess
 import sys
 
+import automl_sklearn.plugin
 import pytest
 
-import automl_sklearn.plugin
 from automl_core.testing import check_plugin
 
 

@@ -1,13 +1,13 @@
 """The metrics against scikit-learn's own, and on the edge cases the engine meets in validation folds."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from automl_sklearn.evaluators import EVALUATORS
 from sklearn import metrics
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
-
-from automl_sklearn.evaluators import EVALUATORS
 
 SCORE = {e.name: e.score for e in EVALUATORS}
 

@@ -1,18 +1,19 @@
 """The model families inside pipelines built the way the engine builds them, on real data."""
+
 from __future__ import annotations
 
+import automl_sklearn.plugin
 import numpy as np
 import pandas as pd
 import pytest
+from automl_sklearn.models import boosting, neighbors
 from sklearn.compose import ColumnTransformer
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 
-import automl_sklearn.plugin
 from automl_core import BuildContext
 from automl_core.testing import registered
-from automl_sklearn.models import boosting, neighbors
 
 FAMILIES = ["linear", "random_forest", "extra_trees", "hist_gradient_boosting", "knn"]
 
@@ -25,8 +26,16 @@ def registry() -> dict:
 def _context(task: str, X: pd.DataFrame, n_classes: int) -> BuildContext:
     categorical = tuple(c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype))
     numeric = tuple(c for c in X.columns if c not in categorical)
-    return BuildContext(task=task, seed=0, n_jobs=1, n_rows=len(X), n_features=X.shape[1], n_classes=n_classes,
-                        numeric=numeric, categorical=categorical)
+    return BuildContext(
+        task=task,
+        seed=0,
+        n_jobs=1,
+        n_rows=len(X),
+        n_features=X.shape[1],
+        n_classes=n_classes,
+        numeric=numeric,
+        categorical=categorical,
+    )
 
 
 def engine_pipeline(registry: dict, family_name: str, context: BuildContext, encoder=None) -> Pipeline:
@@ -41,9 +50,13 @@ def engine_pipeline(registry: dict, family_name: str, context: BuildContext, enc
     encoding = family.categorical[0]
     categorical = [] if encoding == "native" else [("impute", step("categorical_imputer"))]
     categorical.append(("encode", encoder if encoder is not None else step(encoding)))
-    columns = ColumnTransformer([("num", Pipeline(numeric) if numeric else "passthrough", list(context.numeric)),
-                                 ("cat", Pipeline(categorical), list(context.categorical))],
-                                verbose_feature_names_out=False)
+    columns = ColumnTransformer(
+        [
+            ("num", Pipeline(numeric) if numeric else "passthrough", list(context.numeric)),
+            ("cat", Pipeline(categorical), list(context.categorical)),
+        ],
+        verbose_feature_names_out=False,
+    )
     model = family.build(family.defaults[0], context)
     return Pipeline([("columns", columns), ("model", model)]).set_output(transform="pandas")
 
@@ -87,8 +100,9 @@ def test_without_the_native_encoders_cap_boosting_refuses_wide_columns(registry,
     from automl_sklearn.transformers import NativeCategoryEncoder
 
     X, y = titanic.drop(columns="Survived"), titanic["Survived"].astype(int).to_numpy()
-    pipeline = engine_pipeline(registry, "hist_gradient_boosting", _context("binary", X, 2),
-                               encoder=NativeCategoryEncoder(max_categories=1000))
+    pipeline = engine_pipeline(
+        registry, "hist_gradient_boosting", _context("binary", X, 2), encoder=NativeCategoryEncoder(max_categories=1000)
+    )
     with pytest.raises(ValueError, match="cardinality"):
         pipeline.fit(X, y)
 
@@ -261,7 +275,8 @@ def test_boosting_predicts_through_its_category_lookup_exactly_as_scikit_learn_d
     family = registry["model_family"]["hist_gradient_boosting"]
     model = family.build(family.defaults[0], _context(task, X, 2)).fit(X[train], y[train])
     plain = (HistGradientBoostingClassifier if task == "binary" else HistGradientBoostingRegressor)(
-        **model.get_params()).fit(X[train], y[train])
+        **model.get_params()
+    ).fit(X[train], y[train])
 
     assert model.category_lookup_ is not None
     # the lookup gives what scikit-learn's fitted encoder gives, value for value

@@ -1,4 +1,5 @@
 """The plugin's own transformers on real data: native categories, categorical imputation, clipping."""
+
 from __future__ import annotations
 
 import pickle
@@ -6,13 +7,18 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.compose import ColumnTransformer
-from sklearn.exceptions import NotFittedError
-
 from automl_sklearn.coded_encoders import CodedOneHotEncoder
 from automl_sklearn.encoders_extra import RareLevelGrouper
-from automl_sklearn.transformers import (OTHER, CategoricalImputer, NativeCategoryEncoder, OrdinalCodeEncoder,
-                                         QuantileClipper, recode)
+from automl_sklearn.transformers import (
+    OTHER,
+    CategoricalImputer,
+    NativeCategoryEncoder,
+    OrdinalCodeEncoder,
+    QuantileClipper,
+    recode,
+)
+from sklearn.compose import ColumnTransformer
+from sklearn.exceptions import NotFittedError
 
 
 def test_native_encoder_fixes_categories_at_fit_and_turns_unseen_levels_into_nan(titanic):
@@ -47,8 +53,9 @@ def test_native_encoder_groups_the_rare_levels_of_a_wide_column(titanic):
 
 def test_native_encoder_keeps_category_dtype_through_a_column_transformer(titanic):
     frame = titanic[["Sex", "Ticket", "Age"]]
-    transformer = ColumnTransformer([("cat", NativeCategoryEncoder(), ["Sex", "Ticket"])], remainder="passthrough",
-                                    verbose_feature_names_out=False).set_output(transform="pandas")
+    transformer = ColumnTransformer(
+        [("cat", NativeCategoryEncoder(), ["Sex", "Ticket"])], remainder="passthrough", verbose_feature_names_out=False
+    ).set_output(transform="pandas")
     out = transformer.fit_transform(frame)
 
     assert isinstance(out["Ticket"].dtype, pd.CategoricalDtype)
@@ -125,14 +132,16 @@ def test_quantile_clipper_leaves_a_column_empty_at_fit_alone(penguins):
 
 @pytest.mark.parametrize("missing", [-1, np.nan])
 def test_ordinal_code_encoder_outputs_what_scikit_learns_ordinal_encoder_does(titanic, missing):
-    from sklearn.preprocessing import OrdinalEncoder
-
     from automl_sklearn.transformers import OrdinalCodeEncoder
+    from sklearn.preprocessing import OrdinalEncoder
 
     frame = titanic[["Sex", "Embarked", "Cabin", "Ticket"]]
     train, new = frame.iloc[:600], frame.iloc[600:]  # Cabin and Ticket have levels unseen in train
-    theirs = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=missing,
-                            encoded_missing_value=missing).set_output(transform="pandas").fit(train)
+    theirs = (
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=missing, encoded_missing_value=missing)
+        .set_output(transform="pandas")
+        .fit(train)
+    )
     ours = OrdinalCodeEncoder(missing_value=float(missing)).set_output(transform="pandas").fit(train)
 
     expected = theirs.transform(new)
@@ -145,8 +154,13 @@ def _categorical_transformers():
     from automl_sklearn.encoders_extra import RareLevelGrouper
     from automl_sklearn.transformers import OrdinalCodeEncoder
 
-    return [NativeCategoryEncoder(max_categories=50), CategoricalImputer(), CategoricalImputer(strategy="constant"),
-            RareLevelGrouper(min_share=0.02), OrdinalCodeEncoder(missing_value=np.nan)]
+    return [
+        NativeCategoryEncoder(max_categories=50),
+        CategoricalImputer(),
+        CategoricalImputer(strategy="constant"),
+        RareLevelGrouper(min_share=0.02),
+        OrdinalCodeEncoder(missing_value=np.nan),
+    ]
 
 
 @pytest.mark.parametrize("transformer", _categorical_transformers(), ids=lambda t: type(t).__name__)
@@ -178,13 +192,22 @@ def test_recode_reuses_a_mapping_for_the_same_categories_only():
     assert recode(first.astype(object), mapping_of, 9, memo).tolist() == [1, 0, 9] and len(made) == 3
 
 
-@pytest.mark.parametrize("make", [NativeCategoryEncoder, CategoricalImputer, RareLevelGrouper, OrdinalCodeEncoder,
-                                  lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        NativeCategoryEncoder,
+        CategoricalImputer,
+        RareLevelGrouper,
+        OrdinalCodeEncoder,
+        lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False),
+    ],
+)
 def test_a_second_batch_of_the_same_types_gives_what_a_fresh_transformer_gives(titanic, make):
     """The typing step hands every batch the same categories object; the remembered mapping of
     the first batch must give the second exactly what an unpickled copy (no memory) gives."""
     frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
     dtypes = {c: frame[c].dtype for c in frame.columns}
+
     def batch(rows):
         return pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
 
@@ -200,13 +223,21 @@ def test_a_second_batch_of_the_same_types_gives_what_a_fresh_transformer_gives(t
         np.testing.assert_array_equal(remembered, made_now)
 
 
-
-@pytest.mark.parametrize("make", [NativeCategoryEncoder, CategoricalImputer, RareLevelGrouper, OrdinalCodeEncoder,
-                                  lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        NativeCategoryEncoder,
+        CategoricalImputer,
+        RareLevelGrouper,
+        OrdinalCodeEncoder,
+        lambda: CodedOneHotEncoder(handle_unknown="ignore", sparse_output=False),
+    ],
+)
 def test_a_refit_forgets_the_mappings_of_the_last_fit(titanic, make):
     """The same categories object after a refit on other rows: the mapping must be the new fit's."""
     frame = titanic[["Sex", "Embarked", "Cabin"]].astype("category")
     dtypes = {c: frame[c].dtype for c in frame.columns}
+
     def batch(rows):
         return pd.DataFrame({c: pd.Categorical(frame[c].iloc[rows], dtype=dtypes[c]) for c in frame.columns})
 

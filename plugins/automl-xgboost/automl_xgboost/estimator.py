@@ -10,6 +10,7 @@ at fit are remembered, and at predict every categorical column becomes the codes
 among them (:func:`automl_core.code_matrix`), so a level never seen at fit is missing (NaN)
 instead of being silently given a code of its own.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,7 +65,10 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
             n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds, **params
         )
         self.model_.fit(
-            _rows(X, train), y[train], eval_set=[(_rows(X, valid), y[valid])], verbose=False,
+            _rows(X, train),
+            y[train],
+            eval_set=[(_rows(X, valid), y[valid])],
+            verbose=False,
             sample_weight=None if weight is None else weight[train],
             sample_weight_eval_set=None if weight is None else [weight[valid]],
         )
@@ -85,8 +89,9 @@ class _EarlyStoppingXGBoost(EarlyStoppingEstimator):
         # numeric column of missing values, here and at predict
         self.empty_categories_ = [c for c, dtype in categorical.items() if len(dtype.categories) == 0]
         # levels as plain lists, not pandas dtypes: skops writes lists, and refuses dtypes
-        self.categories_ = {c: dtype.categories.tolist() for c, dtype in categorical.items()
-                            if c not in self.empty_categories_}
+        self.categories_ = {
+            c: dtype.categories.tolist() for c, dtype in categorical.items() if c not in self.empty_categories_
+        }
         # XGBoost refuses names with "[", "]" or "<" ("price [USD]"): it gets f0, f1... (the
         # names are remembered here; predict hands it a matrix, by position)
         return _as_missing(X, self.empty_categories_).set_axis([f"f{i}" for i in range(X.shape[1])], axis=1)
@@ -130,7 +135,7 @@ class XGBoostEarlyStoppingClassifier(ClassifierMixin, _EarlyStoppingXGBoost):
     _xgb_class = xgboost.XGBClassifier
     _stratify = True
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "XGBoostEarlyStoppingClassifier":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> XGBoostEarlyStoppingClassifier:
         """Fit on ``X`` and class labels ``y`` (rows weighted by ``sample_weight`` if given),
         holding out a stratified split for early stopping."""
         encoder = LabelEncoder().fit(np.asarray(y))
@@ -156,7 +161,7 @@ class XGBoostEarlyStoppingRegressor(RegressorMixin, _EarlyStoppingXGBoost):
     _xgb_class = xgboost.XGBRegressor
     _stratify = False
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "XGBoostEarlyStoppingRegressor":
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> XGBoostEarlyStoppingRegressor:
         """Fit on ``X`` and float targets ``y`` (rows weighted by ``sample_weight`` if given),
         holding out a random split for early stopping."""
         self._fit_model(X, np.asarray(y, dtype=float), sample_weight)

@@ -3,6 +3,7 @@
 The number of boosting rounds is not searched: the estimator stops early on its own inner
 validation split, so only the shape of the trees, the shrinkage and the regularisation are.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,10 +1,11 @@
 """The xgboost plugin passes automl-core's conformance checks and is found by its entry point."""
+
 import subprocess
 import sys
 
+import automl_xgboost.plugin
 import pytest
 
-import automl_xgboost.plugin
 from automl_core.testing import check_plugin
 
 

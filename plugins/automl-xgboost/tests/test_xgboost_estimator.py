@@ -1,4 +1,5 @@
 """The early-stopping XGBoost estimators on samples of real datasets."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from automl_xgboost.estimator import XGBoostEarlyStoppingClassifier, XGBoostEarlyStoppingRegressor
+from automl_xgboost.space import DEFAULTS
 from sklearn.metrics import log_loss, mean_squared_error
 
 from automl_core import inner_split
-from automl_xgboost.estimator import XGBoostEarlyStoppingClassifier, XGBoostEarlyStoppingRegressor
-from automl_xgboost.space import DEFAULTS
 
 DATASETS = Path(__file__).resolve().parents[3] / "tests" / "data"  # the repository's test datasets
 
@@ -47,9 +48,14 @@ def test_unseen_category_at_predict_is_missing_not_an_error():
     assert list(model.classes_) == sorted(y.unique())
 
 
-@pytest.mark.parametrize(("name", "estimator"), [("adult_income", XGBoostEarlyStoppingClassifier),
-                                               ("penguins", XGBoostEarlyStoppingClassifier),
-                                               ("diamonds", XGBoostEarlyStoppingRegressor)])
+@pytest.mark.parametrize(
+    ("name", "estimator"),
+    [
+        ("adult_income", XGBoostEarlyStoppingClassifier),
+        ("penguins", XGBoostEarlyStoppingClassifier),
+        ("diamonds", XGBoostEarlyStoppingRegressor),
+    ],
+)
 def test_the_code_matrix_predicts_what_xgboost_gives_the_frame(name, estimator):
     """predict hands XGBoost a float matrix of codes instead of the frame: the same outputs,
     also for levels in another order, unseen levels, missing values and reordered columns."""
@@ -130,5 +136,7 @@ def test_sample_weights_shift_the_classifier_towards_the_weighted_class(datasets
     X = frame.select_dtypes("number")
     plain = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y)
     weights = np.where(y == 1, (y == 0).sum() / (y == 1).sum(), 1.0)
-    weighted = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(X, y, sample_weight=weights)
+    weighted = XGBoostEarlyStoppingClassifier(params={"learning_rate": 0.1}, random_state=0).fit(
+        X, y, sample_weight=weights
+    )
     assert weighted.predict_proba(X)[:, 1].mean() > 2 * plain.predict_proba(X)[:, 1].mean()

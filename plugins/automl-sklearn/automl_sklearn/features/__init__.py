@@ -8,9 +8,11 @@ Builders run first in every pipeline, on the raw feature frame. Each record's ``
 * ``text_tfidf`` (a search choice): free-text columns become a few TF-IDF + SVD components.
 * ``feature_selection`` (a search choice): keeps the columns that best predict the target.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import BuildContext, FeatureBuilder
 
@@ -49,8 +51,12 @@ def _suggest_text_tfidf(trial: Any, context: BuildContext) -> dict:
 def _build_text_tfidf(params: Mapping[str, Any], context: BuildContext):
     from .text import TextSVD
 
-    return TextSVD(analyzer=params.get("analyzer", "word"), n_components=params.get("n_components", 10),
-                   min_df=params.get("min_df", 5), random_state=context.seed)
+    return TextSVD(
+        analyzer=params.get("analyzer", "word"),
+        n_components=params.get("n_components", 10),
+        min_df=params.get("min_df", 5),
+        random_state=context.seed,
+    )
 
 
 # --------------------------------------------------------------------------- feature_selection
@@ -68,19 +74,39 @@ def _suggest_feature_selection(trial: Any, context: BuildContext) -> dict:
 def _build_feature_selection(params: Mapping[str, Any], context: BuildContext):
     from .selection import FeatureSelector
 
-    return FeatureSelector(method=params.get("method", "mutual_info"), fraction=params.get("fraction", 0.5),
-                           task=context.task, n_jobs=context.n_jobs, random_state=context.seed)
+    return FeatureSelector(
+        method=params.get("method", "mutual_info"),
+        fraction=params.get("fraction", 0.5),
+        task=context.task,
+        n_jobs=context.n_jobs,
+        random_state=context.seed,
+    )
 
 
 FEATURE_BUILDERS: tuple[FeatureBuilder, ...] = (
-    FeatureBuilder("datetime_parts", _build_datetime_parts, _has_dates, optional=False,
-                   description="date columns (datetime64, or strings that parse as dates) to year, month, day, "
-                               "day of week and of year, hour, their sines and cosines, and elapsed days"),
-    FeatureBuilder("text_tfidf", _build_text_tfidf, _has_text, _suggest_text_tfidf,
-                   description="free-text columns to a few dense components: TF-IDF (words or character "
-                               "trigrams), then truncated SVD"),
-    FeatureBuilder("feature_selection", _build_feature_selection, _has_columns_to_select,
-                   _suggest_feature_selection, phase="select",
-                   description="drops nearly constant columns and keeps the share that best predicts the "
-                               "target, by mutual information or extra-trees importances"),
+    FeatureBuilder(
+        "datetime_parts",
+        _build_datetime_parts,
+        _has_dates,
+        optional=False,
+        description="date columns (datetime64, or strings that parse as dates) to year, month, day, "
+        "day of week and of year, hour, their sines and cosines, and elapsed days",
+    ),
+    FeatureBuilder(
+        "text_tfidf",
+        _build_text_tfidf,
+        _has_text,
+        _suggest_text_tfidf,
+        description="free-text columns to a few dense components: TF-IDF (words or character "
+        "trigrams), then truncated SVD",
+    ),
+    FeatureBuilder(
+        "feature_selection",
+        _build_feature_selection,
+        _has_columns_to_select,
+        _suggest_feature_selection,
+        phase="select",
+        description="drops nearly constant columns and keeps the share that best predicts the "
+        "target, by mutual information or extra-trees importances",
+    ),
 )

@@ -1,4 +1,5 @@
 """The base of the feature builders' transformers: a DataFrame in, a DataFrame out."""
+
 from __future__ import annotations
 
 import numpy as np

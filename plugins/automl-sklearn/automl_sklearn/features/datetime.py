@@ -8,6 +8,7 @@ parse becomes missing parts, as at fit, but a batch in which no given value of a
 parses, where the values seen at fit make that unlikely, is a ``DataError`` naming the column
 and a value (dates written another way than at fit). Time zones are converted to UTC.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -66,8 +67,9 @@ def date_format(column: pd.Series) -> str | None:
     values = short
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # dayfirst guesses of formats without a day
-        guessed = {guess_datetime_format(v, dayfirst=first) for v in values.iloc[:GUESSED_VALUES]
-                   for first in (False, True)}
+        guessed = {
+            guess_datetime_format(v, dayfirst=first) for v in values.iloc[:GUESSED_VALUES] for first in (False, True)
+        }
     shares = {fmt: _parse(values, fmt).notna().mean() for fmt in sorted(filter(_is_date_format, guessed))}
     best = max(shares, key=shares.get, default=None)
     return best if best is not None and shares[best] >= MIN_PARSED_SHARE else None
@@ -82,12 +84,14 @@ def _check_parsed(values: pd.Series, when: pd.Series, name: str, fmt: str | None
     included; with 2% unparsed at fit, one or three unreadable rows pass, four do not."""
     given = values.notna().to_numpy()
     n = int(given.sum())
-    if n and share_at_fit ** n < UNLIKELY and when.isna().to_numpy()[given].all():
+    if n and share_at_fit**n < UNLIKELY and when.isna().to_numpy()[given].all():
         row = int(np.flatnonzero(given)[0])
         value, label = values.iloc[row], values.index[row]
         value, label = (v.item() if isinstance(v, np.generic) else v for v in (value, label))  # 5, not np.int64(5)
-        raise DataError(f"column {name!r}: none of its {int(given.sum())} value(s) reads as a date "
-                        f"{'in the format ' + repr(fmt) if fmt else 'as at fit'} (e.g. {value!r} at row {label!r})")
+        raise DataError(
+            f"column {name!r}: none of its {int(given.sum())} value(s) reads as a date "
+            f"{'in the format ' + repr(fmt) if fmt else 'as at fit'} (e.g. {value!r} at row {label!r})"
+        )
 
 
 def date_columns(frame: pd.DataFrame) -> dict[str, str | None]:
@@ -103,8 +107,13 @@ def date_columns(frame: pd.DataFrame) -> dict[str, str | None]:
 
 
 def _parts(when: pd.Series, origin: pd.Timestamp, with_hour: bool) -> dict[str, pd.Series]:
-    parts = {"year": when.dt.year, "month": when.dt.month, "day": when.dt.day,
-             "dayofweek": when.dt.dayofweek, "dayofyear": when.dt.dayofyear}
+    parts = {
+        "year": when.dt.year,
+        "month": when.dt.month,
+        "day": when.dt.day,
+        "dayofweek": when.dt.dayofweek,
+        "dayofyear": when.dt.dayofyear,
+    }
     if with_hour:
         parts["hour"] = when.dt.hour + when.dt.minute / 60.0
     for name, period in PERIODS.items():

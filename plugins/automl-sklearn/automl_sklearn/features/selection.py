@@ -8,6 +8,7 @@ that consume them.
 Scores come from mutual information or from the impurity importances of a small forest of
 extremely randomised trees, both on a sample of at most :data:`SCORING_ROWS` rows.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,8 +71,14 @@ class FeatureSelector(FrameBuilder):
     :param random_state: seed of the sample, the estimates and the forest.
     """
 
-    def __init__(self, method: str = "mutual_info", fraction: float = 0.5, task: str = "binary",
-                 n_jobs: int = 1, random_state: int = 0):
+    def __init__(
+        self,
+        method: str = "mutual_info",
+        fraction: float = 0.5,
+        task: str = "binary",
+        n_jobs: int = 1,
+        random_state: int = 0,
+    ):
         self.method = method
         self.fraction = fraction
         self.task = task
@@ -115,8 +122,13 @@ class FeatureSelector(FrameBuilder):
         from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 
         forest = ExtraTreesRegressor if self.task == "regression" else ExtraTreesClassifier
-        model = forest(n_estimators=N_TREES, min_samples_leaf=3, max_features="sqrt",
-                       n_jobs=self.n_jobs, random_state=self.random_state)
+        model = forest(
+            n_estimators=N_TREES,
+            min_samples_leaf=3,
+            max_features="sqrt",
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+        )
         return model.fit(features, y).feature_importances_
 
     def transform(self, X):

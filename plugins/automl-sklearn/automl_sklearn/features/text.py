@@ -10,6 +10,7 @@ accepts. To stay fast on tens of thousands of rows, the vocabulary is capped at
 :data:`MAX_TERMS` terms and learnt, with the SVD, on at most :data:`FIT_ROWS` rows
 (docs/performance.md).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,8 +38,11 @@ NGRAMS = {"word": (1, 2), "char_wb": (3, 3)}
 
 def is_text(column: pd.Series) -> bool:
     """Whether ``column`` holds free text: distinct, multi-word or long strings that are not dates."""
-    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) \
-            or pd.api.types.is_datetime64_any_dtype(column):
+    if (
+        pd.api.types.is_numeric_dtype(column)
+        or pd.api.types.is_bool_dtype(column)
+        or pd.api.types.is_datetime64_any_dtype(column)
+    ):
         return False
     values = column.dropna()
     values = values.sample(min(len(values), SAMPLE_SIZE), random_state=0).astype(str)
@@ -88,8 +92,7 @@ class TextSVD(FrameBuilder):
             if encoder is not None:
                 self.encoders_[name] = encoder
         kept = [c for c in X.columns if c not in self.encoders_]
-        added = [f"{name}__svd{i}" for name, encoder in self.encoders_.items()
-                 for i in range(encoder[-1].n_components)]
+        added = [f"{name}__svd{i}" for name, encoder in self.encoders_.items() for i in range(encoder[-1].n_components)]
         self._set_names_out(kept, added)
         return self
 
@@ -97,9 +100,15 @@ class TextSVD(FrameBuilder):
         """The fitted TF-IDF and SVD of one column; None when no term is frequent enough to keep."""
         # one-letter words count too (initials, sizes); the pattern is only read by the word analyzer
         pattern = r"(?u)\b\w+\b" if self.analyzer == "word" else None
-        vectorizer = TfidfVectorizer(analyzer=self.analyzer, ngram_range=NGRAMS[self.analyzer],
-                                     token_pattern=pattern, min_df=self.min_df, max_features=MAX_TERMS,
-                                     sublinear_tf=True, dtype=np.float32)
+        vectorizer = TfidfVectorizer(
+            analyzer=self.analyzer,
+            ngram_range=NGRAMS[self.analyzer],
+            token_pattern=pattern,
+            min_df=self.min_df,
+            max_features=MAX_TERMS,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
         try:
             terms = vectorizer.fit_transform(documents)
         except ValueError:  # scikit-learn's "empty vocabulary" or "no terms remain" after min_df

@@ -1,4 +1,5 @@
 """The model families of the plugin, one module each with its search space beside it."""
+
 from __future__ import annotations
 
 from automl_core import ModelFamily

@@ -4,6 +4,7 @@ encodes ``category`` columns at predict by table lookup.
 
 Imported when a model is built, like the rest of scikit-learn.
 """
+
 from __future__ import annotations
 
 import math
@@ -82,7 +83,7 @@ class CategoryLookup:
             self.tables[column] = table
 
     @classmethod
-    def of(cls, model, frame) -> "CategoryLookup | None":
+    def of(cls, model, frame) -> CategoryLookup | None:
         """The lookup for ``model`` fitted on ``frame``, or None where scikit-learn's path must stay
         (no category column, or a preprocessor of another shape than this was written for)."""
         preprocessor = getattr(model, "_preprocessor", None)
@@ -91,7 +92,8 @@ class CategoryLookup:
             return None
         encoder = getattr(preprocessor, "named_transformers_", {}).get("encoder")
         dtypes_match = len(mask) == frame.shape[1] and all(
-            bool(is_cat) == isinstance(t, pd.CategoricalDtype) for is_cat, t in zip(mask, frame.dtypes))
+            bool(is_cat) == isinstance(t, pd.CategoricalDtype) for is_cat, t in zip(mask, frame.dtypes)
+        )
         if not dtypes_match or not hasattr(encoder, "categories_") or len(encoder.categories_) != mask.sum():
             return None
         return cls(frame, mask, encoder)
@@ -183,10 +185,14 @@ class EmptySafeHistGradientBoostingClassifier(_LookupPredict, HistGradientBoosti
         if split is not None:
             train, valid = split
             weight = None if sample_weight is None else np.asarray(sample_weight, dtype="float64")
-            return super().fit(_safe_indexing(X, train), y[train],
-                               sample_weight=None if weight is None else weight[train],
-                               X_val=_safe_indexing(X, valid), y_val=y[valid],
-                               sample_weight_val=None if weight is None else weight[valid])
+            return super().fit(
+                _safe_indexing(X, train),
+                y[train],
+                sample_weight=None if weight is None else weight[train],
+                X_val=_safe_indexing(X, valid),
+                y_val=y[valid],
+                sample_weight_val=None if weight is None else weight[valid],
+            )
         early_stopping, max_iter = self.early_stopping, self.max_iter
         rounds = min(max_iter, math.ceil(SHRINKAGE_WITHOUT_VALIDATION / self.learning_rate))
         self.set_params(early_stopping=False, max_iter=rounds)

@@ -8,6 +8,7 @@ tree's ``tree_.predict`` directly, which is what scikit-learn's per-tree ``predi
 and ``predict`` return, and average; with more threads, or several outputs, they defer to
 scikit-learn. Fitting is untouched.
 """
+
 from __future__ import annotations
 
 import numpy as np

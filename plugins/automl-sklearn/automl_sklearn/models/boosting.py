@@ -9,9 +9,11 @@ classification; where a class has too few rows for scikit-learn's stratified spl
 a fold), the classifier stops on the engine's inner split instead, or boosts a fixed number of
 iterations where no split can hold every class (``_empty_safe``).
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily
 
@@ -58,12 +60,27 @@ FAMILY = ModelFamily(
     build=build,
     suggest=suggest,
     defaults=(
-        {"learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20, "l2_regularization": 1e-6,
-         "max_features": 1.0},
-        {"learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0,
-         "max_features": 0.6},
-        {"learning_rate": 0.05, "max_leaf_nodes": 63, "min_samples_leaf": 10, "l2_regularization": 0.01,
-         "max_features": 0.8},
+        {
+            "learning_rate": 0.1,
+            "max_leaf_nodes": 31,
+            "min_samples_leaf": 20,
+            "l2_regularization": 1e-6,
+            "max_features": 1.0,
+        },
+        {
+            "learning_rate": 0.1,
+            "max_leaf_nodes": 15,
+            "min_samples_leaf": 40,
+            "l2_regularization": 1.0,
+            "max_features": 0.6,
+        },
+        {
+            "learning_rate": 0.05,
+            "max_leaf_nodes": 63,
+            "min_samples_leaf": 10,
+            "l2_regularization": 0.01,
+            "max_features": 0.8,
+        },
     ),
     categorical=("native", "ordinal", "target"),
     handles_missing=True,

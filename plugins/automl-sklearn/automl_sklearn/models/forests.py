@@ -5,11 +5,13 @@ histogram gradient boosting default (docs/performance.md). They take NaN in
 numeric input when the installed scikit-learn trees do (1.4 for random forests, 1.6 for extra
 trees): ``handles_missing`` is read from the estimators' own tags, never assumed.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily
 

@@ -4,9 +4,11 @@ One parameter serves both tasks: ``strength``, the L2 penalty (``1 / C`` of
 :class:`~sklearn.linear_model.LogisticRegression`, ``alpha`` of
 :class:`~sklearn.linear_model.Ridge`), so the defaults fit every task.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily
 

@@ -1,7 +1,9 @@
 """k-nearest neighbours on scaled, one-hot encoded input."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from automl_core import TASKS, BuildContext, ModelFamily
 
