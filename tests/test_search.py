@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from automl_core import AutoML
 from automl_core.search import PipelineConfig, TrialResult, trial_cost
 from automl_core.search._study import CostModel
 
@@ -35,3 +36,31 @@ def test_the_cost_model_estimates_a_family_by_the_median_of_its_trials():
     for seconds in (20.0, 2.0, 8.0):
         costs.observe("catboost", seconds)
     assert costs.estimate("catboost") == 8.0
+
+
+@pytest.mark.slow
+def test_a_trial_sends_its_fold_models_only_when_it_can_be_among_those_kept(dataset):
+    """A trial whose score does not beat the score it was told (the KEEP_MODELS-th best when it
+    was submitted) returns no fold models: a worker never pickles what the driver would drop."""
+    import optuna
+
+    from automl_core.fit import FitSettings, prepare, read_training_input
+    from automl_core.plugin import Registry, build_plugin_manager
+    from automl_core.search import TrialPayload, TrialSpec, run_trial
+
+    frame, target, _ = dataset("titanic", rows=300)
+    params = {k: v for k, v in AutoML(time_budget=10, families=["linear"]).get_params().items() if k != "verbose"}
+    settings = FitSettings.from_params(params)
+    manager = build_plugin_manager()
+    prepared = prepare(
+        Registry.from_manager(manager), read_training_input(manager, frame, None, target, {}, {}), settings
+    )
+    payload = TrialPayload(prepared.space, prepared.data)
+    study = optuna.create_study(direction="maximize")
+    study.enqueue_trial(prepared.space.default_portfolio()[0])
+    config = prepared.space.sample(study.ask())
+    kept = run_trial(payload, TrialSpec(0, config, 30.0))
+    assert kept.state == "complete" and kept.models is not None
+    assert run_trial(payload, TrialSpec(1, config, 30.0, models_above=kept.score - 0.01)).models is not None
+    dropped = run_trial(payload, TrialSpec(2, config, 30.0, models_above=kept.score + 0.01))
+    assert dropped.state == "complete" and dropped.models is None and dropped.oof is not None

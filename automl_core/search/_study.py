@@ -202,11 +202,17 @@ class Search:
         if estimate > window:
             self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
             return skips + 1
-        spec = TrialSpec(trial.number, config, window, self._prune_rule())
+        spec = TrialSpec(trial.number, config, window, self._prune_rule(), models_above=self._models_above())
         self.before_trial(number=trial.number, config=config.to_dict())
         pool.submit(spec)
         self.running[trial.number] = (trial, spec, time.monotonic())
         return 0
+
+    def _models_above(self) -> float | None:
+        """The score a trial must beat for its fold models to be kept (the :data:`KEEP_MODELS`-th
+        best so far); None while fewer trials have completed."""
+        ranked = best_first(self.results, self.data.metric.greater_is_better)
+        return ranked[KEEP_MODELS - 1].score if len(ranked) >= KEEP_MODELS else None
 
     def _prune_rule(self) -> PruneRule:
         """The completed trials' running fold means: what a trial prunes itself against."""

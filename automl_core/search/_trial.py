@@ -101,13 +101,16 @@ class TrialPayload:
 class TrialSpec:
     """What one trial is asked to do: fit ``config`` on every fold within ``window`` seconds,
     stopping early when ``prune`` says it trails; ``keep_models`` asks for the fitted fold
-    models back."""
+    models back, and ``models_above`` only when the trial's score beats it (the score the
+    trial must beat to be among the few whose models the driver keeps, when it was
+    submitted: models that would be discarded are never pickled and sent)."""
 
     number: int
     config: PipelineConfig
     window: float
     prune: PruneRule | None = None
     keep_models: bool = True
+    models_above: float | None = None
 
 
 def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
@@ -128,9 +131,20 @@ def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
     result.fit_seconds = time.monotonic() - started
     if result.state != "complete":
         result.oof, result.models = None, None
-    elif not spec.keep_models:
+    elif not spec.keep_models or _not_kept(payload, spec, result):
         result.models = None
     return result
+
+
+def _not_kept(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> bool:
+    """Whether the trial's score does not beat ``spec.models_above``."""
+    from ..model import better
+
+    return (
+        spec.models_above is not None
+        and result.score is not None
+        and not better(payload.data.metric, result.score, spec.models_above)
+    )
 
 
 def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> None:
