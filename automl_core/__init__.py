@@ -10,13 +10,7 @@ line.
 
 from __future__ import annotations
 
-import os as _os
 from importlib import import_module
-
-# Under CPU contention OpenMP's active spin-wait makes histogram boosting fits erratic; the
-# policy is read when the OpenMP runtime loads, so it is set before scikit-learn or xgboost is
-# imported; a value the user set is kept (docs/performance.md).
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from .components import (
     ENCODINGS,

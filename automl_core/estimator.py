@@ -57,7 +57,7 @@ class AutoML(BaseEstimator):
     :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
         of) the installed ones. :param block_plugins: plugin names not to load.
     :param n_jobs: threads per model (default 1: see :data:`automl_core.fit.DEFAULT_THREADS`; raising it pays
-        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE`` before import, on cores nothing else uses).
+        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE``, on cores nothing else uses).
     :param exclude: names of model families, preprocessors or feature builders the search must
         not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.

@@ -221,7 +221,7 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
     ]
     env = dict(os.environ, TMPDIR=str(work))
     # No OMP_WAIT_POLICY is imposed: each system runs with its own threading defaults (ours sets
-    # PASSIVE on import). Imposing PASSIVE on the peers, as an earlier version did, made their
+    # PASSIVE in its worker processes). Imposing PASSIVE on the peers, as an earlier version did, made their
     # multithreaded LightGBM and XGBoost fits several times slower on two cores.
     log = logs / f"{entry['name']}-{system}.log"
     load_start = os.getloadavg()

@@ -4,6 +4,7 @@ other library's settings (optuna's log level)."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -19,6 +20,18 @@ def test_importing_the_core_and_its_search_leaves_optunas_log_level_alone():
         "assert optuna.logging.get_verbosity() == before == optuna.logging.INFO\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_importing_the_core_and_every_plugin_leaves_the_environment_alone():
+    """OpenMP's wait policy is the workers' and the command line's, not the importing process's."""
+    code = (
+        "import os\nbefore = dict(os.environ)\n"
+        "import automl_core, automl_core.search, automl_core.estimator, automl_core.workers\n"
+        "from automl_core.plugin import build_plugin_manager\nbuild_plugin_manager()\n"
+        "assert dict(os.environ) == before, set(os.environ.items()) ^ set(before.items())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_a_bad_verbose_is_refused_before_any_work():

@@ -27,7 +27,13 @@ CLI_EXTRA = {"typer": "typer", "rich": "rich", "pydantic": "pydantic"}
 
 def main(argv: list[str] | None = None) -> None:
     """The ``automl`` console script. ``--version`` needs no extra; the commands need the ``cli`` extra."""
+    import os
     import sys
+
+    # The command line is a program of its own, not a library in someone's process: OpenMP's
+    # passive wait steadies one-thread fits on shared cores, and is read when OpenMP loads
+    # (docs/performance.md); a value the user set is kept.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
