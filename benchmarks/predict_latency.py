@@ -30,7 +30,9 @@ def adult() -> tuple[pd.DataFrame, str]:
     if folder:
         entry = next(d for d in json.loads((Path(folder) / "manifest.json").read_text()) if d["name"] == "adult_income")
         return pd.read_csv(Path(folder) / entry["file"]), entry["target"]
-    return pd.read_csv(REPO / "tests" / "data" / "adult_income.csv.gz"), "income"
+    samples = REPO / "tests" / "data"
+    entry = next(d for d in json.loads((samples / "manifest.json").read_text()) if d["name"] == "adult_income")
+    return pd.read_csv(samples / entry["file"]), entry["target"]
 
 
 def measure(model, rows: pd.DataFrame, calls: int, warmup: int = 50) -> dict:
