@@ -74,7 +74,12 @@ class _OutputError(Exception):
 def _predict(model: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
     import pandas as pd
 
-    frame = pd.DataFrame(records)  # one row per record, [{}] included (from_records gives none)
+    known = set(map(str, model.feature_names_in_))
+    empty = next((i for i, record in enumerate(records) if not known & set(record)), None)
+    if empty is not None:  # some keys absent are missing values; none present is not a record of this model
+        shown = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+        raise DataError(f"records[{empty}] has none of the columns of the schema the model was fitted with ({shown})")
+    frame = pd.DataFrame(records)  # one row per record
     absent = [c for c in model.feature_names_in_ if c not in frame.columns]  # a key no record has: missing values
     if absent:
         frame = frame.assign(**{c: None for c in absent})
