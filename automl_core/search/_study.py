@@ -166,18 +166,7 @@ class Search:
         while self.running and time.monotonic() < end:
             self._collect(pool, timeout=max(0.0, min(WAIT_SECONDS, end - time.monotonic())))
         if self.running:
-            pool.cancel(trial.number)
-            self.running.pop(trial.number)
-            self._tell(
-                trial,
-                TrialResult(
-                    trial.number,
-                    config,
-                    "timeout",
-                    fit_seconds=time.monotonic() - started,
-                    error=f"the last-chance trial ran over its {window:.2f} s limit",
-                ),
-            )
+            self._end(pool, trial.number, f"the last-chance trial ran over its {window:.2f} s limit")
         if self.best is not None and self.best.number == trial.number:
             self.rescued = self.best
 
@@ -250,18 +239,17 @@ class Search:
         """End the trials that ran past their limit and did not stop themselves (a worker
         busy in a library's C code, or in a thread that cannot be interrupted)."""
         now = time.monotonic()
-        for number, (trial, spec, started) in list(self.running.items()):
+        for number, (_, spec, started) in list(self.running.items()):
             if now > self._overdue_at(spec, started):
-                pool.cancel(number)
-                self.running.pop(number)
-                result = TrialResult(
-                    number,
-                    spec.config,
-                    "timeout",
-                    fit_seconds=now - started,
-                    error=f"ran over its {spec.window:.2f} s limit; its worker was stopped",
-                )
-                self._tell(trial, result)
+                self._end(pool, number, f"ran over its {spec.window:.2f} s limit; its worker was stopped")
+
+    def _end(self, pool: Any, number: int, error: str) -> None:
+        """Cancel running trial ``number`` in ``pool`` and record it as a timeout."""
+        trial, spec, started = self.running.pop(number)
+        pool.cancel(number)
+        self._tell(
+            trial, TrialResult(number, spec.config, "timeout", fit_seconds=time.monotonic() - started, error=error)
+        )
 
     def _tell(self, trial, result: TrialResult) -> None:
         result.elapsed = self.spent_before + self.deadline.elapsed()
