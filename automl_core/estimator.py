@@ -24,8 +24,17 @@ from .data import (
     warn_missing,
 )
 from .errors import DataError
-from .fit import FitSettings, fitted_attributes, prepare, read_training_input, search_and_refit, start_workers, threads
-from .model import labels_of, score
+from .fit import (
+    FitSettings,
+    fitted_attributes,
+    predict_threads,
+    prepare,
+    read_training_input,
+    search_and_refit,
+    start_workers,
+    threads,
+)
+from .model import labels_of, output_by_chunks, score
 from .plugin import Registry, build_plugin_manager
 from .search import Deadline, thread_limit
 
@@ -57,7 +66,9 @@ class AutoML(BaseEstimator):
     :param plugins: plugin objects to use besides (or, with ``autoload_plugins=False``, instead
         of) the installed ones. :param block_plugins: plugin names not to load.
     :param n_jobs: threads per model (default 1: see :data:`automl_core.fit.DEFAULT_THREADS`; raising it pays
-        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE``, on cores nothing else uses).
+        only with ``OMP_WAIT_POLICY`` set to ``ACTIVE``, on cores nothing else uses). At predict,
+        a batch of :data:`~automl_core.model.PARALLEL_ROWS` rows or more is split into row chunks
+        predicted in ``n_jobs`` threads at once (every usable core when None).
     :param exclude: names of model families, preprocessors or feature builders the search must
         not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.
@@ -287,19 +298,19 @@ class AutoML(BaseEstimator):
             pm.notify("before_predict", estimator=self, X=features)
             if len(features) == 0:  # no rows: some transformers (scikit-learn's imputers) refuse them
                 return features, np.empty((0,) if self.task_ == "regression" else (0, len(self.classes_)))
-            with thread_limit(self._threads()):
-                try:
-                    return features, self.model_.output(features)
-                except (ValueError, OverflowError, FloatingPointError) as exc:
-                    found = beyond_float32(features)
-                    if found is None:
-                        raise
-                    column, row, value = found
-                    raise DataError(
-                        f"column {column!r} holds {value!r} at row {row!r}, beyond 3.4e38, the largest "
-                        f"number the model's float32 computations take: send a smaller number or a "
-                        f"missing value"
-                    ) from exc
+            try:
+                threads = predict_threads(self.n_jobs)
+                return features, output_by_chunks(self.model_.output, features, threads, thread_limit, self._threads())
+            except (ValueError, OverflowError, FloatingPointError) as exc:
+                found = beyond_float32(features)
+                if found is None:
+                    raise
+                column, row, value = found
+                raise DataError(
+                    f"column {column!r} holds {value!r} at row {row!r}, beyond 3.4e38, the largest "
+                    f"number the model's float32 computations take: send a smaller number or a "
+                    f"missing value"
+                ) from exc
         except Exception as exc:
             pm.notify("on_predict_error", estimator=self, error=exc)
             raise

@@ -21,7 +21,7 @@ import hmac
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,10 @@ class ServeOptions:
     api_key_env: str | None = None
     metadata: bool = True
     docs: bool = True
+    #: Threads a large batch is predicted in, when the package does not set ``n_jobs``: with
+    #: several ``--workers``, the cores shared among them, so that busy workers never ask for
+    #: more threads than there are cores (None: every usable core, one worker).
+    predict_threads: int | None = None
 
     def api_key(self) -> str | None:
         """The key requests must send, read from ``api_key_env`` (None when no key is required)."""
@@ -257,6 +261,8 @@ def _load(path: str | os.PathLike, trusted: Iterable[str]) -> tuple[Any, dict]:
 def app_from_options(path: str | os.PathLike, options: ServeOptions) -> FastAPI:
     """The application for the package at ``path`` served with ``options``."""
     model, metadata = _load(path, options.trusted)
+    if options.predict_threads is not None and model.n_jobs is None:
+        model.set_params(n_jobs=options.predict_threads)
     return create_app(
         model,
         metadata,
@@ -297,6 +303,9 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info")
         return
     del app
+    from ..fit import usable_cores
+
+    options = replace(options, predict_threads=max(1, usable_cores() // workers))
     os.environ[ENV_MODEL] = str(Path(path).expanduser().resolve())
     os.environ[ENV_OPTIONS] = json.dumps(asdict(options))
     uvicorn.run(

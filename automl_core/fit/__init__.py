@@ -12,7 +12,7 @@ from ._finish import fitted_attributes, reference_sample
 from ._prepare import Prepared, build_context, prepare
 from ._read import read_training_input
 from ._search import SearchOutcome, Workers, search_and_refit, start_workers
-from ._settings import DEFAULT_METRICS, DEFAULT_THREADS, FitSettings, threads
+from ._settings import DEFAULT_METRICS, DEFAULT_THREADS, FitSettings, predict_threads, threads, usable_cores
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -23,10 +23,12 @@ __all__ = [
     "Workers",
     "build_context",
     "fitted_attributes",
+    "predict_threads",
     "prepare",
     "read_training_input",
     "reference_sample",
     "search_and_refit",
     "start_workers",
     "threads",
+    "usable_cores",
 ]

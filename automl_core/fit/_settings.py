@@ -183,16 +183,26 @@ def default_workers(threads_per_model: int) -> int:
         if not given.isdigit() or int(given) < 1:
             raise ValueError(f"{WORKERS_ENV}={given!r} must be a whole number of trials to run at once, 1 or more")
         return int(given)
+    return max(1, usable_cores() // max(1, threads_per_model))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity; all of the machine's elsewhere than Linux)."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores // max(1, threads_per_model))
+        return os.cpu_count() or 1
 
 
 def threads(n_jobs: int | None) -> int:
     """Threads per model: ``n_jobs`` when positive, else :data:`DEFAULT_THREADS`."""
     return int(n_jobs) if n_jobs is not None and n_jobs > 0 else DEFAULT_THREADS
+
+
+def predict_threads(n_jobs: int | None) -> int:
+    """Threads a large predict batch is split across: ``n_jobs`` when positive, else every
+    usable core (a fitted model predicts alone, unlike trials that share the cores)."""
+    return int(n_jobs) if n_jobs is not None and n_jobs > 0 else usable_cores()
 
 
 def _names(value: str | Sequence[str] | None) -> tuple[str, ...] | None:

@@ -19,10 +19,12 @@ from ._outputs import (
     tune_threshold,
     worst_score,
 )
+from ._row_chunks import PARALLEL_ROWS, output_by_chunks
 from ._stages import ColumnStages
 from ._typed_frame import TypedFrame
 
 __all__ = [
+    "PARALLEL_ROWS",
     "THRESHOLD_CANDIDATES",
     "ColumnStages",
     "EarlyStoppingEstimator",
@@ -37,6 +39,7 @@ __all__ = [
     "labels_of",
     "metric_input",
     "model_output",
+    "output_by_chunks",
     "score",
     "tune_threshold",
     "worst_score",

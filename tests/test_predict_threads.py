@@ -1,0 +1,86 @@
+"""A large predict batch split into row chunks run in threads: same answers, every thread used,
+errors of any chunk reported as the whole batch's would be."""
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+from threadpoolctl import threadpool_info
+
+from automl_core import AutoML, DataError
+from automl_core.model import PARALLEL_ROWS, output_by_chunks
+from automl_core.search import thread_limit
+
+
+def _sums_and_threads(seen: list):
+    def output(X: pd.DataFrame) -> np.ndarray:
+        seen.append((threading.get_ident(), len(X), [info["num_threads"] for info in threadpool_info()]))
+        return X.to_numpy().sum(axis=1)
+
+    return output
+
+
+def test_a_large_batch_is_split_into_one_chunk_per_thread_and_joined_in_row_order():
+    X = pd.DataFrame({"a": np.arange(3 * PARALLEL_ROWS, dtype=float), "b": 1.0})
+    seen: list = []
+    out = output_by_chunks(_sums_and_threads(seen), X, 3, thread_limit)
+    np.testing.assert_array_equal(out, X["a"].to_numpy() + 1.0)
+    assert sorted(rows for _, rows, _ in seen) == [PARALLEL_ROWS] * 3
+    assert len({ident for ident, _, _ in seen}) == 3 and threading.get_ident() not in {i for i, _, _ in seen}
+    assert all(all(n == 1 for n in pools) for _, _, pools in seen)  # no thread pool beyond one thread per chunk
+
+
+def test_a_small_batch_runs_whole_in_the_calling_thread():
+    X = pd.DataFrame({"a": np.arange(PARALLEL_ROWS - 1, dtype=float)})
+    seen: list = []
+    output_by_chunks(_sums_and_threads(seen), X, 4, thread_limit)
+    assert [(ident, rows) for ident, rows, _ in seen] == [(threading.get_ident(), PARALLEL_ROWS - 1)]
+    # chunks are never smaller than half the threshold: 1.5 x PARALLEL_ROWS rows in 4 threads make 3
+    seen.clear()
+    output_by_chunks(_sums_and_threads(seen), pd.DataFrame({"a": np.zeros(PARALLEL_ROWS * 3 // 2)}), 4, thread_limit)
+    assert sorted(rows for _, rows, _ in seen) == [PARALLEL_ROWS // 2] * 3
+
+
+def test_an_error_in_one_chunk_is_raised_to_the_caller():
+    X = pd.DataFrame({"a": np.arange(2 * PARALLEL_ROWS, dtype=float)})
+
+    def output(part: pd.DataFrame) -> np.ndarray:
+        if part["a"].iloc[-1] == X["a"].iloc[-1]:
+            raise ValueError("the last chunk failed")
+        return part.to_numpy()[:, 0]
+
+    with pytest.raises(ValueError, match="the last chunk failed"):
+        output_by_chunks(output, X, 2, thread_limit)
+
+
+@pytest.fixture(scope="module")
+def penguins_model(dataset):
+    frame, target, _ = dataset("penguins")
+    model = AutoML(time_budget=15, max_trials=2, families=["random_forest"], n_workers=1, seed=0).fit(
+        frame, target=target
+    )
+    batch = frame.drop(columns=target).sample(4 * PARALLEL_ROWS, replace=True, random_state=0)
+    return model, batch.reset_index(drop=True)
+
+
+@pytest.mark.slow
+def test_a_fitted_model_answers_the_same_in_threads_as_in_one(penguins_model):
+    model, batch = penguins_model
+    model.set_params(n_jobs=1)
+    alone, labels = model.predict_proba(batch), model.predict(batch)
+    model.set_params(n_jobs=3)
+    np.testing.assert_allclose(model.predict_proba(batch), alone, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(model.predict(batch), labels)
+    # row for row what smaller batches, predicted whole in the calling thread, answer
+    np.testing.assert_allclose(model.predict_proba(batch.tail(10)), alone[-10:], rtol=0, atol=1e-15)
+
+
+@pytest.mark.slow
+def test_a_bad_value_in_a_later_chunk_is_named_with_its_row(penguins_model):
+    model, batch = penguins_model
+    model.set_params(n_jobs=2)
+    bad = batch.copy()
+    bad.loc[len(bad) - 3, "bill_length_mm"] = 1e308
+    with pytest.raises(DataError, match=rf"column 'bill_length_mm' holds 1e\+308 at row {len(bad) - 3}"):
+        model.predict(bad)
