@@ -1,3 +1,4 @@
+import os
 import time
 
 import numpy as np
@@ -179,3 +180,62 @@ def test_time_limit_fires_again_when_its_exception_is_lost():
     finally:
         gc.callbacks.remove(swallow)
     assert lost and time.monotonic() - started < 30
+
+
+class HalfSecondClassifier(SleepyClassifier):
+    """Fits in 0.5 s (with the prior): five folds never fit in a trial's window at a 2 s budget; one fold does."""
+
+    def fit(self, X, y):
+        time.sleep(0.3)
+        return super().fit(X, y)
+
+
+def _half_second(params, context):
+    return HalfSecondClassifier()
+
+
+def _no_params(trial, context):
+    return {}
+
+
+class HalfSecond:
+    PLUGIN_NAME = "half_second"
+
+    @hookimpl
+    def register_model_families(self, register):
+        for name, cost in (("half_second", 0.001), ("half_second_too", 0.002)):
+            register(
+                ModelFamily(
+                    name,
+                    ("binary", "multiclass"),
+                    build=_half_second,  # module functions: the workers unpickle the family
+                    suggest=_no_params,
+                    defaults=({},),
+                    cost=cost,
+                )
+            )
+
+
+@pytest.mark.slow
+def test_with_worker_processes_the_last_chance_trial_runs_one_fold_here_and_gives_the_model(dataset):
+    # the workers that ran the timed-out trials are being replaced when the search ends: the
+    # last-chance trial runs in this process instead (it crashed looking for an idle worker),
+    # on one fold, as the configuration asked for, not the next one queued in the portfolio
+    frame, target, _ = dataset("penguins")
+    with pytest.warns(
+        BudgetWarning, match=r"the model is trial \d+, half_second with its defaults, fitted and validated on one fold"
+    ):
+        model = AutoML(
+            time_budget=2,
+            families=["half_second", "half_second_too"],
+            plugins=[HalfSecond()],
+            n_workers=2,
+            folds=5,
+            seed=0,
+        ).fit(frame, target=target)
+    board = model.leaderboard_
+    rescued = board.iloc[0]
+    assert rescued["state"] == "complete" and rescued["family"] == "half_second"
+    assert len(rescued["fold_scores"]) == 1 and rescued["worker"].endswith(f":{os.getpid()}")
+    assert set(board["state"]) - {"complete"} <= {"timeout", "skipped", "pruned"}
+    assert len(model.predict(frame.drop(columns=target).head(5))) == 5

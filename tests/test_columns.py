@@ -113,3 +113,25 @@ def test_a_few_rows_are_typed_as_a_large_batch_is(dataset, monkeypatch):
         pd.testing.assert_frame_equal(small, typed.transform(batch))
         monkeypatch.setattr(_typed_frame, "SMALL_BATCH", 64)
     assert typed.transform(odd)["workclass"].isna().tolist()[:2] == [True, True]
+
+
+def test_wide_frames_are_planned_and_typed_as_narrow_ones_are():
+    """Plain numeric columns are planned in one numpy pass (constants, NaN, all-missing) and a
+    wide frame of few rows is typed in blocks: the same decisions and frame as column by column."""
+    from automl_core.model import _typed_frame
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 300)), columns=[f"c{i}" for i in range(300)])
+    X["const"], X["const_nan"], X["gone"] = 1.5, np.nan, np.nan
+    X.loc[::2, "const_nan"] = 3.0  # one value and missing ones: two values, kept
+    X["ints"], X["int_const"], X["flag"] = rng.integers(0, 3, 40), 7, rng.integers(0, 2, 40).astype(bool)
+    plan = plan_columns(X)
+    for col in X.columns:
+        values = X[col]
+        expected = "drop" if values.isna().all() or values.nunique(dropna=False) <= 1 else "numeric"
+        assert plan.kinds[col] == expected, col
+    kept = X[[c for c, kind in plan.kinds.items() if kind == "numeric"]]
+    typed = TypedFrame(plan).fit(kept)
+    wide = typed.transform(kept.head(10))  # 10 rows, 303 columns: more than SMALL_WIDTH, typed in blocks
+    assert len(typed.numeric_) > _typed_frame.SMALL_WIDTH
+    pd.testing.assert_frame_equal(wide, typed._transform_small(kept.head(10)))

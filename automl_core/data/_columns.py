@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -108,15 +109,23 @@ def _plain_numbers(X: pd.DataFrame, overrides: Mapping[str, str]) -> dict[str, t
         return {}
     block = X[names]
     missing = block.isna().all().to_numpy()
-    distinct = block.nunique(dropna=False).to_numpy()
+    constant = _constant(block)
     return {
-        c: ("drop", "entirely missing, dropped")
-        if gone
-        else ("drop", "constant, dropped")
-        if n <= 1
-        else ("numeric", "")
-        for c, gone, n in zip(names, missing, distinct)
+        c: ("drop", "entirely missing, dropped") if gone else ("drop", "constant, dropped") if same else ("numeric", "")
+        for c, gone, same in zip(names, missing, constant)
     }
+
+
+def _constant(block: pd.DataFrame) -> np.ndarray:
+    """Whether each column holds one value only (missing counts as a value): in one numpy
+    pass when the columns share a numeric dtype (pandas' ``nunique`` goes column by column)."""
+    values = block.to_numpy()
+    if values.dtype.kind not in "fiub":
+        return block.nunique(dropna=False).to_numpy() <= 1
+    same = values == values[:1]
+    if values.dtype.kind == "f":
+        same |= np.isnan(values) & np.isnan(values[:1])
+    return same.all(axis=0)
 
 
 def plan_columns(X: pd.DataFrame, overrides: Mapping[str, str] | None = None) -> ColumnPlan:

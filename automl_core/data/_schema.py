@@ -105,16 +105,23 @@ def infer_schema(
     columns = {}
     kept = [c for c, kind in plan.kinds.items() if kind not in ("drop", "identifier")]
     has_missing = X[kept].isna().any().to_dict() if X.columns.is_unique else {}
+    # dtypes at once: a column lookup per column costs seconds on a frame of 10,000 columns
+    dtypes = X.dtypes.to_dict() if X.columns.is_unique else {}
+    # checks hold no state: made once, not per column (0.75 s against 0.03 s for 10,000 columns;
+    # the schema copies each column's anyway)
+    finite = pa.Check.automl_finite()
+    shared = {"numeric": [pa.Check.automl_numeric(), finite], "boolean": [pa.Check.automl_boolean(), finite]}
     for col, kind in plan.kinds.items():
         if kind in ("drop", "identifier"):
             continue
         nullable = bool(has_missing[col] if col in has_missing else X[col].isna().any())
         checks = []
         if kind == "numeric":
-            was_boolean = (
-                pd.api.types.is_bool_dtype(X[col]) or pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
+            dtype = dtypes[col] if col in dtypes else X[col].dtype
+            was_boolean = pd.api.types.is_bool_dtype(dtype) or (
+                dtype.kind not in "fiuc" and pd.api.types.infer_dtype(X[col], skipna=True) == "boolean"
             )
-            checks = [pa.Check.automl_boolean() if was_boolean else pa.Check.automl_numeric(), pa.Check.automl_finite()]
+            checks = shared["boolean" if was_boolean else "numeric"]
         elif kind == "categorical" and unseen == "error":
             levels = sorted(X[col].dropna().astype(str).unique().tolist())
             checks = [pa.Check.automl_known_level(levels=levels)]
@@ -174,10 +181,17 @@ def _surely_valid(schema: pa.DataFrameSchema, X: pd.DataFrame, strict_missing: b
     if any(c not in position for c in numeric) or any(c not in position for c in complete):
         return False
     dtypes = X.dtypes.to_numpy()
+    floats = []
     for name in numeric:
         kind = dtypes[position[name]].kind
-        if kind not in "fiub" or (kind == "f" and np.isinf(X[name].to_numpy(dtype="float64", na_value=np.nan)).any()):
-            return False  # booleans are numbers to pandas; an extension float may hold pd.NA
+        if kind not in "fiub":
+            return False  # booleans are numbers to pandas
+        if kind == "f":
+            floats.append(position[name])
+    if floats:  # one block for all float columns: a lookup per column costs on wide frames
+        values = X.iloc[:, floats].to_numpy(dtype="float64", na_value=np.nan)  # an extension float may hold pd.NA
+        if np.isinf(values).any():
+            return False
     return not strict_missing or not complete or not X.isna().to_numpy()[:, [position[c] for c in complete]].any()
 
 

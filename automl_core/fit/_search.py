@@ -189,7 +189,7 @@ def search_and_refit(
             BudgetWarning(
                 f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
                 f"{prepared_seconds:.1f} s of it): the model is trial {r.number}, {r.config.family} with its defaults, "
-                f"fitted {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"
+                f"fitted and validated on one fold {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"
             ),
             stacklevel=3,
         )

@@ -17,8 +17,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 PASSTHROUGH = "passthrough"
-#: Batches of at most this many rows are joined column by column (what costs least for few rows).
+#: Batches of at most this many rows, of at most :data:`SMALL_WIDTH` columns, are joined column
+#: by column (what costs least for few rows and columns).
 SMALL_BATCH = 64
+SMALL_WIDTH = 256
 
 
 class ColumnStages(TransformerMixin, BaseEstimator):
@@ -48,8 +50,9 @@ class ColumnStages(TransformerMixin, BaseEstimator):
         X = _frame(X)
         self.feature_names_in_ = list(X.columns)
         self.n_features_in_ = len(self.feature_names_in_)
-        numeric = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])]
-        categorical = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+        dtypes = list(X.dtypes.items())  # at once: a column lookup per column costs on wide frames
+        numeric = [c for c, t in dtypes if pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)]
+        categorical = [c for c, t in dtypes if isinstance(t, pd.CategoricalDtype)]
         self.groups_ = []
         parts = []
         for chain, columns in ((self.numeric, numeric), (self.categorical, categorical)):
@@ -127,7 +130,9 @@ def _join(parts: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
         return pd.DataFrame(index=index)
     if len(parts) == 1:
         return parts[0]
-    if len(index) <= SMALL_BATCH:  # a frame of the parts' columns costs half a concat of few rows
+    if (
+        len(index) <= SMALL_BATCH and sum(part.shape[1] for part in parts) <= SMALL_WIDTH
+    ):  # a frame of the parts' columns costs half a concat of few rows
         columns = {name: part[name].array for part in parts for name in part.columns}
         if len(columns) == sum(part.shape[1] for part in parts):
             return pd.DataFrame(columns, index=index, copy=False)

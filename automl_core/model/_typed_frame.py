@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-#: Batches of at most this many rows are typed column by column in numpy (:meth:`TypedFrame._transform_small`).
+#: Batches of at most this many rows, of at most :data:`SMALL_WIDTH` columns, are typed column
+#: by column in numpy (:meth:`TypedFrame._transform_small`); a wider frame costs more column by
+#: column than in blocks, whatever its rows (10,000 columns: 1.2 s a call against 0.05 s).
 SMALL_BATCH = 64
+SMALL_WIDTH = 256
 
 
 def _missing(value) -> bool:
@@ -33,10 +36,10 @@ class TypedFrame(TransformerMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame, y=None):
         kinds = dict(self.plan.kinds) if self.plan is not None else {}
         self.numeric_, self.categorical_ = [], []
-        for col in X.columns:
+        for col, dtype in X.dtypes.items():  # dtypes at once: a column lookup per column costs on wide frames
             kind = kinds.get(col) or (
                 "numeric"
-                if pd.api.types.is_numeric_dtype(X[col]) or pd.api.types.is_bool_dtype(X[col])
+                if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
                 else "categorical"
             )
             if kind == "numeric":
@@ -53,7 +56,7 @@ class TypedFrame(TransformerMixin, BaseEstimator):
         return sorted(counts.index.tolist())
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        if len(X) <= SMALL_BATCH:
+        if len(X) <= SMALL_BATCH and len(self.numeric_) + len(self.categorical_) <= SMALL_WIDTH:
             return self._transform_small(X)
         numbers = X[self.numeric_]
         if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in numbers.dtypes):

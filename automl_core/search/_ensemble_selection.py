@@ -101,7 +101,8 @@ def ensemble_weights(
         ranked = within
     ranked = ranked[:ENSEMBLE_CANDIDATES]
     first = ranked[0]  # best (the first of equal scores), unless the limit left it out
-    if not use_ensemble or len(ranked) < 2:
+    ranked = [r for r in ranked if r.oof is not None]  # a trial fitted on some folds only cannot be blended
+    if not use_ensemble or len(ranked) < 2 or first.oof is None:
         return {first.number: 1.0}
     validated = data.splits.validated_rows
     y_val, w_val = data.y[validated], data.weights_of(validated)

@@ -23,7 +23,7 @@ import optuna
 
 from ..components import ExecutorContext
 from ..model import better
-from ._budget import Deadline
+from ._budget import Deadline, can_interrupt
 from ._pools import InProcessPool
 from ._pruning import PruneRule
 from ._space import SearchSpace
@@ -148,18 +148,24 @@ class Search:
 
     def _rescue(self, pool: Any) -> None:
         """One last trial, past the search's deadline: the cheapest family's first defaults,
-        with :data:`RESCUE_SECONDS` (a model late beats no model). Its fold models stand in
-        for a refit there is no time for."""
-        defaults = self.space.default_portfolio()
+        on the first fold only, with :data:`RESCUE_SECONDS` (a model late beats no model).
+        Its fold model stands in for a refit there is no time for."""
+        window = max(RESCUE_SECONDS, RESCUE_SHARE * self.deadline.seconds)
+        defaults = self._rescue_defaults(window)
         if not defaults:
             return
-        self.study.enqueue_trial(defaults[0])
-        trial = self.study.ask()
+        trial = self._ask_enqueued(defaults[0])
         config = self.space.sample(trial)
-        window = max(RESCUE_SECONDS, RESCUE_SHARE * self.deadline.seconds)
-        spec = TrialSpec(trial.number, config, window, PruneRule(self.data.metric.greater_is_better, ()))
+        spec = TrialSpec(trial.number, config, window, PruneRule(self.data.metric.greater_is_better, ()), max_folds=1)
         self.before_trial(number=trial.number, config=config.to_dict())
         started = time.monotonic()
+        pool = self._rescue_pool(pool)
+        if pool is None:
+            self._tell(
+                trial,
+                TrialResult(trial.number, config, "skipped", error="no worker was ready for the last-chance trial"),
+            )
+            return
         pool.submit(spec)
         self.running[trial.number] = (trial, spec, started)
         end = started + window + overdue_grace(window)
@@ -169,6 +175,61 @@ class Search:
             self._end(pool, trial.number, f"the last-chance trial ran over its {window:.2f} s limit")
         if self.best is not None and self.best.number == trial.number:
             self.rescued = self.best
+
+    def _ask_enqueued(self, params: dict) -> Any:
+        """A new trial with ``params``: the portfolio's configurations still queued before it
+        are passed over (told pruned, as a proposal too costly for the time left is), since
+        optuna hands out queued trials in order."""
+        waiting = (optuna.trial.TrialState.WAITING,)
+        self.study.enqueue_trial(params)
+        number = max(t.number for t in self.study.get_trials(deepcopy=False, states=waiting))
+        while True:
+            trial = self.study.ask()
+            if trial.number == number:
+                return trial
+            self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+
+    def _rescue_defaults(self, window: float) -> list[dict]:
+        """Each family's first defaults, the likeliest to fit one fold within ``window`` first:
+        families whose trials fitted a fold within it, by their measured seconds per fold;
+        then the others in the portfolio's order (their declared cost), last those whose
+        trials measured a fold slower than ``window``. A trial that timed out before its first
+        fold says little: a new worker's first trial also pays its imports."""
+        first: dict[str, dict] = {}
+        for params in self.space.default_portfolio():
+            first.setdefault(params["family"], params)
+        per_fold: dict[str, float] = {}
+        for r in self.results:
+            if r.config is not None and r.folds_fitted > 0 and r.fit_seconds > 0:
+                seconds = r.fit_seconds / r.folds_fitted
+                per_fold[r.config.family] = min(seconds, per_fold.get(r.config.family, math.inf))
+        order = list(first)
+
+        def rank(family: str) -> tuple:
+            seconds = per_fold.get(family)
+            if seconds is None:
+                return (1, order.index(family))
+            return (0, seconds) if seconds <= window else (2, seconds)
+
+        return [first[f] for f in sorted(first, key=rank)]
+
+    def _rescue_pool(self, pool: Any) -> Any:
+        """Where the last-chance trial runs: this process when a trial here can be interrupted
+        on time (its imports are warm; the workers, which would still be starting the
+        replacements of those that ran the timed-out trials, are stopped first when the pool
+        can stop them, so that the trial has the cores); else ``pool`` once a worker is ready, waiting at most
+        :data:`RESCUE_SECONDS`; None if none is."""
+        if isinstance(pool, InProcessPool):
+            return pool
+        if can_interrupt():
+            stop = getattr(pool, "stop", None)  # the local pool's: its workers end at once (fit stops them next anyway)
+            if stop is not None:
+                stop()
+            return InProcessPool(_in_process_context(self.space, self.data))
+        end = time.monotonic() + RESCUE_SECONDS
+        while pool.ready() == 0 and time.monotonic() < end:
+            pool.wait(timeout=min(WAIT_SECONDS, max(0.0, end - time.monotonic())))
+        return pool if pool.ready() > 0 else None
 
     def _collect(self, pool: Any, timeout: float) -> None:
         for result in pool.wait(timeout=timeout):

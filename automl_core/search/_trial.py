@@ -111,6 +111,10 @@ class TrialSpec:
     prune: PruneRule | None = None
     keep_models: bool = True
     models_above: float | None = None
+    #: Fit only the first this many folds (the last-chance trial: one fold, the cheapest
+    #: validated model); its score is over those folds' rows, and it has no out-of-fold
+    #: outputs for the ensemble. None: every fold.
+    max_folds: int | None = None
 
 
 def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
@@ -155,7 +159,8 @@ def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> N
     data, config = payload.data, spec.config
     template = payload.space.build(config)
     outputs, models = [], []
-    for step, (train, val) in enumerate(data.splits.folds):
+    folds = data.splits.folds if spec.max_folds is None else data.splits.folds[: max(1, spec.max_folds)]
+    for step, (train, val) in enumerate(folds):
         model = fit_pipeline(clone(template), data.X.iloc[train], data.y[train], config, data.weights_of(train))
         started = time.monotonic()
         out = model_output(model, data.X.iloc[val], data.task, data.n_classes)
@@ -169,9 +174,15 @@ def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> N
             last = step == len(data.splits.folds) - 1
             if not last and spec.prune is not None and spec.prune.should_prune(step, result.intermediate):
                 raise TrialPruned()
-    result.oof = assemble_oof(outputs, data.splits)
-    validated = data.splits.validated_rows
-    result.score = score(data.metric, data.y[validated], result.oof, sample_weight=data.weights_of(validated))
+    if len(folds) < len(data.splits.folds):  # some folds only: scored on their rows, no out-of-fold outputs
+        validated = np.concatenate([val for _, val in folds])
+        result.score = score(
+            data.metric, data.y[validated], np.concatenate(outputs), sample_weight=data.weights_of(validated)
+        )
+    else:
+        result.oof = assemble_oof(outputs, data.splits)
+        validated = data.splits.validated_rows
+        result.score = score(data.metric, data.y[validated], result.oof, sample_weight=data.weights_of(validated))
     if not np.isfinite(result.score):
         raise ValueError(f"metric {data.metric.name} is not finite ({result.score})")
     result.models = models

@@ -54,7 +54,17 @@ def is_text(column: pd.Series) -> bool:
 
 def text_columns(frame: pd.DataFrame) -> list[str]:
     """The free-text columns of ``frame``."""
-    return [name for name in frame.columns if is_text(frame[name])]
+    return [
+        name
+        for position, (name, dtype) in enumerate(frame.dtypes.items())
+        # numbers, booleans and dates are never text, decided by dtype without a column lookup
+        if not (
+            pd.api.types.is_numeric_dtype(dtype)
+            or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_datetime64_any_dtype(dtype)
+        )
+        and is_text(frame.iloc[:, position])
+    ]
 
 
 def _documents(column: pd.Series) -> pd.Series:
