@@ -3,7 +3,9 @@
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -213,3 +215,22 @@ def test_members_share_equal_leading_steps_and_outputs_do_not_change(dataset):
     restored = pickle.loads(pickle.dumps(ensemble))
     assert "_shared" not in restored.__dict__
     np.testing.assert_allclose(restored.output(X), expected, rtol=0, atol=1e-12)
+
+
+class _Certain(BaseEstimator):
+    """A fitted classifier sure of class 0 for every row."""
+
+    classes_ = np.array([0, 1])
+
+    def predict_proba(self, X):
+        return np.tile([1.0, 0.0], (len(X), 1))
+
+
+def test_blended_probabilities_stay_within_zero_and_one():
+    # weights whose normalized sum times 1.0 rounds to 1.0000000000000002
+    weights = [0.7214883401940817, 0.5253543224757259, 0.31024187555895566]
+    raw = np.tensordot(np.asarray(weights) / sum(weights), np.ones(3), axes=1)
+    assert raw > 1.0
+    ensemble = WeightedEnsemble([_Certain(), _Certain(), _Certain()], weights, "binary", 2)
+    proba = ensemble.output(pd.DataFrame({"x": [1, 2]}))
+    assert proba.max() == 1.0 and proba.min() == 0.0

@@ -52,7 +52,10 @@ class WeightedEnsemble(BaseEstimator):
         weights = np.asarray(self.weights, dtype="float64")
         shared, memo = self.shared_prefixes(), {}  # type: SharedPrefixes, dict
         outputs = [shared.output(m, X, memo) for m in self.models]
-        return np.tensordot(weights / weights.sum(), np.stack(outputs), axes=1)
+        blended = np.tensordot(weights / weights.sum(), np.stack(outputs), axes=1)
+        if self.task != "regression":  # a weighted mean of 1.0s can round to 1.0000000000000002
+            np.clip(blended, 0.0, 1.0, out=blended)
+        return blended
 
     def shared_prefixes(self) -> SharedPrefixes:
         """The members' common transformer prefixes (found once, kept until pickled)."""

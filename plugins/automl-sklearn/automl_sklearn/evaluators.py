@@ -77,10 +77,15 @@ def roc_auc(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
 
 
 def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
-    """Cross-entropy of the class probabilities (every column is a class, occurring or not)."""
+    """Cross-entropy of the class probabilities (every column is a class, occurring or not).
+
+    Probabilities a rounding step outside [0, 1] (a weighted mean of ones gives
+    1.0000000000000002) are clipped: scikit-learn raises on them.
+    """
     from sklearn.metrics import log_loss as sk_log_loss
 
-    return float(sk_log_loss(y_true, proba, labels=np.arange(np.shape(proba)[1]), sample_weight=sample_weight))
+    proba = np.clip(np.asarray(proba, dtype="float64"), 0.0, 1.0)
+    return float(sk_log_loss(y_true, proba, labels=np.arange(proba.shape[1]), sample_weight=sample_weight))
 
 
 def rmse(y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:

@@ -95,3 +95,15 @@ def test_whole_weights_score_as_rows_repeated_that_many_times(penguin_prediction
         guess = values + np.sin(values)
         expected = SCORE[name](values[repeated], guess[repeated])
         assert SCORE[name](values, guess, sample_weight=weights) == pytest.approx(expected)
+
+
+def test_log_loss_takes_probabilities_one_rounding_step_past_one():
+    # the weighted mean of three members that all say 1.0 (seen on wine quality at 60 s:
+    # scikit-learn 1.9 raised "y_prob contains values greater than 1")
+    weights = np.array([0.7214883401940817, 0.5253543224757259, 0.31024187555895566])
+    members = np.zeros((3, 2, 3))
+    members[:, 0, 0] = members[:, 1, 2] = 1.0
+    proba = np.tensordot(weights / weights.sum(), members, axes=1)
+    assert proba.max() > 1.0  # the input really is past one
+    expected = metrics.log_loss([0, 2], np.clip(proba, 0, 1), labels=[0, 1, 2])
+    assert SCORE["log_loss"](np.array([0, 2]), proba) == pytest.approx(expected)
