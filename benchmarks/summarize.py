@@ -101,6 +101,12 @@ def raw_scores(rows: pd.DataFrame) -> pd.DataFrame:
     return table.fillna("")
 
 
+def predict_speed(rows: pd.DataFrame) -> pd.DataFrame:
+    """Predict rows/s per dataset and system (successful runs; the baseline left out)."""
+    ok = rows[(rows["status"] == "ok") & (rows["system"] != BASELINE)]
+    return ok.pivot(index="dataset", columns="system", values="predict_rows_per_s").rename_axis(None, axis=1)
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4f}"
 
@@ -137,6 +143,8 @@ def render_budget(rows: pd.DataFrame) -> str:
             f"Normalized (0 = {BASELINE}, 1 = best on the dataset; a failure counts as 0):",
             markdown_table(norm),
             markdown_table(per_system(rows, norm)),
+            "Predict rows/s on the test split (`predict` plus `predict_proba`, first call) per dataset:",
+            markdown_table(predict_speed(rows)),
             f"Wins/ties/losses of the row system against the column system (tie: within {TIE} normalized):",
             markdown_table(pairwise(norm).rename_axis("")),
         ]

@@ -121,6 +121,20 @@ def test_render_reports_mean_and_failures():
     assert "| a | 0.750 |" in report and "error" in report
 
 
+def test_predict_speed_is_tabled_per_dataset_without_the_baseline_or_failures():
+    rows = frame(
+        row("constant", "d", 0.5, predict_rows_per_s=1e7),
+        row("a", "d", 0.9, predict_rows_per_s=2500.0),
+        row("b", "d", None, status="error", predict_rows_per_s=None),
+        row("a", "e", 0.7, predict_rows_per_s=40.0),
+        row("b", "e", 0.9, predict_rows_per_s=120_000.0),
+    )
+    table = summarize.predict_speed(rows)
+    assert list(table.columns) == ["a", "b"] and list(table.index) == ["d", "e"]
+    assert table.loc["d", "a"] == 2500.0 and pd.isna(table.loc["d", "b"]) and table.loc["e", "b"] == 120_000.0
+    assert "| e | 40.000 | 120,000 |" in summarize.render(rows)
+
+
 def test_update_readme_replaces_only_the_marked_section(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{summarize.README_START}\nold\n{summarize.README_END}\noutro\n")

@@ -135,3 +135,11 @@ def test_wide_frames_are_planned_and_typed_as_narrow_ones_are():
     wide = typed.transform(kept.head(10))  # 10 rows, 303 columns: more than SMALL_WIDTH, typed in blocks
     assert len(typed.numeric_) > _typed_frame.SMALL_WIDTH
     pd.testing.assert_frame_equal(wide, typed._transform_small(kept.head(10)))
+
+
+def test_a_column_of_large_integers_beside_floats_is_not_taken_for_a_constant():
+    # one numpy array of int64 and float64 columns is float64, where 2**60 and 2**60 + 1 are equal
+    X = pd.DataFrame({"big": np.array([2**60, 2**60 + 1, 2**60 + 2], dtype="int64"), "f": [0.5, 1.5, 2.5]})
+    assert plan_columns(X).kinds == {"big": "numeric", "f": "numeric"}
+    same = pd.DataFrame({"big": np.array([2**60] * 3, dtype="int64"), "f": [0.5, 1.5, 2.5]})
+    assert plan_columns(same).kinds["big"] == "drop"

@@ -54,6 +54,22 @@ def test_an_error_in_one_chunk_is_raised_to_the_caller():
         output_by_chunks(output, X, 2, thread_limit)
 
 
+def test_a_check_of_the_batch_as_a_whole_answers_as_it_would_unsplit():
+    # a plugin that refuses a batch whose date column parsed in no row: split, one chunk holds
+    # only the row that does not parse, and would refuse what the whole batch passes
+    X = pd.DataFrame({"parsed": [True] + [False] * (2 * PARALLEL_ROWS - 1), "v": np.arange(2 * PARALLEL_ROWS)})
+    calls: list[int] = []
+
+    def output(part: pd.DataFrame) -> np.ndarray:
+        calls.append(len(part))
+        if not part["parsed"].any():
+            raise DataError("column 'when': no value parses as a date")
+        return part["v"].to_numpy() * 2.0
+
+    np.testing.assert_array_equal(output_by_chunks(output, X, 2, thread_limit), X["v"].to_numpy() * 2.0)
+    assert sorted(calls) == [PARALLEL_ROWS, PARALLEL_ROWS, 2 * PARALLEL_ROWS]  # two chunks, then the whole batch
+
+
 @pytest.fixture(scope="module")
 def penguins_model(dataset):
     frame, target, _ = dataset("penguins")

@@ -118,8 +118,10 @@ def _plain_numbers(X: pd.DataFrame, overrides: Mapping[str, str]) -> dict[str, t
 
 def _constant(block: pd.DataFrame) -> np.ndarray:
     """Whether each column holds one value only (missing counts as a value): in one numpy
-    pass when the columns share a numeric dtype (pandas' ``nunique`` goes column by column)."""
-    values = block.to_numpy()
+    pass when the columns share a numeric dtype (pandas' ``nunique`` goes column by column).
+    Columns of different dtypes go column by column too: one array of int64 and float64 would
+    be float64, where 2**60 and 2**60 + 1 are the same number."""
+    values = block.to_numpy() if block.dtypes.nunique() == 1 else np.empty((0, 0), dtype=object)
     if values.dtype.kind not in "fiub":
         return block.nunique(dropna=False).to_numpy() <= 1
     same = values == values[:1]

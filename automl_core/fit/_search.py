@@ -195,6 +195,7 @@ def search_and_refit(
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
+        warnings.simplefilter("default", category=BudgetWarning)  # the engine's own word on the refit reaches the user
         try:
             weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
         except BudgetError as exc:

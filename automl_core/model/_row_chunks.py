@@ -36,8 +36,10 @@ def output_by_chunks(
     this thread under ``limit(unsplit_threads)``.
 
     ``limit(n)`` caps the BLAS and OpenMP thread pools at ``n`` threads for the calling thread;
-    every chunk runs under ``limit(1)``. The chunks' outputs are joined in row order; an
-    exception in any chunk is raised here, as the call on the whole batch would raise it.
+    every chunk runs under ``limit(1)``. The chunks' outputs are joined in row order. When any
+    chunk raises, the whole batch is predicted again unsplit, and what that call gives (an
+    answer or the exception) is the answer: a plugin's check of a batch as a whole (say, that a
+    date column is not unparseable in every row) must not depend on how the batch was split.
     """
     chunks = min(max(1, int(threads)), len(X) // (PARALLEL_ROWS // 2) if len(X) >= PARALLEL_ROWS else 1)
     if chunks < 2:
@@ -49,6 +51,11 @@ def output_by_chunks(
         with limit(1):  # OpenMP's limit is per thread: a new thread starts with the default
             return output(X.iloc[start:stop])
 
-    with limit(1), ThreadPoolExecutor(max_workers=chunks, thread_name_prefix="automl-predict") as pool:
-        parts = [pool.submit(run, start, stop) for start, stop in zip(bounds[:-1], bounds[1:])]
-        return np.concatenate([part.result() for part in parts])
+    try:
+        with limit(1), ThreadPoolExecutor(max_workers=chunks, thread_name_prefix="automl-predict") as pool:
+            parts = [pool.submit(run, start, stop) for start, stop in zip(bounds[:-1], bounds[1:])]
+            return np.concatenate([part.result() for part in parts])
+    except Exception:  # noqa: BLE001 - decided by the unsplit call below, as without chunks
+        pass
+    with limit(unsplit_threads):
+        return output(X)

@@ -155,7 +155,8 @@ def _without(weights: dict[int, float], number: int) -> dict[int, float]:
 
 def _blend(weights: dict[int, float], oof: dict[int, np.ndarray]) -> np.ndarray:
     """The members' out-of-fold outputs averaged with their weights, renormalized."""
-    return cast(np.ndarray, sum(v * oof[n] for n, v in normalized_weights(weights).items()))
+    blended = cast(np.ndarray, sum(v * oof[n] for n, v in normalized_weights(weights).items()))
+    return np.clip(blended, 0.0, 1.0) if blended.ndim == 2 else blended  # probabilities: a rounding step past 1
 
 
 def fold_positions(splits: Splits) -> list[np.ndarray]:

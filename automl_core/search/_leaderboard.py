@@ -58,4 +58,5 @@ def blend_oof(results: list[TrialResult], weights: dict[int, float]) -> np.ndarr
     by_number = {r.number: r for r in results}
     if any(by_number[n].oof is None for n in weights):
         return None
-    return cast(np.ndarray, sum(w * by_number[n].oof for n, w in weights.items()))
+    blended = cast(np.ndarray, sum(w * by_number[n].oof for n, w in weights.items()))
+    return np.clip(blended, 0.0, 1.0) if blended.ndim == 2 else blended  # probabilities: a rounding step past 1

@@ -3,12 +3,13 @@ all rows while time allows (their fold models standing in for a refit that would
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..components import BuildContext
-from ..errors import TrialTimeout
+from ..errors import BudgetError, BudgetWarning, TrialTimeout
 from ..model import FoldBag, WeightedEnsemble
 from ._budget import Deadline, thread_limit, time_limit
 from ._ensemble_selection import normalized_weights
@@ -23,6 +24,12 @@ REFIT_MARGIN = 1.2
 REFIT_MEMBERS = 5
 
 MAX_RESERVE_SHARE = 0.3
+
+#: When no member could be refit in time and none kept its fold models, the cheapest member is
+#: refit anyway within this many seconds, or this share of the budget when more (a model late
+#: beats no model; the same allowance as the search's last-chance trial).
+LAST_REFIT_SECONDS = 1.0
+LAST_REFIT_SHARE = 0.05
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -98,6 +105,11 @@ def refit_final(
         for number in [n for n, h in how.items() if h == "fold models"]:
             del fitted[number]
             how[number] = "dropped"
+    if not fitted:  # every refit ran out of time, and no member kept its fold models
+        number, fitted[number] = _last_refit(
+            space, [by_number[n] for n in weights], data, deadline, context, rows, sample_weight
+        )
+        how[number] = "refit"
     ensemble = WeightedEnsemble(list(fitted.values()), [weights[n] for n in fitted], data.task, data.n_classes)
     best_pipeline = fitted.get(best.number, next(iter(fitted.values())))
     return ensemble, best_pipeline, how
@@ -108,6 +120,41 @@ def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, f
     what its validation score, threshold and reference outputs are computed with."""
     kept = {n: w for n, w in weights.items() if how.get(n) != "dropped"}
     return normalized_weights(kept) if sum(kept.values()) > 0 else dict(weights)
+
+
+def _last_refit(
+    space: SearchSpace,
+    members: list[TrialResult],
+    data: SearchData,
+    deadline: Deadline,
+    context: BuildContext,
+    rows: tuple[Any, np.ndarray],
+    sample_weight: np.ndarray | None,
+) -> tuple[int, Any]:
+    """The member likeliest to refit quickly, refit past the deadline within
+    :data:`LAST_REFIT_SECONDS` (or :data:`LAST_REFIT_SHARE` of the budget), with a
+    :class:`BudgetWarning`; a :class:`BudgetError` naming it when even that does not finish."""
+    X, y = rows
+    member = min(members, key=lambda r: refit_estimate(r, data.splits, len(y)))
+    window = max(LAST_REFIT_SECONDS, LAST_REFIT_SHARE * deadline.seconds)
+    config = member.config
+    assert config is not None  # an ensemble member is a completed trial
+    try:
+        with time_limit(window), thread_limit(context.n_jobs):
+            model = fit_pipeline(space.build(config, context), X, y, config, sample_weight)
+    except TrialTimeout as exc:
+        raise BudgetError(
+            f"no member of the ensemble could be refit on all {len(y):,} rows within the budget, and "
+            f"their fold models were not kept; the quickest, trial {member.number} ({config.family}), "
+            f"did not finish in {window:.1f} s more: give a larger time_budget"
+        ) from exc
+    warnings.warn(
+        f"no member of the ensemble could be refit on all rows within the budget; trial {member.number} "
+        f"({config.family}) was refit after it ({max(0.0, -deadline.remaining()):.1f} s past the end) and is the model",
+        BudgetWarning,
+        stacklevel=2,
+    )
+    return member.number, model
 
 
 def _refit_one(

@@ -199,29 +199,32 @@ class Search:
         for params in self.space.default_portfolio():
             first.setdefault(params["family"], params)
         per_fold: dict[str, float] = {}
+        failed: set[str] = set()
         for r in self.results:
             if r.config is not None and r.folds_fitted > 0 and r.fit_seconds > 0:
                 seconds = r.fit_seconds / r.folds_fitted
                 per_fold[r.config.family] = min(seconds, per_fold.get(r.config.family, math.inf))
+            elif r.config is not None and r.state == "failed":
+                failed.add(r.config.family)
         order = list(first)
 
         def rank(family: str) -> tuple:
             seconds = per_fold.get(family)
-            if seconds is None:
-                return (1, order.index(family))
+            if seconds is None:  # untried before failed-only: a family that raised will likely raise again
+                return (3, order.index(family)) if family in failed else (1, order.index(family))
             return (0, seconds) if seconds <= window else (2, seconds)
 
         return [first[f] for f in sorted(first, key=rank)]
 
     def _rescue_pool(self, pool: Any) -> Any:
         """Where the last-chance trial runs: this process when a trial here can be interrupted
-        on time (its imports are warm; the workers, which would still be starting the
+        on time and no ``max_memory`` is set (its imports are warm; the workers, which would still be starting the
         replacements of those that ran the timed-out trials, are stopped first when the pool
         can stop them, so that the trial has the cores); else ``pool`` once a worker is ready, waiting at most
         :data:`RESCUE_SECONDS`; None if none is."""
         if isinstance(pool, InProcessPool):
             return pool
-        if can_interrupt():
+        if can_interrupt() and getattr(pool, "max_memory", None) is None:  # a memory limit needs a process
             stop = getattr(pool, "stop", None)  # the local pool's: its workers end at once (fit stops them next anyway)
             if stop is not None:
                 stop()
