@@ -30,6 +30,14 @@ def test_encode_target_gives_sorted_classes_and_indices():
         (pd.Series([5.0] * 4), "regression", "task 'regression' but target 'label' is constant"),
         (pd.Series(["a", "b", "b", "b"]), None, "class 'a' of target 'label' has 1 row"),
         (pd.Series([1, "b", "b", 2], dtype=object), None, "mixes values of types int, str"),
+        # classes too small to learn and score: an identifier, or labels too fine for the rows
+        (pd.Series([f"c{i}" for i in range(1000)]), None, r"'label' has 1,000 classes in 1,000 rows, and 100%"),
+        (pd.Series([f"c{i % 1000}" for i in range(2000)]), None, r"'label' has 1,000 classes in 2,000 rows"),
+        (
+            pd.Series([f"c{i % 30}" for i in range(60)] + ["big"] * 50),
+            "multiclass",
+            r"55% of the rows .* 2 rows or fewer",
+        ),
         (pd.Series(["a", "b", "c"]), "regression", "numeric target"),
         (pd.Series([1.0, np.inf, 2.0, 3.0]), "regression", "infinite"),
         (pd.Series([1, 2, 3]), "binary", "3 classes"),
@@ -40,3 +48,9 @@ def test_encode_target_gives_sorted_classes_and_indices():
 def test_bad_targets_are_named(y, task, message):
     with pytest.raises(DataError, match=message):
         check_target(y, task, "label")
+
+
+def test_a_multiclass_target_with_some_rare_classes_is_served():
+    # a few classes of one or two rows beside well-filled ones: valid data, learned as it is
+    y = pd.Series(["a"] * 40 + ["b"] * 30 + ["c", "d", "d", "e"])
+    assert check_target(y, None, "label") == "multiclass"

@@ -59,6 +59,13 @@ def check_target(y: pd.Series, task: str | None, name: str) -> str:
 #: A binary target's rarer class needs at least this many rows: with one, no validation split
 #: can hold it both in the rows a model learns from and in the rows it is scored on.
 MIN_BINARY_CLASS_ROWS = 2
+#: A class of at most this many rows cannot be learned from some rows and scored on others
+#: with any confidence; a multiclass target whose classes are mostly that small is refused.
+RARE_CLASS_ROWS = 2
+#: ... when at least this share of the rows are in such classes (an identifier, a measured
+#: quantity read as labels, or labels too fine for the data: any model scores worse than the
+#: class priors there; 1,000 classes of 2 rows fitted to a log loss of 13.5, above log(1000)).
+MAX_RARE_CLASS_SHARE = 0.5
 
 
 def _check_classes(y: pd.Series, task: str, name: str) -> None:
@@ -78,6 +85,14 @@ def _check_classes(y: pd.Series, task: str, name: str) -> None:
         raise DataError(
             f"class {plain(counts.idxmin())!r} of target {name!r} has {counts.min()} row; each class of a binary "
             f"target needs at least {MIN_BINARY_CLASS_ROWS} to be learned and validated"
+        )
+    rare = counts[counts <= RARE_CLASS_ROWS]
+    if task == "multiclass" and rare.sum() >= MAX_RARE_CLASS_SHARE * len(y):
+        raise DataError(
+            f"target {name!r} has {len(counts):,} classes in {len(y):,} rows, and {rare.sum() / len(y):.0%} of the rows "
+            f"are in classes of {RARE_CLASS_ROWS} rows or fewer (e.g. {plain(rare.index[0])!r}): too few to learn a "
+            f"class from and score it on. If {name!r} is an identifier, it is not a target; if it is a quantity, "
+            "pass task='regression'; else group its rare classes into fewer, larger ones"
         )
 
 
