@@ -139,15 +139,13 @@ def _last_refit(
     window = max(LAST_REFIT_SECONDS, LAST_REFIT_SHARE * deadline.seconds)
     config = member.config
     assert config is not None  # an ensemble member is a completed trial
-    try:
-        with time_limit(window), thread_limit(context.n_jobs):
-            model = fit_pipeline(space.build(config, context), X, y, config, sample_weight)
-    except TrialTimeout as exc:
+    model = _fit_within(space, config, context, rows, sample_weight, window)
+    if model is None:
         raise BudgetError(
             f"no member of the ensemble could be refit on all {len(y):,} rows within the budget, and "
             f"their fold models were not kept; the quickest, trial {member.number} ({config.family}), "
             f"did not finish in {window:.1f} s more: give a larger time_budget"
-        ) from exc
+        )
     warnings.warn(
         f"no member of the ensemble could be refit on all rows within the budget; trial {member.number} "
         f"({config.family}) was refit after it ({max(0.0, -deadline.remaining()):.1f} s past the end) and is the model",
@@ -170,8 +168,22 @@ def _refit_one(
     window = deadline.remaining()
     if window <= 0.05 or (result.models and refit_estimate(result, data.splits, len(y)) > window):
         return None  # would not finish: the trial's fold models serve instead
+    return _fit_within(space, result.config, context, rows, sample_weight, window)
+
+
+def _fit_within(
+    space: SearchSpace,
+    config: Any,
+    context: BuildContext,
+    rows: tuple[Any, np.ndarray],
+    sample_weight: np.ndarray | None,
+    window: float,
+):
+    """``config``'s pipeline fitted on ``rows`` within ``window`` seconds, or None when it
+    did not finish."""
+    X, y = rows
     try:
         with time_limit(window), thread_limit(context.n_jobs):
-            return fit_pipeline(space.build(result.config, context), X, y, result.config, sample_weight)
+            return fit_pipeline(space.build(config, context), X, y, config, sample_weight)
     except TrialTimeout:
         return None
