@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -130,41 +131,71 @@ def write_split(entry: dict, seed: int, folder: Path) -> Path:
     return path
 
 
-def group_rss_mb(group: int) -> float:
-    """The summed resident memory, in MB, of the processes of process group ``group`` (Linux)."""
-    total, page = 0, os.sysconf("SC_PAGE_SIZE")
+def group_memory_mb(group: int) -> tuple[float, float]:
+    """The summed resident (RSS) and proportional (PSS) memory, in MB, of the processes of
+    process group ``group`` (Linux).
+
+    RSS counts a page shared by several processes (a library's code, pages a forked worker
+    still shares with its parent) once in each of them, so the sum over a process tree
+    overstates what the tree holds; PSS splits each shared page among its sharers and sums to
+    what the tree takes from the machine. Both are reported; PSS is 0 where
+    ``/proc/PID/smaps_rollup`` cannot be read (kernels before 4.14).
+    """
+    rss, pss, page = 0, 0, os.sysconf("SC_PAGE_SIZE")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat") as handle:
                 fields = handle.read().rsplit(") ", 1)[1].split()
-        except OSError:
+            if int(fields[2]) != group:  # pgrp
+                continue
+            rss += int(fields[21]) * page  # rss, in pages
+            pss += _pss_bytes(entry.name)
+        except OSError:  # the process ended meanwhile
             continue
-        if int(fields[2]) == group:  # pgrp
-            total += int(fields[21]) * page  # rss, in pages
-    return total / 2**20
+    return rss / 2**20, pss / 2**20
 
 
-def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str, float, float, float]:
-    """Run ``cmd`` in its own process group; return (status, wall seconds, peak RSS MB, peak
-    RSS MB of the whole process group).
+def _pss_bytes(pid: str) -> int:
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024  # kB
+    return 0
 
-    The first peak comes from ``os.wait4`` (ru_maxrss: the largest single process among the
-    child and the descendants it waited for); the second is the largest sum over the group's
-    processes (the child and its worker processes), sampled every 0.1 s. Past ``timeout`` the
-    whole group is killed and the status is "timeout".
+
+@dataclass
+class ChildRun:
+    """What :func:`run_child` saw: the status, the wall seconds, the largest single process's
+    peak RSS (MB), and the peaks of the whole process group's summed RSS and PSS (MB)."""
+
+    status: str
+    wall_s: float
+    peak_mb: float
+    tree_peak_mb: float
+    tree_peak_pss_mb: float
+
+
+def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> ChildRun:
+    """Run ``cmd`` in its own process group and watch its memory.
+
+    The single-process peak comes from ``os.wait4`` (ru_maxrss: the largest single process
+    among the child and the descendants it waited for); the tree peaks are the largest sums
+    over the group's processes (the child and its worker processes), sampled every 0.1 s.
+    Past ``timeout`` the whole group is killed and the status is "timeout".
     """
     start = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    status, tree_peak = "timeout", 0.0
+    status, tree_peak, tree_pss = "timeout", 0.0, 0.0
     while time.monotonic() - start < timeout:
         pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             status = "ok" if os.waitstatus_to_exitcode(wait_status) == 0 else "error"
             break
-        tree_peak = max(tree_peak, group_rss_mb(proc.pid))
+        rss, pss = group_memory_mb(proc.pid)
+        tree_peak, tree_pss = max(tree_peak, rss), max(tree_pss, pss)
         time.sleep(0.1)
     else:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -178,7 +209,8 @@ def run_child(cmd: list[str], env: dict, log: Path, timeout: float) -> tuple[str
         )
         with log.open("a") as out:
             out.write(f"\n[run.py] the child ended: {how}\n")
-    return status, time.monotonic() - start, usage.ru_maxrss / 1024, max(tree_peak, usage.ru_maxrss / 1024)
+    single = usage.ru_maxrss / 1024
+    return ChildRun(status, time.monotonic() - start, single, max(tree_peak, single), tree_pss)
 
 
 def child_fields(out: Path, task: str) -> dict:
@@ -226,7 +258,8 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
     log = logs / f"{entry['name']}-{system}.log"
     load_start = os.getloadavg()
     timeout = 3 * args.budget + 60
-    status, wall, peak, tree_peak = run_child(cmd, env, log, timeout)
+    child = run_child(cmd, env, log, timeout)
+    status = child.status
     row = {
         "system": system,
         "dataset": entry["name"],
@@ -236,10 +269,11 @@ def bench_one(system: str, entry: dict, split: Path, args, work: Path, logs: Pat
         "budget_s": args.budget,
         "seed": args.seed,
         "status": status,
-        "wall_s": wall,
+        "wall_s": child.wall_s,
         "timeout_s": timeout,
-        "peak_mem_mb": peak,
-        "peak_tree_mb": tree_peak,
+        "peak_mem_mb": child.peak_mb,
+        "peak_tree_mb": child.tree_peak_mb,
+        "peak_tree_pss_mb": child.tree_peak_pss_mb,
         "loadavg_start": load_start,
         "loadavg_end": os.getloadavg(),
         **machine(),

@@ -78,6 +78,7 @@ def per_system(rows: pd.DataFrame, norm: pd.DataFrame) -> pd.DataFrame:
             "median predict rows/s": ok["predict_rows_per_s"].median(),
             "max peak MB": every["peak_mem_mb"].max(),
             "max tree peak MB": every["peak_tree_mb"].max() if "peak_tree_mb" in rows else float("nan"),
+            "max tree PSS MB": every["peak_tree_pss_mb"].max() if "peak_tree_pss_mb" in rows else float("nan"),
             "max load at start": every["loadavg_start"].apply(lambda s: max(v[0] for v in s)),
         }
     )

@@ -75,15 +75,15 @@ def test_child_past_its_timeout_is_killed_with_its_own_children(tmp_path):
         "import subprocess, sys, time; p = subprocess.Popen(['sleep', '60']);"
         f"open({str(pid_file)!r}, 'w').write(str(p.pid)); time.sleep(60)"
     )
-    status, wall, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 2)
-    assert status == "timeout" and wall < 10
+    child = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 2)
+    assert child.status == "timeout" and child.wall_s < 10
     assert not alive(int(pid_file.read_text()))
 
 
 def test_a_child_killed_by_a_signal_is_an_error_that_names_the_signal(tmp_path):
     script = "import os, signal; os.kill(os.getpid(), signal.SIGALRM)"  # the default action: a silent death
-    status, _, _, _ = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 30)
-    assert status == "error"
+    child = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 30)
+    assert child.status == "error"
     assert "killed by SIGALRM" in run.log_tail(tmp_path / "log")
 
 
@@ -103,8 +103,8 @@ def alive(pid: int, wait: float = 5) -> bool:
 
 def test_crashing_child_is_an_error(tmp_path):
     cmd = [sys.executable, "-c", "raise SystemExit('broken runner')"]
-    status, _, peak, _ = run.run_child(cmd, dict(os.environ), tmp_path / "log", timeout=30)
-    assert status == "error" and peak > 0
+    child = run.run_child(cmd, dict(os.environ), tmp_path / "log", timeout=30)
+    assert child.status == "error" and child.peak_mb > 0
     assert "broken runner" in run.log_tail(tmp_path / "log")
 
 
@@ -115,8 +115,29 @@ def test_the_tree_peak_counts_the_childs_own_children(tmp_path):
         "kids = [subprocess.Popen([sys.executable, '-c', hold]) for _ in range(2)]\n"
         "[k.wait() for k in kids]\n"
     )
-    status, _, single, tree = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 60)
-    assert status == "ok" and single >= 200 and tree >= 400  # two grandchildren of 200 MB at once
+    child = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 60)
+    assert child.status == "ok" and child.peak_mb >= 200
+    assert child.tree_peak_mb >= 400 and child.tree_peak_pss_mb >= 400  # two grandchildren of 200 MB at once
+
+
+def test_the_tree_pss_counts_pages_shared_by_a_fork_once(tmp_path):
+    """A parent that holds 300 MB and forks two children that only read it: RSS summed over
+    the three counts the 300 MB three times, PSS once."""
+    script = (
+        "import os, time\n"
+        "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096])\n"
+        "kids = []\n"
+        "for _ in range(2):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        sum(b[::4096]); time.sleep(2); os._exit(0)\n"
+        "    kids.append(pid)\n"
+        "[os.waitpid(k, 0) for k in kids]\n"
+    )
+    child = run.run_child([sys.executable, "-c", script], dict(os.environ), tmp_path / "log", 60)
+    assert child.status == "ok"
+    assert child.tree_peak_mb >= 850  # 3 x 300 MB, less what was not yet touched when sampled
+    assert 300 <= child.tree_peak_pss_mb <= 500
 
 
 def test_unknown_dataset_is_refused():

@@ -7,8 +7,10 @@ import os
 import signal
 import threading
 import time
+import warnings
 
 import pytest
+from sklearn.dummy import DummyClassifier
 
 from automl_core import AutoML, ModelFamily, hookimpl
 from automl_core import workers as _pools
@@ -117,6 +119,18 @@ class Hoarder(Killer):
         return self
 
 
+def _build_chatterer(params, context):
+    return Chatterer(strategy="prior")
+
+
+class Chatterer(DummyClassifier):
+    """A model that says, as scikit-learn's solvers do on small folds, that it may be off."""
+
+    def fit(self, X, y, **kwargs):
+        warnings.warn("chatter-from-a-fold: lbfgs failed to converge", UserWarning, stacklevel=1)
+        return super().fit(X, y)
+
+
 class Troublemakers:
     PLUGIN_NAME = "troublemakers"
 
@@ -130,6 +144,11 @@ class Troublemakers:
         register(
             ModelFamily(
                 "killer", ("binary",), _build_killer, _no_params, defaults=({},), handles_missing=True, cost=0.01
+            )
+        )
+        register(
+            ModelFamily(
+                "chatterer", ("binary",), _build_chatterer, _no_params, defaults=({},), handles_missing=True, cost=0.01
             )
         )
         register(
@@ -150,6 +169,16 @@ def test_a_worker_killed_mid_trial_fails_that_trial_only(dataset):
     assert killed["error"].str.contains("worker process died \\(killed by SIGKILL\\)").all()
     assert (board[board["family"] == "linear"]["state"] == "complete").any()
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
+
+
+def test_the_models_chatter_in_worker_processes_does_not_reach_the_user(dataset, capfd):
+    """Worker processes write to the user's stderr: the warnings a model gives on a fold (a
+    solver that did not converge) are ignored there, as they are when trials run in the driver."""
+    frame, target, _ = dataset("titanic", rows=300)
+    AutoML(time_budget=20, n_workers=2, families=["chatterer"], max_trials=4, plugins=[Troublemakers()]).fit(
+        frame, target=target
+    )
+    assert "chatter-from-a-fold" not in capfd.readouterr().err
 
 
 @pytest.mark.parametrize("where", ["main thread", "worker thread"])
@@ -314,3 +343,23 @@ def test_a_bad_max_memory_is_named(bad):
 
     with pytest.raises(ValueError, match="max_memory"):
         memory_bytes(bad)
+
+
+def _cores_in_subprocess(env: dict, code: str = "") -> int:
+    import subprocess
+    import sys
+
+    script = f"{code}\nfrom automl_core.fit._settings import default_workers\nprint(default_workers(1))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+def test_default_workers_follow_the_cpu_affinity_and_the_cpu_limit_of_the_environment():
+    env = {"AUTOML_N_WORKERS": ""}
+    assert _cores_in_subprocess(env, "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})") == 1
+    # loky's cap, read where a cgroup's CPU quota is (a container's --cpus): the same path
+    assert _cores_in_subprocess({**env, "LOKY_MAX_CPU_COUNT": "1"}) == 1
+    assert _cores_in_subprocess(env) == len(os.sched_getaffinity(0))

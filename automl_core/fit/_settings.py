@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -187,11 +188,24 @@ def default_workers(threads_per_model: int) -> int:
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity; all of the machine's elsewhere than Linux)."""
+    """The cores this process may use: its CPU affinity, further cut by a CPU quota of its
+    cgroup (a container started with ``--cpus=2`` on a 64-core host may use two, not 64) and by
+    ``LOKY_MAX_CPU_COUNT`` when set; all of the machine's where neither can be read.
+
+    joblib's (loky's) ``cpu_count`` reads the quota; the answer is kept per affinity set, so a
+    predict call pays for a system call, not for reading the cgroup's files."""
     try:
-        return len(os.sched_getaffinity(0))
+        affinity = frozenset(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        affinity = None
+    return _cores_for(affinity)
+
+
+@functools.lru_cache(maxsize=8)
+def _cores_for(affinity: frozenset[int] | None) -> int:
+    from joblib import cpu_count  # scikit-learn's dependency; imported once, on first use
+
+    return max(1, int(cpu_count(only_physical_cores=False)))
 
 
 def threads(n_jobs: int | None) -> int:

@@ -11,6 +11,7 @@ import os
 import pickle
 import threading
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,9 @@ def worker_main(conn: Any, driver_pid: int, env: Mapping[str, str]) -> None:
     unpickled), so that a trial's clock starts when it can run; a payload it cannot read is
     reported, never a silent death."""
     os.environ.update(env)  # before numpy, scikit-learn or a booster loads its thread pools
+    # The models' chatter on folds (a solver that did not converge on a few hundred rows) is
+    # ignored, as around trials run in the driver: this process writes to the user's stderr.
+    warnings.simplefilter("ignore", category=UserWarning)
     _watch(driver_pid)
     try:
         run_trial, payload = pickle.loads(conn.recv_bytes())  # the engine's run: imported by reference

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..components import ExecutorContext
 from ..errors import AutoMLError
+from ..fit._settings import default_workers
 from ._main import READY, RESULT, worker_main
 
 #: How the worker processes are started unless ``executor_options={"start_method": ...}``
@@ -69,7 +70,7 @@ class ProcessPool:
     @classmethod
     def start(cls, context: ExecutorContext) -> ProcessPool:
         """A pool for ``context``, its workers started and fed at once."""
-        workers = context.n_workers or max(1, len(os.sched_getaffinity(0)) // max(1, context.threads))
+        workers = context.n_workers or default_workers(context.threads)
         pool = cls(workers, context.threads, context.options, context.max_memory)
         return pool.feed(context)
 
