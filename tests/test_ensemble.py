@@ -170,6 +170,21 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     assert reserve(capped) == pytest.approx(fitting.MAX_RESERVE_SHARE * 60)
 
 
+def test_a_trial_fitted_on_one_fold_is_costed_as_one_fold(candidates):
+    """The last-chance trial fits one fold of five: its refit estimate is that fold's time
+    scaled to all rows (not a fifth of it), its predict cost per row is over that fold's
+    validation rows (not all validated rows)."""
+    _, y = candidates
+    splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
+    full = TrialResult(0, None, "complete", score=0.8, fit_seconds=5.0, predict_seconds=0.5, folds_fitted=5)
+    one = TrialResult(1, None, "complete", score=0.8, fit_seconds=1.0, predict_seconds=0.1, folds_fitted=1)
+    assert fitting.refit_estimate(one, splits, len(y)) == pytest.approx(
+        fitting.refit_estimate(full, splits, len(y)), rel=0.02
+    )
+    cost = fitting.predict_costs([full, one], splits)
+    assert cost[1] == pytest.approx(cost[0], rel=0.02) and cost[0] == pytest.approx(0.5 / len(y))
+
+
 class CountingTypedFrame(TypedFrame):
     """The engine's typing step, counting its transforms (a real subclass, not a mock)."""
 

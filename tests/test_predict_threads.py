@@ -2,6 +2,7 @@
 errors of any chunk reported as the whole batch's would be."""
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,38 @@ def test_a_large_batch_is_split_into_one_chunk_per_thread_and_joined_in_row_orde
     assert sorted(rows for _, rows, _ in seen) == [PARALLEL_ROWS] * 3
     assert len({ident for ident, _, _ in seen}) == 3 and threading.get_ident() not in {i for i, _, _ in seen}
     assert all(all(n == 1 for n in pools) for _, _, pools in seen)  # no thread pool beyond one thread per chunk
+
+
+def test_concurrent_batches_add_one_thread_each_instead_of_multiplying_them():
+    """Two large batches at once (a server's concurrent requests): one is split into chunks,
+    the other runs whole in its caller's thread; afterwards a batch is split again."""
+    X = pd.DataFrame({"a": np.arange(2 * PARALLEL_ROWS, dtype=float)})
+    seen: list = []
+    both_started = threading.Barrier(2)
+
+    def slow(X: pd.DataFrame) -> np.ndarray:
+        seen.append((threading.current_thread().name, len(X)))
+        time.sleep(0.5)  # long enough for the two calls to overlap
+        return X.to_numpy().sum(axis=1)
+
+    def call(results: list) -> None:
+        both_started.wait()
+        results.append(output_by_chunks(slow, X, 2, thread_limit))
+
+    results: list = []
+    callers = [threading.Thread(target=call, args=(results,), name=f"caller-{i}") for i in range(2)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert len(results) == 2 and all(np.array_equal(r, X["a"].to_numpy()) for r in results)
+    whole = [name for name, rows in seen if rows == len(X)]
+    chunks = [name for name, rows in seen if rows == PARALLEL_ROWS]
+    assert len(whole) == 1 and whole[0].startswith("caller-")  # the other batch, in its caller's thread
+    assert len(chunks) == 2 and all(name.startswith("automl-predict") for name in chunks)
+    seen.clear()
+    output_by_chunks(slow, X, 2, thread_limit)
+    assert sorted(rows for _, rows in seen) == [PARALLEL_ROWS] * 2  # split again once the first is done
 
 
 def test_a_small_batch_runs_whole_in_the_calling_thread():

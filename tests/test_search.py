@@ -18,10 +18,11 @@ CONFIG = PipelineConfig(family="catboost", preprocessing={}, builders=(), params
         ("timeout", 24.0, 3, 24.0),  # it ran out of time: at least what it took
         ("pruned", 8.0, 2, 20.0),  # two of five folds in 8 s: a whole trial is 20 s
         ("pruned", 0.5, 0, None),  # pruned before a fold was fitted: says nothing
+        ("complete", 3.0, 1, 15.0),  # the last-chance trial, complete on one fold of five
         ("failed", 3.0, 1, None),
     ],
 )
-def test_trial_cost_counts_pruned_trials_by_their_folds(state, fit_seconds, folds_fitted, expected):
+def test_trial_cost_counts_trials_that_fitted_some_folds_by_their_folds(state, fit_seconds, folds_fitted, expected):
     result = TrialResult(0, CONFIG, state, fit_seconds=fit_seconds, folds_fitted=folds_fitted)
     assert trial_cost(result, n_folds=5) == expected
 

@@ -85,7 +85,7 @@ def ensemble_weights(
             raise FitError(f"every trial failed, none for lack of time; {trial_errors(ran)}")
         raise BudgetError(f"no pipeline could be fitted within the time budget; {trial_errors(results)}")
     ranked = best_first(results, data.metric.greater_is_better)
-    cost = predict_costs(ranked, len(data.splits.validated_rows))
+    cost = predict_costs(ranked, data.splits)
     if predict_time_limit is not None:
         within = [r for r in ranked if cost[r.number] <= predict_time_limit]
         if not within:
@@ -115,10 +115,17 @@ def ensemble_weights(
     return weights
 
 
-def predict_costs(results: list[TrialResult], n_rows: int) -> dict[int, float]:
-    """Trial number to predict seconds per row: its fold models' time on the validated rows,
-    calls and rows together (so a batch of that size's per-call overhead is included)."""
-    return {r.number: r.predict_seconds / max(n_rows, 1) for r in results}
+def predict_costs(results: list[TrialResult], splits: Splits) -> dict[int, float]:
+    """Trial number to predict seconds per row: its fold models' time on the validation rows
+    they predicted, calls and rows together (so a batch of that size's per-call overhead is
+    included); a trial that fitted fewer folds than ``splits`` has (the last-chance trial)
+    predicted only those folds' validation rows."""
+
+    def rows(result: TrialResult) -> int:
+        fitted = result.folds_fitted if 0 < result.folds_fitted < len(splits.folds) else len(splits.folds)
+        return sum(len(val) for _, val in splits.folds[:fitted])
+
+    return {r.number: r.predict_seconds / max(rows(r), 1) for r in results}
 
 
 def fit_to_limit(

@@ -33,9 +33,11 @@ LAST_REFIT_SHARE = 0.05
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
-    """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take."""
-    per_fold = result.fit_seconds / len(splits.folds)
-    train_rows = np.mean([len(train) for train, _ in splits.folds])
+    """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take: its time per
+    fitted fold (the folds it fitted: one for the last-chance trial), scaled to all rows."""
+    fitted = result.folds_fitted if 0 < result.folds_fitted < len(splits.folds) else len(splits.folds)
+    per_fold = result.fit_seconds / fitted
+    train_rows = np.mean([len(train) for train, _ in splits.folds[:fitted]])
     return float(per_fold * n_rows / train_rows)
 
 
