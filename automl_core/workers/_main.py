@@ -47,6 +47,30 @@ def worker_main(conn: Any, driver_pid: int, env: Mapping[str, str]) -> None:
         if spec is None:
             return
         conn.send_bytes(RESULT + _result_bytes(run_trial(payload, spec)))
+        release_free_memory()  # the trial's models and their pickled bytes are gone by now
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``).
+
+    What a trial allocated through ``malloc`` (trees' node arrays, the pickled fold models it
+    sent) stays resident after it is freed, unless it happens to sit at the top of the heap:
+    after a trial of two 200-tree forests on 7,000 rows and their 148 MB of pickled bytes, a
+    worker held 344 MB with all of it freed, 198 MB after the trim, in about a millisecond
+    (2026-12-04). Kept, such pages add up across the workers while another one peaks. Nothing
+    happens where the C library has no ``malloc_trim`` (macOS, musl)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _malloc_trim():
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return None
 
 
 def _result_bytes(result: Any) -> bytes:
