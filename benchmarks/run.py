@@ -7,6 +7,7 @@ virtualenv, so that one crash or time-out fails one row. Rows are appended as JS
     AUTOML_DATASETS=PATH/TO/shared/datasets python benchmarks/run.py --budget 60
     python benchmarks/run.py --budget 10 --datasets penguins,titanic --systems hgb,constant
     python benchmarks/run.py --manifest /tmp/heldout/manifest.json   # other datasets, rows of their own
+    python benchmarks/run.py --small-seeds 1    # the small datasets on one split too (default: five)
 
 The shared datasets are the folder named by ``$AUTOML_DATASETS`` (the one holding their
 ``manifest.json``), else ``shared/datasets`` beside the repository; ``--manifest`` names
@@ -51,6 +52,9 @@ PYTHONS = {
     "autogluon": "/opt/peers/autogluon/bin/python",
 }
 PRIMARY = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
+#: A dataset with fewer rows than this is judged on the mean over ``SMALL_SEEDS`` split seeds
+#: (issue #21): one test split of a few hundred rows cannot separate systems 0.02 AUC apart.
+SMALL_ROWS, SMALL_SEEDS = 2_000, 5
 SECONDARY = {"binary": "accuracy", "multiclass": "accuracy", "regression": "r2"}
 
 
@@ -60,7 +64,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, default=60, help="seconds per fit (default 60)")
     p.add_argument("--datasets", help="comma-separated names from the manifest (default: all)")
     p.add_argument("--systems", default=",".join(SYSTEMS[:5]), help="comma-separated, from: " + ",".join(SYSTEMS))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="the split seed (default 0)")
+    p.add_argument(
+        "--small-seeds",
+        type=int,
+        default=SMALL_SEEDS,
+        help=f"datasets under {SMALL_ROWS:,} rows (the manifest's 'rows') are also run on the next split seeds, "
+        f"this many splits in all (default {SMALL_SEEDS}; 1: one split, as for the others), after the first pass",
+    )
     p.add_argument(
         "--manifest",
         type=Path,
@@ -79,6 +90,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     unknown = set(args.systems.split(",")) - set(SYSTEMS)
     if unknown:
         p.error(f"unknown systems: {', '.join(sorted(unknown))}")
+    if args.small_seeds < 1:
+        p.error(f"--small-seeds must be 1 or more, not {args.small_seeds}")
     args.manifest = find_manifest(args.manifest)
     return args
 
@@ -301,39 +314,62 @@ def _python(system: str, args) -> str:
     return overrides.get(system, PYTHONS[system])
 
 
-def result_stem(day: dt.date, args: argparse.Namespace) -> str:
+def result_stem(day: dt.date, args: argparse.Namespace, seed: int | None = None) -> str:
     """The results' file name without suffix: date and budget, then ``-seedN`` for another
-    split and ``-<folder>`` for a manifest other than the shared datasets' (its folder's name).
-    Another split or other datasets are another benchmark: their rows must not replace the
-    shared seed 0's rows, nor mix into their summary."""
+    split (``seed``, else ``args.seed``) and ``-<folder>`` for a manifest other than the shared
+    datasets' (its folder's name). Another split or other datasets are another benchmark: their
+    rows must not replace the shared seed 0's rows, nor mix into their summary."""
+    seed = args.seed if seed is None else seed
     stem = f"{day.isoformat()}-{args.budget:g}s"
-    if args.seed:
-        stem += f"-seed{args.seed}"
+    if seed:
+        stem += f"-seed{seed}"
     shared = shared_manifest()
     if shared is None or args.manifest.resolve() != shared.resolve():
         stem += f"-{args.manifest.resolve().parent.name}"
     return stem
 
 
+def run_plan(entries: list[dict], seed: int, small_seeds: int) -> list[tuple[int, list[dict]]]:
+    """(split seed, datasets) in the order they run: every dataset on ``seed``, then the
+    datasets under :data:`SMALL_ROWS` rows on each of the next ``small_seeds - 1`` seeds (a
+    manifest entry without ``rows`` counts as large)."""
+    small = [e for e in entries if e.get("rows", SMALL_ROWS) < SMALL_ROWS]
+    plan = [(seed, entries)]
+    if small:
+        plan += [(seed + k, small) for k in range(1, small_seeds)]
+    return plan
+
+
 def main(argv=None) -> None:
-    """Run every asked pair, append rows to the dated JSONL, print and save the summary."""
+    """Run every asked pair, append rows to the dated JSONL of their split seed, print and save
+    the summaries (and, when small datasets ran on several splits, their summary over the splits)."""
     args = parse_args(argv)
     entries = select_datasets(args.manifest, args.datasets)
-    stem = result_stem(dt.date.today(), args)
-    logs = args.results / "logs" / stem
-    logs.mkdir(parents=True, exist_ok=True)
-    jsonl = args.results / f"{stem}.jsonl"
+    day = dt.date.today()
+    written = []
     with tempfile.TemporaryDirectory(prefix="automl-bench-") as tmp:
-        for entry in entries:
-            split = write_split(entry, args.seed, Path(tmp))
-            for system in args.systems.split(","):
-                row = bench_one(system, entry, split, args, Path(tmp), logs)
-                with jsonl.open("a") as fh:
-                    fh.write(json.dumps(row, default=str) + "\n")
-                print(summarize.progress_line(row), flush=True)
-    report = summarize.render(summarize.load([jsonl]))
-    (args.results / f"{stem}.md").write_text(report)
-    print(f"\nrows appended to {jsonl}\n\n{report}")
+        for seed, group in run_plan(entries, args.seed, args.small_seeds):
+            seeded = argparse.Namespace(**{**vars(args), "seed": seed})
+            stem = result_stem(day, seeded)
+            logs = args.results / "logs" / stem
+            logs.mkdir(parents=True, exist_ok=True)
+            jsonl = args.results / f"{stem}.jsonl"
+            for entry in group:
+                split = write_split(entry, seed, Path(tmp))
+                for system in args.systems.split(","):
+                    row = bench_one(system, entry, split, seeded, Path(tmp), logs)
+                    with jsonl.open("a") as fh:
+                        fh.write(json.dumps(row, default=str) + "\n")
+                    print(summarize.progress_line(row), flush=True)
+            written.append(jsonl)
+    first = written[0]
+    report = summarize.render(summarize.load([first]))
+    first.with_suffix(".md").write_text(report)
+    print(f"\nrows appended to {', '.join(map(str, written))}\n\n{report}")
+    if len(written) > 1:
+        splits = summarize.render_splits(summarize.load_splits(written))  # the datasets run on several splits
+        first.with_name(first.stem + "-splits.md").write_text(splits + "\n")
+        print(f"\n{splits}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,10 @@ def penguins() -> pd.Series:
 
 @pytest.mark.slow
 def test_constant_run_writes_a_row_and_a_report(tmp_path):
-    run.main(["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--results", str(tmp_path)])
+    run.main(
+        ["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--small-seeds", "1"]
+        + ["--results", str(tmp_path)]
+    )
     [jsonl] = tmp_path.glob("*-5s.jsonl")
     [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert row["status"] == "ok" and row["metric"] == "log_loss"
@@ -51,7 +54,8 @@ def test_constant_run_writes_a_row_and_a_report(tmp_path):
 @pytest.mark.slow
 def test_another_seed_writes_its_own_files(tmp_path):
     run.main(
-        ["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--results", str(tmp_path)]
+        ["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "3", "--small-seeds", "1"]
+        + ["--results", str(tmp_path)]
     )
     [jsonl] = tmp_path.glob("*-5s-seed3.jsonl")
     [row] = [json.loads(line) for line in jsonl.read_text().splitlines()]
@@ -138,6 +142,28 @@ def test_the_tree_pss_counts_pages_shared_by_a_fork_once(tmp_path):
     assert child.status == "ok"
     assert child.tree_peak_mb >= 850  # 3 x 300 MB, less what was not yet touched when sampled
     assert 300 <= child.tree_peak_pss_mb <= 500
+
+
+@pytest.mark.slow
+def test_a_small_dataset_runs_on_the_next_split_seeds_too_and_is_summarized_over_them(tmp_path):
+    run.main(
+        ["--budget", "5", "--datasets", "penguins", "--systems", "constant", "--seed", "2", "--small-seeds", "2"]
+        + ["--results", str(tmp_path)]
+    )
+    first, second = (tmp_path.glob(f"*-5s-seed{seed}.jsonl") for seed in (2, 3))
+    [first], [second] = list(first), list(second)
+    rows = [json.loads(line) for path in (first, second) for line in path.read_text().splitlines()]
+    assert [(r["seed"], r["dataset"], r["status"]) for r in rows] == [(2, "penguins", "ok"), (3, "penguins", "ok")]
+    assert "| penguins | log_loss ↓ | 2 |" in first.with_name(first.stem + "-splits.md").read_text()
+
+
+def test_small_datasets_are_planned_on_more_splits_after_the_first_pass():
+    big, small, unknown = {"name": "big", "rows": 5_000}, {"name": "small", "rows": 400}, {"name": "no rows"}
+    assert run.run_plan([big, small, unknown], 0, 3) == [(0, [big, small, unknown]), (1, [small]), (2, [small])]
+    assert run.run_plan([big, small], 4, 1) == [(4, [big, small])]
+    assert run.run_plan([big], 0, 5) == [(0, [big])]
+    with pytest.raises(SystemExit):
+        run.parse_args(["--small-seeds", "0"])
 
 
 def test_unknown_dataset_is_refused():

@@ -140,3 +140,43 @@ def test_update_readme_replaces_only_the_marked_section(tmp_path):
     readme.write_text(f"intro\n{summarize.README_START}\nold\n{summarize.README_END}\noutro\n")
     summarize.update_readme(readme, "new table\n")
     assert readme.read_text() == (f"intro\n{summarize.README_START}\nnew table\n{summarize.README_END}\noutro\n")
+
+
+def test_datasets_on_several_splits_are_judged_on_the_mean_over_the_splits(tmp_path):
+    """Two splits of a small dataset: the mean and spread of each score, the normalized scores
+    averaged over the splits, and wins counted per split; a dataset on one split is left out."""
+    rows = [
+        row("constant", "small", 0.5, seed=0),
+        row("a", "small", 0.9, seed=0),
+        row("b", "small", 0.7, seed=0),
+        row("constant", "small", 0.5, seed=1),
+        row("a", "small", 0.8, seed=1),
+        row("b", "small", 0.9, seed=1),
+        row("constant", "big", 0.5, seed=0),
+        row("a", "big", 0.9, seed=0),
+        row("b", "big", 0.6, seed=0),
+    ]
+    files = []
+    for seed in (0, 1):
+        path = tmp_path / f"seed{seed}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows if r["seed"] == seed))
+        files.append(path)
+    loaded = summarize.load_splits(files)
+    scores = summarize.split_scores(loaded).set_index(["dataset", "seed", "system"])["normalized"]
+    assert scores[("small", 0, "a")] == 1.0 and scores[("small", 0, "b")] == pytest.approx(0.5)
+    assert scores[("small", 1, "a")] == pytest.approx(0.75) and scores[("small", 1, "b")] == 1.0
+    report = summarize.render_splits(loaded)
+    assert "big" not in report
+    assert "0.8500 ± 0.0707" in report and "0.8000 ± 0.1414" in report  # a: 0.9 and 0.8; b: 0.7 and 0.9
+    assert "| small | 0.875 | 0.750 |" in report  # a: (1 + 0.75) / 2; b: (0.5 + 1) / 2
+    assert "| a |  | 1/0/1 |" in report  # a won split 0 and lost split 1
+
+
+def test_rows_without_a_seed_are_split_0_and_a_rerun_replaces_its_split_only(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    old = row("a", "d", 0.6, finished="2026-11-28T10:00:00")
+    new = row("a", "d", 0.7, finished="2026-11-28T11:00:00", seed=0)
+    other = row("a", "d", 0.8, finished="2026-11-28T09:00:00", seed=3)
+    path.write_text("".join(json.dumps(r) + "\n" for r in (old, new, other)))
+    loaded = summarize.load_splits([path]).set_index("seed")["score"]
+    assert loaded.to_dict() == {0: 0.7, 3: 0.8}
