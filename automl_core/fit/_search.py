@@ -157,9 +157,29 @@ def search_and_refit(
     """Run the search within ``deadline`` (keeping back the refit's share), choose the ensemble
     and refit its members on all rows."""
     prepared_seconds = deadline.elapsed()  # reading the data and preparing the search
+    search = run_search(pm, prepared, settings, deadline, workers, resume)
+    if search.rescued is not None:
+        warn_rescued(search.rescued, settings, prepared_seconds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        warnings.simplefilter("default", category=BudgetWarning)  # the engine's own word on the refit reaches the user
+        return choose_and_refit(search, prepared, settings, prepared_seconds)
+
+
+def run_search(
+    pm: PluginManager,
+    prepared: Prepared,
+    settings: FitSettings,
+    deadline: Deadline,
+    workers: Workers | None,
+    resume: bool,
+) -> Search:
+    """The search, run: its trials in ``workers`` (or in this process), each finished one told
+    to the observer hooks and, with a storage, written; the workers stopped when it ends."""
     data, space = prepared.data, prepared.space
-    greater = data.metric.greater_is_better
-    reserve = make_reserve(data.splits, len(prepared.refit[1]), settings.ensemble, greater, deadline.seconds)
+    reserve = make_reserve(
+        data.splits, len(prepared.refit[1]), settings.ensemble, data.metric.greater_is_better, deadline.seconds
+    )
     durable = durable_study(settings, prepared, resume)
     pool = None if workers is None else workers.pool(TrialPayload(space, data))
     try:
@@ -176,45 +196,54 @@ def search_and_refit(
             pool=pool,
             durable=durable,
         )
-        deadline = search.deadline  # less what an earlier search spent, when it resumes one
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
-            results = search.run()
+            search.run()
     finally:
         if workers is not None:
             workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
-    if search.rescued is not None:
-        r = search.rescued
-        warnings.warn(
-            BudgetWarning(
-                f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
-                f"{prepared_seconds:.1f} s of it): the model is trial {r.number}, {r.config.family} with its defaults, "
-                f"fitted and validated on one fold {r.fit_seconds:.1f} s past the budget; a larger time_budget gives a searched model"
-            ),
-            stacklevel=3,
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        warnings.simplefilter("default", category=BudgetWarning)  # the engine's own word on the refit reaches the user
-        try:
-            weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
-        except BudgetError as exc:
-            raise BudgetError(
-                f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
-                f"{settings.time_budget:g} s budget)"
-            ) from None
-        model, best_pipeline, how = refit_final(
-            results,
-            search.best,
-            space,
-            data,
-            weights,
-            deadline,
-            prepared.refit_context,
-            fold_models=settings.predict_time_limit is None,
-            rows=prepared.refit,
-            sample_weight=prepared.refit_weight,
-        )
+    return search
+
+
+def warn_rescued(rescued: TrialResult, settings: FitSettings, prepared_seconds: float) -> None:
+    """Say that the model is the last-chance trial's, fitted past the budget."""
+    warnings.warn(
+        BudgetWarning(
+            f"no trial finished within time_budget={settings.time_budget:g} s (reading and preparing the data took "
+            f"{prepared_seconds:.1f} s of it): the model is trial {rescued.number}, {rescued.config.family} with its "
+            f"defaults, fitted and validated on one fold {rescued.fit_seconds:.1f} s past the budget; a larger "
+            f"time_budget gives a searched model"
+        ),
+        stacklevel=4,
+    )
+
+
+def choose_and_refit(
+    search: Search, prepared: Prepared, settings: FitSettings, prepared_seconds: float
+) -> SearchOutcome:
+    """The ensemble chosen from ``search``'s trials, its members refit on all rows within the
+    search's deadline (less what an earlier search spent, when it resumed one)."""
+    data, results = prepared.data, search.results
+    greater = data.metric.greater_is_better
+    try:
+        weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
+    except BudgetError as exc:
+        raise BudgetError(
+            f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
+            f"{settings.time_budget:g} s budget)"
+        ) from None
+    model, best_pipeline, how = refit_final(
+        results,
+        search.best,
+        prepared.space,
+        data,
+        weights,
+        search.deadline,
+        prepared.refit_context,
+        fold_models=settings.predict_time_limit is None,
+        rows=prepared.refit,
+        sample_weight=prepared.refit_weight,
+    )
     weights = final_weights(weights, how)
     return SearchOutcome(
         model=model,
