@@ -73,17 +73,8 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
     metric = settings.metric or DEFAULT_METRICS[task]
     evaluator = registry.get("evaluator", metric, task)
     check_rows(training.rows, evaluator, settings.validation)
-    plan, numeric_text = _plan(X, training.numeric_text, settings)
-    builders = _applying(registry.all("feature_builder", task), X[_kept(plan)], settings.time_budget)
-    if not builders:  # nothing can use dates or free text: drop them, saying so
-        plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
+    plan, numeric_text, builders = _features(registry, training, settings, task)
     kept = _kept(plan)
-    if not kept:
-        why = "; ".join(f"{c!r}: {plan.notes.get(c) or k}" for c, k in list(plan.kinds.items())[:10])
-        raise DataError(
-            f"no column of the training data can be a feature, so there is nothing to learn from "
-            f"({why}{'; ...' if len(plan.kinds) > 10 else ''}); column_types can keep a column"
-        )
     schema = infer_schema(X, plan, strict_missing=settings.strict_missing, unseen=settings.unseen)
     sample = search_sample(y_enc, task, settings)
     X_search, y_search = (X, y_enc) if sample is None else (X.iloc[sample], y_enc[sample])
@@ -120,6 +111,24 @@ def prepare(registry: Registry, training: TrainingData, settings: FitSettings) -
         refit_weight=training.rows.sample_weight,
         validation=describe_validation(splits, rows, settings.holdout, left_out),
     )
+
+
+def _features(registry: Registry, training: TrainingData, settings: FitSettings, task: str):
+    """The column plan, the numeric text columns and the feature builders that apply; dates
+    and free text are dropped, saying so, when no builder applies. No column left to learn
+    from is a :class:`~automl_core.DataError` that says what became of the first ten."""
+    X = training.features
+    plan, numeric_text = _plan(X, training.numeric_text, settings)
+    builders = _applying(registry.all("feature_builder", task), X[_kept(plan)], settings.time_budget)
+    if not builders:  # nothing can use dates or free text: drop them, saying so
+        plan = plan.without_kinds(("datetime", "text"), "no feature builder applies, dropped")
+    if not _kept(plan):
+        why = "; ".join(f"{c!r}: {plan.notes.get(c) or k}" for c, k in list(plan.kinds.items())[:10])
+        raise DataError(
+            f"no column of the training data can be a feature, so there is nothing to learn from "
+            f"({why}{'; ...' if len(plan.kinds) > 10 else ''}); column_types can keep a column"
+        )
+    return plan, numeric_text, builders
 
 
 #: A feature builder's ``applies`` may take this long (seconds, or share of the budget, whichever
