@@ -60,6 +60,8 @@ def test_rows_of_another_manifest_go_to_files_of_their_own(tmp_path):
             str(folder / "manifest.json"),
             "--systems",
             "constant",
+            "--small-seeds",
+            "1",
             "--results",
             str(results),
         ]
