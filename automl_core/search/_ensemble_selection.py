@@ -14,7 +14,7 @@ from ..components import Evaluator
 from ..errors import BudgetError, DataError, FitError, PredictTimeWarning
 from ..model import better, score
 from ._splits import Splits, make_splits
-from ._trial import SearchData, TrialResult, best_first, trial_errors
+from ._trial import SearchData, TrialResult, best_first, folds_fitted, trial_errors
 
 #: Candidates considered for the ensemble (best validation scores first) and selection rounds.
 ENSEMBLE_CANDIDATES = 12
@@ -122,8 +122,7 @@ def predict_costs(results: list[TrialResult], splits: Splits) -> dict[int, float
     predicted only those folds' validation rows."""
 
     def rows(result: TrialResult) -> int:
-        fitted = result.folds_fitted if 0 < result.folds_fitted < len(splits.folds) else len(splits.folds)
-        return sum(len(val) for _, val in splits.folds[:fitted])
+        return sum(len(val) for _, val in splits.folds[: folds_fitted(result, len(splits.folds))])
 
     return {r.number: r.predict_seconds / max(rows(r), 1) for r in results}
 

@@ -15,7 +15,7 @@ from ._budget import Deadline, thread_limit, time_limit
 from ._ensemble_selection import normalized_weights
 from ._space import SearchSpace, fit_pipeline
 from ._splits import Splits
-from ._trial import SearchData, TrialResult, best_first
+from ._trial import SearchData, TrialResult, best_first, folds_fitted
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
 REFIT_MARGIN = 1.2
@@ -35,7 +35,7 @@ LAST_REFIT_SHARE = 0.05
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take: its time per
     fitted fold (the folds it fitted: one for the last-chance trial), scaled to all rows."""
-    fitted = result.folds_fitted if 0 < result.folds_fitted < len(splits.folds) else len(splits.folds)
+    fitted = folds_fitted(result, len(splits.folds))
     per_fold = result.fit_seconds / fitted
     train_rows = np.mean([len(train) for train, _ in splits.folds[:fitted]])
     return float(per_fold * n_rows / train_rows)

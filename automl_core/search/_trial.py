@@ -193,22 +193,25 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def folds_fitted(result: TrialResult, n_folds: int) -> int:
+    """The folds ``result``'s time and predictions cover: the folds it fitted when fewer than
+    ``n_folds`` (a pruned trial; the last-chance trial, complete on one fold), else all."""
+    return result.folds_fitted if 0 < result.folds_fitted < n_folds else n_folds
+
+
 def trial_cost(result: TrialResult, n_folds: int) -> float | None:
     """Seconds a trial of this configuration takes in full, for
-    :class:`~automl_core.search._study.CostModel`: what a timed-out trial took; for a trial
-    that fitted fewer than ``n_folds`` folds (a pruned one; the last-chance trial, complete on
-    one fold), its time per fitted fold times the folds (left unobserved, every next trial of
-    a slow family would start as if its cost were unknown); None for a failure or a trial that
-    fitted nothing."""
+    :class:`~automl_core.search._study.CostModel`: what a timed-out trial took; otherwise its
+    time per fitted fold (:func:`folds_fitted`) times the folds (left unobserved, every next
+    trial of a slow family would start as if its cost were unknown); None for a failure or a
+    pruned trial that fitted nothing."""
     if result.config is None or result.state not in ("complete", "timeout", "pruned"):
         return None
     if result.state == "timeout":
         return result.fit_seconds
-    if 0 < result.folds_fitted < n_folds:
-        return result.fit_seconds * n_folds / result.folds_fitted
     if result.state == "pruned" and not result.folds_fitted:
         return None
-    return result.fit_seconds
+    return result.fit_seconds * n_folds / folds_fitted(result, n_folds)
 
 
 def best_first(results: list[TrialResult], greater_is_better: bool) -> list[TrialResult]:

@@ -7,6 +7,7 @@ and sets the thread settings of the numeric libraries before any of them is load
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import threading
@@ -54,16 +55,16 @@ def release_free_memory() -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``).
 
     What a trial allocated through ``malloc`` (trees' node arrays, the pickled fold models it
-    sent) stays resident after it is freed, unless it happens to sit at the top of the heap:
-    after a trial of two 200-tree forests on 7,000 rows and their 148 MB of pickled bytes, a
-    worker held 344 MB with all of it freed, 198 MB after the trim, in about a millisecond
-    (2026-12-04). Kept, such pages add up across the workers while another one peaks. Nothing
+    sent) stays resident after it is freed, unless it happens to sit at the top of the heap: a
+    process that fitted two 200-tree forests on 7,000 rows and pickled them (148 MB) held
+    344 MB with all of it freed, 198 MB after the trim (2026-12-04). Kept, such pages add up across the workers while another one peaks. Nothing
     happens where the C library has no ``malloc_trim`` (macOS, musl)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
 
 
+@functools.cache
 def _malloc_trim():
     import ctypes
 
