@@ -39,11 +39,23 @@ RUNNERS = HERE / "runners"
 DATASETS_ENV = "AUTOML_DATASETS"
 #: Where the shared datasets are looked for when $AUTOML_DATASETS is not set: beside the repository.
 BESIDE = HERE.parent.parent / "shared" / "datasets"
-SYSTEMS = ("ours", "flaml", "autogluon", "hgb", "constant", "ours_basic", "ours_fast", "ours_serial", "autogluon_best")
+SYSTEMS = (
+    "ours",
+    "flaml",
+    "autogluon",
+    "hgb",
+    "constant",
+    "ours_basic",
+    "ours_fast",
+    "ours_exact",
+    "ours_serial",
+    "autogluon_best",
+)
 PYTHONS = {
     "ours": sys.executable,
     "ours_basic": sys.executable,  # ours without the feature-engineering pieces (issue #6)
     "ours_fast": sys.executable,  # ours with a predict time limit (issue #3's throughput trade)
+    "ours_exact": sys.executable,  # ours with speed_tolerance=0: accuracy alone picks the final model
     "ours_serial": sys.executable,  # ours with one trial at a time (n_workers=1), issue #18's "before"
     "autogluon_best": "/opt/peers/autogluon/bin/python",  # presets="best_quality" (issue #21)
     "hgb": sys.executable,

@@ -59,6 +59,7 @@ def test_an_unknown_key_is_named_with_a_suggestion(tmp_path):
         ("column_types: {Age: number}\n", "column_types.Age"),
         ("families: xgboost\n", "families"),
         ("max_trials: 2.5\n", "max_trials"),
+        ("speed_tolerance: 1.5\n", "speed_tolerance"),
     ],
 )
 def test_a_bad_value_names_its_key(tmp_path, text, key):

@@ -249,3 +249,121 @@ def test_blended_probabilities_stay_within_zero_and_one():
     ensemble = WeightedEnsemble([_Certain(), _Certain(), _Certain()], weights, "binary", 2)
     proba = ensemble.output(pd.DataFrame({"x": [1, 2]}))
     assert proba.max() == 1.0 and proba.min() == 0.0
+
+
+def test_the_speed_allowance_is_a_share_of_the_gain_over_a_constant_prediction(candidates):
+    results, y = candidates
+    metric = _auc()
+    best = max(results, key=lambda r: r.score)
+    allowance = fitting.speed_allowance(metric, y, best.oof, "binary", 0.01)
+    assert allowance == pytest.approx(0.01 * (best.score - 0.5))  # a constant's AUC is 0.5
+    assert fitting.speed_allowance(metric, y, best.oof, "binary", 0.0) == 0.0
+    worse = 1.0 - best.oof  # the classes swapped: below a constant, so nothing to give up
+    assert fitting.speed_allowance(metric, y, worse, "binary", 0.01) == 0.0
+    # regression: RMSE against the (weighted) mean
+    from sklearn.metrics import mean_squared_error
+
+    rmse = Evaluator(
+        "rmse",
+        ("regression",),
+        lambda t, p, sample_weight=None: float(np.sqrt(mean_squared_error(t, p, sample_weight=sample_weight))),
+        greater_is_better=False,
+        needs="value",
+        weighted=True,
+    )
+    target = np.linspace(0.0, 10.0, 200)
+    guess = target + np.random.default_rng(0).normal(0, 1.0, size=200)
+    spread = float(np.std(target))  # the mean's RMSE
+    assert fitting.speed_allowance(rmse, target, guess, "regression", 0.1) == pytest.approx(
+        0.1 * (spread - rmse.score(target, guess))
+    )
+    weights = np.where(target > 5, 3.0, 1.0)
+    weighted_mean = np.average(target, weights=weights)
+    expected = rmse.score(target, np.full(200, weighted_mean), sample_weight=weights) - rmse.score(
+        target, guess, sample_weight=weights
+    )
+    assert fitting.speed_allowance(rmse, target, guess, "regression", 0.1, weights) == pytest.approx(0.1 * expected)
+
+
+def test_a_cheaper_single_model_replaces_the_ensemble_only_within_reach(candidates):
+    results, y = candidates
+    metric = _auc()
+    oof = {r.number: r.oof for r in results}  # 0, 1: linear (C 0.01, 1); 2, 3: boosting (20, 100 rounds)
+    full = {0: 0.5, 2: 0.5}  # AUC 0.749, above each of the four alone
+    ensemble = metric.score(y, (oof[0] + oof[2]) / 2)
+    loss = {n: ensemble - metric.score(y, oof[n]) for n in oof}
+    cost = {0: 0.1, 1: 0.2, 2: 1.0, 3: 3.0}
+    # without an allowance (and no folds), no single model scores within the relative tolerance
+    assert all(v > fitting.PRUNE_TOLERANCE * ensemble for v in loss.values())
+    assert fitting.cheapest_within_reach(full, full, oof, y, metric, cost) == full
+    # an allowance just above one model's loss lets it in, the cheapest of those within it
+    for number in sorted(oof, key=lambda n: loss[n]):
+        allowance = loss[number] * 1.0001
+        within = [n for n in oof if loss[n] <= allowance and cost[n] < sum(cost[m] for m in full)]
+        chosen = fitting.cheapest_within_reach(full, full, oof, y, metric, cost, allowance=allowance)
+        if within:
+            assert chosen == {min(within, key=cost.get): 1.0}
+            assert loss[next(iter(chosen))] <= allowance
+        else:
+            assert chosen == full
+    assert fitting.cheapest_within_reach(full, full, oof, y, metric, cost, allowance=1.0) == {0: 1.0}
+    # never a model that costs as much as the pruned ensemble, however close its score
+    assert fitting.cheapest_within_reach(full, {2: 1.0}, oof, y, metric, {0: 5, 1: 5, 2: 1, 3: 3}, allowance=1.0) == {
+        2: 1.0
+    }
+
+
+def test_the_allowance_lets_pruning_drop_a_member_the_tolerance_keeps(candidates):
+    results, y = candidates
+    metric = _auc()
+    oof = {r.number: r.oof for r in results}
+    pair = {3: 0.5, 0: 0.5}  # boosting beside a strongly regularized linear model
+    full = metric.score(y, (oof[3] + oof[0]) / 2)
+    loss = full - metric.score(y, oof[3])
+    assert loss > fitting.PRUNE_TOLERANCE * full
+    assert set(fitting.prune_members(pair, oof, y, metric, cost={0: 2.0, 3: 1.0})) == {0, 3}
+    pruned = fitting.prune_members(pair, oof, y, metric, cost={0: 2.0, 3: 1.0}, allowance=loss * 1.0001)
+    assert pruned == {3: 1.0}
+    assert set(fitting.prune_members(pair, oof, y, metric, cost={0: 2.0, 3: 1.0}, allowance=loss * 0.9999)) == {0, 3}
+
+
+def _rmse():
+    from sklearn.metrics import root_mean_squared_error
+
+    return Evaluator("rmse", ("regression",), root_mean_squared_error, greater_is_better=False)
+
+
+def test_refit_members_over_the_predict_limit_are_timed_again_and_dropped():
+    """Two refit members, real models whose predict costs differ a thousandfold: nearest
+    neighbours searched by brute force among 20,000 rows, and a linear model. A limit between
+    them drops the neighbours; one below both keeps one member and says by how much it is over."""
+    from sklearn.linear_model import LinearRegression
+    from sklearn.neighbors import KNeighborsRegressor
+
+    from automl_core.components import BuildContext
+    from automl_core.errors import PredictTimeWarning
+    from automl_core.search import PipelineConfig, SearchData, keep_within_limit
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(20_000, 10)), columns=[f"x{i}" for i in range(10)])
+    y = X.to_numpy() @ rng.normal(size=10) + rng.normal(size=len(X))
+    splits = make_splits(y, "regression", "holdout", 5, 0.2, 0)
+    data = SearchData(X=X, y=y, task="regression", n_classes=0, splits=splits, metric=_rmse())
+    fitted = {
+        0: KNeighborsRegressor(algorithm="brute").fit(X, y),
+        1: LinearRegression().fit(X, y),
+    }
+    val = splits.validated_rows
+    by_number = {
+        n: TrialResult(n, PipelineConfig(family, {}), "complete", predict_seconds=1e-9, oof=model.predict(X.iloc[val]))
+        for (n, model), family in zip(fitted.items(), ("knn", "linear"))
+    }
+    weights = {0: 0.5, 1: 0.5}
+    context = BuildContext(task="regression", n_jobs=1)
+    assert keep_within_limit(fitted, weights, by_number, data, context, limit=1.0, n_rows=len(y)) == []
+    assert keep_within_limit(fitted, weights, by_number, data, context, limit=2e-6, n_rows=len(y)) == [0]
+    with pytest.warns(
+        PredictTimeWarning, match=r"refit on all 20,000 rows, trial \d \((knn|linear)\).*over predict_time_limit=1e-12"
+    ):
+        dropped = keep_within_limit(fitted, weights, by_number, data, context, limit=1e-12, n_rows=len(y))
+    assert len(dropped) == 1

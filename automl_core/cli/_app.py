@@ -177,6 +177,12 @@ def fit(
     predict_time_limit: Annotated[
         float | None, typer.Option(help="Most predict seconds per row of the final model (e.g. 1e-5).")
     ] = None,
+    speed_tolerance: Annotated[
+        float | None,
+        typer.Option(
+            help="Share of the validation gain over a constant prediction the model may give up to predict faster (default 0.002; 0: the most accurate)."
+        ),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -245,6 +251,7 @@ def fit(
             "seed": seed,
             "out": out,
             "predict_time_limit": predict_time_limit,
+            "speed_tolerance": speed_tolerance,
             "n_workers": workers,
             "executor": executor,
             "storage": storage,

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import AutoMLError
+from ..search import SPEED_TOLERANCE
 
 ColumnKind = Literal["numeric", "categorical", "datetime", "text", "identifier", "drop"]
 
@@ -66,6 +67,12 @@ class AutoMLConfig(BaseModel):
     reference_rows: int = Field(1000, ge=1)
     warm_start: list[dict[str, Any]] | None = None
     predict_time_limit: float | None = Field(None, gt=0, description="most predict seconds per row of the final model")
+    speed_tolerance: float = Field(
+        SPEED_TOLERANCE,
+        ge=0,
+        lt=1,
+        description="share of the gain over a constant prediction given up for faster predictions",
+    )
     verbose: int | None = Field(
         None, ge=0, le=2, description="what a fit in Python shows: 0, 1 or 2 (automl fit has its own display)"
     )

@@ -226,7 +226,9 @@ def choose_and_refit(
     data, results = prepared.data, search.results
     greater = data.metric.greater_is_better
     try:
-        weights = ensemble_weights(results, search.best, data, settings.ensemble, settings.predict_time_limit)
+        weights = ensemble_weights(
+            results, search.best, data, settings.ensemble, settings.predict_time_limit, settings.speed_tolerance
+        )
     except BudgetError as exc:
         raise BudgetError(
             f"{exc} (reading and preparing the data took {prepared_seconds:.1f} s of the "
@@ -243,6 +245,7 @@ def choose_and_refit(
         fold_models=settings.predict_time_limit is None,
         rows=prepared.refit,
         sample_weight=prepared.refit_weight,
+        predict_time_limit=settings.predict_time_limit,
     )
     weights = final_weights(weights, how)
     return SearchOutcome(

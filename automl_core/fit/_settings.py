@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ..search import SPEED_TOLERANCE
+
 #: The metric each task is searched for when none is named.
 DEFAULT_METRICS = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
 #: Threads per model unless ``n_jobs`` says otherwise: one thread per model, and a second core
@@ -48,6 +50,7 @@ class FitSettings:
     weight_column: str | None = None
     group_column: str | None = None
     time_column: str | None = None
+    speed_tolerance: float = SPEED_TOLERANCE
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> FitSettings:
@@ -63,6 +66,12 @@ class FitSettings:
         limit = params["predict_time_limit"]
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0):
             raise ValueError(f"predict_time_limit must be a positive number of seconds per row, got {limit!r}")
+        tolerance = params.get("speed_tolerance", SPEED_TOLERANCE)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+            raise ValueError(
+                f"speed_tolerance must be a share from 0 (keep the most accurate ensemble) up to, not "
+                f"including, 1, got {tolerance!r}"
+            )
         validation, time_column = _validation(params["validation"], params.get("time_column"))
         return cls(
             weight_column=_column("weight_column", params.get("weight_column")),
@@ -92,6 +101,7 @@ class FitSettings:
             warm_start=tuple(params["warm_start"] or ()),
             exclude=_names(params["exclude"]) or (),
             predict_time_limit=limit,
+            speed_tolerance=float(tolerance),
         )
 
 

@@ -4,6 +4,7 @@ validation rows cannot tell from noise, and, when asked, a predict-time limit.""
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections import Counter
 from typing import cast
@@ -15,6 +16,8 @@ from ..errors import BudgetError, DataError, FitError, PredictTimeWarning
 from ..model import better, score
 from ._splits import Splits, make_splits
 from ._trial import SearchData, TrialResult, best_first, folds_fitted, trial_errors
+
+LOGGER = logging.getLogger("automl_core")
 
 #: Candidates considered for the ensemble (best validation scores first) and selection rounds.
 ENSEMBLE_CANDIDATES = 12
@@ -69,6 +72,12 @@ PRUNE_STANDARD_ERRORS = 1.0
 #: Under holdout validation those groups are this many disjoint parts of the holdout.
 HOLDOUT_PARTS = 5
 
+#: The default ``AutoML(speed_tolerance=...)``: the share of the final model's validation gain
+#: over a constant prediction that a member, or the whole ensemble, may be given up for when
+#: that makes predictions cheaper. 0.002 is what the benchmark harness calls a tie between
+#: two systems (0.002 of the normalized score, on the test rows).
+SPEED_TOLERANCE = 0.002
+
 
 def ensemble_weights(
     results: list[TrialResult],
@@ -76,9 +85,13 @@ def ensemble_weights(
     data: SearchData,
     use_ensemble: bool,
     predict_time_limit: float | None = None,
+    speed_tolerance: float = SPEED_TOLERANCE,
 ) -> dict[int, float]:
-    """Trial number to weight: a Caruana ensemble without its negligible members, or the best
-    trial alone; with ``predict_time_limit`` (seconds per row), within that predict cost."""
+    """Trial number to weight: a Caruana ensemble without its negligible members, or a single
+    trial that predicts for less and scores within reach of it (:func:`cheapest_within_reach`),
+    or the best trial alone; with ``predict_time_limit`` (seconds per row), within that
+    predict cost. ``speed_tolerance`` widens "within reach" to that share of the ensemble's
+    validation gain over a constant prediction (:func:`speed_allowance`)."""
     if best is None:
         ran = [r for r in results if r.state != "skipped"]
         if ran and all(r.state == "failed" for r in ran):
@@ -107,9 +120,11 @@ def ensemble_weights(
     validated = data.splits.validated_rows
     y_val, w_val = data.y[validated], data.weights_of(validated)
     oof = {r.number: r.oof for r in ranked}
-    weights = select_ensemble(ranked, y_val, data.metric, w_val) or {first.number: 1.0}
+    full = select_ensemble(ranked, y_val, data.metric, w_val) or {first.number: 1.0}
     groups = score_groups(data.splits, y_val, data.task, None if data.groups is None else data.groups[validated])
-    weights = prune_members(weights, oof, y_val, data.metric, cost=cost, folds=groups, sample_weight=w_val)
+    allowance = speed_allowance(data.metric, y_val, _blend(full, oof), data.task, speed_tolerance, w_val)
+    weights = prune_members(full, oof, y_val, data.metric, cost, groups, w_val, allowance)
+    weights = cheapest_within_reach(full, weights, oof, y_val, data.metric, cost, groups, w_val, allowance)
     if predict_time_limit is not None:
         weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit, w_val)
     return weights
@@ -200,11 +215,13 @@ def prune_members(
     cost: dict[int, float] | None = None,
     folds: list[np.ndarray] | None = None,
     sample_weight: np.ndarray | None = None,
+    allowance: float = 0.0,
 ) -> dict[int, float]:
     """Drop members, the costliest to predict first, while the renormalized blend's validation
     score stays within reach of the full ensemble's.
 
-    Within reach is a loss of at most :data:`PRUNE_TOLERANCE` of the score (relative) or, given
+    Within reach is a loss of at most :data:`PRUNE_TOLERANCE` of the score (relative), or at
+    most ``allowance`` (in the metric's units: :func:`speed_allowance`), or, given
     two ``folds`` or more (disjoint groups of positions into ``y_val``: the folds, or parts of a
     holdout, as :func:`score_groups` makes them), at most :data:`PRUNE_STANDARD_ERRORS`
     standard errors of the group-wise differences between the two blends' scores: a difference
@@ -222,7 +239,7 @@ def prune_members(
 
     def can_go(number: int) -> bool:
         return _within_reach(
-            metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds, sample_weight
+            metric, y_val, full_output, full, _blend(_without(kept, number), oof), folds, sample_weight, allowance
         )
 
     kept = dict(weights)
@@ -232,6 +249,74 @@ def prune_members(
             break
         kept = _without(kept, removable)
     return normalized_weights(kept)
+
+
+def speed_allowance(
+    metric: Evaluator,
+    y_val: np.ndarray,
+    output: np.ndarray,
+    task: str,
+    tolerance: float,
+    sample_weight: np.ndarray | None = None,
+) -> float:
+    """How much validation score (in the metric's units) a cheaper final model may lose
+    against ``output``: ``tolerance`` times the gain of ``output`` over a constant prediction
+    (the weighted class shares, or the weighted mean), and 0 when there is no gain (or the
+    metric is not defined on a constant). Measured against what a model adds over knowing
+    nothing, the same share means the same on AUC, log loss or RMSE, and on easy or hard data."""
+    if tolerance <= 0:
+        return 0.0
+    if task == "regression":
+        constant = np.full(len(y_val), np.average(y_val, weights=sample_weight), dtype=float)
+    else:
+        shares = np.bincount(y_val, weights=sample_weight, minlength=output.shape[1])
+        constant = np.tile(shares / shares.sum(), (len(y_val), 1))
+    try:
+        base = score(metric, y_val, constant, sample_weight=sample_weight)
+    except ValueError:
+        return 0.0
+    reached = score(metric, y_val, output, sample_weight=sample_weight)
+    if not (np.isfinite(base) and np.isfinite(reached)) or not better(metric, reached, base):
+        return 0.0
+    return tolerance * abs(reached - base)
+
+
+def cheapest_within_reach(
+    full: dict[int, float],
+    pruned: dict[int, float],
+    oof: dict[int, np.ndarray],
+    y_val: np.ndarray,
+    metric: Evaluator,
+    cost: dict[int, float],
+    folds: list[np.ndarray] | None = None,
+    sample_weight: np.ndarray | None = None,
+    allowance: float = 0.0,
+) -> dict[int, float]:
+    """``pruned``, or the single candidate (a key of ``oof``) that predicts for less than all
+    its members together and whose validation score is within reach of the ``full``
+    ensemble's, as :func:`prune_members` judges it; the cheapest such. Pruning only removes
+    members; this also lets a model the ensemble passed over, as good to within the same
+    reach and several times cheaper (a boosted model of fewer trees beside one of many at a
+    lower learning rate), take its place."""
+    full_output = _blend(full, oof)
+    reference = score(metric, y_val, full_output, sample_weight=sample_weight)
+    folds = [f for f in folds or () if len(f)]
+    spent = sum(cost[n] for n in pruned)
+    cheaper = sorted((n for n in oof if cost[n] < spent), key=lambda n: cost[n])
+    for number in cheaper:
+        if _within_reach(metric, y_val, full_output, reference, oof[number], folds, sample_weight, allowance):
+            LOGGER.info(
+                "trial %d alone predicts %.1f times cheaper than trial(s) %s together and scores within reach of "
+                "the ensemble (%s %.6g against %.6g): it is the final model",
+                number,
+                spent / max(cost[number], 1e-12),
+                ", ".join(str(n) for n in sorted(pruned)),
+                metric.name,
+                score(metric, y_val, oof[number], sample_weight=sample_weight),
+                reference,
+            )
+            return {number: 1.0}
+    return pruned
 
 
 def _costliest_first(weights: dict[int, float], cost: dict[int, float] | None) -> list[int]:
@@ -247,11 +332,15 @@ def _within_reach(
     output: np.ndarray,
     folds: list[np.ndarray],
     sample_weight: np.ndarray | None = None,
+    allowance: float = 0.0,
 ) -> bool:
     """Whether ``output`` scores as well as the full blend's ``full_output`` (score ``full``),
-    within :data:`PRUNE_TOLERANCE` or :data:`PRUNE_STANDARD_ERRORS` standard errors across ``folds``."""
+    within :data:`PRUNE_TOLERANCE` (relative), ``allowance`` (absolute) or
+    :data:`PRUNE_STANDARD_ERRORS` standard errors across ``folds``."""
     candidate = score(metric, y_val, output, sample_weight=sample_weight)
-    if better(metric, candidate, full) or abs(candidate - full) <= PRUNE_TOLERANCE * max(abs(full), 1e-12):
+    if better(metric, candidate, full) or abs(candidate - full) <= max(
+        PRUNE_TOLERANCE * max(abs(full), 1e-12), allowance
+    ):
         return True
     standard_error = _fold_standard_error(metric, y_val, full_output, output, folds, sample_weight)
     return standard_error is not None and abs(candidate - full) <= PRUNE_STANDARD_ERRORS * standard_error

@@ -3,16 +3,17 @@ all rows while time allows (their fold models standing in for a refit that would
 
 from __future__ import annotations
 
+import time
 import warnings
 from typing import Any
 
 import numpy as np
 
 from ..components import BuildContext
-from ..errors import BudgetError, BudgetWarning, TrialTimeout
-from ..model import FoldBag, WeightedEnsemble
+from ..errors import BudgetError, BudgetWarning, PredictTimeWarning, TrialTimeout
+from ..model import FoldBag, WeightedEnsemble, model_output
 from ._budget import Deadline, thread_limit, time_limit
-from ._ensemble_selection import normalized_weights
+from ._ensemble_selection import fit_to_limit, normalized_weights, predict_costs
 from ._space import SearchSpace, fit_pipeline
 from ._splits import Splits
 from ._trial import SearchData, TrialResult, best_first, folds_fitted
@@ -30,6 +31,10 @@ MAX_RESERVE_SHARE = 0.3
 #: beats no model; the same allowance as the search's last-chance trial).
 LAST_REFIT_SECONDS = 1.0
 LAST_REFIT_SHARE = 0.05
+
+#: With a predict time limit, the refit members are timed again on at most this many rows
+#: (as many as one fold's validation rows, the batch the search timed them on).
+LIMIT_CHECK_ROWS = 20_000
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -74,6 +79,7 @@ def refit_final(
     fold_models: bool = True,
     rows: tuple[Any, np.ndarray] | None = None,
     sample_weight: np.ndarray | None = None,
+    predict_time_limit: float | None = None,
 ) -> tuple[WeightedEnsemble, object, dict[int, str]]:
     """Refit the chosen pipelines on all rows (``rows``: the features and target of every row
     when the search fitted on a sample of them, else ``data``'s; ``sample_weight``: the
@@ -83,7 +89,9 @@ def refit_final(
     heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
     (the refit did not fit in time; the trial's fold models are averaged) or ``"dropped"``.
     Without ``fold_models`` (a predict time limit: fold models predict k times slower), such
-    members are dropped whenever another member was refit.
+    members are dropped whenever another member was refit. With ``predict_time_limit``, the
+    members are timed again once refit (:func:`keep_within_limit`): a model refit on more rows
+    than its trial fitted may predict slower than the search measured.
     """
     by_number = {r.number: r for r in results}
     for result in results:  # memory: fold models outside the ensemble are not used again
@@ -112,9 +120,68 @@ def refit_final(
             space, [by_number[n] for n in weights], data, deadline, context, rows, sample_weight
         )
         how[number] = "refit"
+    if predict_time_limit is not None:
+        for number in keep_within_limit(fitted, weights, by_number, data, context, predict_time_limit, len(rows[1])):
+            del fitted[number]
+            how[number] = "dropped"
     ensemble = WeightedEnsemble(list(fitted.values()), [weights[n] for n in fitted], data.task, data.n_classes)
     best_pipeline = fitted.get(best.number, next(iter(fitted.values())))
     return ensemble, best_pipeline, how
+
+
+def keep_within_limit(
+    fitted: dict[int, Any],
+    weights: dict[int, float],
+    by_number: dict[int, TrialResult],
+    data: SearchData,
+    context: BuildContext,
+    limit: float,
+    n_rows: int,
+) -> list[int]:
+    """The members of ``fitted`` to drop so that the final model predicts within ``limit``
+    seconds per row, as the members take once refit: each is timed on one fold's validation
+    rows (at most :data:`LIMIT_CHECK_ROWS`), with the threads a trial had, the batch the
+    search timed its fold models on. The search judged the limit on those fold models; a
+    member refit on more rows (all rows after a search on a sample, above all) may have grown:
+    more trees when early stopping runs longer, more neighbours to search. Members are dropped
+    as :func:`fit_to_limit` drops them; when the one left still exceeds the limit it stays,
+    with a :class:`PredictTimeWarning` that says by how much (unless its fold models did too:
+    the search has warned then)."""
+    val = data.splits.folds[0][1][:LIMIT_CHECK_ROWS]
+    X = data.X.iloc[val]
+    measured = {}
+    with thread_limit(context.n_jobs):
+        for number, model in fitted.items():
+            started = time.perf_counter()
+            model_output(model, X, data.task, data.n_classes)
+            measured[number] = (time.perf_counter() - started) / len(val)
+    if sum(measured.values()) <= limit:
+        return []
+    members = {n: weights[n] for n in fitted}
+    oof = {n: by_number[n].oof for n in fitted}
+    if any(out is None for out in oof.values()):  # a last-chance member has no out-of-fold outputs to blend
+        kept = {min(measured, key=measured.__getitem__): 1.0}
+    else:
+        validated = data.splits.validated_rows
+        y_val, w_val = data.y[validated], data.weights_of(validated)
+        kept = fit_to_limit(members, oof, y_val, data.metric, measured, limit, w_val)
+    spent = sum(measured[n] for n in kept)
+    if spent > limit:  # one member left (fit_to_limit drops to one before giving up)
+        (number,) = kept
+        result = by_number[number]
+        searched = predict_costs([result], data.splits)[number]
+        if searched <= limit:  # else the search has said no pipeline predicts within the limit
+            sampled = f" (the search fitted on a sample of {len(data.y):,})" if n_rows > len(data.y) else ""
+            family = result.config.family if result.config else "?"
+            warnings.warn(
+                PredictTimeWarning(
+                    f"refit on all {n_rows:,} rows{sampled}, trial {number} ({family}) predicts in {spent:.3g} s "
+                    f"per row, over predict_time_limit={limit:.3g} (its fold models took {searched:.3g} s per row "
+                    "in the search); it is the member kept, the final model"
+                ),
+                stacklevel=2,
+            )
+    return [n for n in fitted if n not in kept]
 
 
 def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, float]:
