@@ -3,6 +3,7 @@ all rows while time allows (their fold models standing in for a refit that would
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from typing import Any
@@ -17,6 +18,8 @@ from ._ensemble_selection import fit_to_limit, normalized_weights, predict_costs
 from ._space import SearchSpace, fit_pipeline
 from ._splits import Splits
 from ._trial import SearchData, TrialResult, best_first, folds_fitted
+
+LOGGER = logging.getLogger("automl_core")
 
 #: Safety factor on the estimated refit time reserved out of the search budget.
 REFIT_MARGIN = 1.2
@@ -166,6 +169,15 @@ def keep_within_limit(
         y_val, w_val = data.y[validated], data.weights_of(validated)
         kept = fit_to_limit(members, oof, y_val, data.metric, measured, limit, w_val)
     spent = sum(measured[n] for n in kept)
+    LOGGER.info(
+        "refit on all %s rows, the members predict in %s s per row together, over predict_time_limit=%.3g: "
+        "trial(s) %s dropped, %.3g s per row left",
+        f"{n_rows:,}",
+        f"{sum(measured.values()):.3g}",
+        limit,
+        ", ".join(str(n) for n in fitted if n not in kept),
+        spent,
+    )
     if spent > limit:  # one member left (fit_to_limit drops to one before giving up)
         (number,) = kept
         result = by_number[number]

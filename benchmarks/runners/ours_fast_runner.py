@@ -5,6 +5,8 @@ default ``--systems``."""
 
 from __future__ import annotations
 
+import logging
+
 import bench_common
 import ours_runner
 
@@ -18,4 +20,6 @@ def fit(train, target, task, metric, budget, seed) -> bench_common.System:
 
 
 if __name__ == "__main__":
+    # the engine's INFO lines (its progress, and which members the limit dropped) go to the run's log
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     bench_common.run(fit)

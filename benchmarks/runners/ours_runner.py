@@ -23,7 +23,7 @@ def _trials(model) -> dict:
                 counts = picked.setdefault(piece, {"trials": 0, "ensemble": 0})
                 counts["trials"] += 1
                 counts["ensemble"] += int(weight > 0)
-    members = board[board["ensemble_weight"] > 0]
+    members = board[board["final_model"] != ""]  # dropped ones too, said so
     return {
         "trials": int(len(board)),
         "completed": int(len(complete)),
