@@ -68,8 +68,11 @@ def both_choices(tolerance: float, refit_seconds: float, kept: dict) -> Iterator
     original = _search.choose_and_refit
 
     def twice(search, prepared, settings, prepared_seconds):
+        fold_models = {r.number: r.models for r in search.results}  # the refit lets go of them
         search.deadline = Deadline(refit_seconds)
         kept["exact"] = original(search, prepared, dataclasses.replace(settings, speed_tolerance=0.0), prepared_seconds)
+        for result in search.results:  # the second choice has the same fallbacks as the first
+            result.models = fold_models[result.number]
         search.deadline = Deadline(refit_seconds)
         return original(search, prepared, dataclasses.replace(settings, speed_tolerance=tolerance), prepared_seconds)
 

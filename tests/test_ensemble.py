@@ -307,6 +307,14 @@ def test_a_cheaper_single_model_replaces_the_ensemble_only_within_reach(candidat
         else:
             assert chosen == full
     assert fitting.cheapest_within_reach(full, full, oof, y, metric, cost, allowance=1.0) == {0: 1.0}
+    # only from the candidates given (those the refit reserve covers, or with fold models kept)
+    assert fitting.cheapest_within_reach(full, full, oof, y, metric, cost, allowance=1.0, candidates=[1, 3]) == {1: 1.0}
+    assert fitting.cheapest_within_reach(full, full, oof, y, metric, cost, allowance=1.0, candidates=[3]) == full
+    # no allowance (speed_tolerance=0), no swap: not even a model within one standard error,
+    # which the smallest allowance lets in
+    boosted, folds = {2: 0.5, 3: 0.5}, [np.arange(i, len(y), 5) for i in range(5)]
+    assert fitting.cheapest_within_reach(boosted, boosted, oof, y, metric, cost, folds, allowance=1e-15) == {2: 1.0}
+    assert fitting.cheapest_within_reach(boosted, boosted, oof, y, metric, cost, folds, allowance=0.0) == boosted
     # never a model that costs as much as the pruned ensemble, however close its score
     assert fitting.cheapest_within_reach(full, {2: 1.0}, oof, y, metric, {0: 5, 1: 5, 2: 1, 3: 3}, allowance=1.0) == {
         2: 1.0
@@ -336,7 +344,7 @@ def _rmse():
 def test_refit_members_over_the_predict_limit_are_timed_again_and_dropped():
     """Two refit members, real models whose predict costs differ a thousandfold: nearest
     neighbours searched by brute force among 20,000 rows, and a linear model. A limit between
-    them drops the neighbours; one below both keeps one member and says by how much it is over."""
+    them drops the neighbours; one below both keeps the faster and says by how much it is over."""
     from sklearn.linear_model import LinearRegression
     from sklearn.neighbors import KNeighborsRegressor
 
@@ -363,7 +371,7 @@ def test_refit_members_over_the_predict_limit_are_timed_again_and_dropped():
     assert keep_within_limit(fitted, weights, by_number, data, context, limit=1.0, n_rows=len(y)) == []
     assert keep_within_limit(fitted, weights, by_number, data, context, limit=2e-6, n_rows=len(y)) == [0]
     with pytest.warns(
-        PredictTimeWarning, match=r"refit on all 20,000 rows, trial \d \((knn|linear)\).*over predict_time_limit=1e-12"
+        PredictTimeWarning, match=r"refit on all 20,000 rows, trial 1 \(linear\).*over predict_time_limit=1e-12"
     ):
         dropped = keep_within_limit(fitted, weights, by_number, data, context, limit=1e-12, n_rows=len(y))
-    assert len(dropped) == 1
+    assert dropped == [0]  # none is within the limit alone: the faster stays, as the search keeps it

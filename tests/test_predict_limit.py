@@ -53,7 +53,7 @@ def test_a_limit_that_is_not_a_positive_number_is_refused_before_any_work(datase
 
 def test_a_speed_tolerance_buys_a_cheaper_final_model_for_at_most_its_share_of_the_gain(dataset):
     """The same trials (one at a time, seeded, ``max_trials``) chosen from with no speed
-    tolerance and with a wide one: the wide one's members cost no more (as the same fit
+    tolerance and with a wide one: the wide one's members cost less (as the same fit
     measured them) and its validation AUC gives up at most that share of the gain over 0.5."""
     frame, target, _ = dataset("titanic")
     settings = dict(time_budget=30, max_trials=8, seed=0, n_workers=1)
@@ -65,7 +65,7 @@ def test_a_speed_tolerance_buys_a_cheaper_final_model_for_at_most_its_share_of_t
     def cost(members) -> float:
         return float(board.loc[list(members), "predict_seconds"].sum())
 
-    assert cost(tolerant.ensemble_weights_) <= cost(exact.ensemble_weights_)
+    assert cost(tolerant.ensemble_weights_) < cost(exact.ensemble_weights_)  # equal if the setting were ignored
     gain = exact.validation_score_ - 0.5
     assert tolerant.validation_score_ >= exact.validation_score_ - 0.5 * gain - 1e-12
     assert sum(tolerant.ensemble_weights_.values()) == pytest.approx(1.0)

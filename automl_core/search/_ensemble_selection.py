@@ -72,6 +72,11 @@ PRUNE_STANDARD_ERRORS = 1.0
 #: Under holdout validation those groups are this many disjoint parts of the holdout.
 HOLDOUT_PARTS = 5
 
+#: The refit reserve covers this many of the best trials (``search/_refit.py``): a single trial
+#: may replace the ensemble (:func:`cheapest_within_reach`) only from among them, or when its
+#: fold models were kept, so that a refit that does not finish in time has a fallback.
+REFIT_MEMBERS = 5
+
 #: The default ``AutoML(speed_tolerance=...)``: the share of the final model's validation gain
 #: over a constant prediction that a member, or the whole ensemble, may be given up for when
 #: that makes predictions cheaper. 0.002 is what the benchmark harness calls a tie between
@@ -124,7 +129,8 @@ def ensemble_weights(
     groups = score_groups(data.splits, y_val, data.task, None if data.groups is None else data.groups[validated])
     allowance = speed_allowance(data.metric, y_val, _blend(full, oof), data.task, speed_tolerance, w_val)
     weights = prune_members(full, oof, y_val, data.metric, cost, groups, w_val, allowance)
-    weights = cheapest_within_reach(full, weights, oof, y_val, data.metric, cost, groups, w_val, allowance)
+    covered = [r.number for i, r in enumerate(ranked) if i < REFIT_MEMBERS or r.models]
+    weights = cheapest_within_reach(full, weights, oof, y_val, data.metric, cost, groups, w_val, allowance, covered)
     if predict_time_limit is not None:
         weights = fit_to_limit(weights, oof, y_val, data.metric, cost, predict_time_limit, w_val)
     return weights
@@ -291,18 +297,22 @@ def cheapest_within_reach(
     folds: list[np.ndarray] | None = None,
     sample_weight: np.ndarray | None = None,
     allowance: float = 0.0,
+    candidates: list[int] | None = None,
 ) -> dict[int, float]:
-    """``pruned``, or the single candidate (a key of ``oof``) that predicts for less than all
-    its members together and whose validation score is within reach of the ``full``
-    ensemble's, as :func:`prune_members` judges it; the cheapest such. Pruning only removes
+    """``pruned``, or the single candidate (of ``candidates``, every key of ``oof`` when None)
+    that predicts for less than all its members together and whose validation score is within
+    reach of the ``full`` ensemble's, as :func:`prune_members` judges it; the cheapest such.
+    No swap without an ``allowance`` (``speed_tolerance=0``: the choice of earlier versions). Pruning only removes
     members; this also lets a model the ensemble passed over, as good to within the same
     reach and several times cheaper (a boosted model of fewer trees beside one of many at a
     lower learning rate), take its place."""
+    if allowance <= 0:
+        return pruned
     full_output = _blend(full, oof)
     reference = score(metric, y_val, full_output, sample_weight=sample_weight)
     folds = [f for f in folds or () if len(f)]
     spent = sum(cost[n] for n in pruned)
-    cheaper = sorted((n for n in oof if cost[n] < spent), key=lambda n: cost[n])
+    cheaper = sorted((n for n in (oof if candidates is None else candidates) if cost[n] < spent), key=lambda n: cost[n])
     for number in cheaper:
         if _within_reach(metric, y_val, full_output, reference, oof[number], folds, sample_weight, allowance):
             LOGGER.info(

@@ -14,7 +14,7 @@ from ..components import BuildContext
 from ..errors import BudgetError, BudgetWarning, PredictTimeWarning, TrialTimeout
 from ..model import FoldBag, WeightedEnsemble, model_output
 from ._budget import Deadline, thread_limit, time_limit
-from ._ensemble_selection import fit_to_limit, normalized_weights, predict_costs
+from ._ensemble_selection import REFIT_MEMBERS, fit_to_limit, normalized_weights, predict_costs
 from ._space import SearchSpace, fit_pipeline
 from ._splits import Splits
 from ._trial import SearchData, TrialResult, best_first, folds_fitted
@@ -24,9 +24,7 @@ LOGGER = logging.getLogger("automl_core")
 #: Safety factor on the estimated refit time reserved out of the search budget.
 REFIT_MARGIN = 1.2
 
-#: The refit reserve covers this many of the best trials, within this share of the budget.
-REFIT_MEMBERS = 5
-
+#: The refit reserve covers :data:`REFIT_MEMBERS` of the best trials, within this share of the budget.
 MAX_RESERVE_SHARE = 0.3
 
 #: When no member could be refit in time and none kept its fold models, the cheapest member is
@@ -35,9 +33,12 @@ MAX_RESERVE_SHARE = 0.3
 LAST_REFIT_SECONDS = 1.0
 LAST_REFIT_SHARE = 0.05
 
-#: With a predict time limit, the refit members are timed again on at most this many rows
-#: (as many as one fold's validation rows, the batch the search timed them on).
-LIMIT_CHECK_ROWS = 20_000
+#: With a predict time limit, the refit members are timed again on one fold's validation rows
+#: (the batch size the search timed them at), at most this many; each for at most twice the
+#: time the limit allows those rows, or this many seconds when more: the check stays short
+#: past the refit's deadline.
+LIMIT_CHECK_ROWS = 5_000
+LIMIT_CHECK_SECONDS = 0.1
 
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
@@ -143,27 +144,36 @@ def keep_within_limit(
 ) -> list[int]:
     """The members of ``fitted`` to drop so that the final model predicts within ``limit``
     seconds per row, as the members take once refit: each is timed on one fold's validation
-    rows (at most :data:`LIMIT_CHECK_ROWS`), with the threads a trial had, the batch the
-    search timed its fold models on. The search judged the limit on those fold models; a
+    rows (at most :data:`LIMIT_CHECK_ROWS`, and for at most twice what the limit allows them),
+    with the threads a trial had, as the search timed its fold models. The search judged the limit on those fold models; a
     member refit on more rows (all rows after a search on a sample, above all) may have grown:
     more trees when early stopping runs longer, more neighbours to search. Members are dropped
-    as :func:`fit_to_limit` drops them; when the one left still exceeds the limit it stays,
+    as :func:`fit_to_limit` drops them; when none is within the limit alone the fastest is
+    kept, as the search keeps it; when the one left still exceeds the limit it stays,
     with a :class:`PredictTimeWarning` that says by how much (unless its fold models did too:
     the search has warned then)."""
     val = data.splits.folds[0][1][:LIMIT_CHECK_ROWS]
     X = data.X.iloc[val]
+    window = max(LIMIT_CHECK_SECONDS, 2 * limit * len(val))  # what a member within the limit needs, twice
     measured = {}
     with thread_limit(context.n_jobs):
         for number, model in fitted.items():
             started = time.perf_counter()
-            model_output(model, X, data.task, data.n_classes)
+            try:
+                with time_limit(window):
+                    model_output(model, X, data.task, data.n_classes)
+            except TrialTimeout:  # over the limit alone, by twice or more: no need to know by how much
+                pass
             measured[number] = (time.perf_counter() - started) / len(val)
     if sum(measured.values()) <= limit:
         return []
     members = {n: weights[n] for n in fitted}
     oof = {n: by_number[n].oof for n in fitted}
-    if any(out is None for out in oof.values()):  # a last-chance member has no out-of-fold outputs to blend
-        kept = {min(measured, key=measured.__getitem__): 1.0}
+    fastest = min(measured, key=measured.__getitem__)
+    if measured[fastest] > limit or any(out is None for out in oof.values()):
+        # none is within the limit alone: the fastest, as the search keeps it (a last-chance
+        # member, which has no out-of-fold outputs to blend, is alone)
+        kept = {fastest: 1.0}
     else:
         validated = data.splits.validated_rows
         y_val, w_val = data.y[validated], data.weights_of(validated)
