@@ -65,3 +65,20 @@ def test_a_trial_sends_its_fold_models_only_when_it_can_be_among_those_kept(data
     assert run_trial(payload, TrialSpec(1, config, 30.0, models_above=kept.score - 0.01)).models is not None
     dropped = run_trial(payload, TrialSpec(2, config, 30.0, models_above=kept.score + 0.01))
     assert dropped.state == "complete" and dropped.models is None and dropped.oof is not None
+    bounded = run_trial(payload, TrialSpec(3, config, 30.0, models_max_bytes=1_000))
+    assert bounded.state == "complete" and bounded.models is None and bounded.oof is not None
+    assert bounded.score == kept.score  # the bound lets go of the models, not of the trial
+
+
+def test_pickled_size_counts_what_pickle_writes_and_stops_past_the_limit():
+    import pickle
+
+    import numpy as np
+
+    from automl_core.search._trial import pickled_size
+
+    obj = {"weights": np.arange(100_000, dtype=np.float64), "name": "forest"}
+    size = len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    assert pickled_size(obj, size) == size
+    assert pickled_size(obj, size - 1) is None
+    assert pickled_size(obj, 10) is None

@@ -16,8 +16,6 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-#: Fold models bigger than this (pickled) stay in the worker: the driver refits instead.
-MAX_MODELS_BYTES = 64 * 2**20
 #: How often a worker checks that the process that started it is alive.
 WATCH_SECONDS = 0.5
 
@@ -47,7 +45,9 @@ def worker_main(conn: Any, driver_pid: int, env: Mapping[str, str]) -> None:
         spec = conn.recv()
         if spec is None:
             return
-        conn.send_bytes(RESULT + _result_bytes(run_trial(payload, spec)))
+        # A trial keeps its fold models only within their bound (search._trial.MAX_MODELS_BYTES):
+        # what is pickled here is sent, never pickled twice.
+        conn.send_bytes(RESULT + pickle.dumps(run_trial(payload, spec), protocol=pickle.HIGHEST_PROTOCOL))
         release_free_memory()  # the trial's models and their pickled bytes are gone by now
 
 
@@ -72,14 +72,6 @@ def _malloc_trim():
         return ctypes.CDLL(None).malloc_trim
     except (AttributeError, OSError):
         return None
-
-
-def _result_bytes(result: Any) -> bytes:
-    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    if result.models is not None and len(blob) > MAX_MODELS_BYTES:
-        result.models = None  # too big to send: the driver refits this trial if it needs it
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    return blob
 
 
 def _watch(driver_pid: int) -> None:
