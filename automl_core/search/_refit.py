@@ -152,19 +152,7 @@ def keep_within_limit(
     kept, as the search keeps it; when the one left still exceeds the limit it stays,
     with a :class:`PredictTimeWarning` that says by how much (unless its fold models did too:
     the search has warned then)."""
-    val = data.splits.folds[0][1][:LIMIT_CHECK_ROWS]
-    X = data.X.iloc[val]
-    window = max(LIMIT_CHECK_SECONDS, 2 * limit * len(val))  # what a member within the limit needs, twice
-    measured = {}
-    with thread_limit(context.n_jobs):
-        for number, model in fitted.items():
-            started = time.perf_counter()
-            try:
-                with time_limit(window):
-                    model_output(model, X, data.task, data.n_classes)
-            except TrialTimeout:  # over the limit alone, by twice or more: no need to know by how much
-                pass
-            measured[number] = (time.perf_counter() - started) / len(val)
+    measured = _refit_costs(fitted, data, context, limit)
     if sum(measured.values()) <= limit:
         return []
     members = {n: weights[n] for n in fitted}
@@ -190,20 +178,47 @@ def keep_within_limit(
     )
     if spent > limit:  # one member left (fit_to_limit drops to one before giving up)
         (number,) = kept
-        result = by_number[number]
-        searched = predict_costs([result], data.splits)[number]
-        if searched <= limit:  # else the search has said no pipeline predicts within the limit
-            sampled = f" (the search fitted on a sample of {len(data.y):,})" if n_rows > len(data.y) else ""
-            family = result.config.family if result.config else "?"
-            warnings.warn(
-                PredictTimeWarning(
-                    f"refit on all {n_rows:,} rows{sampled}, trial {number} ({family}) predicts in {spent:.3g} s "
-                    f"per row, over predict_time_limit={limit:.3g} (its fold models took {searched:.3g} s per row "
-                    "in the search); it is the member kept, the final model"
-                ),
-                stacklevel=2,
-            )
+        _warn_still_over(by_number[number], data, limit, spent, n_rows)
     return [n for n in fitted if n not in kept]
+
+
+def _refit_costs(fitted: dict[int, Any], data: SearchData, context: BuildContext, limit: float) -> dict[int, float]:
+    """Seconds per row each refit member takes on one fold's validation rows (at most
+    :data:`LIMIT_CHECK_ROWS`), with the threads a trial had; a member is stopped at twice what
+    the limit allows those rows (or :data:`LIMIT_CHECK_SECONDS`), and counted at that."""
+    val = data.splits.folds[0][1][:LIMIT_CHECK_ROWS]
+    X = data.X.iloc[val]
+    window = max(LIMIT_CHECK_SECONDS, 2 * limit * len(val))  # what a member within the limit needs, twice
+    measured = {}
+    with thread_limit(context.n_jobs):
+        for number, model in fitted.items():
+            started = time.perf_counter()
+            try:
+                with time_limit(window):
+                    model_output(model, X, data.task, data.n_classes)
+            except TrialTimeout:  # over the limit alone, by twice or more: no need to know by how much
+                pass
+            measured[number] = (time.perf_counter() - started) / len(val)
+    return measured
+
+
+def _warn_still_over(result: TrialResult, data: SearchData, limit: float, spent: float, n_rows: int) -> None:
+    """A :class:`PredictTimeWarning` that the one member left, once refit, predicts in
+    ``spent`` seconds per row, over ``limit``; none when its fold models were over it too (the
+    search has said no pipeline predicts within the limit)."""
+    searched = predict_costs([result], data.splits)[result.number]
+    if searched > limit:
+        return
+    sampled = f" (the search fitted on a sample of {len(data.y):,})" if n_rows > len(data.y) else ""
+    family = result.config.family if result.config else "?"
+    warnings.warn(
+        PredictTimeWarning(
+            f"refit on all {n_rows:,} rows{sampled}, trial {result.number} ({family}) predicts in {spent:.3g} s "
+            f"per row, over predict_time_limit={limit:.3g} (its fold models took {searched:.3g} s per row "
+            "in the search); it is the member kept, the final model"
+        ),
+        stacklevel=3,  # refit_final, where the old inline warning pointed
+    )
 
 
 def final_weights(weights: dict[int, float], how: dict[int, str]) -> dict[int, float]:
