@@ -34,7 +34,7 @@ from .fit import (
     start_workers,
     threads,
 )
-from .model import labels_of, output_by_chunks, score
+from .model import PARALLEL_ROWS, labels_of, output_by_chunks, score, split_rows
 from .plugin import Registry, build_plugin_manager
 from .search import SPEED_TOLERANCE, Deadline, thread_limit
 
@@ -68,7 +68,8 @@ class AutoML(BaseEstimator):
     :param n_jobs: threads per model (default 1: see :data:`automl_core.fit.DEFAULT_THREADS`; raising it pays
         only with ``OMP_WAIT_POLICY`` set to ``ACTIVE``, on cores nothing else uses). At predict,
         a batch of :data:`~automl_core.model.PARALLEL_ROWS` rows or more is split into row chunks
-        predicted in ``n_jobs`` threads at once (every usable core when None).
+        predicted in ``n_jobs`` threads at once (every usable core when None), when the model,
+        timed after fit and after load, is faster split at that batch size.
     :param exclude: names of model families, preprocessors or feature builders the search must
         not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.
@@ -277,15 +278,24 @@ class AutoML(BaseEstimator):
     def _ready_to_predict(self) -> None:
         """Do now, after fit and after load, what the first predict would otherwise do: find
         the members' shared transformer prefixes, scan the thread pools and import what the
-        pipelines import lazily, by predicting two reference rows (no hook is called)."""
+        pipelines import lazily, by predicting two reference rows (no hook is called); then,
+        when large batches would be split across threads, time the model on reference rows
+        whole and split to learn from which batch size splitting pays on this machine
+        (:func:`~automl_core.model.split_rows`; kept as ``_split_from``, in rows)."""
         self.model_.shared_prefixes()  # also without a reference sample, or if the warm-up fails
+        self._split_from = float(PARALLEL_ROWS)
         reference = getattr(self, "reference_", None)
-        with thread_limit(self._threads()):
-            if reference is not None and len(reference):
-                try:
-                    self.model_.output(self._features(reference.head(2)))
-                except Exception:  # noqa: BLE001 - a warm-up only: predict itself reports any failure
-                    pass
+        if reference is None or not len(reference):
+            return
+        try:
+            with thread_limit(self._threads()):
+                self.model_.output(self._features(reference.head(2)))
+            if predict_threads(self.n_jobs) > 1:
+                self._split_from = split_rows(
+                    self.model_.output, self._features(reference), thread_limit, self._threads()
+                )
+        except Exception:  # noqa: BLE001 - a warm-up only: predict itself reports any failure
+            pass
 
     # ------------------------------------------------------------------ predict
     def _features(self, X: Any) -> pd.DataFrame:
@@ -309,7 +319,14 @@ class AutoML(BaseEstimator):
                 return features, np.empty((0,) if self.task_ == "regression" else (0, len(self.classes_)))
             try:
                 threads = predict_threads(self.n_jobs)
-                return features, output_by_chunks(self.model_.output, features, threads, thread_limit, self._threads())
+                return features, output_by_chunks(
+                    self.model_.output,
+                    features,
+                    threads,
+                    thread_limit,
+                    self._threads(),
+                    getattr(self, "_split_from", PARALLEL_ROWS),
+                )
             except (ValueError, OverflowError, FloatingPointError) as exc:
                 found = beyond_float32(features)
                 if found is None:

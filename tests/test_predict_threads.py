@@ -1,6 +1,7 @@
 """A large predict batch split into row chunks run in threads: same answers, every thread used,
 errors of any chunk reported as the whole batch's would be."""
 
+import math
 import threading
 import time
 
@@ -10,7 +11,8 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from automl_core import AutoML, DataError
-from automl_core.model import PARALLEL_ROWS, output_by_chunks
+from automl_core.model import PARALLEL_ROWS, output_by_chunks, rows_where_split_pays, split_rows
+from automl_core.model._row_chunks import EXTRAPOLATE_DOUBLINGS, SPLIT_GAIN
 from automl_core.search import thread_limit
 
 
@@ -116,6 +118,7 @@ def penguins_model(dataset):
 @pytest.mark.slow
 def test_a_fitted_model_answers_the_same_in_threads_as_in_one(penguins_model):
     model, batch = penguins_model
+    model._split_from = PARALLEL_ROWS  # split, whatever the timing after fit found
     model.set_params(n_jobs=1)
     alone, labels = model.predict_proba(batch), model.predict(batch)
     model.set_params(n_jobs=3)
@@ -128,8 +131,84 @@ def test_a_fitted_model_answers_the_same_in_threads_as_in_one(penguins_model):
 @pytest.mark.slow
 def test_a_bad_value_in_a_later_chunk_is_named_with_its_row(penguins_model):
     model, batch = penguins_model
+    model._split_from = PARALLEL_ROWS
     model.set_params(n_jobs=2)
     bad = batch.copy()
     bad.loc[len(bad) - 3, "bill_length_mm"] = 1e308
     with pytest.raises(DataError, match=rf"column 'bill_length_mm' holds 1e\+308 at row {len(bad) - 3}"):
         model.predict(bad)
+
+
+def test_a_batch_below_the_models_own_size_runs_whole():
+    seen: list = []
+    X = pd.DataFrame({"a": np.zeros(4 * PARALLEL_ROWS)})
+    output_by_chunks(_sums_and_threads(seen), X, 2, thread_limit, from_rows=4 * PARALLEL_ROWS + 1)
+    assert [(ident, rows) for ident, rows, _ in seen] == [(threading.get_ident(), 4 * PARALLEL_ROWS)]
+    seen.clear()
+    output_by_chunks(_sums_and_threads(seen), X, 2, thread_limit, from_rows=math.inf)
+    assert len(seen) == 1
+    seen.clear()
+    output_by_chunks(_sums_and_threads(seen), X, 2, thread_limit, from_rows=4 * PARALLEL_ROWS)
+    assert sorted(rows for _, rows, _ in seen) == [2 * PARALLEL_ROWS] * 2
+    seen.clear()  # never below PARALLEL_ROWS, whatever a model's timing said
+    output_by_chunks(_sums_and_threads(seen), X.head(PARALLEL_ROWS - 1), 2, thread_limit, from_rows=2)
+    assert len(seen) == 1
+
+
+def test_where_splitting_pays_is_read_from_the_two_ratios():
+    small, large = PARALLEL_ROWS, 4 * PARALLEL_ROWS
+    assert rows_where_split_pays([(small, SPLIT_GAIN)]) == small  # pays at once: no larger size needed
+    assert rows_where_split_pays([(small, 1.8), (large, 1.9)]) == small
+    assert rows_where_split_pays([(small, 0.9)]) == math.inf  # not paying, and nothing to say it will
+    # the ratio grows 0.1 a doubling: 1.1 is reached one doubling past 512 rows
+    assert rows_where_split_pays([(small, 1.0), (large, 1.2)]) == 2 * small
+    # ... or beyond the larger size, read on the same line: 0.9 to 1.0 over two doublings, 1.1 two more on
+    assert rows_where_split_pays([(small, 0.9), (large, 1.0)]) == 4 * large
+    # a ratio that does not grow, or grows too slowly to be trusted that far, never pays
+    assert rows_where_split_pays([(small, 0.6), (large, 0.6)]) == math.inf
+    assert rows_where_split_pays([(small, 0.8), (large, 0.7)]) == math.inf
+    slow = (SPLIT_GAIN - 0.5) / (2 + EXTRAPOLATE_DOUBLINGS + 1)  # per doubling: reaches the gain one doubling too far
+    assert rows_where_split_pays([(small, 0.5), (large, 0.5 + 2 * slow)]) == math.inf
+
+
+def _costs_per_row(seconds: float, hold_the_gil: bool):
+    def output(X: pd.DataFrame) -> np.ndarray:
+        if hold_the_gil:  # Python work: two threads take turns
+            deadline = time.perf_counter() + seconds * len(X)
+            while time.perf_counter() < deadline:
+                pass
+        else:  # work in C with the GIL released (sleeping stands for it): two threads run at once
+            time.sleep(seconds * len(X))
+        return X.to_numpy().sum(axis=1)
+
+    return output
+
+
+def test_a_model_that_predicts_with_the_gil_released_is_split_from_the_usual_size():
+    sample = pd.DataFrame({"a": np.arange(100.0)})
+    assert split_rows(_costs_per_row(2e-5, hold_the_gil=False), sample, thread_limit) == PARALLEL_ROWS
+
+
+def test_a_model_whose_work_holds_the_gil_is_not_split_at_the_usual_size():
+    sample = pd.DataFrame({"a": np.arange(100.0)})
+    assert split_rows(_costs_per_row(2e-5, hold_the_gil=True), sample, thread_limit) > PARALLEL_ROWS
+
+
+def test_a_model_that_fails_on_its_sample_keeps_the_usual_size():
+    def output(X: pd.DataFrame) -> np.ndarray:
+        raise ValueError("cannot predict these")
+
+    assert split_rows(output, pd.DataFrame({"a": [1.0, 2.0]}), thread_limit) == PARALLEL_ROWS
+
+
+@pytest.mark.slow
+def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_model, tmp_path):
+    from automl_core import load
+
+    model, batch = penguins_model
+    assert model._split_from >= PARALLEL_ROWS  # a size or math.inf, timed after fit
+    model.save(tmp_path / "m")
+    assert load(tmp_path / "m")._split_from >= PARALLEL_ROWS  # timed again on this machine after load
+    one = AutoML(time_budget=15, max_trials=1, families=["random_forest"], n_workers=1, n_jobs=1, seed=0)
+    frame = batch.assign(species=model.predict(batch))
+    assert one.fit(frame, target="species")._split_from == PARALLEL_ROWS  # one thread: nothing to time

@@ -19,7 +19,7 @@ from ._outputs import (
     tune_threshold,
     worst_score,
 )
-from ._row_chunks import PARALLEL_ROWS, output_by_chunks
+from ._row_chunks import PARALLEL_ROWS, output_by_chunks, rows_where_split_pays, split_rows
 from ._stages import ColumnStages
 from ._typed_frame import TypedFrame
 
@@ -40,7 +40,9 @@ __all__ = [
     "metric_input",
     "model_output",
     "output_by_chunks",
+    "rows_where_split_pays",
     "score",
+    "split_rows",
     "tune_threshold",
     "worst_score",
 ]
