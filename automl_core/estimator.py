@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,6 +39,9 @@ from .fit import (
 from .model import PARALLEL_ROWS, labels_of, output_by_chunks, score, split_rows
 from .plugin import Registry, build_plugin_manager
 from .search import SPEED_TOLERANCE, Deadline, thread_limit
+
+#: Held while a model times its predict whole and split (one timing at a time per process).
+_TIMING = threading.Lock()
 
 #: Share of the time budget kept back from search and refit for the steps after them.
 FINISH_MARGIN = 0.02
@@ -243,7 +248,7 @@ class AutoML(BaseEstimator):
         finally:
             if workers is not None:
                 workers.close()
-        self._set_fitted(learned)
+        self._set_fitted(learned, time_left=settings.time_budget - (time.monotonic() - started))
         self.fit_seconds_ = time.monotonic() - started
         pm.notify("after_fit", estimator=self, leaderboard=self.leaderboard_, elapsed=self.fit_seconds_)
         return self
@@ -260,12 +265,12 @@ class AutoML(BaseEstimator):
         model._set_fitted(learned)
         return model
 
-    def _set_fitted(self, learned: Mapping[str, Any]) -> None:
+    def _set_fitted(self, learned: Mapping[str, Any], time_left: float = math.inf) -> None:
         unknown = [name for name in learned if not name.endswith("_") or name.startswith("_")]
         if unknown:
             raise ValueError(f"not learned attributes: {unknown}")
         self.__dict__.update(learned)
-        self._ready_to_predict()
+        self._ready_to_predict(time_left)
 
     def _plugin_manager(self, refresh: bool = False):
         if refresh or getattr(self, "_pm", None) is None:
@@ -275,27 +280,54 @@ class AutoML(BaseEstimator):
     def _threads(self) -> int:
         return threads(self.n_jobs)
 
-    def _ready_to_predict(self) -> None:
+    def _ready_to_predict(self, time_left: float = math.inf) -> None:
         """Do now, after fit and after load, what the first predict would otherwise do: find
         the members' shared transformer prefixes, scan the thread pools and import what the
-        pipelines import lazily, by predicting two reference rows (no hook is called); then,
-        when large batches would be split across threads, time the model on reference rows
-        whole and split to learn from which batch size splitting pays on this machine
-        (:func:`~automl_core.model.split_rows`; kept as ``_split_from``, in rows)."""
+        pipelines import lazily, by predicting two reference rows (no hook is called); then
+        learn from which batch size splitting a batch across threads pays for this model on
+        this machine (:meth:`_time_the_split`), unless that would take more than
+        ``time_left`` seconds (what is left of a fit's budget): then the first batch that
+        would be split times it."""
         self.model_.shared_prefixes()  # also without a reference sample, or if the warm-up fails
-        self._split_from = float(PARALLEL_ROWS)
+        self._split_from: float | None = float(PARALLEL_ROWS)
         reference = getattr(self, "reference_", None)
         if reference is None or not len(reference):
             return
         try:
             with thread_limit(self._threads()):
                 self.model_.output(self._features(reference.head(2)))
-            if predict_threads(self.n_jobs) > 1:
-                self._split_from = split_rows(
-                    self.model_.output, self._features(reference), thread_limit, self._threads()
-                )
         except Exception:  # noqa: BLE001 - a warm-up only: predict itself reports any failure
-            pass
+            return
+        if predict_threads(self.n_jobs) > 1:
+            self._time_the_split(time_left)
+
+    def _time_the_split(self, time_left: float = math.inf) -> None:
+        """Set ``_split_from``: the batch size from which this model predicts faster in row
+        chunks, timed on its reference sample (:func:`~automl_core.model.split_rows`); None
+        when that would take more than ``time_left`` seconds. One thread times at a time; a
+        batch predicted meanwhile in another is split from :data:`PARALLEL_ROWS` rows."""
+        if not _TIMING.acquire(blocking=False):
+            return
+        try:
+            self._split_from = split_rows(
+                self.model_.output,
+                self._features(self.reference_),
+                thread_limit,
+                self._threads(),
+                time_left=time_left,
+            )
+        except Exception:  # noqa: BLE001 - the reference sample no longer passes: keep the usual size
+            self._split_from = float(PARALLEL_ROWS)
+        finally:
+            _TIMING.release()
+
+    def _split_size(self, rows: int, threads: int) -> float:
+        """From which size a batch of ``rows`` is split across ``threads``: the model's own,
+        timed now if the fit had no time left to time it and this batch would be split."""
+        if getattr(self, "_split_from", None) is None and rows >= PARALLEL_ROWS and threads > 1:
+            self._time_the_split()
+        found = getattr(self, "_split_from", None)
+        return PARALLEL_ROWS if found is None else found
 
     # ------------------------------------------------------------------ predict
     def _features(self, X: Any) -> pd.DataFrame:
@@ -325,7 +357,7 @@ class AutoML(BaseEstimator):
                     threads,
                     thread_limit,
                     self._threads(),
-                    getattr(self, "_split_from", PARALLEL_ROWS),
+                    self._split_size(len(features), threads),
                 )
             except (ValueError, OverflowError, FloatingPointError) as exc:
                 found = beyond_float32(features)

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_info
 
 from automl_core import AutoML, DataError
 from automl_core.model import PARALLEL_ROWS, output_by_chunks, rows_where_split_pays, split_rows
-from automl_core.model._row_chunks import EXTRAPOLATE_DOUBLINGS, SPLIT_GAIN
+from automl_core.model._row_chunks import SPLIT_GAIN
 from automl_core.search import thread_limit
 
 
@@ -155,20 +155,26 @@ def test_a_batch_below_the_models_own_size_runs_whole():
     assert len(seen) == 1
 
 
-def test_where_splitting_pays_is_read_from_the_two_ratios():
-    small, large = PARALLEL_ROWS, 4 * PARALLEL_ROWS
-    assert rows_where_split_pays([(small, SPLIT_GAIN)]) == small  # pays at once: no larger size needed
-    assert rows_where_split_pays([(small, 1.8), (large, 1.9)]) == small
-    assert rows_where_split_pays([(small, 0.9)]) == math.inf  # not paying, and nothing to say it will
-    # the ratio grows 0.1 a doubling: 1.1 is reached one doubling past 512 rows
-    assert rows_where_split_pays([(small, 1.0), (large, 1.2)]) == 2 * small
-    # ... or beyond the larger size, read on the same line: 0.9 to 1.0 over two doublings, 1.1 two more on
-    assert rows_where_split_pays([(small, 0.9), (large, 1.0)]) == 4 * large
-    # a ratio that does not grow, or grows too slowly to be trusted that far, never pays
-    assert rows_where_split_pays([(small, 0.6), (large, 0.6)]) == math.inf
-    assert rows_where_split_pays([(small, 0.8), (large, 0.7)]) == math.inf
-    slow = (SPLIT_GAIN - 0.5) / (2 + EXTRAPOLATE_DOUBLINGS + 1)  # per doubling: reaches the gain one doubling too far
-    assert rows_where_split_pays([(small, 0.5), (large, 0.5 + 2 * slow)]) == math.inf
+def test_where_splitting_pays_is_read_from_two_straight_lines():
+    small, large, larger = PARALLEL_ROWS, 4 * PARALLEL_ROWS, 16 * PARALLEL_ROWS
+    # pays at once: no larger size needed, whatever follows
+    assert rows_where_split_pays([(small, SPLIT_GAIN * 0.01, 0.01)]) == small
+    assert rows_where_split_pays([(small, 0.020, 0.010), (large, 0.001, 0.5)]) == small
+    assert rows_where_split_pays([(small, 0.009, 0.01)]) == math.inf  # not paying, nothing to say it will
+    # whole: 1 ms + 10 us a row; split: 3 ms + 5 us a row -> 1.1 x (3 + 0.005 n) = 1 + 0.01 n at n = 512.8...
+    line = [(n, 0.001 + 1e-5 * n, 0.003 + 5e-6 * n) for n in (small, large)]
+    expected = math.ceil((0.003 - 0.001 / SPLIT_GAIN) / (1e-5 / SPLIT_GAIN - 5e-6))
+    assert rows_where_split_pays(line) == max(PARALLEL_ROWS, expected)
+    # a higher fixed cost split: from 3,300 rows or so, between the sizes timed or beyond them
+    line = [(n, 0.001 + 1e-5 * n, 0.02 + 5e-6 * n) for n in (small, large)]
+    expected = math.ceil((0.02 - 0.001 / SPLIT_GAIN) / (1e-5 / SPLIT_GAIN - 5e-6))
+    assert large < rows_where_split_pays(line) == expected
+    # read from the last two sizes: the cost per row of large batches
+    curved = [(small, 0.010, 0.020), (large, 0.016, 0.027), (larger, 0.040, 0.045)]
+    assert rows_where_split_pays(curved) == rows_where_split_pays(curved[1:])
+    # a split call that saves too little per row never pays
+    assert rows_where_split_pays([(small, 0.010, 0.020), (large, 0.016, 0.026)]) == math.inf
+    assert rows_where_split_pays([(small, 0.010, 0.020), (large, 0.009, 0.030)]) == math.inf
 
 
 def _costs_per_row(seconds: float, hold_the_gil: bool):
@@ -212,3 +218,16 @@ def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_mode
     one = AutoML(time_budget=15, max_trials=1, families=["random_forest"], n_workers=1, n_jobs=1, seed=0)
     frame = batch.assign(species=model.predict(batch))
     assert one.fit(frame, target="species")._split_from == PARALLEL_ROWS  # one thread: nothing to time
+
+
+@pytest.mark.slow
+def test_a_fit_without_time_left_to_time_the_split_leaves_it_to_the_first_large_batch(penguins_model):
+    model, batch = penguins_model
+    model.set_params(n_jobs=2)
+    model._ready_to_predict(time_left=0.0)  # what a fit that used its whole budget does
+    assert model._split_from is None
+    model.predict(batch.head(PARALLEL_ROWS - 1))  # would not be split: nothing timed
+    assert model._split_from is None
+    labels = model.predict(batch)
+    assert model._split_from >= PARALLEL_ROWS
+    np.testing.assert_array_equal(model.predict(batch), labels)

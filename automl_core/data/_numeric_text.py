@@ -114,9 +114,12 @@ def read_numeric_text(frame: pd.DataFrame, columns: Collection[str], what: str) 
         if column not in frame.columns or not is_text_column(frame[column]):
             continue
         series = frame[column]
-        stripped = blanks_as_missing(series, pd.api.types.infer_dtype(series, skipna=True) == "string")
-        neither = stripped.notna() & ~stripped.map(_is_text_or_number).astype(bool)  # True, [1], a date...
-        parsed = pd.to_numeric(stripped.mask(neither), errors="coerce")
+        all_text = pd.api.types.infer_dtype(series, skipna=True) == "string"
+        stripped = blanks_as_missing(series, all_text)
+        readable = stripped  # all text: every value is given to to_numeric as it is
+        if not all_text:  # values neither text nor numbers (True, [1], a date...) are not numbers
+            readable = stripped.mask(stripped.notna() & ~stripped.map(_is_text_or_number).astype(bool))
+        parsed = pd.to_numeric(readable, errors="coerce")
         bad = parsed.isna() & stripped.notna()
         if bad.any():
             shown = ", ".join(f"{v!r} (row {i})" for i, v in series[bad].head(SHOWN_VALUES).items())
