@@ -24,6 +24,7 @@ pay (:func:`rows_where_split_pays`).
 from __future__ import annotations
 
 import math
+import statistics
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -41,6 +42,14 @@ PARALLEL_ROWS = 512
 
 #: Splitting must be estimated to take at most 1/SPLIT_GAIN of the whole batch's time.
 SPLIT_GAIN = 1.1
+
+#: Most rounds of timing at a size; the median of at least three is taken (two threads taking
+#: turns on the GIL made the split call's time vary by a quarter from one call to the next).
+ROUNDS = 5
+
+#: What the whole timing costs, in calls on PARALLEL_ROWS rows whole (about 30 on german
+#: credit, adult income and telco churn: rounds on larger batches, split calls slower).
+COST_IN_CALLS = 30
 
 #: Held while a batch is predicted in chunks: one split batch at a time per process.
 _SPLITTING = threading.Lock()
@@ -139,10 +148,12 @@ def split_rows(
     2,048 rows, telco churn's one CatBoost model was put at 43,000 rows; from 2,048 and 8,192 at
     15,800; timed, the split call was 1.1 times faster at about 16,000): the largest size only
     when one round of it should end within twice ``budget`` seconds of the start. Each time is
-    the fastest of up to three rounds, a round repeated only while the whole measurement has
-    taken less than ``budget`` seconds. When ``output`` raises on the sample, nothing is learned: the
-    usual :data:`PARALLEL_ROWS` holds. None when the first call, on :data:`PARALLEL_ROWS` rows
-    whole, says the rest would not end within ``time_left`` seconds (ten such calls).
+    the median of three to :data:`ROUNDS` rounds (more while the whole measurement has taken
+    less than ``budget`` seconds), each larger size after one split call not timed (the new
+    threads' first call on a larger batch was up to a third slower). When ``output`` raises on
+    the sample, nothing is learned: the usual :data:`PARALLEL_ROWS` holds. None when the first call, on :data:`PARALLEL_ROWS` rows
+    whole, says the rest would not end within ``time_left`` seconds (:data:`COST_IN_CALLS` such
+    calls).
 
     Rows are drawn at random, with replacement: the sample repeated in order ran up to 1.3
     times faster than new rows (titanic, 2,048 rows: the same rows again, in the same order,
@@ -163,17 +174,19 @@ def split_rows(
 
     def timing(rows: int) -> tuple[int, float, float]:
         X = sample.iloc[np.random.default_rng(rows).integers(0, len(sample), rows)]
-        best = {whole: math.inf, split: math.inf}
-        for round_ in range(3):
-            for run in best:
+        if rows > PARALLEL_ROWS:
+            split(X)  # not timed: see above
+        took: dict[Callable[[pd.DataFrame], None], list[float]] = {whole: [], split: []}
+        for _ in range(ROUNDS):
+            for run, times in took.items():
                 began = time.perf_counter()
                 run(X)
-                best[run] = min(best[run], time.perf_counter() - began)
-                if round_ == 0 and run is whole and rows == PARALLEL_ROWS and 10 * best[whole] > time_left:
+                times.append(time.perf_counter() - began)
+                if rows == PARALLEL_ROWS and COST_IN_CALLS * took[whole][0] > time_left:
                     raise _OutOfTime
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline and len(took[split]) >= 3:
                 break
-        return rows, best[whole], best[split]
+        return rows, statistics.median(took[whole]), statistics.median(took[split])
 
     try:
         timed = [timing(PARALLEL_ROWS)]
