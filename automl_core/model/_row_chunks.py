@@ -144,13 +144,15 @@ def split_rows(
     machine (:func:`rows_where_split_pays`): ``output`` is timed whole and split in two on
     :data:`PARALLEL_ROWS` rows drawn from ``sample``; unless splitting pays there, on four times
     as many; and when the two sizes put the answer beyond twice the larger, on four times as
-    many again, if the budget allows, for the cost per row of large batches (read from 512 and
-    2,048 rows, telco churn's one CatBoost model was put at 43,000 rows; from 2,048 and 8,192 at
-    15,800; timed, the split call was 1.1 times faster at about 16,000): the largest size only
-    when one round of it should end within twice ``budget`` seconds of the start. Each time is
-    the median of three to :data:`ROUNDS` rounds (more while the whole measurement has taken
-    less than ``budget`` seconds), each larger size after one split call not timed (the new
-    threads' first call on a larger batch was up to a third slower). When ``output`` raises on
+    many again, for the cost per row of large batches (read from 512 and 2,048 rows, telco
+    churn's one CatBoost model was put at 43,000 rows; from 2,048 and 8,192 at 15,800; timed,
+    the split call was 1.1 times faster at about 16,000). A larger size is timed only when one
+    round of it (four times the last) should end within 8 ``budget`` seconds of the start
+    (2,048 rows) or 2 (8,192 rows). Each time is the median of three to :data:`ROUNDS` rounds
+    (more while the whole measurement has taken less than ``budget`` seconds), each larger size
+    after one split call not timed (the new threads' first call on a larger batch was up to a
+    third slower); a model whose round takes more than a tenth of ``budget`` is slow enough for
+    one round to do, with no call untimed. When ``output`` raises on
     the sample, nothing is learned: the usual :data:`PARALLEL_ROWS` holds. None when the first call, on :data:`PARALLEL_ROWS` rows
     whole, says the rest would not end within ``time_left`` seconds (:data:`COST_IN_CALLS` such
     calls).
@@ -174,27 +176,31 @@ def split_rows(
 
     def timing(rows: int) -> tuple[int, float, float]:
         X = sample.iloc[np.random.default_rng(rows).integers(0, len(sample), rows)]
-        if rows > PARALLEL_ROWS:
+        slow = bool(timed) and sum(timed[-1][1:]) > budget / 10
+        if rows > PARALLEL_ROWS and not slow:
             split(X)  # not timed: see above
         took: dict[Callable[[pd.DataFrame], None], list[float]] = {whole: [], split: []}
         for _ in range(ROUNDS):
+            began_round = time.perf_counter()
             for run, times in took.items():
                 began = time.perf_counter()
                 run(X)
                 times.append(time.perf_counter() - began)
                 if rows == PARALLEL_ROWS and COST_IN_CALLS * took[whole][0] > time_left:
                     raise _OutOfTime
-            if time.perf_counter() > deadline and len(took[split]) >= 3:
+            slow = slow or time.perf_counter() - began_round > budget / 10
+            if time.perf_counter() > deadline and (len(took[split]) >= 3 or slow):
                 break
         return rows, statistics.median(took[whole]), statistics.median(took[split])
 
+    timed: list[tuple[int, float, float]] = []
     try:
-        timed = [timing(PARALLEL_ROWS)]
-        for rows in (4 * PARALLEL_ROWS, 16 * PARALLEL_ROWS):
+        timed.append(timing(PARALLEL_ROWS))
+        for rows, within in ((4 * PARALLEL_ROWS, 8 * budget), (16 * PARALLEL_ROWS, 2 * budget)):
             if rows_where_split_pays(timed) <= rows / 2:
                 break
             _, whole_before, split_before = timed[-1]
-            if len(timed) > 1 and time.perf_counter() + 4 * (whole_before + split_before) > started + 2 * budget:
+            if time.perf_counter() + 4 * (whole_before + split_before) > started + within:
                 break  # one round on four times the rows, about four times the last, would end too late
             timed.append(timing(rows))
     except _OutOfTime:
