@@ -74,7 +74,7 @@ class AutoML(BaseEstimator):
         only with ``OMP_WAIT_POLICY`` set to ``ACTIVE``, on cores nothing else uses). At predict,
         a batch of :data:`~automl_core.model.PARALLEL_ROWS` rows or more is split into row chunks
         predicted in ``n_jobs`` threads at once (every usable core when None), when the model,
-        timed after fit and after load, is faster split at that batch size.
+        timed after fit (after load: at its first such batch), is faster split at that size.
     :param exclude: names of model families, preprocessors or feature builders the search must
         not use, without blocking the plugins that give them (e.g. ``["text_tfidf"]``).
     :param max_trials: stop after this many trials even if time remains.
@@ -262,10 +262,10 @@ class AutoML(BaseEstimator):
         learned = dict(learned)
         registry = Registry.from_manager(model._plugin_manager(), kinds=["evaluator"])
         learned["evaluators_"] = registry.all("evaluator", learned["task_"])
-        model._set_fitted(learned)
+        model._set_fitted(learned, time_left=0.0)  # the first batch large enough to split times the split
         return model
 
-    def _set_fitted(self, learned: Mapping[str, Any], time_left: float = math.inf) -> None:
+    def _set_fitted(self, learned: Mapping[str, Any], time_left: float) -> None:
         unknown = [name for name in learned if not name.endswith("_") or name.startswith("_")]
         if unknown:
             raise ValueError(f"not learned attributes: {unknown}")
@@ -286,8 +286,8 @@ class AutoML(BaseEstimator):
         pipelines import lazily, by predicting two reference rows (no hook is called); then
         learn from which batch size splitting a batch across threads pays for this model on
         this machine (:meth:`_time_the_split`), unless that would take more than
-        ``time_left`` seconds (what is left of a fit's budget): then the first batch that
-        would be split times it."""
+        ``time_left`` seconds (what is left of a fit's budget; 0 after load, where most uses
+        never send a batch that large): then the first batch that would be split times it."""
         self.model_.shared_prefixes()  # also without a reference sample, or if the warm-up fails
         self._split_from: float | None = float(PARALLEL_ROWS)
         reference = getattr(self, "reference_", None)
@@ -299,7 +299,10 @@ class AutoML(BaseEstimator):
         except Exception:  # noqa: BLE001 - a warm-up only: predict itself reports any failure
             return
         if predict_threads(self.n_jobs) > 1:
-            self._time_the_split(time_left)
+            if time_left > 0:
+                self._time_the_split(time_left)
+            else:
+                self._split_from = None
 
     def _time_the_split(self, time_left: float = math.inf) -> None:
         """Set ``_split_from``: the batch size from which this model predicts faster in row

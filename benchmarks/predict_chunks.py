@@ -3,9 +3,9 @@
 For each dataset (the shared ones, or ``--manifest``'s), the default model is fitted on the
 80/20 split of ``run.py`` (``train_test_split(random_state=0)``, stratified for
 classification; ``AutoML(time_budget=--budget, seed=0)``) and saved under ``--models`` (a
-later run loads it instead of fitting again). Loading it times the model whole and split
-(``automl_core.model.split_rows``); the time that takes and the batch size it decides on are
-reported. Then ``predict`` plus ``predict_proba`` (classification) on the test split, and on
+later run loads it instead of fitting again). After loading, the model is timed whole and
+split (``automl_core.model.split_rows``, what a fit does at its end and a loaded model at its
+first large batch); the time that takes and the batch size it decides on are reported. Then ``predict`` plus ``predict_proba`` (classification) on the test split, and on
 test rows drawn with replacement to each ``--sizes`` count, are timed under each rule in turn,
 ``--repeats`` rounds, the rules' order rotated each round:
 

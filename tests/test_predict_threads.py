@@ -213,8 +213,15 @@ def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_mode
 
     model, batch = penguins_model
     assert model._split_from >= PARALLEL_ROWS  # a size or math.inf, timed after fit
+    model.set_params(n_jobs=2)
     model.save(tmp_path / "m")
-    assert load(tmp_path / "m")._split_from >= PARALLEL_ROWS  # timed again on this machine after load
+    loaded = load(tmp_path / "m")
+    assert loaded._split_from is None  # not saved, not timed at load: most loads never see a large batch
+    loaded.predict(batch.head(10))
+    assert loaded._split_from is None
+    labels = loaded.predict(batch)  # the first batch that may be split times it, on this machine
+    assert loaded._split_from >= PARALLEL_ROWS
+    np.testing.assert_array_equal(labels, model.predict(batch))
     one = AutoML(time_budget=15, max_trials=1, families=["random_forest"], n_workers=1, n_jobs=1, seed=0)
     frame = batch.assign(species=model.predict(batch))
     assert one.fit(frame, target="species")._split_from == PARALLEL_ROWS  # one thread: nothing to time

@@ -16,7 +16,7 @@ Not every model gains: where a call's time goes mostly to work that holds the GI
 typing, a CatBoost pool built from a frame, many small members' per-call costs), two threads
 take turns instead of running at once, and a split batch took up to twice as long as the whole
 one (telco churn, one CatBoost model, 1,409 rows: 47 ms against 21 ms). So each fitted model is
-timed once, after fit and after load (:func:`split_rows`), whole and split, on batches of its
+timed once, after fit or at the first large batch after load (:func:`split_rows`), whole and split, on batches of its
 reference sample, and its batches are split only from the size where splitting is found to
 pay (:func:`rows_where_split_pays`).
 """
@@ -160,7 +160,7 @@ def split_rows(
     Rows are drawn at random, with replacement: the sample repeated in order ran up to 1.3
     times faster than new rows (titanic, 2,048 rows: the same rows again, in the same order,
     find the trees' nodes in cache), which would hide the cost per row that splitting shares.
-    Call it from one thread while nothing else predicts (after fit, after load): the timings
+    Call it from one thread while nothing else predicts (after fit, at the first large batch): the timings
     are what the decision is made of.
     """
 
