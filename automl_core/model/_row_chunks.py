@@ -16,9 +16,9 @@ Not every model gains: where a call's time goes mostly to work that holds the GI
 typing, a CatBoost pool built from a frame, many small members' per-call costs), two threads
 take turns instead of running at once, and a split batch took up to twice as long as the whole
 one (telco churn, one CatBoost model, 1,409 rows: 47 ms against 21 ms). So each fitted model is
-timed once, after fit or at the first large batch after load (:func:`split_rows`), whole and split, on batches of its
-reference sample, and its batches are split only from the size where splitting is found to
-pay (:func:`rows_where_split_pays`).
+timed once, after fit or at the first large batch after load (:func:`split_rows`), whole and
+split, on batches of its reference sample, and its batches are split only from the size where
+splitting is found to pay (:func:`rows_where_split_pays`).
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ SPLIT_GAIN = 1.1
 #: turns on the GIL made the split call's time vary by a quarter from one call to the next).
 ROUNDS = 5
 
-#: What the whole timing costs, in calls on PARALLEL_ROWS rows whole (about 30 on german
-#: credit, adult income and telco churn: rounds on larger batches, split calls slower).
+#: What the whole timing is taken to cost, in calls on PARALLEL_ROWS rows whole. Measured on
+#: 2026-12-06: about 30 on german credit (0.45 s, 15 ms a call), but about 45 on adult income
+#: and 70 on telco churn, whose calls are cheaper than their fixed costs of timing: a fit can
+#: then end up to about 0.3 s past its budget.
 COST_IN_CALLS = 30
 
 #: Held while a batch is predicted in chunks: one split batch at a time per process.
@@ -172,42 +174,57 @@ def split_rows(
         _split_output(output, X, 2, limit, unsplit_threads)
 
     started = time.perf_counter()
-    deadline = started + budget
-
-    def timing(rows: int) -> tuple[int, float, float]:
-        X = sample.iloc[np.random.default_rng(rows).integers(0, len(sample), rows)]
-        slow = bool(timed) and sum(timed[-1][1:]) > budget / 10
-        if rows > PARALLEL_ROWS and not slow:
-            split(X)  # not timed: see above
-        took: dict[Callable[[pd.DataFrame], None], list[float]] = {whole: [], split: []}
-        for _ in range(ROUNDS):
-            began_round = time.perf_counter()
-            for run, times in took.items():
-                began = time.perf_counter()
-                run(X)
-                times.append(time.perf_counter() - began)
-                if rows == PARALLEL_ROWS and COST_IN_CALLS * took[whole][0] > time_left:
-                    raise _OutOfTime
-            slow = slow or time.perf_counter() - began_round > budget / 10
-            if time.perf_counter() > deadline and (len(took[split]) >= 3 or slow):
-                break
-        return rows, statistics.median(took[whole]), statistics.median(took[split])
-
     timed: list[tuple[int, float, float]] = []
     try:
-        timed.append(timing(PARALLEL_ROWS))
-        for rows, within in ((4 * PARALLEL_ROWS, 8 * budget), (16 * PARALLEL_ROWS, 2 * budget)):
-            if rows_where_split_pays(timed) <= rows / 2:
+        for rows, within in (
+            (PARALLEL_ROWS, math.inf),
+            (4 * PARALLEL_ROWS, 8 * budget),
+            (16 * PARALLEL_ROWS, 2 * budget),
+        ):
+            if timed and rows_where_split_pays(timed) <= rows / 2:
                 break
-            _, whole_before, split_before = timed[-1]
-            if time.perf_counter() + 4 * (whole_before + split_before) > started + within:
+            if timed and time.perf_counter() + 4 * sum(timed[-1][1:]) > started + within:
                 break  # one round on four times the rows, about four times the last, would end too late
-            timed.append(timing(rows))
+            X = sample.iloc[np.random.default_rng(rows).integers(0, len(sample), rows)]
+            slow = bool(timed) and sum(timed[-1][1:]) > budget / 10
+            most_whole = math.inf if timed else time_left / COST_IN_CALLS
+            timed.append((rows, *_median_times(whole, split, X, slow, budget / 10, started + budget, most_whole)))
     except _OutOfTime:
         return None
     except Exception:  # noqa: BLE001 - predict reports its own failures; only the timing is lost
         return float(PARALLEL_ROWS)
     return rows_where_split_pays(timed)
+
+
+def _median_times(
+    whole: Callable[[pd.DataFrame], None],
+    split: Callable[[pd.DataFrame], None],
+    X: pd.DataFrame,
+    slow: bool,
+    slow_round: float,
+    deadline: float,
+    most_whole: float,
+) -> tuple[float, float]:
+    """Median seconds of ``whole(X)`` and ``split(X)``, called in turn: three rounds, up to
+    :data:`ROUNDS` while before ``deadline`` (``time.perf_counter``), one past it for a
+    ``slow`` model or once a round takes over ``slow_round``; after one untimed split call on a
+    batch larger than :data:`PARALLEL_ROWS` unless ``slow``. :class:`_OutOfTime` when the first
+    whole call takes over ``most_whole``."""
+    if len(X) > PARALLEL_ROWS and not slow:
+        split(X)  # not timed: see split_rows
+    took: tuple[list[float], list[float]] = ([], [])
+    for _ in range(ROUNDS):
+        began_round = time.perf_counter()
+        for run, times in zip((whole, split), took):
+            began = time.perf_counter()
+            run(X)
+            times.append(time.perf_counter() - began)
+            if took[0][0] > most_whole:
+                raise _OutOfTime
+        slow = slow or time.perf_counter() - began_round > slow_round
+        if time.perf_counter() > deadline and (len(took[1]) >= 3 or slow):
+            break
+    return statistics.median(took[0]), statistics.median(took[1])
 
 
 class _OutOfTime(Exception):
