@@ -24,7 +24,10 @@ def test_an_unreachable_limit_keeps_the_fastest_pipeline_and_says_so(dataset):
     done = board[board["state"] == "complete"]
     assert len(model.ensemble_weights_) == 1
     kept = next(iter(model.ensemble_weights_))
-    assert kept == done.loc[done["predict_seconds"].idxmin(), "trial"]
+    # the leaderboard rounds predict_seconds to 0.1 ms; the search chose on the unrounded times,
+    # so two trials that cost the same to the rounding step may be kept either way
+    fastest = done["predict_seconds"].min()
+    assert done.set_index("trial").loc[kept, "predict_seconds"] <= fastest + 1e-4
     assert model.predict_proba(frame.drop(columns=[target]).head(20)).shape == (20, 2)
 
 
