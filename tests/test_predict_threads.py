@@ -208,12 +208,12 @@ def test_a_model_that_fails_on_its_sample_keeps_the_usual_size():
 
 
 @pytest.mark.slow
-def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_model, tmp_path):
+def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_model, tmp_path, monkeypatch):
     from automl_core import load
 
     model, batch = penguins_model
     assert model._split_from >= PARALLEL_ROWS  # a size or math.inf, timed after fit
-    model.set_params(n_jobs=2)
+    monkeypatch.setattr(model, "n_jobs", 2)  # two threads on any machine; the module's model is given back as it was
     model.save(tmp_path / "m")
     loaded = load(tmp_path / "m")
     assert loaded._split_from is None  # not saved, not timed at load: most loads never see a large batch
@@ -228,9 +228,9 @@ def test_a_fitted_and_a_loaded_model_know_from_which_size_to_split(penguins_mode
 
 
 @pytest.mark.slow
-def test_a_fit_without_time_left_to_time_the_split_leaves_it_to_the_first_large_batch(penguins_model):
+def test_a_fit_without_time_left_to_time_the_split_leaves_it_to_the_first_large_batch(penguins_model, monkeypatch):
     model, batch = penguins_model
-    model.set_params(n_jobs=2)
+    monkeypatch.setattr(model, "n_jobs", 2)
     model._ready_to_predict(time_left=0.0)  # what a fit that used its whole budget does
     assert model._split_from is None
     model.predict(batch.head(PARALLEL_ROWS - 1))  # would not be split: nothing timed

@@ -49,8 +49,9 @@ ROUNDS = 5
 
 #: What the whole timing is taken to cost, in calls on PARALLEL_ROWS rows whole. Measured on
 #: 2026-12-06: about 30 on german credit (0.45 s, 15 ms a call), but about 45 on adult income
-#: and 70 on telco churn, whose calls are cheaper than their fixed costs of timing: a fit can
-#: then end up to about 0.3 s past its budget.
+#: and 70 on telco churn, whose calls are cheaper than their fixed costs of timing: from those
+#: counts (not measured as an overrun), a fit that starts the timing with little time left can
+#: end up to about 0.3 s past its budget.
 COST_IN_CALLS = 30
 
 #: Held while a batch is predicted in chunks: one split batch at a time per process.
