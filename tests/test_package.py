@@ -6,21 +6,32 @@ import json
 import os
 import pathlib
 import pickle
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+from collections import defaultdict
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.ensemble import (
+    ExtraTreesRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+)
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.tree._tree import Tree
 
 from automl_core import AutoML, AutoMLError, load, package
 from automl_core.errors import PackageError, PackageNotFoundError
 from automl_core.package import PackageVersionWarning, PackageWarning
+from automl_core.package._pickle import read_pickle
+from automl_core.package._trust import TrustPolicy
 
 pytestmark = pytest.mark.slow
 
@@ -300,27 +311,82 @@ def test_a_dotted_global_cannot_walk_out_of_a_trusted_module(boosted, tmp_path):
     assert not marker.exists()
 
 
+def _fitted(estimator, task):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 4))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) if task == "binary" else X @ [1.0, -2.0, 0.5, 0.0]
+    if task == "multiclass":
+        y = np.digitize(X[:, 0], [-0.5, 0.5])
+    return estimator.fit(X, y), X
+
+
+def _lightgbm():
+    return pytest.importorskip("lightgbm").LGBMClassifier(n_estimators=5, verbose=-1)
+
+
+@pytest.mark.parametrize(
+    "make, task",
+    [
+        pytest.param(lambda: RandomForestClassifier(n_estimators=5, random_state=0), "binary", id="forest"),
+        pytest.param(lambda: ExtraTreesRegressor(n_estimators=5, random_state=0), "regression", id="extra-trees"),
+        pytest.param(lambda: HistGradientBoostingClassifier(max_iter=5), "binary", id="histogram-binary"),
+        pytest.param(lambda: HistGradientBoostingClassifier(max_iter=5), "multiclass", id="histogram-multiclass"),
+        pytest.param(
+            lambda: HistGradientBoostingRegressor(loss="quantile", quantile=0.3, max_iter=5),
+            "regression",
+            id="histogram-quantile",
+        ),
+        pytest.param(_lightgbm, "binary", id="lightgbm"),
+    ],
+)
+def test_a_trusted_pickle_of_the_models_the_families_fit_reads_back(make, task):
+    """Trees and compiled losses pickle as calls (of their class, or of Cython's unpickling helper):
+    the reader allows those calls, their arguments checked, so a trusted pickle of a model with
+    them loads and predicts the same (a mixed ensemble's third-party member is often such a model)."""
+    estimator, X = _fitted(make(), task)
+    policy = TrustPolicy(["automl-lightgbm"], trusted=True)
+    read = read_pickle(pickle.dumps(estimator, protocol=5), policy, "pipeline-0.pkl")
+    assert np.array_equal(read.predict(X), estimator.predict(X))
+
+
+@pytest.mark.parametrize(
+    "payload, name",
+    [
+        pytest.param(_Payload(defaultdict, np.add), "collections.defaultdict", id="defaultdict-of-a-function"),
+        pytest.param(_Payload(Tree, 3, [2], 1), "sklearn.tree._tree.Tree", id="tree-of-a-list"),
+        pytest.param(_Payload(Tree, 3, np.array([2]), 2), "sklearn.tree._tree.Tree", id="tree-of-unequal-outputs"),
+    ],
+)
+def test_the_calls_trees_and_containers_may_make_are_checked(payload, name):
+    """A defaultdict may make only empty containers or zeros for a missing key; a tree is built only
+    from its sizes (two integers and an integer array of one entry per output)."""
+    with pytest.raises(PackageError, match=re.escape(f"calls {name}(...) while it is read")):
+        read_pickle(pickle.dumps(payload, protocol=5), TrustPolicy([], trusted=True), "pipeline-0.pkl")
+
+
 def test_a_mixed_ensemble_keeps_skops_where_it_can_and_its_pickle_needs_trust(forest, titanic, tmp_path):
+    """Each member in turn (a linear model, a forest: its trees pickle as calls the reader checks)
+    is copied with a step skops cannot write, and only that copy's file is a pickle."""
     frame, _ = titanic
-    model = load(forest[1])
-    member = model.model_.models[0]
-    odd = copy.deepcopy(member.models[0] if hasattr(member, "models") else member)
-    odd.steps.insert(0, ("odd", FunctionTransformer().fit(frame)))
-    odd.steps[0][1].levels_ = pd.CategoricalDtype(["a", "b"])  # a third-party plugin's state skops cannot write
-    model.model_.models = [*model.model_.models, odd]
-    model.model_.weights = [*model.model_.weights, 1.0]
-    model.model_.__dict__.pop("_shared", None)
-    with pytest.warns(PackageWarning, match=rf"pipeline-{len(model.model_.models) - 1}\.pkl"):
-        path = package.save(model, tmp_path / "mixed")
-    names = package.read_metadata(path)["model_files"]["pipelines"]
-    assert names[-1].endswith(".pkl") and all(n.endswith(".skops") for n in names[:-1])
-    with pytest.raises(PackageError, match=rf"{names[-1]} is a pickle file"):
-        load(path)
-    # to the last bit but for the weighted sum of the two members: each model times where
-    # splitting a batch in threads pays, and a split batch may add in another order
-    np.testing.assert_allclose(
-        load(path, trusted=[names[-1]]).predict_proba(frame), model.predict_proba(frame), rtol=0, atol=1e-15
-    )
+    for index, member in enumerate(load(forest[1]).model_.models):
+        model = load(forest[1])
+        odd = copy.deepcopy(member.models[0] if hasattr(member, "models") else member)
+        odd.steps.insert(0, ("odd", FunctionTransformer().fit(frame)))
+        odd.steps[0][1].levels_ = pd.CategoricalDtype(["a", "b"])  # a third-party plugin's state skops cannot write
+        model.model_.models = [*model.model_.models, odd]
+        model.model_.weights = [*model.model_.weights, 1.0]
+        model.model_.__dict__.pop("_shared", None)
+        with pytest.warns(PackageWarning, match=rf"pipeline-{len(model.model_.models) - 1}\.pkl"):
+            path = package.save(model, tmp_path / f"mixed-{index}")
+        names = package.read_metadata(path)["model_files"]["pipelines"]
+        assert names[-1].endswith(".pkl") and all(n.endswith(".skops") for n in names[:-1])
+        with pytest.raises(PackageError, match=rf"{names[-1]} is a pickle file"):
+            load(path)
+        # to the last bit but for the weighted sum of the members: each model times where
+        # splitting a batch in threads pays, and a split batch may add in another order
+        np.testing.assert_allclose(
+            load(path, trusted=[names[-1]]).predict_proba(frame), model.predict_proba(frame), rtol=0, atol=1e-12
+        )
 
 
 def test_a_missing_plugin_distribution_is_named(forest, tmp_path):

@@ -2,8 +2,9 @@
 
 A pickle is a program: while it is read it imports names and calls them with arguments of its
 choosing. This reader imports only what :class:`~._trust.TrustPolicy` allows, and calls nothing
-but numpy's and pandas' own unpickling helpers (:data:`RECONSTRUCTORS`, their arguments checked)
-and the constructors of plain values (:data:`VALUE_TYPES`); any other object is made as skops
+but numpy's and pandas' own unpickling helpers and scikit-learn's trees and compiled losses
+(:data:`RECONSTRUCTORS`, their arguments checked) and the constructors of plain values
+(:data:`VALUE_TYPES`); any other object is made as skops
 makes it, ``cls.__new__(cls)`` then its state set. ``np.memmap(path, ...)``, ``os.system`` or a
 chain of ``getattr`` are refused by name before anything runs.
 """
@@ -46,6 +47,24 @@ def _values_only(args: tuple) -> bool:
     return not any(callable(a) for a in args)
 
 
+#: What a ``defaultdict`` may make for a missing key: an empty container or zero, nothing that runs code.
+DEFAULT_FACTORIES = (None, list, dict, set, tuple, int, float, str, collections.OrderedDict)
+
+
+def _tree_args(args: tuple) -> bool:
+    """scikit-learn's ``Tree(n_features, n_classes, n_outputs)``: two integers and an integer array
+    of one entry per output (the nodes come after, as its state)."""
+    if len(args) != 3:
+        return False
+    n_features, n_classes, n_outputs = args
+    return (
+        all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in (n_features, n_outputs))
+        and type(n_classes) is np.ndarray
+        and n_classes.dtype.kind == "i"
+        and n_classes.shape == (n_outputs,)
+    )
+
+
 def _pandas_index() -> type:
     import pandas as pd
 
@@ -75,6 +94,7 @@ VALUE_TYPES: dict[type, Callable[[tuple], bool]] = {
     complex: _values_only,
     np.dtype: _values_only,
     bytearray: lambda args: not any(isinstance(a, int) for a in args),
+    collections.defaultdict: lambda args: len(args) <= 1 and all(any(a is f for f in DEFAULT_FACTORIES) for a in args),
     functools.partial: lambda args: bool(args) and not isinstance(args[0], type),
 }
 
@@ -86,8 +106,42 @@ def _builds_value(func: Any, args: tuple, kwargs: Mapping | None) -> bool:
     return check is not None and not kwargs and check(tuple(args))
 
 
-#: The functions numpy and pandas pickles call to rebuild their objects, each with the check
-#: of its arguments (a class argument would otherwise be called: ``_new_Index(np.memmap, {...})``).
+def _cython_state_of(cls_name: str) -> Callable[[tuple], bool]:
+    """An argument check for Cython's ``__pyx_unpickle_<class>(cls, checksum, state)``, which makes
+    ``cls.__new__(cls)`` and sets its state: ``cls`` is that class of scikit-learn's losses."""
+
+    def check(args: tuple) -> bool:
+        cls, *rest = args or (None,)
+        return (
+            isinstance(cls, type)
+            and cls.__module__ == "sklearn._loss._loss"
+            and cls.__name__ == cls_name
+            and _values_only(tuple(rest))
+        )
+
+    return check
+
+
+#: scikit-learn's compiled loss functions (held by histogram gradient boosting): pure arithmetic,
+#: pickled as a call of the class with its parameters (none, or a power or quantile), or of
+#: Cython's unpickling helper with the class and its state.
+SKLEARN_LOSSES = (
+    "AbsoluteError",
+    "ExponentialLoss",
+    "HalfBinomialLoss",
+    "HalfGammaLoss",
+    "HalfMultinomialLoss",
+    "HalfPoissonLoss",
+    "HalfSquaredError",
+    "HalfTweedieLoss",
+    "HalfTweedieLossIdentity",
+    "HuberLoss",
+    "PinballLoss",
+)
+
+#: The functions numpy and pandas pickles call to rebuild their objects, and the compiled classes
+#: of scikit-learn's that pickle as a call, each with the check of its arguments (a class argument
+#: would otherwise be called: ``_new_Index(np.memmap, {...})``).
 RECONSTRUCTORS: dict[str, Callable[[tuple], bool]] = {
     **{
         f"{m}.multiarray._reconstruct": (lambda args: bool(args) and args[0] is np.ndarray)
@@ -102,6 +156,9 @@ RECONSTRUCTORS: dict[str, Callable[[tuple], bool]] = {
     "pandas._libs.tslibs.timedeltas._timedelta_unpickle": _values_only,
     "pandas._libs.tslibs.timestamps._unpickle_timestamp": _values_only,
     "pandas.core.indexes.base._new_Index": _first_is(_pandas_index),
+    "sklearn.tree._tree.Tree": _tree_args,
+    **{f"sklearn._loss._loss.Cy{name}": _values_only for name in SKLEARN_LOSSES},
+    **{f"sklearn._loss._loss.__pyx_unpickle_Cy{name}": _cython_state_of(f"Cy{name}") for name in SKLEARN_LOSSES},
 }
 
 
@@ -216,4 +273,12 @@ def read_pickle(blob: bytes, policy: TrustPolicy, name: str, renames: Mapping[st
     return RestrictedUnpickler(io.BytesIO(blob), policy, name, renames=renames).load()
 
 
-__all__ = ["RECONSTRUCTORS", "VALUE_TYPES", "RestrictedUnpickler", "pickle_names", "read_pickle"]
+__all__ = [
+    "DEFAULT_FACTORIES",
+    "RECONSTRUCTORS",
+    "SKLEARN_LOSSES",
+    "VALUE_TYPES",
+    "RestrictedUnpickler",
+    "pickle_names",
+    "read_pickle",
+]
