@@ -405,9 +405,12 @@ def test_another_plugin_version_warns_naming_both(forest, tmp_path):
     meta = json.loads((path / "metadata.json").read_text())
     installed = meta["plugins"][0]["version"]
     meta["plugins"][0]["version"] = "0.0.1"
+    assert meta["versions"]["automl-sklearn"] == installed  # the plugin's distribution is a library too
+    meta["versions"]["automl-sklearn"] = "0.0.1"
     _rewrite(path, "metadata.json", json.dumps(meta).encode())
-    with pytest.warns(PackageVersionWarning, match=f"automl-sklearn 0.0.1 at fit, {installed} installed"):
+    with pytest.warns(PackageVersionWarning, match=f"automl-sklearn 0.0.1 at fit, {installed} installed") as record:
         load(path)
+    assert str(record[0].message).count("automl-sklearn") == 1  # recorded as a plugin and as a library: named once
 
 
 def test_an_existing_package_is_replaced_only_when_asked(forest, tmp_path):

@@ -157,7 +157,9 @@ def check_versions(meta: dict) -> None:
         raise PackageError(f"the model needs plugin distribution(s) that are not installed: {'; '.join(missing)}")
     if changed:
         warnings.warn(
-            f"the model was built with other versions: {'; '.join(changed)}", PackageVersionWarning, stacklevel=3
+            f"the model was built with other versions: {'; '.join(dict.fromkeys(changed))}",  # a plugin is also a library
+            PackageVersionWarning,
+            stacklevel=3,
         )
 
 
