@@ -37,7 +37,7 @@ SKIPPED_CHECKS = {
 
 def _estimator() -> AutoML:
     # small and bounded: each check clones it and fits on a few dozen rows
-    return AutoML(time_budget=20, max_trials=2, n_workers=1, seed=0)
+    return AutoML(time_budget=20, max_trials=2, n_workers=1, n_jobs=1, seed=0)  # one thread: no split timing
 
 
 @pytest.mark.slow

@@ -46,7 +46,7 @@ class Records:
 def test_two_workers_run_trials_at_once_and_leave_nothing_behind(dataset):
     frame, target, _ = dataset("titanic")
     records = Records()
-    model = AutoML(time_budget=25, n_workers=2, seed=0, plugins=[records]).fit(frame, target=target)
+    model = AutoML(time_budget=12, n_workers=2, seed=0, plugins=[records]).fit(frame, target=target)
     workers = {r["worker"] for r in records.finished}
     assert len(workers) == 2 and all(str(os.getpid()) not in w for w in workers)  # not the driver
     assert [r["elapsed"] for r in records.finished] == sorted(r["elapsed"] for r in records.finished)
@@ -55,7 +55,7 @@ def test_two_workers_run_trials_at_once_and_leave_nothing_behind(dataset):
     complete = [r for r in records.finished if r["state"] == "complete"]
     assert all(len(r["fold_scores"]) >= 1 for r in complete)
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
-    assert model.fit_seconds_ <= 25 * 1.05
+    assert model.fit_seconds_ <= 12 * 1.05
 
 
 def test_the_set_of_configurations_tried_does_not_depend_on_the_workers(dataset):
@@ -184,7 +184,7 @@ def test_the_models_chatter_in_worker_processes_does_not_reach_the_user(dataset,
 @pytest.mark.parametrize("where", ["main thread", "worker thread"])
 def test_a_hung_trial_is_ended_and_the_budget_holds_from_any_thread(dataset, where):
     frame, target, _ = dataset("titanic", rows=300)
-    budget = 15
+    budget = 10
     n_workers = 2 if where == "main thread" else 1  # from a thread, even one worker is a process
     model = AutoML(
         time_budget=budget, n_workers=n_workers, families=["hanger", "linear"], seed=0, plugins=[Troublemakers()]
@@ -200,7 +200,7 @@ def test_a_hung_trial_is_ended_and_the_budget_holds_from_any_thread(dataset, whe
         assert not errors, errors
     elapsed = time.monotonic() - started
     hung = model.leaderboard_[model.leaderboard_["family"] == "hanger"]
-    assert (hung["state"] == "timeout").all() and hung["error"].str.contains("its worker was stopped").all()
+    assert len(hung) >= 1 and (hung["state"] == "timeout").all() and hung["error"].str.contains("its worker was stopped").all()
     assert elapsed <= budget * 1.05 + 1
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
 
@@ -230,7 +230,7 @@ def test_workers_start_with_spawn_and_a_component_of_the_main_script_is_not_need
     script = tmp_path / "unguarded.py"
     script.write_text(
         "from automl_core import AutoML\n"
-        f"model = AutoML(time_budget=12, n_workers=2, executor_options={{'start_method': 'spawn'}})\n"
+        f"model = AutoML(time_budget=8, n_workers=2, executor_options={{'start_method': 'spawn'}})\n"
         f"model.fit({str(tmp_path / 'train.csv')!r}, target={target!r})\n"
         "print('workers', len({w for w in model.leaderboard_['worker'] if w}))\n"
     )

@@ -36,9 +36,8 @@ def test_the_plugin_conforms_given_an_address(cluster):
 def test_a_search_runs_its_trials_on_the_cluster(cluster, dataset):
     frame, target, _ = dataset("titanic", rows=400)
     with Client(cluster) as client:
-        model = AutoML(time_budget=25, seed=0, executor="dask", executor_options={"client": client}).fit(
-            frame, target=target
-        )
+        search = AutoML(time_budget=25, max_trials=8, seed=0, executor="dask", executor_options={"client": client})
+        model = search.fit(frame, target=target)
         workers = set(client.scheduler_info()["workers"])
     ran_on = {w for w in model.leaderboard_["worker"] if w}
     assert len(ran_on) == 2 and model.validation_score_ > 0.75
@@ -61,6 +60,8 @@ def test_the_command_line_names_an_unreachable_scheduler(dataset, tmp_path):
 
     frame, target, _ = dataset("titanic", rows=100)
     frame.to_csv(tmp_path / "train.csv", index=False)
+    (tmp_path / "automl.yaml").write_text("executor_options: {timeout: 3}\n")  # the flag adds the address
+    started = time.monotonic()
     done = subprocess.run(
         [
             sys.executable,
@@ -70,6 +71,8 @@ def test_the_command_line_names_an_unreachable_scheduler(dataset, tmp_path):
             str(tmp_path / "train.csv"),
             "--target",
             target,
+            "--config",
+            str(tmp_path / "automl.yaml"),
             "--scheduler",
             "tcp://127.0.0.1:9",
             "--out",
@@ -79,4 +82,5 @@ def test_the_command_line_names_an_unreachable_scheduler(dataset, tmp_path):
         text=True,
         timeout=120,
     )
-    assert done.returncode == 1 and "tcp://127.0.0.1:9" in done.stderr and "did not answer" in done.stderr
+    assert done.returncode == 1 and "tcp://127.0.0.1:9" in done.stderr and "did not answer within 3 s" in done.stderr
+    assert time.monotonic() - started < 30  # the interpreter, the imports and 3 s
