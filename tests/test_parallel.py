@@ -200,7 +200,11 @@ def test_a_hung_trial_is_ended_and_the_budget_holds_from_any_thread(dataset, whe
         assert not errors, errors
     elapsed = time.monotonic() - started
     hung = model.leaderboard_[model.leaderboard_["family"] == "hanger"]
-    assert len(hung) >= 1 and (hung["state"] == "timeout").all() and hung["error"].str.contains("its worker was stopped").all()
+    assert (
+        len(hung) >= 1
+        and (hung["state"] == "timeout").all()
+        and hung["error"].str.contains("its worker was stopped").all()
+    )
     assert elapsed <= budget * 1.05 + 1
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
 
