@@ -353,7 +353,7 @@ def _cores_in_subprocess(env: dict, code: str = "") -> int:
     import subprocess
     import sys
 
-    script = f"{code}\nfrom automl_core.fit._settings import default_workers\nprint(default_workers(1))"
+    script = f"{code}\nfrom automl_core.workers import default_workers\nprint(default_workers(1))"
     out = subprocess.run(
         [sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True, text=True, check=True
     )

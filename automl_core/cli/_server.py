@@ -303,7 +303,7 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info")
         return
     del app
-    from ..fit import usable_cores
+    from ..workers import usable_cores
 
     options = replace(options, predict_threads=max(1, usable_cores() // workers))
     os.environ[ENV_MODEL] = str(Path(path).expanduser().resolve())

@@ -12,7 +12,7 @@ from ._finish import fitted_attributes, reference_sample
 from ._prepare import Prepared, build_context, prepare
 from ._read import read_training_input
 from ._search import SearchOutcome, Workers, search_and_refit, start_workers
-from ._settings import DEFAULT_METRICS, DEFAULT_THREADS, FitSettings, predict_threads, threads, usable_cores
+from ._settings import DEFAULT_METRICS, DEFAULT_THREADS, FitSettings, predict_threads, threads
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -30,5 +30,4 @@ __all__ = [
     "search_and_refit",
     "start_workers",
     "threads",
-    "usable_cores",
 ]

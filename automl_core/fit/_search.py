@@ -32,8 +32,9 @@ from ..search import (
     run_trial,
     top_configs,
 )
+from ..workers import default_workers
 from ._prepare import Prepared
-from ._settings import FitSettings, default_workers
+from ._settings import FitSettings
 
 
 @dataclass(frozen=True)

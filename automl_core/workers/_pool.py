@@ -20,7 +20,7 @@ from typing import Any
 
 from ..components import ExecutorContext
 from ..errors import AutoMLError
-from ..fit._settings import default_workers
+from ._cores import default_workers
 from ._main import READY, RESULT, worker_main
 
 #: How the worker processes are started unless ``executor_options={"start_method": ...}``
