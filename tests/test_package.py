@@ -1,6 +1,7 @@
 """The model package: round trips, metadata, the manifest, the trust policy, atomic writes."""
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from sklearn.ensemble import (
     RandomForestClassifier,
 )
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.tree._tree import Tree
 
 from automl_core import AutoML, AutoMLError, load, package
@@ -321,6 +323,7 @@ def _fitted(estimator, task):
 
 
 def _lightgbm():
+    pytest.importorskip("automl_lightgbm")  # the policy below names its distribution
     return pytest.importorskip("lightgbm").LGBMClassifier(n_estimators=5, verbose=-1)
 
 
@@ -362,6 +365,150 @@ def test_the_calls_trees_and_containers_may_make_are_checked(payload, name):
     from its sizes (two integers and an integer array of one entry per output)."""
     with pytest.raises(PackageError, match=re.escape(f"calls {name}(...) while it is read")):
         read_pickle(pickle.dumps(payload, protocol=5), TrustPolicy([], trusted=True), "pipeline-0.pkl")
+
+
+class _Built:
+    """What a pickle may do past its calls' checks: build an allowed value, then set its state."""
+
+    def __init__(self, cls, args, state):
+        self.cls, self.args, self.state = cls, args, state
+
+    def __reduce__(self):
+        return self.cls, self.args, self.state
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        pytest.param(
+            _Built(defaultdict, (list,), (None, {"default_factory": np.random.RandomState})),
+            "makes a defaultdict of numpy.random.mtrand.RandomState while it is read",
+            id="defaultdict-factory-in-its-state",
+        ),
+        pytest.param(
+            _Built(functools.partial, (np.add,), (np.random.RandomState, (1,), {}, None)),
+            "makes a partial of the class numpy.random.mtrand.RandomState while it is read",
+            id="partial-of-a-class-in-its-state",
+        ),
+    ],
+)
+def test_a_values_state_is_checked_once_set(payload, message):
+    """A defaultdict's factory and a partial's function can come in their state, after the
+    constructor call whose arguments are checked: they are checked again once set."""
+    with pytest.raises(PackageError, match=re.escape(message)):
+        read_pickle(pickle.dumps(payload, protocol=5), TrustPolicy([], trusted=True), "pipeline-0.pkl")
+
+
+def _tampered_tree(estimator, field: str, value: int, node: int = 0):
+    """``estimator``'s tree with one field of one node set to ``value`` (scikit-learn takes it)."""
+    state = estimator.tree_.__getstate__()
+    nodes = state["nodes"].copy()
+    nodes[field][node] = value
+    estimator.tree_.__setstate__({**state, "nodes": nodes})
+    return estimator
+
+
+def _tampered_predictor(model, **fields):
+    """``model``'s first predictor with ``fields`` set on its root node."""
+    predictor = model._predictors[0][0]
+    nodes = predictor.nodes.copy()
+    for field, value in fields.items():
+        nodes[field][0] = value
+    predictor.nodes = nodes
+    return model
+
+
+def _written(obj, tmp_path, kind: str) -> pathlib.Path:
+    from automl_core.package._skops import dumps
+
+    file = tmp_path / f"pipeline-0.{kind}"
+    file.write_bytes(pickle.dumps(obj, protocol=5) if kind == "pkl" else dumps(obj))
+    return file
+
+
+@pytest.mark.parametrize("kind", ["skops", "pkl"])
+@pytest.mark.parametrize(
+    "tamper, message",
+    [
+        pytest.param(
+            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "left_child", 10**9),
+            "have a left child outside the nodes after its parent",
+            id="child-past-the-nodes",
+        ),
+        pytest.param(
+            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "right_child", 0),
+            "have a right child outside the nodes after its parent",
+            id="child-before-its-parent",
+        ),
+        pytest.param(
+            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "left_child", -1),
+            "have one child where a split has two",
+            id="one-child",
+        ),
+        pytest.param(
+            lambda: _tampered_tree(_fitted(DecisionTreeRegressor(max_depth=3), "regression")[0], "feature", 4),
+            "split on a feature outside the 4 the model is given",
+            id="feature-past-the-input",
+        ),
+        pytest.param(
+            lambda: _tampered_forest(),
+            "have a left child outside the nodes after its parent",
+            id="one-tree-of-a-forest",
+        ),
+        pytest.param(
+            lambda: _tampered_predictor(_fitted(HistGradientBoostingClassifier(max_iter=3), "binary")[0], left=10**6),
+            "have a left child outside the nodes after its parent",
+            id="histogram-child-past-the-nodes",
+        ),
+        pytest.param(
+            lambda: _tampered_predictor(
+                _fitted(HistGradientBoostingRegressor(max_iter=3), "regression")[0], feature_idx=9
+            ),
+            "split on a feature outside the 4 the model is given",
+            id="histogram-feature-past-the-input",
+        ),
+        pytest.param(
+            lambda: _tampered_predictor(
+                _fitted(HistGradientBoostingClassifier(max_iter=3), "binary")[0], is_categorical=1, bitset_idx=5
+            ),
+            "split on categories outside the bitsets or features that hold them",
+            id="histogram-bitset-past-the-bitsets",
+        ),
+    ],
+)
+def test_nodes_compiled_code_would_follow_out_of_its_arrays_are_refused(tamper, message, kind, tmp_path):
+    """scikit-learn checks a tree's arrays' types and shapes, not where their nodes point: a
+    child past the nodes or before its parent, a split feature past the input or a bitset past
+    the predictor's makes the compiled predict read (and feature importances write) outside its
+    arrays, or loop. Whichever format holds it, such a model is refused when read."""
+    from automl_core.package._objects import read_object
+
+    file = _written(tamper(), tmp_path, kind)
+    with pytest.raises(PackageError, match=re.escape(f"pipeline-0.{kind} holds a sklearn.")) as raised:
+        read_object(file, TrustPolicy([], trusted=True))
+    assert message in str(raised.value) and "refusing it" in str(raised.value)
+
+
+def _tampered_forest():
+    forest, _ = _fitted(RandomForestClassifier(n_estimators=3, max_depth=3, random_state=0), "binary")
+    _tampered_tree(forest.estimators_[1], "left_child", 10**9)
+    return forest
+
+
+@pytest.mark.parametrize("kind", ["skops", "pkl"])
+@pytest.mark.parametrize(
+    "make, task",
+    [
+        pytest.param(lambda: RandomForestClassifier(n_estimators=5, random_state=0), "binary", id="forest"),
+        pytest.param(lambda: HistGradientBoostingClassifier(max_iter=5), "multiclass", id="histogram"),
+    ],
+)
+def test_well_formed_trees_and_predictors_read_back(make, task, kind, tmp_path):
+    from automl_core.package._objects import read_object
+
+    estimator, X = _fitted(make(), task)
+    read = read_object(_written(estimator, tmp_path, kind), TrustPolicy([], trusted=True))
+    assert np.array_equal(read.predict(X), estimator.predict(X))
 
 
 def test_a_mixed_ensemble_keeps_skops_where_it_can_and_its_pickle_needs_trust(forest, titanic, tmp_path):

@@ -14,6 +14,7 @@ from ..errors import PackageError
 from ._pickle import pickle_names, read_pickle
 from ._skops import dumps as skops_dumps
 from ._skops import read_skops, skops_names
+from ._structures import check_structures
 from ._trust import TrustPolicy
 
 #: What reading a damaged or truncated file raises inside skops, zipfile or pickle.
@@ -50,14 +51,18 @@ def read_object(file: Path, policy: TrustPolicy, renames: Mapping[str, str] | No
     """The object in a ``.skops`` or ``.pkl`` file, once ``policy`` allows everything it holds;
     ``renames`` maps qualified class names an older layout wrote to today's.
 
-    :raises PackageError: naming the file and what was refused, or the file as damaged.
+    :raises PackageError: naming the file and what was refused (a type, a call, or nodes of a
+        tree that would take its compiled code outside its arrays), or the file as damaged.
     """
     kind = "pickle" if file.suffix == ".pkl" else "skops"
     blob = file.read_bytes()
     try:
         if kind == "pickle":
-            return read_pickle(blob, policy, file.name, renames)
-        return read_skops(blob, policy, file.name, renames)
+            obj = read_pickle(blob, policy, file.name, renames)
+        else:
+            obj = read_skops(blob, policy, file.name, renames)
+        check_structures(obj, file.name)  # nodes no compiled predict may follow out of its arrays
+        return obj
     except PackageError:
         raise
     except DAMAGED as exc:

@@ -61,6 +61,7 @@ def _tree_args(args: tuple) -> bool:
         all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in (n_features, n_outputs))
         and type(n_classes) is np.ndarray
         and n_classes.dtype.kind == "i"
+        and n_classes.dtype.itemsize in (4, 8)
         and n_classes.shape == (n_outputs,)
     )
 
@@ -111,20 +112,18 @@ def _cython_state_of(cls_name: str) -> Callable[[tuple], bool]:
     ``cls.__new__(cls)`` and sets its state: ``cls`` is that class of scikit-learn's losses."""
 
     def check(args: tuple) -> bool:
+        from sklearn._loss import _loss
+
         cls, *rest = args or (None,)
-        return (
-            isinstance(cls, type)
-            and cls.__module__ == "sklearn._loss._loss"
-            and cls.__name__ == cls_name
-            and _values_only(tuple(rest))
-        )
+        return cls is getattr(_loss, cls_name, None) and _values_only(tuple(rest))
 
     return check
 
 
 #: scikit-learn's compiled loss functions (held by histogram gradient boosting): pure arithmetic,
 #: pickled as a call of the class with its parameters (none, or a power or quantile), or of
-#: Cython's unpickling helper with the class and its state.
+#: Cython's unpickling helper with the class and its state (which of them pickle that way
+#: depends on scikit-learn's version: in 1.9, the multinomial loss alone).
 SKLEARN_LOSSES = (
     "AbsoluteError",
     "ExponentialLoss",
@@ -247,6 +246,23 @@ class RestrictedUnpickler(pickle._Unpickler):
     def _instantiate(self, klass, args):  # INST and OBJ (protocols 0 and 1) call the class
         self._check_call(klass, tuple(args))
         return super()._instantiate(klass, args)
+
+    def load_build(self):
+        super().load_build()
+        self._check_built(self.stack[-1])
+
+    dispatch[pickle.BUILD[0]] = load_build
+
+    def _check_built(self, obj: Any) -> None:
+        """A value's state, once set, holds no more than its constructor may be given: the state
+        of a ``defaultdict`` or a ``partial`` can name any callable (``setattr`` of
+        ``default_factory``, ``partial.__setstate__``), which their arguments' checks never see."""
+        if isinstance(obj, collections.defaultdict) and not any(obj.default_factory is f for f in DEFAULT_FACTORIES):
+            name = qualified_name(obj.default_factory)
+            self._refuse(name, f"makes a defaultdict of {name} while it is read")
+        elif isinstance(obj, functools.partial) and isinstance(obj.func, type):
+            name = qualified_name(obj.func)
+            self._refuse(name, f"makes a partial of the class {name} while it is read")
 
 
 def pickle_names(blob: bytes, policy: TrustPolicy, name: str) -> tuple[set[str], set[str]]:
