@@ -369,6 +369,17 @@ def test_default_workers_follow_the_cpu_affinity_and_the_cpu_limit_of_the_enviro
     assert _cores_in_subprocess(env) == len(os.sched_getaffinity(0))
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+def test_the_core_count_follows_a_cpu_limit_set_after_it_was_first_read(monkeypatch):
+    """The count is cached per affinity set and loky's cap, not per affinity set alone."""
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT", raising=False)
+    cores = _pools.usable_cores()
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")
+    assert _pools.usable_cores() == 1
+    monkeypatch.delenv("LOKY_MAX_CPU_COUNT")
+    assert _pools.usable_cores() == cores
+
+
 _HELD = """
 from automl_core.workers._main import release_free_memory
 def rss_mb():

@@ -27,17 +27,19 @@ def usable_cores() -> int:
     cgroup (a container started with ``--cpus=2`` on a 64-core host may use two, not 64) and by
     ``LOKY_MAX_CPU_COUNT`` when set; all of the machine's where neither can be read.
 
-    joblib's (loky's) ``cpu_count`` reads the quota; the answer is kept per affinity set, so a
-    predict call pays for a system call, not for reading the cgroup's files."""
+    joblib's (loky's) ``cpu_count`` reads the quota; the answer is kept per affinity set and
+    ``LOKY_MAX_CPU_COUNT``, so a predict call pays for a system call, not for reading the
+    cgroup's files."""
     try:
         affinity = frozenset(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         affinity = None
-    return _cores_for(affinity)
+    return _cores_for(affinity, os.environ.get("LOKY_MAX_CPU_COUNT"))
 
 
 @functools.lru_cache(maxsize=8)
-def _cores_for(affinity: frozenset[int] | None) -> int:
+def _cores_for(affinity: frozenset[int] | None, loky_max: str | None) -> int:
+    """The answer for this affinity set and ``LOKY_MAX_CPU_COUNT`` (both only keys of the cache)."""
     from joblib import cpu_count  # scikit-learn's dependency; imported once, on first use
 
     return max(1, int(cpu_count(only_physical_cores=False)))
