@@ -399,17 +399,23 @@ def test_a_values_state_is_checked_once_set(payload, message):
         read_pickle(pickle.dumps(payload, protocol=5), TrustPolicy([], trusted=True), "pipeline-0.pkl")
 
 
-def _tampered_tree(estimator, field: str, value: int, node: int = 0):
-    """``estimator``'s tree with one field of one node set to ``value`` (scikit-learn takes it)."""
+def _tampered_tree(field: str, value: int, estimator=None):
+    """A fitted decision tree (``estimator``, else a classifier of depth 3) with one field of its
+    root node set to ``value`` (scikit-learn takes it)."""
+    if estimator is None:
+        estimator = _fitted(DecisionTreeClassifier(max_depth=3), "binary")[0]
     state = estimator.tree_.__getstate__()
     nodes = state["nodes"].copy()
-    nodes[field][node] = value
+    nodes[field][0] = value
     estimator.tree_.__setstate__({**state, "nodes": nodes})
     return estimator
 
 
-def _tampered_predictor(model, **fields):
-    """``model``'s first predictor with ``fields`` set on its root node."""
+def _tampered_predictor(task: str, **fields):
+    """A fitted histogram gradient boosting model of ``task`` whose first predictor has ``fields``
+    set on its root node."""
+    make = HistGradientBoostingRegressor if task == "regression" else HistGradientBoostingClassifier
+    model = _fitted(make(max_iter=3), task)[0]
     predictor = model._predictors[0][0]
     nodes = predictor.nodes.copy()
     for field, value in fields.items():
@@ -431,22 +437,22 @@ def _written(obj, tmp_path, kind: str) -> pathlib.Path:
     "tamper, message",
     [
         pytest.param(
-            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "left_child", 10**9),
+            lambda: _tampered_tree("left_child", 10**9),
             "have a left child outside the nodes after its parent",
             id="child-past-the-nodes",
         ),
         pytest.param(
-            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "right_child", 0),
+            lambda: _tampered_tree("right_child", 0),
             "have a right child outside the nodes after its parent",
             id="child-before-its-parent",
         ),
         pytest.param(
-            lambda: _tampered_tree(_fitted(DecisionTreeClassifier(max_depth=3), "binary")[0], "left_child", -1),
+            lambda: _tampered_tree("left_child", -1),
             "have one child where a split has two",
             id="one-child",
         ),
         pytest.param(
-            lambda: _tampered_tree(_fitted(DecisionTreeRegressor(max_depth=3), "regression")[0], "feature", 4),
+            lambda: _tampered_tree("feature", 4, _fitted(DecisionTreeRegressor(max_depth=3), "regression")[0]),
             "split on a feature outside the 4 the model is given",
             id="feature-past-the-input",
         ),
@@ -456,21 +462,17 @@ def _written(obj, tmp_path, kind: str) -> pathlib.Path:
             id="one-tree-of-a-forest",
         ),
         pytest.param(
-            lambda: _tampered_predictor(_fitted(HistGradientBoostingClassifier(max_iter=3), "binary")[0], left=10**6),
+            lambda: _tampered_predictor("binary", left=10**6),
             "have a left child outside the nodes after its parent",
             id="histogram-child-past-the-nodes",
         ),
         pytest.param(
-            lambda: _tampered_predictor(
-                _fitted(HistGradientBoostingRegressor(max_iter=3), "regression")[0], feature_idx=9
-            ),
+            lambda: _tampered_predictor("regression", feature_idx=9),
             "split on a feature outside the 4 the model is given",
             id="histogram-feature-past-the-input",
         ),
         pytest.param(
-            lambda: _tampered_predictor(
-                _fitted(HistGradientBoostingClassifier(max_iter=3), "binary")[0], is_categorical=1, bitset_idx=5
-            ),
+            lambda: _tampered_predictor("binary", is_categorical=1, bitset_idx=5),
             "split on categories outside the bitsets or features that hold them",
             id="histogram-bitset-past-the-bitsets",
         ),
@@ -491,7 +493,7 @@ def test_nodes_compiled_code_would_follow_out_of_its_arrays_are_refused(tamper, 
 
 def _tampered_forest():
     forest, _ = _fitted(RandomForestClassifier(n_estimators=3, max_depth=3, random_state=0), "binary")
-    _tampered_tree(forest.estimators_[1], "left_child", 10**9)
+    _tampered_tree("left_child", 10**9, forest.estimators_[1])
     return forest
 
 

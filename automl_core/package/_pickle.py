@@ -100,6 +100,14 @@ VALUE_TYPES: dict[type, Callable[[tuple], bool]] = {
 }
 
 
+#: The values of :data:`VALUE_TYPES` whose state, set after the checked call, holds a callable:
+#: what to call it in a refusal, and how to read it.
+STATE_CALLABLES: dict[type, tuple[str, Callable[[Any], Any]]] = {
+    collections.defaultdict: ("defaultdict of", lambda d: d.default_factory),
+    functools.partial: ("partial of the class", lambda p: p.func),
+}
+
+
 def _builds_value(func: Any, args: tuple, kwargs: Mapping | None) -> bool:
     """Whether ``func(*args, **kwargs)`` builds a plain value: ``func`` is one of :data:`VALUE_TYPES`
     (by identity: a constructed object's ``__eq__`` cannot pass for one) and its arguments pass its check."""
@@ -254,15 +262,13 @@ class RestrictedUnpickler(pickle._Unpickler):
     dispatch[pickle.BUILD[0]] = load_build
 
     def _check_built(self, obj: Any) -> None:
-        """A value's state, once set, holds no more than its constructor may be given: the state
-        of a ``defaultdict`` or a ``partial`` can name any callable (``setattr`` of
-        ``default_factory``, ``partial.__setstate__``), which their arguments' checks never see."""
-        if isinstance(obj, collections.defaultdict) and not any(obj.default_factory is f for f in DEFAULT_FACTORIES):
-            name = qualified_name(obj.default_factory)
-            self._refuse(name, f"makes a defaultdict of {name} while it is read")
-        elif isinstance(obj, functools.partial) and isinstance(obj.func, type):
-            name = qualified_name(obj.func)
-            self._refuse(name, f"makes a partial of the class {name} while it is read")
+        """A value's state, once set, must pass the check of its constructor's arguments: the
+        state of a ``defaultdict`` or a ``partial`` can name any callable (``setattr`` of
+        ``default_factory``, ``partial.__setstate__``), which that check never saw."""
+        for cls, (what, called) in STATE_CALLABLES.items():
+            if isinstance(obj, cls) and not VALUE_TYPES[cls]((called(obj),)):
+                name = qualified_name(called(obj))
+                self._refuse(name, f"makes a {what} {name} while it is read")
 
 
 def pickle_names(blob: bytes, policy: TrustPolicy, name: str) -> tuple[set[str], set[str]]:

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..errors import PackageError
 
-#: What a tree's nodes say of a leaf: no child, no feature (scikit-learn's ``TREE_LEAF`` and ``TREE_UNDEFINED``).
-LEAF, UNDEFINED = -1, -2
+#: A tree node's child where it has none (scikit-learn's ``TREE_LEAF``).
+LEAF = -1
 
 #: Values the walk does not look inside: they hold no model.
 _OPAQUE = (str, bytes, bytearray, numbers.Number, np.ndarray, np.generic, type)
