@@ -372,14 +372,6 @@ class Executor:
     trials in flight than that, runs the observer hooks in its own process in the order trials
     finish, and stops a trial that runs past its limit with ``cancel``.
 
-    When the search fitted on every row, the final refit of each ensemble member is sent the
-    same way once the trials are done: a spec with ``refit`` true, under the number of the
-    trial it refits (a number already seen: a pool must not key finished work by number alone),
-    whose record comes back with the fitted pipeline as its one model.
-
-    .. versionchanged:: 0.3
-       The pool also runs the final refits.
-
     .. versionadded:: 0.2
     """
 

@@ -170,18 +170,6 @@ def test_the_reserve_covers_the_best_refits_within_a_share_of_the_budget(candida
     assert reserve(capped) == pytest.approx(fitting.MAX_RESERVE_SHARE * 60)
 
 
-def test_the_reserve_counts_refits_run_at_once_by_the_workers(candidates):
-    _, y = candidates
-    splits = make_splits(y, "binary", "kfold", 5, 0.2, 0)
-    best = [TrialResult(i, None, "complete", score=0.9 - 0.01 * i, fit_seconds=5.0) for i in range(5)]
-    one = fitting.REFIT_MARGIN * fitting.refit_estimate(best[0], splits, len(y))
-    serial = fitting.make_reserve(splits, len(y), ensemble=True, greater_is_better=True, budget=60)
-    two = fitting.make_reserve(splits, len(y), ensemble=True, greater_is_better=True, budget=60, slots=2)
-    assert serial(best) == pytest.approx(5 * one) and two(best) == pytest.approx(3 * one)  # lanes of 3 and 2 refits
-    assert fitting.makespan([4.0, 1.0, 1.0, 1.0, 1.0], 2) == 4.0  # the long one alone, the short ones beside it
-    assert fitting.makespan([1.0, 2.0, 3.0], 1) == 6.0 and fitting.makespan([], 3) == 0.0
-
-
 def test_a_trial_fitted_on_one_fold_is_costed_as_one_fold(candidates):
     """The last-chance trial fits one fold of five: its refit estimate is that fold's time
     scaled to all rows (not a fifth of it), its predict cost per row is over that fold's

@@ -131,42 +131,11 @@ class Chatterer(DummyClassifier):
         return super().fit(X, y)
 
 
-def _build_refit_killer(params, context):
-    return RefitKiller(n_rows=context.n_rows)
-
-
-class RefitKiller(DummyClassifier):
-    """A model whose fit on every row kills its own process when that is a worker: its trials
-    complete, its final refit in a worker dies as an out-of-memory kill would end it."""
-
-    def __init__(self, strategy="prior", n_rows=0):
-        super().__init__(strategy=strategy)
-        self.n_rows = n_rows
-
-    def fit(self, X, y, **kwargs):
-        import multiprocessing
-
-        if len(X) == self.n_rows and multiprocessing.parent_process() is not None:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return super().fit(X, y, **kwargs)
-
-
 class Troublemakers:
     PLUGIN_NAME = "troublemakers"
 
     @hookimpl
     def register_model_families(self, register):
-        register(
-            ModelFamily(
-                "refit_killer",
-                ("binary",),
-                _build_refit_killer,
-                _no_params,
-                defaults=({},),
-                handles_missing=True,
-                cost=0.01,
-            )
-        )
         register(
             ModelFamily(
                 "hoarder", ("binary",), _build_hoarder, _no_params, defaults=({},), handles_missing=True, cost=0.01
@@ -200,74 +169,6 @@ def test_a_worker_killed_mid_trial_fails_that_trial_only(dataset):
     assert killed["error"].str.contains("worker process died \\(killed by SIGKILL\\)").all()
     assert (board[board["family"] == "linear"]["state"] == "complete").any()
     assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
-
-
-def test_a_worker_killed_in_the_final_refit_leaves_that_member_to_its_fold_models(dataset):
-    frame, target, _ = dataset("titanic", rows=300)
-    model = AutoML(time_budget=20, n_workers=2, families=["refit_killer"], max_trials=1, plugins=[Troublemakers()]).fit(
-        frame, target=target
-    )
-    board = model.leaderboard_
-    assert board["final_model"].tolist() == ["fold models"]  # its refit's worker died; the search kept its models
-    assert model.predict_proba(frame.drop(columns=[target])).shape == (len(frame), 2)
-    assert _pools.wait_for_exit(_workers_alive(), seconds=5) == []
-
-
-def test_the_members_are_refit_in_the_workers_at_once_as_the_driver_refits_them(dataset, caplog):
-    import logging
-
-    import numpy as np
-    import optuna
-
-    from automl_core.components import ExecutorContext
-    from automl_core.fit import FitSettings, prepare, read_training_input
-    from automl_core.model import model_output
-    from automl_core.plugin import Registry, build_plugin_manager
-    from automl_core.search import (
-        Deadline,
-        TrialPayload,
-        TrialSpec,
-        failed_trial,
-        fit_pipeline,
-        refit_in_pool,
-        run_trial,
-    )
-
-    frame, target, _ = dataset("titanic", rows=300)
-    params = AutoML(time_budget=10, families=["linear", "hist_gradient_boosting"]).get_params()
-    settings = FitSettings.from_params({k: v for k, v in params.items() if k != "verbose"})
-    manager = build_plugin_manager()
-    prepared = prepare(
-        Registry.from_manager(manager), read_training_input(manager, frame, None, target, {}, {}), settings
-    )
-    data, space = prepared.data, prepared.space
-    study = optuna.create_study(direction="maximize")
-    for config in space.default_portfolio()[:2]:
-        study.enqueue_trial(config)
-    configs = [space.sample(study.ask()) for _ in range(2)]
-    assert {c.family for c in configs} == {"linear", "hist_gradient_boosting"}
-    payload = TrialPayload(space, data)
-    members = [run_trial(payload, TrialSpec(n, c, 30.0)) for n, c in enumerate(configs)]
-    context = ExecutorContext(n_workers=2, threads=1, payload=payload, run=run_trial, failed=failed_trial)
-    pool = _pools.ProcessPool(2, 1).feed(context)
-    try:
-        while pool.ready() < 2:  # both idle: each member goes to its own worker at once
-            pool.wait(timeout=0.25)
-        with caplog.at_level(logging.INFO, logger="automl_core"):
-            fitted = refit_in_pool(pool, members, data, Deadline(60.0))
-    finally:
-        pids = pool.pids()
-        pool.close()
-    assert _pools.wait_for_exit(pids, seconds=5) == []
-    where = {r.getMessage().rsplit("worker ", 1)[1] for r in caplog.records if "refit on all rows" in r.getMessage()}
-    assert len(where) == 2 and not any(w.endswith(f":{os.getpid()})") for w in where)
-    for member in members:  # each as this process would have refit it, on every row
-        here = fit_pipeline(space.build(member.config), data.X, data.y, member.config)
-        there = fitted[member.number]
-        assert np.array_equal(
-            model_output(there, data.X, data.task, data.n_classes),
-            model_output(here, data.X, data.task, data.n_classes),
-        )
 
 
 def test_the_models_chatter_in_worker_processes_does_not_reach_the_user(dataset, capfd):

@@ -158,27 +158,13 @@ def search_and_refit(
     """Run the search within ``deadline`` (keeping back the refit's share), choose the ensemble
     and refit its members on all rows."""
     prepared_seconds = deadline.elapsed()  # reading the data and preparing the search
-    try:
-        search = run_search(pm, prepared, settings, deadline, workers, resume)
-        if search.rescued is not None:
-            warn_rescued(search.rescued, settings, prepared_seconds)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=UserWarning)
-            warnings.simplefilter(
-                "default", category=BudgetWarning
-            )  # the engine's own word on the refit reaches the user
-            pool = search.pool if search.rescued is None and refits_in_pool(workers, prepared) else None
-            return choose_and_refit(search, prepared, settings, prepared_seconds, pool)
-    finally:
-        if workers is not None:
-            workers.stop()  # fit waits for the workers at its end
-
-
-def refits_in_pool(workers: Workers | None, prepared: Prepared) -> bool:
-    """Whether the ensemble's members are refit in the search's workers, as many at once as
-    there are workers: when there are workers and they hold every row (the search did not
-    fit on a sample). Otherwise this process refits them, one after the other."""
-    return workers is not None and prepared.sample is None
+    search = run_search(pm, prepared, settings, deadline, workers, resume)
+    if search.rescued is not None:
+        warn_rescued(search.rescued, settings, prepared_seconds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        warnings.simplefilter("default", category=BudgetWarning)  # the engine's own word on the refit reaches the user
+        return choose_and_refit(search, prepared, settings, prepared_seconds)
 
 
 def run_search(
@@ -190,15 +176,13 @@ def run_search(
     resume: bool,
 ) -> Search:
     """The search, run: its trials in ``workers`` (or in this process), each finished one told
-    to the observer hooks and, with a storage, written; the workers stopped when it ends,
-    unless the refit runs in them (:func:`refits_in_pool`)."""
+    to the observer hooks and, with a storage, written; the workers stopped when it ends."""
     data, space = prepared.data, prepared.space
+    reserve = make_reserve(
+        data.splits, len(prepared.refit[1]), settings.ensemble, data.metric.greater_is_better, deadline.seconds
+    )
     durable = durable_study(settings, prepared, resume)
     pool = None if workers is None else workers.pool(TrialPayload(space, data))
-    slots = (getattr(pool, "capacity", None) or 1) if refits_in_pool(workers, prepared) else 1
-    reserve = make_reserve(
-        data.splits, len(prepared.refit[1]), settings.ensemble, data.metric.greater_is_better, deadline.seconds, slots
-    )
     try:
         search = Search(
             space,
@@ -216,12 +200,9 @@ def run_search(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)  # models' chatter on tiny folds
             search.run()
-    except BaseException:
+    finally:
         if workers is not None:
-            workers.stop()
-        raise
-    if workers is not None and not refits_in_pool(workers, prepared):
-        workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
+            workers.stop()  # the refit has the cores to itself; fit waits for the workers at its end
     return search
 
 
@@ -239,11 +220,10 @@ def warn_rescued(rescued: TrialResult, settings: FitSettings, prepared_seconds: 
 
 
 def choose_and_refit(
-    search: Search, prepared: Prepared, settings: FitSettings, prepared_seconds: float, pool: Any = None
+    search: Search, prepared: Prepared, settings: FitSettings, prepared_seconds: float
 ) -> SearchOutcome:
     """The ensemble chosen from ``search``'s trials, its members refit on all rows within the
-    search's deadline (less what an earlier search spent, when it resumed one), in ``pool``'s
-    workers when given, else in this process."""
+    search's deadline (less what an earlier search spent, when it resumed one)."""
     data, results = prepared.data, search.results
     greater = data.metric.greater_is_better
     try:
@@ -267,7 +247,6 @@ def choose_and_refit(
         rows=prepared.refit,
         sample_weight=prepared.refit_weight,
         predict_time_limit=settings.predict_time_limit,
-        pool=pool,
     )
     weights = final_weights(weights, how)
     return SearchOutcome(

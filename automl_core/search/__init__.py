@@ -31,10 +31,8 @@ from ._refit import (
     final_weights,
     keep_within_limit,
     make_reserve,
-    makespan,
     refit_estimate,
     refit_final,
-    refit_in_pool,
 )
 from ._space import IMBALANCE_SHARE, NONE, PipelineConfig, ScopedTrial, SearchSpace, fit_pipeline
 from ._space import _accepts_weights as accepts_weights
@@ -81,14 +79,12 @@ __all__ = [
     "fold_positions",
     "leaderboard",
     "make_reserve",
-    "makespan",
     "make_splits",
     "predict_costs",
     "prune_members",
     "refit_estimate",
     "keep_within_limit",
     "refit_final",
-    "refit_in_pool",
     "resolve_validation",
     "run_trial",
     "score_groups",

@@ -17,7 +17,7 @@ from ._budget import Deadline, thread_limit, time_limit
 from ._ensemble_selection import REFIT_MEMBERS, fit_to_limit, normalized_weights, predict_costs
 from ._space import SearchSpace, fit_pipeline
 from ._splits import Splits
-from ._trial import SearchData, TrialResult, TrialSpec, best_first, folds_fitted
+from ._trial import SearchData, TrialResult, best_first, folds_fitted
 
 LOGGER = logging.getLogger("automl_core")
 
@@ -40,12 +40,6 @@ LAST_REFIT_SHARE = 0.05
 LIMIT_CHECK_ROWS = 5_000
 LIMIT_CHECK_SECONDS = 0.1
 
-#: A refit in a worker still running this many seconds past the deadline is ended with its
-#: worker (the worker's own limit stops it at the deadline where Python code runs; a refit
-#: that finished in time may still be on its way back: a pickled forest of 100 MB takes
-#: a few tenths of a second).
-REFIT_GRACE_SECONDS = 0.5
-
 
 def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     """Seconds a refit of ``result``'s pipeline on all ``n_rows`` rows should take: its time per
@@ -56,15 +50,14 @@ def refit_estimate(result: TrialResult, splits: Splits, n_rows: int) -> float:
     return float(per_fold * n_rows / train_rows)
 
 
-def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool, budget: float, slots: int = 1):
+def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better: bool, budget: float):
     """The time to keep out of the search for the final refit, given the results so far.
 
     It covers the refit of the best :data:`REFIT_MEMBERS` trials (the likely ensemble; the best
-    alone with ``ensemble=False``), ``slots`` at a time (the workers that refit them at once:
-    :func:`refit_in_pool`), up to :data:`MAX_RESERVE_SHARE` of the budget, and always the best
-    trial's. A member whose refit still does not fit is served by its fold models (k times the
-    predict cost under k-fold), or dropped when they were not kept; a reserve for fewer trials
-    left members of likely ensembles so (docs/performance.md).
+    alone with ``ensemble=False``), up to :data:`MAX_RESERVE_SHARE` of the budget, and always
+    the best trial's. A member whose refit still does not fit is served by its fold models (k
+    times the predict cost under k-fold), or dropped when they were not kept; a reserve for
+    fewer trials left members of likely ensembles so (docs/performance.md).
     """
 
     members = REFIT_MEMBERS if ensemble else 1
@@ -74,18 +67,9 @@ def make_reserve(splits: Splits, n_rows: int, ensemble: bool, greater_is_better:
         if not done:
             return 0.0
         estimates = [REFIT_MARGIN * refit_estimate(r, splits, n_rows) for r in done[:members]]
-        return max(estimates[0], min(makespan(estimates, slots), MAX_RESERVE_SHARE * budget))
+        return max(estimates[0], min(sum(estimates), MAX_RESERVE_SHARE * budget))
 
     return reserve
-
-
-def makespan(seconds: list[float], slots: int) -> float:
-    """When the last of jobs taking ``seconds`` ends, started in this order on ``slots`` lanes,
-    each on the lane free first (as :func:`refit_in_pool` hands members to idle workers)."""
-    lanes = [0.0] * max(1, slots)
-    for duration in seconds:
-        lanes[lanes.index(min(lanes))] += duration
-    return max(lanes)
 
 
 def refit_final(
@@ -100,14 +84,10 @@ def refit_final(
     rows: tuple[Any, np.ndarray] | None = None,
     sample_weight: np.ndarray | None = None,
     predict_time_limit: float | None = None,
-    pool: Any = None,
 ) -> tuple[WeightedEnsemble, object, dict[int, str]]:
     """Refit the chosen pipelines on all rows (``rows``: the features and target of every row
     when the search fitted on a sample of them, else ``data``'s; ``sample_weight``: the
-    weights of ``rows``, else ``data``'s), heaviest weight first, while time allows: in this
-    process, one after the other, or with ``pool`` (the search's trial pool, whose workers
-    hold ``data``, which must then be every row) as many at once as it has workers
-    (:func:`refit_in_pool`).
+    weights of ``rows``, else ``data``'s), heaviest weight first, while time allows.
 
     Returns the final ensemble, the best single pipeline (the best trial's, else the
     heaviest member), and how each member was obtained: ``"refit"``, ``"fold models"``
@@ -123,14 +103,9 @@ def refit_final(
             result.models = None
     fitted, how = {}, {}
     rows, sample_weight = (rows, sample_weight) if rows is not None else ((data.X, data.y), data.sample_weight)
-    order = sorted(weights, key=lambda n: -weights[n])
-    in_pool = {} if pool is None else refit_in_pool(pool, [by_number[n] for n in order], data, deadline)
-    for number in order:
+    for number in sorted(weights, key=lambda n: -weights[n]):
         result = by_number[number]
-        if pool is not None:
-            model = in_pool[number]
-        else:
-            model = _refit_one(space, result, data, deadline, context, rows, sample_weight)
+        model = _refit_one(space, result, data, deadline, context, rows, sample_weight)
         how[number] = "refit"
         if model is not None:
             result.models = None  # the refit replaces them; a large forest's are hundreds of MB
@@ -156,48 +131,6 @@ def refit_final(
     ensemble = WeightedEnsemble(list(fitted.values()), [weights[n] for n in fitted], data.task, data.n_classes)
     best_pipeline = fitted.get(best.number, next(iter(fitted.values())))
     return ensemble, best_pipeline, how
-
-
-def refit_in_pool(pool: Any, members: list[TrialResult], data: SearchData, deadline: Deadline) -> dict[int, Any]:
-    """Each of ``members`` (a trial's record, in the order to refit them) refit on every row
-    of ``data`` in ``pool``'s workers, as many at once as there are idle workers, each given
-    the time left to the deadline; its trial number maps to the fitted pipeline, or to None
-    when it would not finish in time (its estimate is over what is left while its fold
-    models can stand in, as :func:`refit_final` judges it in this process), ran over, or
-    failed. A refit still running :data:`REFIT_GRACE_SECONDS` past the deadline is cancelled
-    (its worker ended)."""
-    pending = list(members)
-    running: dict[int, float] = {}  # trial number -> when its refit is ended, if still running
-    fitted: dict[int, Any] = {}
-    n_rows = len(data.y)
-    while pending or running:
-        while pending and pool.ready() > 0:
-            result, window = pending.pop(0), deadline.remaining()
-            if window <= 0.05 or (result.models and refit_estimate(result, data.splits, n_rows) > window):
-                fitted[result.number] = None  # would not finish: the trial's fold models serve instead
-                continue
-            pool.submit(TrialSpec(result.number, result.config, window, models_max_bytes=None, refit=True))
-            running[result.number] = deadline.end + REFIT_GRACE_SECONDS
-        if not running and (not pending or deadline.remaining() <= 0.05):
-            for result in pending:  # no worker came back in time for them
-                fitted[result.number] = None
-            break
-        for done in pool.wait(timeout=0.25):
-            running.pop(done.number, None)
-            fitted[done.number] = done.models[0] if done.state == "complete" and done.models else None
-            if done.state == "complete":
-                LOGGER.info(
-                    "trial %s refit on all rows in %.2f s (worker %s)", done.number, done.fit_seconds, done.worker
-                )
-            else:
-                LOGGER.info("the refit of trial %s in a worker ended %s: %s", done.number, done.state, done.error)
-        now = time.monotonic()
-        for number in [n for n, end in running.items() if now > end]:
-            pool.cancel(number)
-            del running[number]
-            fitted[number] = None
-            LOGGER.info("the refit of trial %s ran over the budget; its worker was ended", number)
-    return fitted
 
 
 def keep_within_limit(

@@ -123,10 +123,6 @@ class TrialSpec:
     #: validated model); its score is over those folds' rows, and it has no out-of-fold
     #: outputs for the ensemble. None: every fold.
     max_folds: int | None = None
-    #: The final refit of an ensemble member instead of a trial: fit ``config`` once on every
-    #: row of the payload's data (the search ran on all rows), and send the fitted pipeline
-    #: back as the record's one model (``models``), unbounded; no folds, no score.
-    refit: bool = False
 
 
 def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
@@ -137,10 +133,7 @@ def run_trial(payload: TrialPayload, spec: TrialSpec) -> TrialResult:
     result = TrialResult(spec.number, spec.config, "complete", worker=worker_name())
     try:
         with time_limit(spec.window), thread_limit(payload.space.context.n_jobs):
-            if spec.refit:
-                _refit(payload, spec, result)
-            else:
-                _fit_folds(payload, spec, result)
+            _fit_folds(payload, spec, result)
     except TrialTimeout as exc:
         result.state, result.error = "timeout", str(exc)
     except TrialPruned:
@@ -164,13 +157,6 @@ def _not_kept(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> bo
         and result.score is not None
         and not better(payload.data.metric, result.score, spec.models_above)
     )
-
-
-def _refit(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> None:
-    """``spec.config``'s pipeline fitted on every row of the payload's data, as the driver's
-    refit fits it (:func:`automl_core.search._refit.refit_final`), kept in ``result.models``."""
-    data = payload.data
-    result.models = [fit_pipeline(payload.space.build(spec.config), data.X, data.y, spec.config, data.sample_weight)]
 
 
 def _fit_folds(payload: TrialPayload, spec: TrialSpec, result: TrialResult) -> None:

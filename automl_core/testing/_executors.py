@@ -96,8 +96,7 @@ def check_executor(executor: Executor, options: Mapping[str, Any] | None = None,
     """Check an :class:`~automl_core.Executor` the way a search uses it.
 
     Starts a pool of two workers on a tiny search, waits until it is ready, runs two trials
-    of a constant model and checks their records come back complete, runs the final refit of
-    the first (under its number again) and checks the fitted pipeline comes back, stops a trial that never
+    of a constant model and checks their records come back complete, stops a trial that never
     ends with ``cancel`` and checks the pool still runs trials after it, then closes the pool.
     ``options`` are the executor's options (``executor_options`` of ``AutoML``).
 
@@ -116,7 +115,6 @@ def check_executor(executor: Executor, options: Mapping[str, Any] | None = None,
         check.require(pool.capacity >= 1, f"capacity must be at least 1, got {pool.capacity!r}")
         _wait_for(check, pool, "the first worker to be ready", lambda records: pool.ready() > 0)
         _run_two(check, pool, configs["constant"], TrialSpec)
-        _refit_one(check, pool, configs["constant"], TrialSpec)
         _cancel_one(check, pool, configs, TrialSpec)
     finally:
         with check.step("close()"):
@@ -132,21 +130,6 @@ def _run_two(check: Checker, pool: Any, config: Any, spec_of: Any) -> None:
     check.require(sorted(r.number for r in records) == [0, 1], f"wait returned trials {[r.number for r in records]}")
     bad = [(r.number, r.state, r.error) for r in records if r.state != "complete" or not np.isfinite(r.score)]
     check.require(not bad, f"trials of a constant model did not complete: {bad}")
-
-
-def _refit_one(check: Checker, pool: Any, config: Any, spec_of: Any) -> None:
-    """The final refit of trial 0, sent under its number again once it is done: its record,
-    not trial 0's, comes back, with the fitted pipeline as its one model."""
-    _wait_for(check, pool, "a worker to be free", lambda records: pool.ready() > 0)
-    with check.step("submit(the refit of trial 0)"):
-        pool.submit(spec_of(0, config, window=60.0, refit=True))
-    records = _wait_for(check, pool, "the refit of trial 0", lambda records: len(records) >= 1)
-    check.require(
-        [(r.number, r.state, r.score, len(r.models or ())) for r in records] == [(0, "complete", None, 1)],
-        "the refit of trial 0 (a spec with refit=True under a number already run) came back as "
-        f"{[(r.number, r.state, r.score, len(r.models or ())) for r in records]}; expected one record with "
-        "the fitted pipeline as its one model (a pool must not key finished work by number alone)",
-    )
 
 
 def _cancel_one(check: Checker, pool: Any, configs: dict, spec_of: Any) -> None:

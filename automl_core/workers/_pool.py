@@ -65,7 +65,6 @@ class ProcessPool:
         self._payload = b""
         self._needs_main = False
         self._failed_starts = 0
-        self._stopping = False
         self._workers = [self._start_worker(i) for i in range(self.capacity)]
 
     @classmethod
@@ -95,9 +94,7 @@ class ProcessPool:
         return not any(w.ready for w in self._workers)
 
     def ready(self) -> int:
-        """Workers ready and idle: trials that can start now (none once stopped)."""
-        if self._stopping:
-            return 0
+        """Workers ready and idle: trials that can start now."""
         return sum(w.ready and w.spec is None for w in self._workers)
 
     def submit(self, spec: Any) -> None:
@@ -108,7 +105,7 @@ class ProcessPool:
     def wait(self, timeout: float) -> list:
         """Records of finished trials; also takes note of workers that became ready."""
         listening = {w.conn: w for w in self._workers if w.spec is not None or not w.ready}
-        if not listening or self._stopping:
+        if not listening:
             return []
         done = []
         for conn in multiprocessing.connection.wait(list(listening), timeout=timeout):
@@ -152,7 +149,7 @@ class ProcessPool:
 
     def close(self) -> None:
         """Stop every worker and wait until none is left (the slowest gets :data:`STOP_SECONDS`)."""
-        if not self._stopping:
+        if not getattr(self, "_stopping", False):
             self.stop()
         end = time.monotonic() + STOP_SECONDS
         for worker in self._workers:

@@ -37,17 +37,14 @@ class DaskPool:
         self._payload = self._client.scatter(context.payload, broadcast=True, hash=False)
         self._running: dict[int, tuple[Any, Any]] = {}
         self._prefix = f"automl-trial-{uuid.uuid4().hex[:8]}"
-        self._submitted = 0
 
     def ready(self) -> int:
         return self.capacity - len(self._running)
 
     def submit(self, spec: Any) -> None:
-        # a key of its own for each submission: the engine may send work under a trial's number
-        # again (the final refit of an ensemble member), while the cluster still knows the first
-        self._submitted += 1
-        key = f"{self._prefix}-{spec.number}-{self._submitted}"
-        future = self._client.submit(self._context.run, self._payload, spec, pure=False, key=key)
+        future = self._client.submit(
+            self._context.run, self._payload, spec, pure=False, key=f"{self._prefix}-{spec.number}"
+        )
         self._running[spec.number] = (future, spec)
 
     def wait(self, timeout: float) -> list:
