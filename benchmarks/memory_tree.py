@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import run as harness  # noqa: E402  (the harness's dataset lookup and split)
+import run as harness  # noqa: E402  (the harness's dataset lookup, split and /proc readers)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -68,24 +67,10 @@ def child(args: argparse.Namespace, entry: dict) -> None:
 def memory(pid: int) -> tuple[int, int] | None:
     """PSS and private bytes of ``pid``, or None when it is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            fields = {k: int(v.split()[0]) * 1024 for k, v in (line.split(":", 1) for line in handle if ":" in line)}
+        fields = harness.smaps_rollup(pid)
     except (OSError, ValueError):
         return None
     return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-
-
-def group_pids(group: int) -> list[int]:
-    pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat") as handle:
-                    if int(handle.read().rsplit(") ", 1)[1].split()[2]) == group:
-                        pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
 
 
 def main(argv=None) -> None:
@@ -105,7 +90,7 @@ def main(argv=None) -> None:
     while proc.poll() is None:
         now = time.monotonic() - start
         sample = {}
-        for pid in group_pids(proc.pid):
+        for pid in harness.group_pids(proc.pid):
             held = memory(pid)
             if held is not None:
                 sample["driver" if pid == proc.pid else f"worker {pid}"] = held

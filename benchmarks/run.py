@@ -167,27 +167,42 @@ def group_memory_mb(group: int) -> tuple[float, float]:
     ``/proc/PID/smaps_rollup`` cannot be read (kernels before 4.14).
     """
     rss, pss, page = 0, 0, os.sysconf("SC_PAGE_SIZE")
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    for pid in group_pids(group):
         try:
-            with open(f"/proc/{entry.name}/stat") as handle:
-                fields = handle.read().rsplit(") ", 1)[1].split()
-            if int(fields[2]) != group:  # pgrp
-                continue
-            rss += int(fields[21]) * page  # rss, in pages
-            pss += _pss_bytes(entry.name)
+            with open(f"/proc/{pid}/stat") as handle:
+                rss += int(handle.read().rsplit(") ", 1)[1].split()[21]) * page  # rss, in pages
+            pss += smaps_rollup(pid).get("Pss", 0)
         except OSError:  # the process ended meanwhile
             continue
     return rss / 2**20, pss / 2**20
 
 
-def _pss_bytes(pid: str) -> int:
+def group_pids(group: int) -> list[int]:
+    """The process ids of the processes in process group ``group`` (Linux's /proc)."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                if int(handle.read().rsplit(") ", 1)[1].split()[2]) == group:  # pgrp
+                    pids.append(int(entry.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return pids
+
+
+def smaps_rollup(pid: int) -> dict[str, int]:
+    """The sizes in ``/proc/PID/smaps_rollup`` (``Pss``, ``Private_Dirty``...), in bytes;
+    :class:`OSError` when the process is gone or the file cannot be read (kernels before 4.14)."""
+    fields = {}
     with open(f"/proc/{pid}/smaps_rollup") as handle:
         for line in handle:
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024  # kB
-    return 0
+            key, _, value = line.partition(":")
+            parts = value.split()
+            if len(parts) == 2 and parts[1] == "kB":
+                fields[key] = int(parts[0]) * 1024
+    return fields
 
 
 @dataclass

@@ -12,7 +12,7 @@ def test_a_process_memory_is_read_and_a_group_holds_its_processes():
     pss, private = memory_tree.memory(os.getpid())
     assert pss > 0 and 0 < private <= pss * 2
     assert memory_tree.memory(2**22 + 7) is None  # no such process
-    assert os.getpid() in memory_tree.group_pids(os.getpgrp())
+    assert os.getpid() in memory_tree.harness.group_pids(os.getpgrp())
 
 
 def test_the_report_names_the_tree_peak_and_what_each_process_held_then(capsys):
